@@ -1,0 +1,66 @@
+//! Free-text input rules (PRODUCT.md §5): trimmed, bounded, no control characters.
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TextError {
+    Required,
+    TooLong { max: i64 },
+    ControlCharacters,
+}
+
+/// Trims and checks a text field; `min_chars` 0 makes it optional.
+pub fn clean(input: &str, min_chars: usize, max_chars: usize) -> Result<String, TextError> {
+    let trimmed = input.trim();
+    if trimmed.chars().count() < min_chars || (min_chars > 0 && trimmed.is_empty()) {
+        return Err(TextError::Required);
+    }
+    if trimmed.chars().count() > max_chars {
+        return Err(TextError::TooLong { max: max_chars as i64 });
+    }
+    // Newlines are fine in multi-line notes; other control characters are not.
+    if trimmed.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+        return Err(TextError::ControlCharacters);
+    }
+    Ok(trimmed.to_string())
+}
+
+/// A person's name: 1–50 characters, single line.
+pub fn person_name(input: &str) -> Result<String, TextError> {
+    let name = clean(input, 1, 50)?;
+    if name.chars().any(char::is_control) {
+        return Err(TextError::ControlCharacters);
+    }
+    Ok(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(person_name("  张三 "), Ok("张三".into()));
+        assert_eq!(person_name("   "), Err(TextError::Required));
+        assert_eq!(person_name(&"王".repeat(50)).map(|s| s.chars().count()), Ok(50));
+        assert_eq!(person_name(&"王".repeat(51)), Err(TextError::TooLong { max: 50 }));
+        assert_eq!(person_name("a\u{0007}b"), Err(TextError::ControlCharacters));
+        assert_eq!(person_name("a\nb"), Err(TextError::ControlCharacters));
+    }
+
+    #[test]
+    fn notes_may_span_lines() {
+        assert_eq!(clean("line 1\nline 2", 0, 500), Ok("line 1\nline 2".into()));
+        assert_eq!(clean("", 0, 500), Ok(String::new()));
+    }
+
+    proptest! {
+        #[test]
+        fn accepted_names_respect_the_rules(s in "\\PC{0,60}") {
+            if let Ok(n) = person_name(&s) {
+                prop_assert!((1..=50).contains(&n.chars().count()));
+                prop_assert_eq!(n.trim(), n.as_str());
+            }
+        }
+    }
+}

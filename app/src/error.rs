@@ -1,0 +1,221 @@
+//! One error type for every server function and handler: a status code and a message in the
+//! user's language. Internal causes are logged on the server and never sent to the client.
+use crate::domain::phone::PhoneError;
+use crate::domain::text::TextError;
+use crate::i18n::{Locale, K};
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+/// The input field a validation error belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Field {
+    Name,
+    Phone,
+    DemandTags,
+    Note,
+    Consent,
+    Login,
+    Password,
+    DisplayName,
+    Email,
+    Department,
+    Roles,
+    DepartmentName,
+}
+
+impl Field {
+    pub fn label(self) -> K {
+        match self {
+            Field::Name => K::NameLabel,
+            Field::Phone | Field::Login => K::PhoneLabel,
+            Field::DemandTags => K::DemandTagsLabel,
+            Field::Note => K::NoteLabel,
+            Field::Consent => K::ConsentLabel,
+            Field::Password => K::PasswordLabel,
+            Field::DisplayName => K::DisplayNameLabel,
+            Field::Email => K::EmailLabel,
+            Field::Department => K::DepartmentLabel,
+            Field::Roles => K::RolesLabel,
+            Field::DepartmentName => K::DepartmentNameLabel,
+        }
+    }
+
+    /// The form control name, as used in HTML forms and tests.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Name => "name",
+            Field::Phone => "phone",
+            Field::DemandTags => "demand_tags",
+            Field::Note => "note",
+            Field::Consent => "consent",
+            Field::Login => "login",
+            Field::Password => "password",
+            Field::DisplayName => "display_name",
+            Field::Email => "email",
+            Field::Department => "department_id",
+            Field::Roles => "roles",
+            Field::DepartmentName => "department_name",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Problem {
+    Text(TextError),
+    Phone(PhoneError),
+    TooShort { min: i64 },
+    Email,
+    ConsentMissing,
+    UnknownChoice,
+    LoginMissing,
+    Taken,
+}
+
+impl From<TextError> for Problem {
+    fn from(e: TextError) -> Self {
+        Problem::Text(e)
+    }
+}
+
+impl From<PhoneError> for Problem {
+    fn from(e: PhoneError) -> Self {
+        Problem::Phone(e)
+    }
+}
+
+impl Problem {
+    pub fn message(self, locale: Locale) -> String {
+        let t = |k: K| k.text(locale).to_string();
+        match self {
+            Problem::Text(TextError::Required) | Problem::Phone(PhoneError::Empty) => t(K::ProblemRequired),
+            Problem::Text(TextError::TooLong { max }) => format!("{}{max}", t(K::ProblemTooLong)),
+            Problem::Text(TextError::ControlCharacters) => t(K::ProblemControl),
+            Problem::Phone(PhoneError::InvalidCharacters) => t(K::ProblemPhoneInvalidChars),
+            Problem::Phone(PhoneError::NotMobile) => t(K::ProblemPhoneNotMobile),
+            Problem::Phone(PhoneError::ForeignNotAllowed) => t(K::ProblemPhoneForeign),
+            Problem::TooShort { min } => format!("{}{min}", t(K::ProblemTooShort)),
+            Problem::Email => t(K::ProblemEmail),
+            Problem::ConsentMissing => t(K::ProblemConsent),
+            Problem::UnknownChoice => t(K::ProblemUnknownChoice),
+            Problem::LoginMissing => t(K::ProblemLoginMissing),
+            Problem::Taken => t(K::ErrConflict),
+        }
+    }
+}
+
+/// A field and what is wrong with it: "手机号 不是有效的手机号…".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: Field,
+    pub problem: Problem,
+}
+
+impl FieldError {
+    pub fn new(field: Field, problem: impl Into<Problem>) -> Self {
+        FieldError { field, problem: problem.into() }
+    }
+
+    pub fn message(&self, locale: Locale) -> String {
+        let sep = if locale == Locale::En { " " } else { "" };
+        format!("{}{sep}{}", self.field.label().text(locale), self.problem.message(locale))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("sign-in required")]
+    Unauthenticated,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("invalid input: {0:?}")]
+    Invalid(Vec<FieldError>),
+    #[error("wrong sign-in name or password")]
+    BadCredentials,
+    #[error("too many attempts, retry after {retry_after_s}s")]
+    TooManyAttempts { retry_after_s: i64 },
+    #[error("cross-origin request refused")]
+    CrossOrigin,
+    #[error("internal error")]
+    Internal,
+    /// Raised on the client when the request itself failed (network, decoding).
+    #[error("request failed: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn invalid(field: Field, problem: impl Into<Problem>) -> Self {
+        AppError::Invalid(vec![FieldError::new(field, problem)])
+    }
+
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Unauthenticated | AppError::BadCredentials => 401,
+            AppError::Forbidden | AppError::CrossOrigin => 403,
+            AppError::NotFound => 404,
+            AppError::Invalid(_) => 422,
+            AppError::TooManyAttempts { .. } => 429,
+            AppError::Internal | AppError::Transport(_) => 500,
+        }
+    }
+
+    pub fn field_errors(&self) -> &[FieldError] {
+        match self {
+            AppError::Invalid(errors) => errors,
+            _ => &[],
+        }
+    }
+
+    pub fn message(&self, locale: Locale) -> String {
+        let t = |k: K| k.text(locale).to_string();
+        match self {
+            AppError::Unauthenticated => t(K::ErrUnauthenticated),
+            AppError::Forbidden => t(K::ErrForbidden),
+            AppError::NotFound => t(K::ErrNotFound),
+            AppError::Invalid(errors) => errors.iter().map(|e| e.message(locale)).collect::<Vec<_>>().join("；"),
+            AppError::BadCredentials => t(K::ErrBadCredentials),
+            AppError::TooManyAttempts { retry_after_s } => format!("{}{retry_after_s}", t(K::ErrTooManyAttempts)),
+            AppError::CrossOrigin => t(K::ErrCrossOrigin),
+            AppError::Internal => t(K::ErrInternal),
+            AppError::Transport(_) => t(K::ErrTransport),
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(e) | ServerFnErrorErr::Response(e) => AppError::Transport(e),
+            ServerFnErrorErr::Deserialization(e) | ServerFnErrorErr::Args(e) | ServerFnErrorErr::MissingArg(e) => {
+                AppError::Transport(e)
+            }
+            other => AppError::Transport(other.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_errors_name_the_field_in_both_languages() {
+        let e = FieldError::new(Field::Phone, PhoneError::NotMobile);
+        assert!(e.message(Locale::ZhCn).starts_with("手机号"));
+        assert!(e.message(Locale::En).starts_with("Phone "));
+        let long = FieldError::new(Field::Name, TextError::TooLong { max: 50 });
+        assert!(long.message(Locale::En).ends_with("50"));
+    }
+
+    #[test]
+    fn statuses() {
+        assert_eq!(AppError::Unauthenticated.status(), 401);
+        assert_eq!(AppError::Forbidden.status(), 403);
+        assert_eq!(AppError::invalid(Field::Name, TextError::Required).status(), 422);
+        assert_eq!(AppError::TooManyAttempts { retry_after_s: 3 }.status(), 429);
+    }
+}

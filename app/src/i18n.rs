@@ -1,0 +1,213 @@
+//! The i18n layer: every user-facing string is a key with a zh-CN and an en text, so a key
+//! without both translations does not compile. zh-CN is the default; the choice persists in
+//! the `lang` cookie, read on the server for SSR and in the browser for hydration, so both
+//! render the same language.
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Locale {
+    #[default]
+    ZhCn,
+    En,
+}
+
+pub const LANG_COOKIE: &str = "lang";
+
+impl Locale {
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::ZhCn => "zh-CN",
+            Locale::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "zh-CN" | "zh" | "zh-cn" => Some(Locale::ZhCn),
+            "en" => Some(Locale::En),
+            _ => None,
+        }
+    }
+
+    /// The locale named by a `Cookie:` header value, zh-CN when absent.
+    pub fn from_cookie_header(header: &str) -> Self {
+        header
+            .split(';')
+            .filter_map(|kv| kv.trim().split_once('='))
+            .find(|(k, _)| *k == LANG_COOKIE)
+            .and_then(|(_, v)| Locale::from_code(v))
+            .unwrap_or_default()
+    }
+
+    pub fn other(self) -> Self {
+        match self {
+            Locale::ZhCn => Locale::En,
+            Locale::En => Locale::ZhCn,
+        }
+    }
+}
+
+macro_rules! messages {
+    ($($key:ident => $zh:literal, $en:literal;)*) => {
+        /// Translation keys.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum K { $($key),* }
+
+        impl K {
+            pub fn text(self, locale: Locale) -> &'static str {
+                match locale {
+                    Locale::ZhCn => match self { $(K::$key => $zh),* },
+                    Locale::En => match self { $(K::$key => $en),* },
+                }
+            }
+        }
+
+        #[cfg(test)]
+        pub const ALL_KEYS: &[K] = &[$(K::$key),*];
+    };
+}
+
+messages! {
+    AppName => "全员营销", "Allhands";
+    LanguageSwitch => "English", "中文";
+    DemoBanner => "演示组织：数据仅供体验，可随时重置", "Demo organization: sample data for trying things out";
+    NavHome => "首页", "Home";
+    NavMyPromotion => "我的推广", "My promotion";
+    NavLeads => "线索", "Leads";
+    NavAdmin => "管理", "Admin";
+    SignIn => "登录", "Sign in";
+    SignOut => "退出登录", "Sign out";
+    SignInTitle => "登录全员营销", "Sign in to Allhands";
+    LoginLabel => "手机号或邮箱", "Phone or email";
+    PasswordLabel => "密码", "Password";
+    SigningIn => "正在登录…", "Signing in…";
+    SignedInAs => "当前用户", "Signed in as";
+    HomeWelcome => "人人都是品牌代言人：分享专属链接与海报，带来线索与成交，奖励按时结算。", "Everyone is a brand ambassador: share your personal link and poster, bring leads and deals, and get rewarded on time.";
+    HomeSignInPrompt => "请先登录以查看你的推广与工作台。", "Sign in to see your promotion and workspace.";
+    DemoAccounts => "演示账号（密码均为 demo1234）", "Demo accounts (password demo1234 for all)";
+    MyPromotionTitle => "我的推广", "My promotion";
+    MyPromotionEmpty => "暂无你可参与的推广活动。", "There are no campaigns you can promote right now.";
+    MyLink => "我的专属链接", "My personal link";
+    CopyLink => "复制链接", "Copy link";
+    Copied => "已复制", "Copied";
+    Product => "产品", "Product";
+    SellingPoints => "卖点", "Selling points";
+    SubmitOnBehalf => "代客户填写", "Submit for a customer";
+    LandingReferredBy => "推荐人", "Referred by";
+    FormTitle => "留下联系方式，专属顾问将尽快联系您", "Leave your details and an adviser will contact you soon";
+    NameLabel => "姓名", "Name";
+    PhoneLabel => "手机号", "Phone";
+    DemandTagsLabel => "需求", "What you need";
+    NoteLabel => "备注（选填）", "Note (optional)";
+    ConsentLabel => "我同意提供以上信息用于本次活动的联系与服务", "I agree that these details are used to contact me about this campaign";
+    Submit => "提交", "Submit";
+    FormHasErrors => "请检查标红的项目", "Please check the fields marked in red";
+    ThanksTitle => "提交成功，感谢参与！", "Thank you, we received your details!";
+    ThanksBody => "我们的顾问会尽快与您联系。", "Our adviser will contact you soon.";
+    LeadsTitle => "线索列表", "Leads";
+    LeadsEmpty => "暂无线索。", "No leads yet.";
+    ColTime => "提交时间", "Submitted";
+    ColCampaign => "活动", "Campaign";
+    ColName => "姓名", "Name";
+    ColPhone => "手机号", "Phone";
+    ColPromoter => "推荐人", "Referrer";
+    ColStatus => "状态", "Status";
+    ColDepartment => "部门", "Department";
+    ColRoles => "角色", "Roles";
+    ColLogin => "登录名", "Sign-in name";
+    NoPromoter => "（自然流量）", "(direct)";
+    StatusPending => "待审核", "Pending review";
+    StatusHeld => "待人工复核", "Held for review";
+    StatusValid => "有效", "Valid";
+    StatusInvalid => "无效", "Invalid";
+    StatusDuplicate => "重复", "Duplicate";
+    StatusRejected => "已拒绝", "Rejected";
+    AdminTitle => "用户与部门", "Users and departments";
+    Users => "用户", "Users";
+    Departments => "部门", "Departments";
+    NewUser => "新建用户", "New user";
+    NewDepartment => "新建部门", "New department";
+    DisplayNameLabel => "显示名", "Display name";
+    EmailLabel => "邮箱（选填）", "Email (optional)";
+    UserPhoneLabel => "手机号（选填）", "Phone (optional)";
+    DepartmentLabel => "部门", "Department";
+    NoDepartment => "无", "None";
+    RolesLabel => "角色", "Roles";
+    DepartmentNameLabel => "部门名称", "Department name";
+    Create => "创建", "Create";
+    Created => "已创建", "Created";
+    RoleAdmin => "管理员", "Admin";
+    RoleMarketing => "市场运营", "Marketing";
+    RoleSales => "销售", "Sales";
+    RoleFinance => "财务", "Finance";
+    RoleEmployee => "员工", "Employee";
+    RoleCustomer => "老客", "Customer";
+    RolePartner => "合作伙伴", "Partner";
+    NotFoundTitle => "页面不存在", "Page not found";
+    NotFoundBody => "链接可能已失效或输入有误。", "The link may have expired or been mistyped.";
+    LinkNotFoundTitle => "推广链接无效", "This promotion link is not valid";
+    LinkNotFoundBody => "请向分享给你的人确认链接是否完整。", "Please check with the person who shared it that the link is complete.";
+    BackHome => "返回首页", "Back to home";
+    Loading => "加载中…", "Loading…";
+    ErrUnauthenticated => "请先登录", "Please sign in";
+    ErrForbidden => "没有权限执行此操作", "You are not allowed to do this";
+    ErrNotFound => "找不到该内容", "Not found";
+    ErrBadCredentials => "登录名或密码错误", "Wrong sign-in name or password";
+    ErrTooManyAttempts => "尝试次数过多，请稍后再试（秒）：", "Too many attempts, try again in seconds: ";
+    ErrCrossOrigin => "请求来源不被允许", "Requests from another site are not allowed";
+    ErrInternal => "服务暂时不可用，请稍后再试", "Something went wrong on our side, please try again";
+    ErrTransport => "网络异常，请检查网络后重试", "Network problem, please check your connection and retry";
+    ErrConflict => "已被占用", "is already taken";
+    ProblemRequired => "不能为空", "is required";
+    ProblemTooLong => "过长，最多字符数：", "is too long, maximum characters: ";
+    ProblemTooShort => "过短，最少字符数：", "is too short, minimum characters: ";
+    ProblemControl => "包含不可见的控制字符", "contains invisible control characters";
+    ProblemPhoneInvalidChars => "只能包含数字、空格、+、- 和括号", "may only contain digits, spaces, +, - and brackets";
+    ProblemPhoneNotMobile => "不是有效的手机号（11 位，以 13–19 开头）", "is not a valid mobile number (11 digits starting 13–19)";
+    ProblemPhoneForeign => "暂不支持境外号码", "foreign numbers are not accepted";
+    ProblemEmail => "不是有效的邮箱地址", "is not a valid email address";
+    ProblemConsent => "请勾选同意后提交", "must be ticked to submit";
+    ProblemUnknownChoice => "包含无效选项", "contains an option that does not exist";
+    ProblemLoginMissing => "手机号和邮箱至少填写一项", "needs a phone or an email";
+}
+
+/// The current locale, provided by `App`.
+#[derive(Clone, Copy)]
+pub struct I18n(pub RwSignal<Locale>);
+
+pub fn use_i18n() -> I18n {
+    use_context::<I18n>().unwrap_or_else(|| I18n(RwSignal::new(Locale::default())))
+}
+
+impl I18n {
+    pub fn locale(&self) -> Locale {
+        self.0.get()
+    }
+
+    /// A reactive text for views: `{i18n.t(K::SignIn)}`.
+    pub fn t(self, key: K) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        move || key.text(self.0.get())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_has_text_in_both_languages() {
+        for k in ALL_KEYS {
+            assert!(!k.text(Locale::ZhCn).is_empty(), "{k:?} zh");
+            assert!(!k.text(Locale::En).is_empty(), "{k:?} en");
+        }
+    }
+
+    #[test]
+    fn cookie_selects_the_locale() {
+        assert_eq!(Locale::from_cookie_header(""), Locale::ZhCn);
+        assert_eq!(Locale::from_cookie_header("a=b; lang=en"), Locale::En);
+        assert_eq!(Locale::from_cookie_header("lang=zh-CN"), Locale::ZhCn);
+        assert_eq!(Locale::from_cookie_header("lang=xx"), Locale::ZhCn);
+    }
+}

@@ -1,0 +1,179 @@
+//! Types that cross the wire between server functions and views. Ids and counts are `i64`.
+use crate::error::FieldError;
+use crate::i18n::K;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Role {
+    Admin,
+    Marketing,
+    Sales,
+    Finance,
+    Employee,
+    Customer,
+    Partner,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] =
+        [Role::Admin, Role::Marketing, Role::Sales, Role::Finance, Role::Employee, Role::Customer, Role::Partner];
+    /// The roles that promote: they own links, codes and posters.
+    pub const PROMOTERS: [Role; 3] = [Role::Employee, Role::Customer, Role::Partner];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Marketing => "marketing",
+            Role::Sales => "sales",
+            Role::Finance => "finance",
+            Role::Employee => "employee",
+            Role::Customer => "customer",
+            Role::Partner => "partner",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    pub fn label(self) -> K {
+        match self {
+            Role::Admin => K::RoleAdmin,
+            Role::Marketing => K::RoleMarketing,
+            Role::Sales => K::RoleSales,
+            Role::Finance => K::RoleFinance,
+            Role::Employee => K::RoleEmployee,
+            Role::Customer => K::RoleCustomer,
+            Role::Partner => K::RolePartner,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserView {
+    pub id: i64,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    pub department: Option<String>,
+}
+
+impl UserView {
+    pub fn has_any(&self, roles: &[Role]) -> bool {
+        self.roles.iter().any(|r| roles.contains(r))
+    }
+}
+
+/// What every page needs to draw the header.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub user: Option<UserView>,
+    pub demo: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PromoCard {
+    pub campaign_name: String,
+    pub product: String,
+    pub selling_points: Vec<String>,
+    pub code: String,
+    /// The personal link, absolute, `https://host/r/{code}`.
+    pub link_url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CampaignPublic {
+    pub slug: String,
+    pub name: String,
+    pub product: String,
+    pub selling_points: Vec<String>,
+    pub landing_copy: String,
+    pub demand_tags: Vec<String>,
+}
+
+/// What the prospect typed, kept when the server refused it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LeadDraft {
+    pub name: String,
+    pub phone: String,
+    pub demand_tags: Vec<String>,
+    pub note: String,
+    pub consent: bool,
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LandingData {
+    pub campaign: CampaignPublic,
+    pub referrer_name: Option<String>,
+    pub ref_code: Option<String>,
+    pub draft: Option<LeadDraft>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LeadStatus {
+    Pending,
+    Held,
+    Valid,
+    Invalid,
+    Duplicate,
+    Rejected,
+}
+
+impl LeadStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LeadStatus::Pending => "pending",
+            LeadStatus::Held => "held",
+            LeadStatus::Valid => "valid",
+            LeadStatus::Invalid => "invalid",
+            LeadStatus::Duplicate => "duplicate",
+            LeadStatus::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Pending, Self::Held, Self::Valid, Self::Invalid, Self::Duplicate, Self::Rejected]
+            .into_iter()
+            .find(|st| st.as_str() == s)
+    }
+
+    pub fn label(self) -> K {
+        match self {
+            LeadStatus::Pending => K::StatusPending,
+            LeadStatus::Held => K::StatusHeld,
+            LeadStatus::Valid => K::StatusValid,
+            LeadStatus::Invalid => K::StatusInvalid,
+            LeadStatus::Duplicate => K::StatusDuplicate,
+            LeadStatus::Rejected => K::StatusRejected,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeadRow {
+    pub id: i64,
+    /// Org-local `YYYY-MM-DD HH:MM`.
+    pub submitted_at: String,
+    pub campaign_name: String,
+    pub name: String,
+    pub phone: String,
+    pub demand_tags: Vec<String>,
+    pub promoter_name: Option<String>,
+    pub status: LeadStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserRow {
+    pub id: i64,
+    pub display_name: String,
+    pub login: String,
+    pub department: Option<String>,
+    pub roles: Vec<Role>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DepartmentRow {
+    pub id: i64,
+    pub name: String,
+    pub members: i64,
+}

@@ -1,0 +1,194 @@
+use crate::error::AppError;
+use crate::i18n::{use_i18n, K};
+use crate::model::{DepartmentRow, Role, UserRow};
+use leptos::prelude::*;
+
+#[server(endpoint = "list_users")]
+pub async fn list_users() -> Result<Vec<UserRow>, AppError> {
+    use crate::ssr;
+    ssr::respond(
+        async {
+            ssr::auth::require(&[Role::Admin]).await?;
+            ssr::users::list_users(&ssr::state()?.pool).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "list_departments")]
+pub async fn list_departments() -> Result<Vec<DepartmentRow>, AppError> {
+    use crate::ssr;
+    ssr::respond(
+        async {
+            ssr::auth::require(&[Role::Admin]).await?;
+            ssr::users::list_departments(&ssr::state()?.pool).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "create_user")]
+pub async fn create_user(
+    display_name: String,
+    #[server(default)] phone: String,
+    #[server(default)] email: String,
+    password: String,
+    #[server(default)] department_id: Option<i64>,
+    #[server(default)] roles: Vec<String>,
+) -> Result<i64, AppError> {
+    use crate::ssr;
+    ssr::respond(
+        async {
+            ssr::auth::require(&[Role::Admin]).await?;
+            let state = ssr::state()?;
+            let input = ssr::users::NewUser { display_name, phone, email, password, department_id, roles };
+            ssr::users::create_user(&state.pool, input, state.org.allow_foreign_phones).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "create_department")]
+pub async fn create_department(name: String) -> Result<i64, AppError> {
+    use crate::ssr;
+    ssr::respond(
+        async {
+            ssr::auth::require(&[Role::Admin]).await?;
+            ssr::users::create_department(&ssr::state()?.pool, &name).await
+        }
+        .await,
+    )
+}
+
+#[component]
+pub fn Admin() -> impl IntoView {
+    let i18n = use_i18n();
+    let new_user = ServerAction::<CreateUser>::new();
+    let new_department = ServerAction::<CreateDepartment>::new();
+    let users = Resource::new(move || new_user.version().get(), |_| list_users());
+    let departments = Resource::new(move || new_department.version().get(), |_| list_departments());
+
+    view! {
+        <h1>{i18n.t(K::AdminTitle)}</h1>
+        <section class="card">
+            <h2>{i18n.t(K::Users)}</h2>
+            <Suspense fallback=move || view! { <p>{i18n.t(K::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    super::show_result(users.await, |rows| view! {
+                        <div class="table-wrap">
+                            <table class="table" data-testid="users-table">
+                                <thead><tr>
+                                    <th>{i18n.t(K::DisplayNameLabel)}</th>
+                                    <th>{i18n.t(K::ColLogin)}</th>
+                                    <th>{i18n.t(K::ColDepartment)}</th>
+                                    <th>{i18n.t(K::ColRoles)}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {rows.into_iter().map(|u| {
+                                        let roles = u.roles.clone();
+                                        view! {
+                                            <tr>
+                                                <td>{u.display_name}</td>
+                                                <td>{u.login}</td>
+                                                <td>{u.department.unwrap_or_default()}</td>
+                                                <td>{move || roles.iter().map(|r| r.label().text(i18n.locale())).collect::<Vec<_>>().join("、")}</td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    })
+                })}
+            </Suspense>
+            <NewUserForm action=new_user departments />
+        </section>
+        <section class="card">
+            <h2>{i18n.t(K::Departments)}</h2>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    super::show_result(departments.await, |rows| view! {
+                        <ul class="plain" data-testid="departments">
+                            {rows.into_iter().map(|d| view! { <li>{d.name}" ("{d.members}")"</li> }).collect_view()}
+                        </ul>
+                    })
+                })}
+            </Suspense>
+            <ActionForm action=new_department attr:class="form inline-form">
+                <label>
+                    <span>{i18n.t(K::DepartmentNameLabel)}</span>
+                    <input type="text" name="name" maxlength="50" required data-testid="department-name" />
+                </label>
+                <button type="submit" class="button">{i18n.t(K::Create)}</button>
+                {move || new_department.value().get().map(|r| match r {
+                    Ok(_) => view! { <span class="ok">{i18n.t(K::Created)}</span> }.into_any(),
+                    Err(error) => view! { <super::ErrorNote error /> }.into_any(),
+                })}
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn NewUserForm(
+    action: ServerAction<CreateUser>,
+    departments: Resource<Result<Vec<DepartmentRow>, AppError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let display_name = RwSignal::new(String::new());
+    let phone = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let department = RwSignal::new(String::new());
+    let roles = RwSignal::new(Vec::<Role>::new());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        action.dispatch(CreateUser {
+            display_name: display_name.get_untracked(),
+            phone: phone.get_untracked(),
+            email: email.get_untracked(),
+            password: password.get_untracked(),
+            department_id: department.get_untracked().parse().ok(),
+            roles: roles.get_untracked().iter().map(|r| r.as_str().to_string()).collect(),
+        });
+    };
+    view! {
+        <h3>{i18n.t(K::NewUser)}</h3>
+        <form class="form" on:submit=submit data-testid="new-user-form">
+            <label><span>{i18n.t(K::DisplayNameLabel)}</span><input type="text" maxlength="50" bind:value=display_name /></label>
+            <label><span>{i18n.t(K::UserPhoneLabel)}</span><input type="tel" maxlength="32" bind:value=phone /></label>
+            <label><span>{i18n.t(K::EmailLabel)}</span><input type="email" maxlength="254" bind:value=email /></label>
+            <label><span>{i18n.t(K::PasswordLabel)}</span><input type="password" maxlength="128" autocomplete="new-password" bind:value=password /></label>
+            <label>
+                <span>{i18n.t(K::DepartmentLabel)}</span>
+                <select on:change=move |ev| department.set(event_target_value(&ev))>
+                    <option value="">{i18n.t(K::NoDepartment)}</option>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            departments.await.unwrap_or_default().into_iter()
+                                .map(|d| view! { <option value=d.id.to_string()>{d.name}</option> })
+                                .collect_view()
+                        })}
+                    </Suspense>
+                </select>
+            </label>
+            <fieldset class="tags">
+                <legend>{i18n.t(K::RolesLabel)}</legend>
+                {Role::ALL.into_iter().map(|role| view! {
+                    <label class="tag">
+                        <input type="checkbox" on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            roles.update(|rs| { rs.retain(|r| *r != role); if on { rs.push(role) } });
+                        } />
+                        {i18n.t(role.label())}
+                    </label>
+                }).collect_view()}
+            </fieldset>
+            {move || action.value().get().map(|r| match r {
+                Ok(_) => view! { <p class="ok">{i18n.t(K::Created)}</p> }.into_any(),
+                Err(error) => view! { <super::ErrorNote error /> }.into_any(),
+            })}
+            <button type="submit" class="button primary">{i18n.t(K::Create)}</button>
+        </form>
+    }
+}

@@ -1,0 +1,45 @@
+use crate::error::AppError;
+use crate::i18n::{use_i18n, K};
+use leptos::prelude::*;
+
+/// Demo sign-in names, shown on the home page of the demo organization only.
+#[server(endpoint = "demo_accounts")]
+pub async fn demo_accounts() -> Result<Vec<(String, String)>, AppError> {
+    use crate::ssr;
+    ssr::respond(
+        async {
+            let state = ssr::state()?;
+            if !state.org.demo {
+                return Ok(Vec::new());
+            }
+            Ok(ssr::seed::DEMO_USERS.iter().map(|(name, email, ..)| (name.to_string(), email.to_string())).collect())
+        }
+        .await,
+    )
+}
+
+#[component]
+pub fn Home() -> impl IntoView {
+    let i18n = use_i18n();
+    let accounts = Resource::new(|| (), |_| demo_accounts());
+    view! {
+        <section class="hero">
+            <h1>{i18n.t(K::AppName)}</h1>
+            <p>{i18n.t(K::HomeWelcome)}</p>
+            <a href="/login" class="button primary">{i18n.t(K::SignIn)}</a>
+        </section>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let list = accounts.await.unwrap_or_default();
+                (!list.is_empty()).then(|| view! {
+                    <section class="card">
+                        <h2>{i18n.t(K::DemoAccounts)}</h2>
+                        <ul class="plain">
+                            {list.into_iter().map(|(name, email)| view! { <li><b>{name}</b>" · "<code>{email}</code></li> }).collect_view()}
+                        </ul>
+                    </section>
+                })
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,155 @@
+use crate::error::{AppError, Field};
+use crate::i18n::{use_i18n, K};
+use crate::model::LandingData;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// The public landing page of a campaign: what the prospect sees after a personal link.
+/// `ref_code` comes from the link's redirect; the attribution cookie covers a later visit.
+#[server(endpoint = "load_landing")]
+pub async fn load_landing(slug: String, ref_code: Option<String>) -> Result<LandingData, AppError> {
+    use crate::ssr::{self, campaigns, clicks::REF_COOKIE, leads::DRAFT_COOKIE};
+    ssr::respond(
+        async {
+            let state = ssr::state()?;
+            let parts = ssr::request_parts()?;
+            let campaign = campaigns::by_slug(&state.pool, &slug).await?.ok_or(AppError::NotFound)?;
+            let code = ref_code.filter(|c| !c.is_empty()).or_else(|| ssr::cookie(&parts.headers, REF_COOKIE));
+            let link = match code.as_deref() {
+                Some(c) => campaigns::resolve_code(&state.pool, c).await?.filter(|l| l.campaign_id == campaign.id),
+                None => None,
+            };
+            // A refused submission comes back once, then the draft cookie is cleared.
+            let draft = ssr::cookie(&parts.headers, DRAFT_COOKIE).and_then(|v| ssr::leads::decode_draft(&v));
+            if draft.is_some() {
+                if let (Some(res), Ok(v)) = (
+                    use_context::<leptos_axum::ResponseOptions>(),
+                    axum::http::HeaderValue::from_str(&ssr::leads::clear_draft_cookie(&slug)),
+                ) {
+                    res.append_header(axum::http::header::SET_COOKIE, v);
+                }
+            }
+            Ok(LandingData {
+                campaign: campaign.public,
+                referrer_name: link.as_ref().map(|l| l.promoter_name.clone()),
+                ref_code: link.map(|_| code.unwrap_or_default()),
+                draft,
+            })
+        }
+        .await,
+    )
+}
+
+#[component]
+pub fn Landing() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let query = use_query_map();
+    // Blocking, so the draft cookie can be cleared in this response's headers.
+    let data = Resource::new_blocking(
+        move || (params.read().get("slug").unwrap_or_default(), query.read().get("ref")),
+        |(slug, ref_code)| load_landing(slug, ref_code),
+    );
+    view! {
+        <Suspense fallback=move || view! { <p>{i18n.t(K::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(d) => view! { <LandingView data=d /> }.into_any(),
+                    Err(AppError::NotFound) => view! { <super::not_found::NotFound /> }.into_any(),
+                    Err(error) => view! { <super::ErrorNote error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn LandingView(data: LandingData) -> impl IntoView {
+    let i18n = use_i18n();
+    let c = data.campaign;
+    let draft = data.draft.unwrap_or_default();
+    let has_errors = !draft.errors.is_empty();
+    let action = format!("/c/{}/lead", c.slug);
+    let tags = c.demand_tags.clone();
+    let chosen = draft.demand_tags.clone();
+    let server_error = {
+        let errors = draft.errors.clone();
+        move |field: Field| errors.iter().find(|e| e.field == field).copied()
+    };
+    // The browser checks the phone on leaving the field, with the same rule as the server.
+    let phone_error = RwSignal::new(server_error(Field::Phone));
+    let check_phone = move |ev: leptos::ev::FocusEvent| {
+        let value = event_target_value(&ev);
+        phone_error.set(
+            (!value.trim().is_empty())
+                .then(|| crate::domain::phone::normalize(&value, true).err())
+                .flatten()
+                .map(|p| crate::error::FieldError::new(Field::Phone, p)),
+        );
+    };
+    let field_error = move |field: Field| {
+        let e = server_error(field);
+        view! {
+            {e.map(|e| view! { <p class="field-error" data-testid=format!("error-{}", field.name())>{move || e.message(i18n.locale())}</p> })}
+        }
+    };
+    view! {
+        <section class="landing">
+            <h1>{c.name.clone()}</h1>
+            <p class="product">{c.product}</p>
+            <ul class="points">{c.selling_points.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
+            <p class="copy">{c.landing_copy}</p>
+            {data.referrer_name.map(|n| view! {
+                <p class="referrer" data-testid="referrer"><span class="muted">{i18n.t(K::LandingReferredBy)}": "</span>{n}</p>
+            })}
+        </section>
+        <section class="card">
+            <h2>{i18n.t(K::FormTitle)}</h2>
+            {has_errors.then(|| view! { <p class="error" role="alert" data-testid="form-errors">{i18n.t(K::FormHasErrors)}</p> })}
+            <form method="post" action=action class="form" novalidate data-testid="lead-form">
+                <input type="hidden" name="ref" value=data.ref_code.unwrap_or_default() />
+                <label>
+                    <span>{i18n.t(K::NameLabel)}</span>
+                    <input type="text" name="name" value=draft.name maxlength="50" autocomplete="name" required data-testid="lead-name" />
+                </label>
+                {field_error(Field::Name)}
+                <label>
+                    <span>{i18n.t(K::PhoneLabel)}</span>
+                    <input type="tel" name="phone" value=draft.phone inputmode="tel" autocomplete="tel" maxlength="32" required
+                        on:blur=check_phone data-testid="lead-phone" />
+                </label>
+                {move || phone_error.get().map(|e| view! { <p class="field-error" data-testid="error-phone">{move || e.message(i18n.locale())}</p> })}
+                <fieldset class="tags">
+                    <legend>{i18n.t(K::DemandTagsLabel)}</legend>
+                    {tags.into_iter().map(|t| {
+                        let checked = chosen.contains(&t);
+                        view! { <label class="tag"><input type="checkbox" name="demand_tags" value=t.clone() checked=checked />{t}</label> }
+                    }).collect_view()}
+                </fieldset>
+                {field_error(Field::DemandTags)}
+                <label>
+                    <span>{i18n.t(K::NoteLabel)}</span>
+                    <textarea name="note" maxlength="500" rows="3" data-testid="lead-note">{draft.note}</textarea>
+                </label>
+                {field_error(Field::Note)}
+                <label class="consent">
+                    <input type="checkbox" name="consent" value="1" checked=draft.consent data-testid="lead-consent" />
+                    <span>{i18n.t(K::ConsentLabel)}</span>
+                </label>
+                {field_error(Field::Consent)}
+                <button type="submit" class="button primary block" data-testid="lead-submit">{i18n.t(K::Submit)}</button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+pub fn Thanks() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="card center" data-testid="thanks">
+            <h1>{i18n.t(K::ThanksTitle)}</h1>
+            <p>{i18n.t(K::ThanksBody)}</p>
+        </section>
+    }
+}

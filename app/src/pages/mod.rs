@@ -1,0 +1,32 @@
+//! Pages, each with the server functions it calls. Every server function authorizes on the
+//! server through `ssr::auth::require` and finishes through `ssr::respond`.
+pub mod admin;
+pub mod home;
+pub mod landing;
+pub mod layout;
+pub mod leads;
+pub mod login;
+pub mod my_promotion;
+pub mod not_found;
+
+use crate::error::AppError;
+use crate::i18n::use_i18n;
+use leptos::prelude::*;
+
+/// A translated error message block.
+#[component]
+pub fn ErrorNote(error: AppError) -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <p class="error" role="alert">{move || error.message(i18n.locale())}</p> }
+}
+
+/// Renders a loaded resource, or its error.
+pub fn show_result<T, V>(result: Result<T, AppError>, ok: impl FnOnce(T) -> V) -> AnyView
+where
+    V: IntoView + 'static,
+{
+    match result {
+        Ok(value) => ok(value).into_any(),
+        Err(error) => view! { <ErrorNote error /> }.into_any(),
+    }
+}

@@ -1,0 +1,68 @@
+use crate::error::AppError;
+use crate::i18n::{use_i18n, K};
+use crate::model::PromoCard;
+use leptos::prelude::*;
+
+/// The signed-in promoter's running campaigns with their personal links.
+#[server(endpoint = "load_my_promotion")]
+pub async fn load_my_promotion() -> Result<Vec<PromoCard>, AppError> {
+    use crate::model::Role;
+    use crate::ssr;
+    ssr::respond(
+        async {
+            let user = ssr::auth::require(&Role::PROMOTERS).await?;
+            let state = ssr::state()?;
+            let parts = ssr::request_parts()?;
+            ssr::campaigns::my_promotion(&state.pool, &state.org, &user, &ssr::base_url(&parts.headers)).await
+        }
+        .await,
+    )
+}
+
+#[component]
+pub fn MyPromotion() -> impl IntoView {
+    let i18n = use_i18n();
+    let cards = Resource::new(|| (), |_| load_my_promotion());
+    view! {
+        <h1>{i18n.t(K::MyPromotionTitle)}</h1>
+        <Suspense fallback=move || view! { <p>{i18n.t(K::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                super::show_result(cards.await, |cards| {
+                    if cards.is_empty() {
+                        view! { <p class="muted">{i18n.t(K::MyPromotionEmpty)}</p> }.into_any()
+                    } else {
+                        cards.into_iter().map(|card| view! { <CampaignCard card /> }).collect_view().into_any()
+                    }
+                })
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CampaignCard(card: PromoCard) -> impl IntoView {
+    let i18n = use_i18n();
+    let copied = RwSignal::new(false);
+    let url = card.link_url.clone();
+    let copy = move |_| {
+        // The input beside the button stays selectable where the clipboard API is blocked.
+        let _ = window().navigator().clipboard().write_text(&url);
+        copied.set(true);
+    };
+    view! {
+        <article class="card campaign" data-testid="promo-card">
+            <h2>{card.campaign_name}</h2>
+            <p><span class="muted">{i18n.t(K::Product)}": "</span>{card.product}</p>
+            <ul class="points">
+                {card.selling_points.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
+            </ul>
+            <label class="link-box">
+                <span>{i18n.t(K::MyLink)}</span>
+                <input type="text" readonly value=card.link_url data-testid="my-link" />
+            </label>
+            <button type="button" class="button primary" on:click=copy data-testid="copy-link">
+                {move || if copied.get() { K::Copied.text(i18n.locale()) } else { K::CopyLink.text(i18n.locale()) }}
+            </button>
+        </article>
+    }
+}

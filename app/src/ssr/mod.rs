@@ -1,0 +1,101 @@
+//! Server-only persistence and request plumbing, one file per concern. Compiled with the
+//! `ssr` feature only, so none of it (sqlx, argon2, tokio) reaches the wasm bundle.
+pub mod auth;
+pub mod campaigns;
+pub mod clicks;
+pub mod db;
+pub mod leads;
+pub mod seed;
+pub mod settings;
+pub mod users;
+
+use crate::error::AppError;
+use axum::extract::FromRef;
+use axum::http::request::Parts;
+use leptos::prelude::*;
+use std::sync::Arc;
+
+pub use settings::OrgSettings;
+
+/// Runtime configuration, from the environment (see `server::config`).
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    /// Seed the demo organization into an empty database.
+    pub demo_data: bool,
+    pub session_ttl_s: i64,
+    /// Mark cookies `Secure` (set when served behind TLS).
+    pub secure_cookies: bool,
+    /// First administrator for an empty database without demo data.
+    pub bootstrap_admin: Option<(String, String)>,
+}
+
+/// The one state handed to every route, handler and server function.
+#[derive(Clone)]
+pub struct AppState {
+    pub options: LeptosOptions,
+    pub pool: sqlx::AnyPool,
+    pub config: Arc<Config>,
+    pub org: Arc<OrgSettings>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.options.clone()
+    }
+}
+
+/// The state inside a server function or a rendered route.
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| internal("AppState missing from context"))
+}
+
+/// The request being served, inside a server function or a rendered route.
+pub fn request_parts() -> Result<Parts, AppError> {
+    use_context::<Parts>().ok_or_else(|| internal("request parts missing from context"))
+}
+
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// Logs an internal failure; the client only ever sees the generic message.
+pub fn internal(cause: impl std::fmt::Display) -> AppError {
+    tracing::error!(%cause, "internal error");
+    AppError::Internal
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        internal(e)
+    }
+}
+
+/// True when the error is a unique-constraint violation (on either database).
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+/// Finishes a server function: an error sets the response's HTTP status to the error's.
+pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(e) = &result {
+        if let (Some(res), Ok(status)) =
+            (use_context::<leptos_axum::ResponseOptions>(), axum::http::StatusCode::from_u16(e.status()))
+        {
+            res.set_status(status);
+        }
+    }
+    result
+}
+
+/// Reads a cookie from request headers.
+pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    axum_extra::extract::CookieJar::from_headers(headers).get(name).map(|c| c.value().to_string())
+}
+
+/// `scheme://host` of the request, for absolute links people share.
+pub fn base_url(headers: &axum::http::HeaderMap) -> String {
+    let host = headers.get(axum::http::header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("localhost");
+    let scheme = if auth::is_https(headers) { "https" } else { "http" };
+    format!("{scheme}://{host}")
+}

@@ -1,0 +1,68 @@
+// Shared helpers: Debian's Chromium through playwright-core, a phone-sized viewport, and a
+// record of every console error and page error (hydration problems show up there).
+import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
+
+export const BASE = process.env.ALLHANDS_E2E_URL ?? 'http://127.0.0.1:3000';
+export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+export const SHOTS = process.env.ALLHANDS_E2E_SHOTS ?? 'test-results';
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+// cargo leptos end-to-end does not wait for the server: poll its health check.
+export async function waitForServer(timeoutMs = 180_000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(`${BASE}/healthz`);
+      if (res.ok) return;
+    } catch { /* not up yet */ }
+    if (Date.now() > until) throw new Error(`server at ${BASE} did not come up`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** A phone-sized context whose pages record console and page errors in `errors`. */
+export async function phoneContext(browser, options = {}) {
+  const context = await browser.newContext({ ...PHONE, locale: 'zh-CN', ...options });
+  context.errors = [];
+  context.on('page', (page) => watch(page, context.errors));
+  return context;
+}
+
+function watch(page, errors) {
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`${page.url()}: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => errors.push(`${page.url()}: ${err.message}`));
+}
+
+/** Navigates and, when JavaScript runs, waits until the page is hydrated. */
+export async function open(page, path, { js = true } = {}) {
+  await page.goto(`${BASE}${path}`);
+  if (js) await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+}
+
+export async function signIn(page, login, password = 'demo1234') {
+  await open(page, '/login');
+  await page.getByTestId('login').fill(login);
+  await page.getByTestId('password').fill(password);
+  await page.getByTestId('sign-in').click();
+  await page.getByTestId('signed-in-user').waitFor({ timeout: 15_000 });
+}
+
+export function assertNoErrors(context) {
+  assert.deepEqual(context.errors, [], 'console or page errors');
+}
+
+/** A fresh, valid mobile number per run, so runs do not interfere with each other. */
+export function freshPhone() {
+  const n = String(Date.now() % 100_000_000).padStart(8, '0');
+  return `139${n}`;
+}

@@ -1,0 +1,59 @@
+//! Configuration from the environment. Everything has a default that runs the demo.
+use app::ssr::Config;
+use std::net::SocketAddr;
+
+fn flag(name: &str, default: bool) -> bool {
+    match std::env::var(name) {
+        Ok(v) => !matches!(v.trim().to_ascii_lowercase().as_str(), "0" | "false" | "off" | "no" | ""),
+        Err(_) => default,
+    }
+}
+
+/// `DATABASE_URL` (default: the SQLite file `data/allhands.db`), `ALLHANDS_DEMO_DATA`
+/// (default on), `ALLHANDS_SESSION_TTL_S`, `ALLHANDS_SECURE_COOKIES`, and
+/// `ALLHANDS_ADMIN_LOGIN` + `ALLHANDS_ADMIN_PASSWORD` for the first administrator of an
+/// organization started without demo data.
+pub fn from_env() -> Config {
+    let database_url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://data/allhands.db".into());
+    Config {
+        database_url,
+        demo_data: flag("ALLHANDS_DEMO_DATA", true),
+        session_ttl_s: std::env::var("ALLHANDS_SESSION_TTL_S")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(14 * 24 * 3600),
+        secure_cookies: flag("ALLHANDS_SECURE_COOKIES", false),
+        bootstrap_admin: match (std::env::var("ALLHANDS_ADMIN_LOGIN"), std::env::var("ALLHANDS_ADMIN_PASSWORD")) {
+            (Ok(l), Ok(p)) if !l.is_empty() && !p.is_empty() => Some((l, p)),
+            _ => None,
+        },
+    }
+}
+
+/// Leptos options as cargo-leptos passes them, with the output name filled in when the
+/// binary runs on its own (tests, a plain `cargo run`).
+pub fn leptos_options() -> leptos::config::LeptosOptions {
+    let mut options = leptos::config::get_configuration(None)
+        .map(|c| c.leptos_options)
+        .unwrap_or_else(|_| leptos::config::LeptosOptions::builder().output_name("allhands").build());
+    if options.output_name.is_empty() {
+        options.output_name = "allhands".into();
+    }
+    if let Ok(addr) = std::env::var("ALLHANDS_ADDR") {
+        if let Ok(addr) = addr.parse::<SocketAddr>() {
+            options.site_addr = addr;
+        }
+    }
+    options
+}
+
+/// Creates the directory of a SQLite file URL, so the first start can create the file.
+pub fn ensure_sqlite_dir(url: &str) {
+    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or_default();
+    if let Some(dir) = std::path::Path::new(path).parent() {
+        if !dir.as_os_str().is_empty() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+    }
+}

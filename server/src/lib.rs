@@ -1,0 +1,81 @@
+//! Wiring: configuration, the router, and serving with graceful shutdown. The product's
+//! rules live in `app`; this crate only connects them to HTTP.
+pub mod config;
+pub mod routes;
+pub mod security;
+
+use app::ssr::{db, seed, settings, AppState, Config};
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+/// Connects the database (creating and migrating it), seeds a first start, and builds the
+/// router with every route.
+pub async fn build(
+    config: Config,
+    options: LeptosOptions,
+) -> Result<(Router, AppState), Box<dyn std::error::Error + Send + Sync>> {
+    if db::Backend::of_url(&config.database_url) == db::Backend::Sqlite {
+        config::ensure_sqlite_dir(&config.database_url);
+    }
+    let pool = db::connect(&config.database_url).await?;
+    seed::first_start(&pool, &config).await.map_err(|e| format!("first start: {e}"))?;
+    let org = settings::load(&pool).await?;
+    let state = AppState { options: options.clone(), pool, config: Arc::new(config), org: Arc::new(org) };
+    let routes = generate_route_list(app::App);
+    let router = Router::new()
+        .route("/healthz", get(routes::healthz))
+        .route("/r/{code}", get(routes::personal_link))
+        .route("/c/{slug}/lead", post(routes::lead_form))
+        .route("/lang/{code}", get(routes::switch_language))
+        .leptos_routes(&state, routes, {
+            let options = options.clone();
+            move || app::shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .layer(axum::middleware::from_fn(security::same_origin))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state.clone());
+    Ok((router, state))
+}
+
+/// Serves until `shutdown` resolves, then lets in-flight requests finish.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

@@ -1,0 +1,34 @@
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    // Structured logs: JSON lines unless ALLHANDS_LOG=pretty.
+    if std::env::var("ALLHANDS_LOG").as_deref() == Ok("pretty") {
+        tracing_subscriber::fmt().with_env_filter(filter).init();
+    } else {
+        tracing_subscriber::fmt().json().with_env_filter(filter).init();
+    }
+    let config = server::config::from_env();
+    let options = server::config::leptos_options();
+    let addr = options.site_addr;
+    let (router, _state) = match server::build(config, options).await {
+        Ok(built) => built,
+        Err(e) => {
+            tracing::error!(error = %e, "could not start");
+            std::process::exit(1);
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind(addr).await {
+        Ok(l) => l,
+        Err(e) => {
+            tracing::error!(error = %e, %addr, "could not listen");
+            std::process::exit(1);
+        }
+    };
+    tracing::info!("listening on http://{addr}");
+    if let Err(e) = server::serve(listener, router, server::shutdown_signal()).await {
+        tracing::error!(error = %e, "server failed");
+        std::process::exit(1);
+    }
+}

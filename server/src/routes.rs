@@ -1,0 +1,149 @@
+//! Plain axum routes beside the Leptos ones: the personal-link redirect, the referral form
+//! post (works without JavaScript), the language switch and the health check.
+use app::i18n::{Locale, LANG_COOKIE};
+use app::ssr::{self, auth, campaigns, clicks, leads, AppState};
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Path, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use std::net::SocketAddr;
+
+/// Renders the app's friendly 404 page for this request.
+async fn not_found(state: AppState, uri: Uri, req: Request) -> Response {
+    let handler = leptos_axum::file_and_error_handler::<AppState, _>(app::shell);
+    handler(uri, State(state), req).await
+}
+
+fn see_other(location: &str, cookies: &[String]) -> Response {
+    let mut res = StatusCode::SEE_OTHER.into_response();
+    set_headers(&mut res, location, cookies);
+    res
+}
+
+fn set_headers(res: &mut Response, location: &str, cookies: &[String]) {
+    if let Ok(v) = HeaderValue::from_str(location) {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    for c in cookies {
+        if let Ok(v) = HeaderValue::from_str(c) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LinkQuery {
+    ch: Option<String>,
+}
+
+/// `GET /r/{code}`: records the click, sets the visitor and attribution cookies and sends
+/// the visitor to the campaign's landing page.
+pub async fn personal_link(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(q): Query<LinkQuery>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    uri: Uri,
+    req: Request,
+) -> Response {
+    let target = match campaigns::resolve_code(&state.pool, &code).await {
+        Ok(Some(t)) => t,
+        Ok(None) => return not_found(state, uri, req).await,
+        Err(e) => return error_response(&e, req.headers()),
+    };
+    let headers = req.headers();
+    let (visitor, new_visitor) = match ssr::cookie(headers, clicks::VISITOR_COOKIE) {
+        Some(v) if v.len() == 32 && v.chars().all(|c| c.is_ascii_hexdigit()) => (v, false),
+        _ => (auth::random_token(16), true),
+    };
+    let ua = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let click = clicks::NewClick {
+        link_id: target.link_id,
+        channel: clicks::channel(q.ch.as_deref()),
+        visitor: &visitor,
+        ip_hash: &auth::keyed_hash(&state.org.secret, &peer.ip().to_string()),
+        ua_class: clicks::ua_class(ua),
+    };
+    if let Err(e) = clicks::record(&state.pool, click).await {
+        return error_response(&ssr::internal(e), headers);
+    }
+    let mut cookies =
+        vec![format!("{}={code}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}", clicks::REF_COOKIE, 30 * 24 * 3600)];
+    if new_visitor {
+        cookies.push(format!(
+            "{}={visitor}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
+            clicks::VISITOR_COOKIE,
+            365 * 24 * 3600
+        ));
+    }
+    let mut res = StatusCode::FOUND.into_response();
+    set_headers(&mut res, &format!("/c/{}?ref={code}", target.campaign_slug), &cookies);
+    res
+}
+
+/// `POST /c/{slug}/lead`: the referral form. Success → the thank-you page; refused input →
+/// back to the form with everything typed and every problem named; nothing is stored then.
+pub async fn lead_form(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    axum_extra::extract::Form(form): axum_extra::extract::Form<leads::LeadForm>,
+) -> Response {
+    let origin = leads::Origin {
+        visitor: ssr::cookie(&headers, clicks::VISITOR_COOKIE),
+        ip_hash: auth::keyed_hash(&state.org.secret, &peer.ip().to_string()),
+    };
+    let ref_query = form.ref_code.clone().filter(|r| !r.is_empty()).map(|r| format!("?ref={r}")).unwrap_or_default();
+    match leads::submit(&state.pool, &state.org, &slug, &form, origin).await {
+        Ok(s) => {
+            tracing::info!(lead_id = s.lead_id, campaign = %slug, "lead submitted");
+            see_other(&format!("/c/{slug}/thanks"), &[])
+        }
+        Err(app::error::AppError::Invalid(errors)) => {
+            let cookie = leads::draft_cookie(&slug, form.into_draft(errors));
+            see_other(&format!("/c/{slug}{ref_query}"), &[cookie])
+        }
+        Err(app::error::AppError::NotFound) => see_other(&format!("/c/{slug}"), &[]),
+        Err(e) => error_response(&e, &headers),
+    }
+}
+
+fn error_response(e: &app::error::AppError, headers: &HeaderMap) -> Response {
+    let locale = Locale::from_cookie_header(headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).unwrap_or(""));
+    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, e.message(locale)).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct LangQuery {
+    next: Option<String>,
+}
+
+/// `GET /lang/{code}`: remembers the language for a year and goes back to the page.
+pub async fn switch_language(Path(code): Path<String>, Query(q): Query<LangQuery>) -> Response {
+    let locale = Locale::from_code(&code).unwrap_or_default();
+    // Only local paths: never an open redirect.
+    let next = q
+        .next
+        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .unwrap_or_else(|| "/".into());
+    see_other(&next, &[format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age={}", locale.code(), 365 * 24 * 3600)])
+}
+
+/// `GET /healthz`: 200 when the database answers.
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    match sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&state.pool).await {
+        Ok(_) => (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], r#"{"status":"ok","database":"ok"}"#)
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            Response::builder()
+                .status(StatusCode::SERVICE_UNAVAILABLE)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(r#"{"status":"unavailable","database":"down"}"#))
+                .unwrap_or_default()
+        }
+    }
+}

@@ -1,0 +1,36 @@
+//! Refuses state-changing requests from another origin (on top of SameSite=Lax cookies).
+use app::error::AppError;
+use axum::extract::Request;
+use axum::http::{header, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+fn host_of_origin(origin: &str) -> Option<&str> {
+    origin.split_once("://").map(|(_, rest)| rest.trim_end_matches('/'))
+}
+
+pub async fn same_origin(req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let headers = req.headers();
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    let cross = match (origin, host) {
+        // "null" is what sandboxed frames and some privacy modes send: not our page.
+        (Some("null"), _) => true,
+        (Some(o), Some(h)) => host_of_origin(o) != Some(h),
+        (Some(_), None) => true,
+        // No Origin: old browsers and non-browser clients; trust Fetch metadata when present.
+        (None, _) => fetch_site == Some("cross-site"),
+    };
+    if cross {
+        tracing::warn!(?origin, ?host, path = %req.uri().path(), "cross-origin request refused");
+        let locale = app::i18n::Locale::from_cookie_header(
+            headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).unwrap_or(""),
+        );
+        return (StatusCode::FORBIDDEN, AppError::CrossOrigin.message(locale)).into_response();
+    }
+    next.run(req).await
+}

@@ -1,0 +1,315 @@
+//! Sign-in, sessions, throttling, and every role boundary, through the real HTTP API.
+mod common;
+use app::error::AppError;
+use common::*;
+use reqwest::StatusCode;
+
+fn error_of(body: &str) -> AppError {
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("not an AppError ({e}): {body}"))
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_user_are_refused_with_401() {
+    let s = TestServer::start().await;
+    let c = s.client();
+    let (status, body) = s.call(&c, "sign_in", &[("login", EMPLOYEE), ("password", "wrong-password")]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(error_of(&body), AppError::BadCredentials);
+    let (status, body) = s.call(&c, "sign_in", &[("login", "nobody@example.com"), ("password", PASSWORD)]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(error_of(&body), AppError::BadCredentials);
+    // Still signed out.
+    let (status, _) = s.call(&c, "load_my_promotion", &[]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn session_cookie_is_httponly_lax_and_sign_in_works_with_phone_too() {
+    let s = TestServer::start().await;
+    let c = s.client();
+    let res = c
+        .post(s.url("/api/sign_in"))
+        .header("Accept", "application/json")
+        .form(&[("login", "138 0000 0005"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "{}", res.status());
+    let cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("ah_session="))
+        .unwrap();
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(!cookie.contains("Secure"), "no TLS here: {cookie}");
+    let cards: Vec<app::model::PromoCard> = s.call_json(&c, "load_my_promotion", &[]).await;
+    assert_eq!(cards.len(), 1);
+    // Behind TLS the cookie is Secure.
+    let res = s
+        .client()
+        .post(s.url("/api/sign_in"))
+        .header("Accept", "application/json")
+        .header("X-Forwarded-Proto", "https")
+        .form(&[("login", EMPLOYEE), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let cookie = res.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
+    assert!(cookie.contains("Secure"), "{cookie}");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn sign_out_ends_the_session() {
+    let s = TestServer::start().await;
+    let c = s.signed_in(EMPLOYEE).await;
+    let (status, _) = s.call(&c, "sign_out", &[]).await;
+    assert!(status.is_success() || status.is_redirection(), "{status}");
+    let (status, _) = s.call(&c, "load_my_promotion", &[]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(s.count("SELECT COUNT(*) FROM sessions").await, 0);
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn expired_session_is_refused() {
+    let db = TestDb::fresh().await;
+    let mut cfg = config(&db);
+    cfg.session_ttl_s = 1;
+    let s = TestServer::start_with(cfg, db).await;
+    let res = s
+        .client()
+        .post(s.url("/api/sign_in"))
+        .header("Accept", "application/json")
+        .form(&[("login", EMPLOYEE), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let set_cookie = res.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
+    let token = set_cookie.split(';').next().unwrap().to_string();
+    // Send the cookie by hand: a browser would drop it at Max-Age, the server must not rely on that.
+    let with_token = || {
+        s.client()
+            .post(s.url("/api/load_my_promotion"))
+            .header("Accept", "application/json")
+            .header("Cookie", token.clone())
+            .send()
+    };
+    assert_eq!(with_token().await.unwrap().status(), StatusCode::OK);
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    let res = with_token().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(error_of(&res.text().await.unwrap()), AppError::Unauthenticated);
+    assert_eq!(s.count("SELECT COUNT(*) FROM sessions").await, 0, "expired session removed");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn repeated_failures_slow_down_the_account() {
+    let s = TestServer::start().await;
+    let c = s.client();
+    for _ in 0..5 {
+        let (status, _) = s.call(&c, "sign_in", &[("login", EMPLOYEE), ("password", "nope-nope")]).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    // The sixth attempt must wait, even with the right password.
+    let (status, body) = s.call(&c, "sign_in", &[("login", EMPLOYEE), ("password", PASSWORD)]).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(matches!(error_of(&body), AppError::TooManyAttempts { retry_after_s } if retry_after_s >= 1));
+    // Other accounts are not affected by this account's failures.
+    let (status, _) = s.call(&c, "sign_in", &[("login", MARKETING), ("password", PASSWORD)]).await;
+    assert_eq!(status, StatusCode::OK);
+    // After the wait, the right password works again.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let (status, body) = s.call(&c, "sign_in", &[("login", EMPLOYEE), ("password", PASSWORD)]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn repeated_failures_slow_down_the_ip() {
+    let s = TestServer::start().await;
+    let c = s.client();
+    for i in 0..20 {
+        let login = format!("nobody{i}@example.com");
+        let (status, _) = s.call(&c, "sign_in", &[("login", &login), ("password", "x")]).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, _) = s.call(&c, "sign_in", &[("login", EMPLOYEE), ("password", PASSWORD)]).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    s.stop().await;
+}
+
+/// Which demo users may call which server function: every other pair must be refused.
+#[tokio::test]
+async fn every_role_boundary_is_enforced() {
+    let s = TestServer::start().await;
+    let users = [
+        ("admin", "admin@demo.allhands.cn"),
+        ("marketing", "marketing@demo.allhands.cn"),
+        ("sales", "sales@demo.allhands.cn"),
+        ("finance", "finance@demo.allhands.cn"),
+        ("employee", EMPLOYEE),
+        ("customer", "customer@demo.allhands.cn"),
+        ("partner", "partner@demo.allhands.cn"),
+    ];
+    // (server function, arguments, who may call it). Marketing and sales also promote.
+    let calls: [(&str, &[(&str, &str)], &[&str]); 6] = [
+        ("list_leads", &[], &["admin", "marketing"]),
+        ("list_users", &[], &["admin"]),
+        ("list_departments", &[], &["admin"]),
+        ("create_department", &[("name", "BOUNDARY")], &["admin"]),
+        (
+            "create_user",
+            &[
+                ("display_name", "X"),
+                ("email", "BOUNDARY"),
+                ("phone", ""),
+                ("password", "longenough"),
+                ("roles[0]", "employee"),
+            ],
+            &["admin"],
+        ),
+        ("load_my_promotion", &[], &["marketing", "sales", "employee", "customer", "partner"]),
+    ];
+    let anonymous = s.client();
+    for (name, args, _) in &calls {
+        let (status, _) = s.call(&anonymous, name, args).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "anonymous → {name}");
+    }
+    for (role, login) in users {
+        let c = s.signed_in(login).await;
+        for (i, (name, args, allowed)) in calls.iter().enumerate() {
+            // Unique names so that allowed creations succeed rather than collide.
+            let args: Vec<(&str, String)> =
+                args.iter().map(|(k, v)| (*k, v.replace("BOUNDARY", &format!("b{role}{i}@x.cn")))).collect();
+            let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let (status, body) = s.call(&c, name, &args).await;
+            if allowed.contains(&role) {
+                assert_eq!(status, StatusCode::OK, "{role} → {name}: {body}");
+            } else {
+                assert_eq!(status, StatusCode::FORBIDDEN, "{role} → {name}: {body}");
+                assert_eq!(error_of(&body), AppError::Forbidden);
+            }
+        }
+    }
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn cross_origin_state_changes_are_refused() {
+    let s = TestServer::start().await;
+    let c = s.client();
+    let res = c
+        .post(s.url("/api/sign_in"))
+        .header("Origin", "https://evil.example")
+        .form(&[("login", EMPLOYEE), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = c
+        .post(s.url("/c/winter-home/lead"))
+        .header("Sec-Fetch-Site", "cross-site")
+        .form(&[("name", "x"), ("phone", "13812345678"), ("consent", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(s.count("SELECT COUNT(*) FROM leads").await, 0);
+    // The same request from our own origin goes through.
+    let res = c
+        .post(s.url("/api/sign_in"))
+        .headers(same_origin(&s))
+        .header("Accept", "application/json")
+        .form(&[("login", EMPLOYEE), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn admin_creates_departments_and_users_with_field_errors() {
+    let s = TestServer::start().await;
+    let admin = s.signed_in(ADMIN).await;
+    let dep: i64 = s.call_json(&admin, "create_department", &[("name", "客服部")]).await;
+    let (status, body) = s.call(&admin, "create_department", &[("name", "客服部")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_of(&body).field_errors()[0].field, app::error::Field::DepartmentName);
+    let dep_s = dep.to_string();
+    let id: i64 = s
+        .call_json(
+            &admin,
+            "create_user",
+            &[
+                ("display_name", "客服 小周"),
+                ("phone", "139 1234 0000"),
+                ("email", ""),
+                ("password", "password-1"),
+                ("department_id", &dep_s),
+                ("roles[0]", "employee"),
+            ],
+        )
+        .await;
+    assert!(id > 0);
+    // The new user signs in with the phone in another spelling.
+    let c = s.client();
+    let (status, _) = s.call(&c, "sign_in", &[("login", "+86 13912340000"), ("password", "password-1")]).await;
+    assert_eq!(status, StatusCode::OK);
+    // Same phone again: the database's unique key answers, as a field error.
+    let (status, body) = s
+        .call(
+            &admin,
+            "create_user",
+            &[
+                ("display_name", "重复"),
+                ("phone", "13912340000"),
+                ("email", ""),
+                ("password", "password-1"),
+                ("roles[0]", "employee"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(error_of(&body).field_errors()[0].field, app::error::Field::Phone);
+    // Every problem at once, each naming its field.
+    let (status, body) = s
+        .call(
+            &admin,
+            "create_user",
+            &[("display_name", " "), ("phone", "123"), ("email", "not-an-email"), ("password", "short")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<_> = error_of(&body).field_errors().iter().map(|e| e.field).collect();
+    use app::error::Field::*;
+    for f in [DisplayName, Phone, Email, Password, Roles] {
+        assert!(fields.contains(&f), "{f:?} missing in {fields:?}");
+    }
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn no_demo_data_when_turned_off_and_a_bootstrap_admin_instead() {
+    let db = TestDb::fresh().await;
+    let mut cfg = config(&db);
+    cfg.demo_data = false;
+    cfg.bootstrap_admin = Some(("owner@example.com".into(), "owner-password".into()));
+    let s = TestServer::start_with(cfg, db).await;
+    assert_eq!(s.count("SELECT COUNT(*) FROM users").await, 1);
+    assert_eq!(s.count("SELECT COUNT(*) FROM campaigns").await, 0);
+    let c = s.client();
+    let (status, _) = s.call(&c, "sign_in", &[("login", EMPLOYEE), ("password", PASSWORD)]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = s.call(&c, "sign_in", &[("login", "owner@example.com"), ("password", "owner-password")]).await;
+    assert_eq!(status, StatusCode::OK);
+    let session: app::model::SessionInfo = s.call_json(&c, "get_session", &[]).await;
+    assert!(!session.demo);
+    s.stop().await;
+}

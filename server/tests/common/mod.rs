@@ -1,0 +1,154 @@
+//! Test harness: the real server on 127.0.0.1:0 against a fresh database — a new SQLite file,
+//! or a new PostgreSQL schema when `ALLHANDS_TEST_DATABASE=postgres`. No mocks.
+#![allow(dead_code)]
+use app::ssr::Config;
+use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::{Client, StatusCode};
+use serde::de::DeserializeOwned;
+use std::net::SocketAddr;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub const PASSWORD: &str = "demo1234";
+pub const EMPLOYEE: &str = "employee@demo.allhands.cn";
+pub const MARKETING: &str = "marketing@demo.allhands.cn";
+pub const ADMIN: &str = "admin@demo.allhands.cn";
+
+/// A database nobody else uses.
+#[derive(Clone, Debug)]
+pub struct TestDb {
+    pub url: String,
+}
+
+impl TestDb {
+    pub async fn fresh() -> TestDb {
+        let suffix = format!("{}_{}", std::process::id(), rand::random::<u64>());
+        match std::env::var("ALLHANDS_TEST_DATABASE").as_deref() {
+            Ok("postgres") => {
+                let base = std::env::var("ALLHANDS_TEST_PG_URL")
+                    .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+                let schema = format!("t_{suffix}");
+                sqlx::any::install_default_drivers();
+                let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&base)
+                    .await
+                    .unwrap_or_else(|e| panic!("PostgreSQL at {base} is required for this run: {e}"));
+                sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&mut conn).await.expect("create schema");
+                let sep = if base.contains('?') { '&' } else { '?' };
+                TestDb { url: format!("{base}{sep}options=-c%20search_path%3D{schema}") }
+            }
+            _ => {
+                let dir = std::env::temp_dir().join(format!("allhands-test-{suffix}"));
+                std::fs::create_dir_all(&dir).expect("temp dir");
+                TestDb { url: format!("sqlite://{}", dir.join("allhands.db").display()) }
+            }
+        }
+    }
+}
+
+pub fn config(db: &TestDb) -> Config {
+    Config {
+        database_url: db.url.clone(),
+        demo_data: true,
+        session_ttl_s: 3600,
+        secure_cookies: false,
+        bootstrap_admin: None,
+    }
+}
+
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub base: String,
+    pub db: TestDb,
+    pub state: app::ssr::AppState,
+    shutdown: Option<oneshot::Sender<()>>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl TestServer {
+    pub async fn start() -> TestServer {
+        let db = TestDb::fresh().await;
+        Self::start_with(config(&db), db).await
+    }
+
+    pub async fn start_with(config: Config, db: TestDb) -> TestServer {
+        // Server logs show up with a failing test's output.
+        let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn,server=info,app=info").try_init();
+        let options = leptos::config::LeptosOptions::builder().output_name("allhands").site_root("target/site").build();
+        let (router, state) = server::build(config, options).await.expect("server builds");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (tx, rx) = oneshot::channel::<()>();
+        let handle = tokio::spawn(async move {
+            server::serve(listener, router, async {
+                let _ = rx.await;
+            })
+            .await
+            .expect("serve");
+        });
+        TestServer { addr, base: format!("http://{addr}"), db, state, shutdown: Some(tx), handle: Some(handle) }
+    }
+
+    /// Graceful stop: in-flight requests finish, then the pool closes.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(h) = self.handle.take() {
+            let _ = h.await;
+        }
+        self.state.pool.close().await;
+    }
+
+    /// A browser-like client: keeps cookies, does not follow redirects.
+    pub fn client(&self) -> Client {
+        Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("client")
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Calls a server function with form-encoded arguments.
+    pub async fn call(&self, client: &Client, name: &str, args: &[(&str, &str)]) -> (StatusCode, String) {
+        let res = client
+            .post(self.url(&format!("/api/{name}")))
+            .header("Accept", "application/json")
+            .form(args)
+            .send()
+            .await
+            .expect("request");
+        let status = res.status();
+        (status, res.text().await.unwrap_or_default())
+    }
+
+    pub async fn call_json<T: DeserializeOwned>(&self, client: &Client, name: &str, args: &[(&str, &str)]) -> T {
+        let (status, body) = self.call(client, name, args).await;
+        assert!(status.is_success(), "{name}: {status} {body}");
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("{name}: {e}: {body}"))
+    }
+
+    /// A client signed in as `login`.
+    pub async fn signed_in(&self, login: &str) -> Client {
+        let client = self.client();
+        let (status, body) = self.call(&client, "sign_in", &[("login", login), ("password", PASSWORD)]).await;
+        assert!(status.is_success(), "sign in {login}: {status} {body}");
+        client
+    }
+
+    /// The employee's personal link code for the demo campaign.
+    pub async fn employee_code(&self) -> String {
+        let client = self.signed_in(EMPLOYEE).await;
+        let cards: Vec<app::model::PromoCard> = self.call_json(&client, "load_my_promotion", &[]).await;
+        cards[0].code.clone()
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(&self.state.pool).await.expect("count")
+    }
+}
+
+pub fn same_origin(server: &TestServer) -> HeaderMap {
+    let mut h = HeaderMap::new();
+    h.insert("Origin", HeaderValue::from_str(&server.base).expect("origin"));
+    h
+}
