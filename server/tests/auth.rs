@@ -158,7 +158,8 @@ async fn every_role_boundary_is_enforced() {
         ("partner", "partner@demo.allhands.cn"),
     ];
     // (server function, arguments, who may call it). Marketing and sales also promote.
-    let calls: [(&str, &[(&str, &str)], &[&str]); 6] = [
+    type Call<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [&'a str]);
+    let calls: [Call; 6] = [
         ("list_leads", &[], &["admin", "marketing"]),
         ("list_users", &[], &["admin"]),
         ("list_departments", &[], &["admin"]),

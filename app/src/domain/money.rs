@@ -58,7 +58,7 @@ pub fn format_yuan(fen: i64) -> String {
     let digits = yuan.to_string();
     let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(ch);
@@ -76,8 +76,8 @@ pub enum MoneyError {
 
 /// Parses a yuan amount as typed by a person (`12345.67`, `¥12,345.67`, `１２３`) into fen.
 pub fn parse_yuan(input: &str) -> Result<i64, MoneyError> {
-    use unicode_normalization::UnicodeNormalization;
-    let cleaned: String = input.nfkc().filter(|c| !matches!(c, ',' | '¥' | '￥' | ' ')).collect();
+    let cleaned: String =
+        super::text::fold_width(input).chars().filter(|c| !matches!(c, ',' | '¥' | '￥' | ' ')).collect();
     if cleaned.is_empty() {
         return Err(MoneyError::Empty);
     }

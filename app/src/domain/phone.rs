@@ -2,7 +2,6 @@
 //! `+86` followed by 11 digits starting 1[3-9]; foreign E.164 numbers only when the
 //! organization allows them. Shared by the server and the browser form.
 use serde::{Deserialize, Serialize};
-use unicode_normalization::UnicodeNormalization;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Phone(String);
@@ -57,8 +56,8 @@ fn is_cn_mobile(digits: &str) -> bool {
 
 /// Normalizes what a person typed. `allow_foreign` is the organization's setting.
 pub fn normalize(input: &str, allow_foreign: bool) -> Result<Phone, PhoneError> {
-    // NFKC turns full-width digits and the full-width plus into ASCII.
-    let folded: String = input.nfkc().collect();
+    // Full-width digits, plus and brackets become ASCII, as NFKC would.
+    let folded = super::text::fold_width(input);
     let trimmed = folded.trim();
     if trimmed.is_empty() {
         return Err(PhoneError::Empty);

@@ -8,6 +8,22 @@ pub enum TextError {
     ControlCharacters,
 }
 
+/// Folds full-width ASCII forms (U+FF01–U+FF5E, e.g. `１３８`, `＋`, `（`) and the ideographic
+/// space to their ASCII equivalents, and Unicode dashes to `-`: what NFKC does to the characters
+/// people type into numbers on Chinese keyboards, without shipping the Unicode tables to the
+/// browser.
+pub fn fold_width(input: &str) -> String {
+    input
+        .chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{30FC}' => '-',
+            _ => c,
+        })
+        .collect()
+}
+
 /// Trims and checks a text field; `min_chars` 0 makes it optional.
 pub fn clean(input: &str, min_chars: usize, max_chars: usize) -> Result<String, TextError> {
     let trimmed = input.trim();
@@ -46,6 +62,14 @@ mod tests {
         assert_eq!(person_name(&"王".repeat(51)), Err(TextError::TooLong { max: 50 }));
         assert_eq!(person_name("a\u{0007}b"), Err(TextError::ControlCharacters));
         assert_eq!(person_name("a\nb"), Err(TextError::ControlCharacters));
+    }
+
+    #[test]
+    fn folds_full_width_forms_like_nfkc() {
+        assert_eq!(fold_width("＋８６ （１３８）１２３４－５６７８"), "+86 (138)1234-5678");
+        assert_eq!(fold_width("１３８\u{3000}１２３４"), "138 1234");
+        assert_eq!(fold_width("138—1234"), "138-1234");
+        assert_eq!(fold_width("张三 abc"), "张三 abc");
     }
 
     #[test]

@@ -12,7 +12,7 @@ pub async fn demo_accounts() -> Result<Vec<(String, String)>, AppError> {
             if !state.org.demo {
                 return Ok(Vec::new());
             }
-            Ok(ssr::seed::DEMO_USERS.iter().map(|(name, email, ..)| (name.to_string(), email.to_string())).collect())
+            Ok(ssr::seed::DEMO_USERS.iter().map(|u| (u.name.to_string(), u.email.to_string())).collect())
         }
         .await,
     )

@@ -6,15 +6,66 @@ use sqlx::AnyPool;
 
 pub const DEMO_PASSWORD: &str = "demo1234";
 
-/// The demo accounts: (display name, email, phone, department index, roles).
-pub const DEMO_USERS: [(&str, &str, &str, Option<usize>, &[&str]); 7] = [
-    ("管理员 Admin", "admin@demo.allhands.cn", "13800000001", None, &["admin"]),
-    ("市场 李娜", "marketing@demo.allhands.cn", "13800000002", Some(0), &["marketing", "employee"]),
-    ("销售 王强", "sales@demo.allhands.cn", "13800000003", Some(1), &["sales", "employee"]),
-    ("财务 赵敏", "finance@demo.allhands.cn", "13800000004", None, &["finance"]),
-    ("员工 张伟", "employee@demo.allhands.cn", "13800000005", Some(1), &["employee"]),
-    ("老客 陈静", "customer@demo.allhands.cn", "13800000006", None, &["customer"]),
-    ("伙伴 刘洋", "partner@demo.allhands.cn", "13800000007", None, &["partner"]),
+/// A demo account; every one signs in with `DEMO_PASSWORD`.
+pub struct DemoUser {
+    pub name: &'static str,
+    pub email: &'static str,
+    pub phone: &'static str,
+    /// Index into the demo departments.
+    pub department: Option<usize>,
+    pub roles: &'static [&'static str],
+}
+
+pub const DEMO_USERS: [DemoUser; 7] = [
+    DemoUser {
+        name: "管理员 Admin",
+        email: "admin@demo.allhands.cn",
+        phone: "13800000001",
+        department: None,
+        roles: &["admin"],
+    },
+    DemoUser {
+        name: "市场 李娜",
+        email: "marketing@demo.allhands.cn",
+        phone: "13800000002",
+        department: Some(0),
+        roles: &["marketing", "employee"],
+    },
+    DemoUser {
+        name: "销售 王强",
+        email: "sales@demo.allhands.cn",
+        phone: "13800000003",
+        department: Some(1),
+        roles: &["sales", "employee"],
+    },
+    DemoUser {
+        name: "财务 赵敏",
+        email: "finance@demo.allhands.cn",
+        phone: "13800000004",
+        department: None,
+        roles: &["finance"],
+    },
+    DemoUser {
+        name: "员工 张伟",
+        email: "employee@demo.allhands.cn",
+        phone: "13800000005",
+        department: Some(1),
+        roles: &["employee"],
+    },
+    DemoUser {
+        name: "老客 陈静",
+        email: "customer@demo.allhands.cn",
+        phone: "13800000006",
+        department: None,
+        roles: &["customer"],
+    },
+    DemoUser {
+        name: "伙伴 刘洋",
+        email: "partner@demo.allhands.cn",
+        phone: "13800000007",
+        department: None,
+        roles: &["partner"],
+    },
 ];
 
 pub const DEMO_CAMPAIGN_SLUG: &str = "winter-home";
@@ -53,16 +104,16 @@ async fn seed_demo(pool: &AnyPool) -> Result<(), AppError> {
     settings::set(pool, "org_name", "演示公司 Demo Co.").await?;
     let departments =
         [users::create_department(pool, "市场部").await?, users::create_department(pool, "销售部").await?];
-    for (name, email, phone, dep, roles) in DEMO_USERS {
+    for u in DEMO_USERS {
         users::create_user(
             pool,
             users::NewUser {
-                display_name: name.into(),
-                email: email.into(),
-                phone: phone.into(),
+                display_name: u.name.into(),
+                email: u.email.into(),
+                phone: u.phone.into(),
                 password: DEMO_PASSWORD.into(),
-                department_id: dep.map(|i| departments[i]),
-                roles: roles.iter().map(|r| r.to_string()).collect(),
+                department_id: u.department.map(|i| departments[i]),
+                roles: u.roles.iter().map(|r| r.to_string()).collect(),
             },
             false,
         )
