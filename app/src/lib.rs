@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 /// The locale of this request (SSR) or page (browser): the `lang` cookie, zh-CN by default.
@@ -81,8 +81,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=pages::home::Home />
                     <Route path=path!("/login") view=pages::login::Login />
                     <Route path=path!("/me") view=pages::my_promotion::MyPromotion />
-                    <Route path=path!("/c/:slug") view=pages::landing::Landing />
-                    <Route path=path!("/c/:slug/thanks") view=pages::landing::Thanks />
+                    // The prospect's pages must work without JavaScript: render them whole
+                    // (out-of-order streaming would leave parts in <template>s for a script).
+                    <Route path=path!("/c/:slug") view=pages::landing::Landing ssr=SsrMode::Async />
+                    <Route path=path!("/c/:slug/thanks") view=pages::landing::Thanks ssr=SsrMode::Async />
                     <Route path=path!("/leads") view=pages::leads::Leads />
                     <Route path=path!("/admin") view=pages::admin::Admin />
                 </Routes>

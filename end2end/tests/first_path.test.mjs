@@ -65,8 +65,10 @@ test('the same flow with JavaScript disabled for the prospect; a bad phone keeps
   const link = await employeeLink();
   const prospect = await phoneContext(browser, { javaScriptEnabled: false });
   const page = await prospect.newPage();
-  await page.goto(link);
-  await page.getByTestId('referrer').waitFor();
+  const res = await page.goto(link);
+  assert.equal(res.status(), 200, `${page.url()}`);
+  await page.screenshot({ path: `${SHOTS}/landing-nojs.png`, fullPage: true });
+  await page.getByTestId('referrer').waitFor({ timeout: 5_000 });
   const name = `无脚本客户${Date.now() % 100000}`;
   await page.getByTestId('lead-name').fill(name);
   await page.getByTestId('lead-phone').fill('12345');

@@ -42,6 +42,8 @@ async fn personal_link_records_a_click_and_redirects_to_the_landing_page() {
     let page = prospect.get(s.url(&location(&res))).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("员工 张伟"), "referrer shown");
     assert!(page.contains(r#"action="/c/winter-home/lead""#), "a form that posts without JavaScript");
+    // Rendered whole: nothing waits in a <template> for a script to swap it in.
+    assert!(!page.contains("<template"), "the landing page must not need JavaScript to show its content");
     s.stop().await;
 }
 

@@ -76,7 +76,7 @@ pub fn Admin() -> impl IntoView {
                 {move || Suspend::new(async move {
                     super::show_result(users.await, |rows| view! {
                         <div class="table-wrap">
-                            <table class="table" data-testid="users-table">
+                            <table class="table cards" data-testid="users-table">
                                 <thead><tr>
                                     <th>{i18n.t(K::DisplayNameLabel)}</th>
                                     <th>{i18n.t(K::ColLogin)}</th>
@@ -86,12 +86,13 @@ pub fn Admin() -> impl IntoView {
                                 <tbody>
                                     {rows.into_iter().map(|u| {
                                         let roles = u.roles.clone();
+                                        let label = move |k: K| k.text(i18n.locale());
                                         view! {
                                             <tr>
-                                                <td>{u.display_name}</td>
-                                                <td>{u.login}</td>
-                                                <td>{u.department.unwrap_or_default()}</td>
-                                                <td>{move || roles.iter().map(|r| r.label().text(i18n.locale())).collect::<Vec<_>>().join("、")}</td>
+                                                <td data-label=move || label(K::DisplayNameLabel)>{u.display_name}</td>
+                                                <td data-label=move || label(K::ColLogin)>{u.login}</td>
+                                                <td data-label=move || label(K::ColDepartment)>{u.department.unwrap_or_default()}</td>
+                                                <td data-label=move || label(K::ColRoles)>{move || roles.iter().map(|r| r.label().text(i18n.locale())).collect::<Vec<_>>().join("、")}</td>
                                             </tr>
                                         }
                                     }).collect_view()}

@@ -32,7 +32,7 @@ pub fn Leads() -> impl IntoView {
                     }
                     view! {
                         <div class="table-wrap">
-                            <table class="table" data-testid="leads-table">
+                            <table class="table cards" data-testid="leads-table">
                                 <thead>
                                     <tr>
                                         <th>{i18n.t(K::ColTime)}</th>
@@ -44,18 +44,22 @@ pub fn Leads() -> impl IntoView {
                                     </tr>
                                 </thead>
                                 <tbody>
-                                    {rows.into_iter().map(|r| view! {
-                                        <tr data-testid="lead-row">
-                                            <td>{r.submitted_at}</td>
-                                            <td data-testid="lead-row-name">{r.name}</td>
-                                            <td>{r.phone}</td>
-                                            <td data-testid="lead-row-promoter">{match r.promoter_name {
-                                                Some(n) => n.into_any(),
-                                                None => view! { <span class="muted">{i18n.t(K::NoPromoter)}</span> }.into_any(),
-                                            }}</td>
-                                            <td>{r.campaign_name}</td>
-                                            <td><span class=format!("status status-{}", r.status.as_str())>{i18n.t(r.status.label())}</span></td>
-                                        </tr>
+                                    {rows.into_iter().map(|r| {
+                                        // data-label names each cell when rows stack as cards on a phone.
+                                        let label = move |k: K| k.text(i18n.locale());
+                                        view! {
+                                            <tr data-testid="lead-row">
+                                                <td data-label=move || label(K::ColTime)>{r.submitted_at}</td>
+                                                <td data-label=move || label(K::ColName) data-testid="lead-row-name">{r.name}</td>
+                                                <td data-label=move || label(K::ColPhone)>{r.phone}</td>
+                                                <td data-label=move || label(K::ColPromoter) data-testid="lead-row-promoter">{match r.promoter_name {
+                                                    Some(n) => n.into_any(),
+                                                    None => view! { <span class="muted">{i18n.t(K::NoPromoter)}</span> }.into_any(),
+                                                }}</td>
+                                                <td data-label=move || label(K::ColCampaign)>{r.campaign_name}</td>
+                                                <td data-label=move || label(K::ColStatus)><span class=format!("status status-{}", r.status.as_str())>{i18n.t(r.status.label())}</span></td>
+                                            </tr>
+                                        }
                                     }).collect_view()}
                                 </tbody>
                             </table>

@@ -10,14 +10,15 @@ pub mod my_promotion;
 pub mod not_found;
 
 use crate::error::AppError;
-use crate::i18n::use_i18n;
+use crate::i18n::{use_i18n, K};
 use leptos::prelude::*;
 
 /// A translated error message block.
 #[component]
 pub fn ErrorNote(error: AppError) -> impl IntoView {
     let i18n = use_i18n();
-    view! { <p class="error" role="alert">{move || error.message(i18n.locale())}</p> }
+    let sign_in = (error == AppError::Unauthenticated).then(|| view! { " " <a href="/login">{i18n.t(K::SignIn)}</a> });
+    view! { <p class="error" role="alert" data-testid="error">{move || error.message(i18n.locale())} {sign_in}</p> }
 }
 
 /// Renders a loaded resource, or its error.
