@@ -96,9 +96,9 @@ pub async fn lead_form(
         ip_hash: auth::keyed_hash(&state.org.secret, &peer.ip().to_string()),
     };
     let ref_query = form.ref_code.clone().filter(|r| !r.is_empty()).map(|r| format!("?ref={r}")).unwrap_or_default();
-    match leads::submit(&state.pool, &state.org, &slug, &form, origin).await {
+    match leads::submit(&state, &slug, &form, origin).await {
         Ok(s) => {
-            tracing::info!(lead_id = s.lead_id, campaign = %slug, "lead submitted");
+            tracing::info!(lead_id = s.lead_id, status = s.status.as_str(), campaign = %slug, "lead submitted");
             see_other(&format!("/c/{slug}/thanks"), &[])
         }
         Err(app::error::AppError::Invalid(errors)) => {

@@ -3,4 +3,5 @@
 pub mod money;
 pub mod period;
 pub mod phone;
+pub mod screening;
 pub mod text;

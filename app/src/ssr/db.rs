@@ -59,3 +59,16 @@ pub async fn migrate(pool: &AnyPool, backend: Backend) -> Result<(), sqlx::Error
     }
     Ok(())
 }
+
+/// A transaction that will write. On SQLite it takes the write lock up front
+/// (`BEGIN IMMEDIATE`), so concurrent writers queue on busy_timeout instead of failing
+/// when a read lock would have to be upgraded.
+pub async fn begin_write(
+    pool: &AnyPool,
+    backend: Backend,
+) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+    match backend {
+        Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
+        Backend::Postgres => pool.begin().await,
+    }
+}

@@ -1,5 +1,7 @@
 //! Leads: the referral form's validation and storage, and the marketing list.
-use super::{campaigns, now_ms, OrgSettings};
+use super::{campaigns, db, AppState, OrgSettings};
+use crate::domain::period::Period;
+use crate::domain::screening::{self, BlacklistHit, Facts, Outcome, ProtectingLead};
 use crate::domain::{phone, text};
 use crate::error::{AppError, Field, FieldError, Problem};
 use crate::model::{LeadDraft, LeadRow, LeadStatus};
@@ -74,6 +76,7 @@ pub struct Origin {
 #[derive(Debug)]
 pub struct Submitted {
     pub lead_id: i64,
+    pub status: LeadStatus,
 }
 
 /// Validates every field, reporting all problems at once.
@@ -107,39 +110,168 @@ fn validate(
     }
 }
 
-/// Stores a lead from the referral form, attributed to the link's promoter when the code
-/// belongs to this campaign. Nothing is stored when a field is invalid.
+/// Status, reason, flag and the lead it duplicates, as stored.
+fn stored_as(outcome: Outcome) -> (LeadStatus, Option<&'static str>, Option<&'static str>, Option<i64>) {
+    match outcome {
+        Outcome::Rejected(BlacklistHit::Phone) => (LeadStatus::Rejected, Some("blacklist_phone"), None, None),
+        Outcome::Rejected(BlacklistHit::Device) => (LeadStatus::Rejected, Some("blacklist_device"), None, None),
+        Outcome::Rejected(BlacklistHit::Ip) => (LeadStatus::Rejected, Some("blacklist_ip"), None, None),
+        Outcome::InvalidSelfReferral => (LeadStatus::Invalid, Some("self_referral"), None, None),
+        Outcome::InvalidExistingCustomer => (LeadStatus::Invalid, Some("existing_customer"), None, None),
+        Outcome::Duplicate { of } => (LeadStatus::Duplicate, Some("duplicate"), None, Some(of)),
+        Outcome::HeldDeviceCap => (LeadStatus::Held, None, Some("device_cap"), None),
+        Outcome::Pending => (LeadStatus::Pending, None, None, None),
+    }
+}
+
+type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+async fn blacklist_hit(
+    tx: &mut Tx,
+    phone: &str,
+    visitor: Option<&str>,
+    ip_hash: &str,
+) -> Result<Option<BlacklistHit>, sqlx::Error> {
+    let kinds: Vec<String> = sqlx::query_scalar(
+        "SELECT kind FROM blacklist WHERE (kind = 'phone' AND value = $1) OR (kind = 'device' AND value = $2) OR (kind = 'ip' AND value = $3)",
+    )
+    .bind(phone)
+    .bind(visitor.unwrap_or(""))
+    .bind(ip_hash)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok([("phone", BlacklistHit::Phone), ("device", BlacklistHit::Device), ("ip", BlacklistHit::Ip)]
+        .into_iter()
+        .find(|(k, _)| kinds.iter().any(|x| x == k))
+        .map(|(_, hit)| hit))
+}
+
+async fn protecting_lead(tx: &mut Tx, phone: &str) -> Result<Option<ProtectingLead>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT p.lead_id, l.submitted_at FROM lead_protections p JOIN leads l ON l.id = p.lead_id WHERE p.phone = $1",
+    )
+    .bind(phone)
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.map(|r| {
+        Ok(ProtectingLead {
+            id: r.try_get("lead_id")?,
+            submitted_at: chrono::DateTime::from_timestamp_millis(r.try_get("submitted_at")?).unwrap_or_default(),
+        })
+    })
+    .transpose()
+}
+
+async fn count_since(tx: &mut Tx, column: &str, value: &str, since: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM leads WHERE {column} = $1 AND submitted_at >= $2"))
+        .bind(value)
+        .bind(since)
+        .fetch_one(&mut **tx)
+        .await
+}
+
+/// Stores a lead from the referral form, screened in the same transaction (PRODUCT.md §2.5),
+/// attributed to the link's promoter when the code belongs to this campaign. Nothing is
+/// stored when a field is invalid; every valid submission is stored, whatever its status.
 pub async fn submit(
-    pool: &AnyPool,
-    org: &OrgSettings,
+    state: &AppState,
     campaign_slug: &str,
     form: &LeadForm,
     origin: Origin,
 ) -> Result<Submitted, AppError> {
+    let (pool, org) = (&state.pool, &*state.org);
     let campaign = campaigns::by_slug(pool, campaign_slug).await?.ok_or(AppError::NotFound)?;
     let (name, phone, tags, note) = validate(form, &campaign.public.demand_tags, org).map_err(AppError::Invalid)?;
     let link = match form.ref_code.as_deref() {
         Some(code) => campaigns::resolve_code(pool, code).await?.filter(|l| l.campaign_id == campaign.id),
         None => None,
     };
+    let rules = screening::Rules::default();
+    let now = chrono::Utc::now();
+    let now_ms = now.timestamp_millis();
+    let (day_start, _) = Period::day_of(now, org.tz).bounds(org.tz);
+    let mut tx = db::begin_write(pool, db::Backend::of_url(&state.config.database_url)).await?;
+
+    let promoter_phone = match &link {
+        Some(l) => sqlx::query_scalar::<_, Option<String>>("SELECT phone FROM users WHERE id = $1")
+            .bind(l.promoter_id)
+            .fetch_one(&mut *tx)
+            .await?
+            .map(phone::Phone::from_e164),
+        None => None,
+    };
+    let facts = Facts {
+        phone: phone::Phone::from_e164(phone.clone()),
+        submitted_at: now,
+        blacklisted: blacklist_hit(&mut tx, &phone, origin.visitor.as_deref(), &origin.ip_hash).await?,
+        promoter_phone,
+        // Won deals arrive with the deals module; until then nobody is an existing customer.
+        existing_customer: false,
+        campaign_accepts_repurchase: false,
+        protecting_lead: protecting_lead(&mut tx, &phone).await?,
+        earlier_today_from_device: match origin.visitor.as_deref() {
+            Some(v) => count_since(&mut tx, "visitor", v, day_start.timestamp_millis()).await?,
+            None => 0,
+        },
+        earlier_today_from_ip: count_since(&mut tx, "ip_hash", &origin.ip_hash, day_start.timestamp_millis()).await?,
+    };
+    let outcome = screening::screen(&facts, rules);
+    let (status, reason, flag, duplicate_of) = stored_as(outcome);
     let row = sqlx::query(
-        "INSERT INTO leads (campaign_id, link_id, promoter_id, name, phone, demand_tags, note, status, visitor, ip_hash, submitted_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        "INSERT INTO leads (campaign_id, link_id, promoter_id, name, phone, demand_tags, note, status, reason, flag, duplicate_of, visitor, ip_hash, submitted_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
     )
     .bind(campaign.id)
     .bind(link.as_ref().map(|l| l.link_id))
     .bind(link.as_ref().map(|l| l.promoter_id))
     .bind(name)
-    .bind(phone)
+    .bind(&phone)
     .bind(serde_json::to_string(&tags).unwrap_or_else(|_| "[]".into()))
     .bind(note)
-    .bind(LeadStatus::Pending.as_str())
+    .bind(status.as_str())
+    .bind(reason)
+    .bind(flag)
+    .bind(duplicate_of)
     .bind(origin.visitor)
     .bind(origin.ip_hash)
-    .bind(now_ms())
-    .fetch_one(pool)
+    .bind(now_ms)
+    .fetch_one(&mut *tx)
     .await?;
-    Ok(Submitted { lead_id: row.try_get("id")? })
+    let lead_id: i64 = row.try_get("id")?;
+    let mut final_status = status;
+    if matches!(status, LeadStatus::Pending | LeadStatus::Held) {
+        // Claim the phone. The database decides between concurrent first submissions:
+        // a live claim cannot be taken over, an expired one can.
+        let claimed = sqlx::query(
+            "INSERT INTO lead_protections (phone, lead_id, protected_until) VALUES ($1, $2, $3) \
+             ON CONFLICT (phone) DO UPDATE SET lead_id = excluded.lead_id, protected_until = excluded.protected_until \
+             WHERE lead_protections.protected_until <= $4",
+        )
+        .bind(&phone)
+        .bind(lead_id)
+        .bind(now_ms + rules.protection_days * 86_400_000)
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if claimed == 0 {
+            let first: i64 = sqlx::query_scalar("SELECT lead_id FROM lead_protections WHERE phone = $1")
+                .bind(&phone)
+                .fetch_one(&mut *tx)
+                .await?;
+            sqlx::query(
+                "UPDATE leads SET status = $1, reason = 'duplicate', flag = NULL, duplicate_of = $2 WHERE id = $3",
+            )
+            .bind(LeadStatus::Duplicate.as_str())
+            .bind(first)
+            .bind(lead_id)
+            .execute(&mut *tx)
+            .await?;
+            final_status = LeadStatus::Duplicate;
+        }
+    }
+    tx.commit().await?;
+    Ok(Submitted { lead_id, status: final_status })
 }
 
 /// The newest leads, for marketing.

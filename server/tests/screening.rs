@@ -1,0 +1,233 @@
+//! Screening at submit (PRODUCT.md §2.5) through the real form post, on the test database.
+mod common;
+use app::ssr::{campaigns, seed, users};
+use common::*;
+use reqwest::StatusCode;
+
+async fn submit(s: &TestServer, c: &reqwest::Client, phone: &str, code: Option<&str>) {
+    let mut form = vec![("name", "测试"), ("phone", phone), ("consent", "1")];
+    if let Some(code) = code {
+        form.push(("ref", code));
+    }
+    let res = c.post(s.url("/c/winter-home/lead")).headers(same_origin(s)).form(&form).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"], "/c/winter-home/thanks", "every valid submission is acknowledged");
+}
+
+/// (status, reason, flag, duplicate_of) of the newest lead with this phone.
+async fn last_lead(s: &TestServer, phone: &str) -> (String, Option<String>, Option<String>, Option<i64>) {
+    sqlx::query_as("SELECT status, reason, flag, duplicate_of FROM leads WHERE phone = $1 ORDER BY id DESC LIMIT 1")
+        .bind(phone)
+        .fetch_one(&s.state.pool)
+        .await
+        .unwrap()
+}
+
+async fn first_id(s: &TestServer, phone: &str) -> i64 {
+    sqlx::query_scalar("SELECT MIN(id) FROM leads WHERE phone = $1").bind(phone).fetch_one(&s.state.pool).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_new_phone_is_pending_and_protects_the_number() {
+    let s = TestServer::start().await;
+    submit(&s, &s.client(), "13911110001", None).await;
+    assert_eq!(last_lead(&s, "+8613911110001").await, ("pending".into(), None, None, None));
+    assert_eq!(s.count("SELECT COUNT(*) FROM lead_protections").await, 1);
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn self_referral_is_invalid() {
+    let s = TestServer::start().await;
+    let code = s.employee_code().await;
+    submit(&s, &s.client(), "138 0000 0005", Some(&code)).await; // the employee's own phone
+    assert_eq!(last_lead(&s, "+8613800000005").await, ("invalid".into(), Some("self_referral".into()), None, None));
+    assert_eq!(s.count("SELECT COUNT(*) FROM lead_protections").await, 0, "an invalid lead protects nothing");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn blacklisted_phone_device_and_ip_are_rejected_but_stored() {
+    let s = TestServer::start().await;
+    sqlx::query("INSERT INTO blacklist (kind, value, created_at) VALUES ('phone', '+8613911110002', 0)")
+        .execute(&s.state.pool)
+        .await
+        .unwrap();
+    submit(&s, &s.client(), "13911110002", None).await;
+    assert_eq!(last_lead(&s, "+8613911110002").await, ("rejected".into(), Some("blacklist_phone".into()), None, None));
+    // A blacklisted device: the visitor cookie set by the personal link.
+    let code = s.employee_code().await;
+    let c = s.client();
+    let res = c.get(s.url(&format!("/r/{code}"))).send().await.unwrap();
+    let visitor = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find_map(|v| v.strip_prefix("ah_vid=").map(|r| r.split(';').next().unwrap().to_string()))
+        .unwrap();
+    sqlx::query("INSERT INTO blacklist (kind, value, created_at) VALUES ('device', $1, 0)")
+        .bind(&visitor)
+        .execute(&s.state.pool)
+        .await
+        .unwrap();
+    submit(&s, &c, "13911110003", Some(&code)).await;
+    assert_eq!(last_lead(&s, "+8613911110003").await.1.as_deref(), Some("blacklist_device"));
+    // A blacklisted IP (stored as the keyed hash, like clicks and leads).
+    let ip = app::ssr::auth::keyed_hash(&s.state.org.secret, "127.0.0.1");
+    sqlx::query("INSERT INTO blacklist (kind, value, created_at) VALUES ('ip', $1, 0)")
+        .bind(&ip)
+        .execute(&s.state.pool)
+        .await
+        .unwrap();
+    submit(&s, &s.client(), "13911110004", None).await;
+    assert_eq!(last_lead(&s, "+8613911110004").await.1.as_deref(), Some("blacklist_ip"));
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn within_the_window_a_second_referral_is_a_duplicate_and_the_first_referrer_keeps_the_credit() {
+    let s = TestServer::start().await;
+    let code = s.employee_code().await;
+    submit(&s, &s.client(), "13911110005", Some(&code)).await;
+    let first = first_id(&s, "+8613911110005").await;
+    submit(&s, &s.client(), "139-1111-0005", None).await;
+    assert_eq!(
+        last_lead(&s, "+8613911110005").await,
+        ("duplicate".into(), Some("duplicate".into()), None, Some(first))
+    );
+    let owner: i64 = sqlx::query_scalar("SELECT lead_id FROM lead_protections WHERE phone = '+8613911110005'")
+        .fetch_one(&s.state.pool)
+        .await
+        .unwrap();
+    assert_eq!(owner, first, "the first referrer keeps the credit");
+    s.stop().await;
+}
+
+/// Moves the protecting lead (and its claim) back in time by `ms`.
+async fn age_first_lead(s: &TestServer, phone: &str, ms: i64) {
+    let pool = &s.state.pool;
+    sqlx::query("UPDATE leads SET submitted_at = submitted_at - $1 WHERE phone = $2")
+        .bind(ms)
+        .bind(phone)
+        .execute(pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE lead_protections SET protected_until = protected_until - $1 WHERE phone = $2")
+        .bind(ms)
+        .bind(phone)
+        .execute(pool)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn window_edges_29_days_23_59_is_duplicate_30_days_is_new() {
+    let s = TestServer::start().await;
+    let day = 86_400_000i64;
+    submit(&s, &s.client(), "13911110006", None).await;
+    let first = first_id(&s, "+8613911110006").await;
+    // Aged 29 days 23:59 (and a few seconds of slack for the test itself).
+    age_first_lead(&s, "+8613911110006", 29 * day + 23 * 3_600_000 + 59 * 60_000 - 5_000).await;
+    submit(&s, &s.client(), "13911110006", None).await;
+    assert_eq!(last_lead(&s, "+8613911110006").await.0, "duplicate");
+    assert_eq!(last_lead(&s, "+8613911110006").await.3, Some(first));
+    // Aged a full 30 days (the minute and the slack): the next submission is a new lead.
+    age_first_lead(&s, "+8613911110006", 60_000 + 5_000).await;
+    submit(&s, &s.client(), "13911110006", None).await;
+    assert_eq!(last_lead(&s, "+8613911110006").await, ("pending".into(), None, None, None));
+    let newest: i64 = sqlx::query_scalar("SELECT MAX(id) FROM leads").fetch_one(&s.state.pool).await.unwrap();
+    let owner: i64 = sqlx::query_scalar("SELECT lead_id FROM lead_protections WHERE phone = '+8613911110006'")
+        .fetch_one(&s.state.pool)
+        .await
+        .unwrap();
+    assert_eq!(owner, newest);
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn the_sixth_submission_of_the_day_from_one_device_is_held_not_lost() {
+    let s = TestServer::start().await;
+    let code = s.employee_code().await;
+    let device = s.client();
+    device.get(s.url(&format!("/r/{code}"))).send().await.unwrap(); // sets the visitor cookie
+    for i in 1..=7 {
+        submit(&s, &device, &format!("1391111100{i}"), Some(&code)).await;
+    }
+    let statuses: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT status, flag FROM leads ORDER BY id").fetch_all(&s.state.pool).await.unwrap();
+    assert_eq!(statuses.len(), 7, "nothing dropped");
+    for (i, (status, flag)) in statuses.iter().enumerate() {
+        if i < 5 {
+            assert_eq!((status.as_str(), flag.as_deref()), ("pending", None), "submission {}", i + 1);
+        } else {
+            assert_eq!((status.as_str(), flag.as_deref()), ("held", Some("device_cap")), "submission {}", i + 1);
+        }
+    }
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn fifty_simultaneous_submissions_of_one_new_phone_make_one_protecting_lead() {
+    let s = TestServer::start().await;
+    let pool = &s.state.pool;
+    let campaign = campaigns::by_slug(pool, seed::DEMO_CAMPAIGN_SLUG).await.unwrap().unwrap();
+    // Fifty different promoters, each with a personal link.
+    let mut codes = Vec::new();
+    for i in 0..50 {
+        let id = users::create_user(
+            pool,
+            users::NewUser {
+                display_name: format!("员工{i}"),
+                email: format!("p{i}@example.cn"),
+                password: "password-1".into(),
+                roles: vec!["employee".into()],
+                ..Default::default()
+            },
+            false,
+        )
+        .await
+        .unwrap();
+        codes.push(campaigns::link_for(pool, campaign.id, id).await.unwrap());
+    }
+    let tasks: Vec<_> = codes
+        .into_iter()
+        .map(|code| {
+            let (url, origin) = (s.url("/c/winter-home/lead"), s.base.clone());
+            tokio::spawn(async move {
+                let form = [("name", "并发"), ("phone", "13922223333"), ("consent", "1"), ("ref", code.as_str())];
+                reqwest::Client::builder()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .unwrap()
+                    .post(url)
+                    .header("Origin", origin)
+                    .form(&form)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            })
+        })
+        .collect();
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), StatusCode::SEE_OTHER);
+    }
+    let rows: Vec<(i64, String, Option<i64>)> =
+        sqlx::query_as("SELECT id, status, duplicate_of FROM leads WHERE phone = '+8613922223333'")
+            .fetch_all(pool)
+            .await
+            .unwrap();
+    assert_eq!(rows.len(), 50, "every acknowledged submission is stored");
+    let protecting: Vec<_> = rows.iter().filter(|r| r.1 == "pending" || r.1 == "held").collect();
+    assert_eq!(protecting.len(), 1, "exactly one protecting lead: {rows:?}");
+    let winner = protecting[0].0;
+    let duplicates = rows.iter().filter(|r| r.1 == "duplicate" && r.2 == Some(winner)).count();
+    assert_eq!(duplicates, 49, "{rows:?}");
+    let owner: i64 = sqlx::query_scalar("SELECT lead_id FROM lead_protections WHERE phone = '+8613922223333'")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!(owner, winner);
+    s.stop().await;
+}
