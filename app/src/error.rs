@@ -136,6 +136,9 @@ pub enum AppError {
     BadCredentials,
     #[error("too many attempts, retry after {retry_after_s}s")]
     TooManyAttempts { retry_after_s: i64 },
+    /// A burst far above human speed from one address.
+    #[error("too many submissions, retry after {retry_after_s}s")]
+    TooFast { retry_after_s: i64 },
     #[error("cross-origin request refused")]
     CrossOrigin,
     #[error("internal error")]
@@ -156,7 +159,7 @@ impl AppError {
             AppError::Forbidden | AppError::CrossOrigin => 403,
             AppError::NotFound => 404,
             AppError::Invalid(_) => 422,
-            AppError::TooManyAttempts { .. } => 429,
+            AppError::TooManyAttempts { .. } | AppError::TooFast { .. } => 429,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }
@@ -177,6 +180,7 @@ impl AppError {
             AppError::Invalid(errors) => errors.iter().map(|e| e.message(locale)).collect::<Vec<_>>().join("；"),
             AppError::BadCredentials => t(K::ErrBadCredentials),
             AppError::TooManyAttempts { retry_after_s } => format!("{}{retry_after_s}", t(K::ErrTooManyAttempts)),
+            AppError::TooFast { retry_after_s } => format!("{}{retry_after_s}", t(K::ErrTooFast)),
             AppError::CrossOrigin => t(K::ErrCrossOrigin),
             AppError::Internal => t(K::ErrInternal),
             AppError::Transport(_) => t(K::ErrTransport),

@@ -21,3 +21,11 @@ ALTER TABLE leads ADD COLUMN duplicate_of BIGINT REFERENCES leads(id);
 ALTER TABLE leads ADD COLUMN flag TEXT;
 CREATE INDEX leads_visitor_day ON leads(visitor, submitted_at);
 CREATE INDEX leads_ip_day ON leads(ip_hash, submitted_at);
+
+-- Fixed-window counters for request bursts, shared by every app instance.
+CREATE TABLE rate_limits (
+    key TEXT NOT NULL,
+    window_start BIGINT NOT NULL,
+    hits BIGINT NOT NULL,
+    PRIMARY KEY (key, window_start)
+);

@@ -110,10 +110,18 @@ pub async fn lead_form(
     }
 }
 
+/// A plain page with the error in the user's language (a 429 also says when to retry).
 fn error_response(e: &app::error::AppError, headers: &HeaderMap) -> Response {
     let locale = Locale::from_cookie_header(headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).unwrap_or(""));
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, e.message(locale)).into_response()
+    let mut res = (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], e.message(locale)).into_response();
+    if let app::error::AppError::TooFast { retry_after_s } | app::error::AppError::TooManyAttempts { retry_after_s } = e
+    {
+        if let Ok(v) = HeaderValue::from_str(&retry_after_s.to_string()) {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+    }
+    res
 }
 
 #[derive(Deserialize)]

@@ -231,3 +231,33 @@ async fn fifty_simultaneous_submissions_of_one_new_phone_make_one_protecting_lea
     assert_eq!(owner, winner);
     s.stop().await;
 }
+
+#[tokio::test]
+async fn a_burst_above_sixty_a_minute_from_one_ip_gets_429_and_nothing_else_is_refused() {
+    let s = TestServer::start().await;
+    // Pre-fill the counter as if 60 submissions had just come from this IP (this minute and
+    // the next, in case the minute turns before the request arrives).
+    let ip = app::ssr::auth::keyed_hash(&s.state.org.secret, "127.0.0.1");
+    let now = chrono::Utc::now().timestamp_millis();
+    for window in [now - now.rem_euclid(60_000), now - now.rem_euclid(60_000) + 60_000] {
+        sqlx::query("INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, 60)")
+            .bind(format!("lead:{ip}"))
+            .bind(window)
+            .execute(&s.state.pool)
+            .await
+            .unwrap();
+    }
+    let res = s
+        .client()
+        .post(s.url("/c/winter-home/lead"))
+        .headers(same_origin(&s))
+        .form(&[("name", "快"), ("phone", "13933334444"), ("consent", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.headers().contains_key("retry-after"));
+    assert!(res.text().await.unwrap().starts_with("提交过于频繁"), "a clear message");
+    assert_eq!(s.count("SELECT COUNT(*) FROM leads").await, 0);
+    s.stop().await;
+}

@@ -9,6 +9,9 @@ use sqlx::{AnyPool, Row};
 
 pub const NOTE_MAX: usize = 500;
 
+/// Submissions per minute from one IP above which the form answers 429 (far above human speed).
+pub const BURST_PER_MINUTE: i64 = 60;
+
 /// Carries a refused submission back to the form (post/redirect/get without JavaScript).
 pub const DRAFT_COOKIE: &str = "ah_draft";
 
@@ -180,6 +183,12 @@ pub async fn submit(
     origin: Origin,
 ) -> Result<Submitted, AppError> {
     let (pool, org) = (&state.pool, &*state.org);
+    // The one refusal that stores nothing: a burst no person types.
+    if let Some(retry_after_s) =
+        super::rate_limit::hit(pool, &format!("lead:{}", origin.ip_hash), BURST_PER_MINUTE).await?
+    {
+        return Err(AppError::TooFast { retry_after_s });
+    }
     let campaign = campaigns::by_slug(pool, campaign_slug).await?.ok_or(AppError::NotFound)?;
     let (name, phone, tags, note) = validate(form, &campaign.public.demand_tags, org).map_err(AppError::Invalid)?;
     let link = match form.ref_code.as_deref() {

@@ -5,6 +5,7 @@ pub mod campaigns;
 pub mod clicks;
 pub mod db;
 pub mod leads;
+pub mod rate_limit;
 pub mod seed;
 pub mod settings;
 pub mod users;

@@ -1,0 +1,29 @@
+//! Request-burst limits, counted in the database so that every app instance sees the same
+//! numbers. Fixed one-minute windows.
+use super::now_ms;
+use sqlx::AnyPool;
+
+const WINDOW_MS: i64 = 60_000;
+
+/// Counts a hit for `key` and returns how many seconds to wait if `limit` per minute is
+/// exceeded.
+pub async fn hit(pool: &AnyPool, key: &str, limit: i64) -> Result<Option<i64>, sqlx::Error> {
+    let now = now_ms();
+    let window_start = now - now.rem_euclid(WINDOW_MS);
+    let hits: i64 = sqlx::query_scalar(
+        "INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, 1) \
+         ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limits.hits + 1 RETURNING hits",
+    )
+    .bind(key)
+    .bind(window_start)
+    .fetch_one(pool)
+    .await?;
+    if hits == 1 {
+        // The first hit of a window clears the windows before the previous one.
+        sqlx::query("DELETE FROM rate_limits WHERE window_start < $1")
+            .bind(window_start - WINDOW_MS)
+            .execute(pool)
+            .await?;
+    }
+    Ok((hits > limit).then(|| (window_start + WINDOW_MS - now + 999) / 1000))
+}
