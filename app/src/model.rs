@@ -177,3 +177,107 @@ pub struct DepartmentRow {
     pub name: String,
     pub members: i64,
 }
+
+/// Follow-up stages of a valid lead, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Stage {
+    Contacted,
+    VisitBooked,
+    Visited,
+    Won,
+    Lost,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 5] = [Stage::Contacted, Stage::VisitBooked, Stage::Visited, Stage::Won, Stage::Lost];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Contacted => "contacted",
+            Stage::VisitBooked => "visit_booked",
+            Stage::Visited => "visited",
+            Stage::Won => "won",
+            Stage::Lost => "lost",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Stage::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    pub fn is_final(self) -> bool {
+        matches!(self, Stage::Won | Stage::Lost)
+    }
+
+    pub fn label(self) -> K {
+        match self {
+            Stage::Contacted => K::StageContacted,
+            Stage::VisitBooked => K::StageVisitBooked,
+            Stage::Visited => K::StageVisited,
+            Stage::Won => K::StageWon,
+            Stage::Lost => K::StageLost,
+        }
+    }
+}
+
+/// A lead in the promoter's own list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MyLeadRow {
+    pub submitted_at: String,
+    pub campaign_name: String,
+    pub name: String,
+    /// `139****5678`: promoters never see prospects' full numbers.
+    pub phone_masked: String,
+    pub status: LeadStatus,
+    pub stage: Option<Stage>,
+}
+
+/// A lead waiting for marketing's review.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewRow {
+    pub id: i64,
+    pub submitted_at: String,
+    pub campaign_name: String,
+    pub name: String,
+    pub phone: String,
+    pub demand_tags: Vec<String>,
+    pub promoter_name: Option<String>,
+    pub status: LeadStatus,
+    pub flag: Option<String>,
+    /// Org-local end of the one-business-day review window.
+    pub review_due: String,
+    pub overdue: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Decision {
+    Valid,
+    Invalid,
+    Duplicate,
+}
+
+impl Decision {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "valid" => Some(Decision::Valid),
+            "invalid" => Some(Decision::Invalid),
+            "duplicate" => Some(Decision::Duplicate),
+            _ => None,
+        }
+    }
+}
+
+/// A lead assigned to the signed-in sales rep.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FollowUpRow {
+    pub id: i64,
+    pub campaign_name: String,
+    pub name: String,
+    pub phone: String,
+    pub demand_tags: Vec<String>,
+    pub assigned_at: String,
+    pub stage: Option<Stage>,
+    /// Milliseconds left until the 24-hour first-contact deadline when loaded (negative:
+    /// overdue); `None` once contacted.
+    pub first_contact_left_ms: Option<i64>,
+}

@@ -159,7 +159,7 @@ async fn every_role_boundary_is_enforced() {
     ];
     // (server function, arguments, who may call it). Marketing and sales also promote.
     type Call<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [&'a str]);
-    let calls: [Call; 6] = [
+    let calls: [Call; 10] = [
         ("list_leads", &[], &["admin", "marketing"]),
         ("list_users", &[], &["admin"]),
         ("list_departments", &[], &["admin"]),
@@ -176,6 +176,10 @@ async fn every_role_boundary_is_enforced() {
             &["admin"],
         ),
         ("load_my_promotion", &[], &["marketing", "sales", "employee", "customer", "partner"]),
+        ("my_leads", &[], &["marketing", "sales", "employee", "customer", "partner"]),
+        ("review_queue", &[], &["admin", "marketing"]),
+        ("review_leads", &[("ids[0]", "999999"), ("decision", "valid")], &["admin", "marketing"]),
+        ("my_follow_up", &[], &["sales"]),
     ];
     let anonymous = s.client();
     for (name, args, _) in &calls {

@@ -1,6 +1,7 @@
 //! Pages, each with the server functions it calls. Every server function authorizes on the
 //! server through `ssr::auth::require` and finishes through `ssr::respond`.
 pub mod admin;
+pub mod follow_up;
 pub mod home;
 pub mod landing;
 pub mod layout;
@@ -8,6 +9,7 @@ pub mod leads;
 pub mod login;
 pub mod my_promotion;
 pub mod not_found;
+pub mod review;
 
 use crate::error::AppError;
 use crate::i18n::{use_i18n, K};

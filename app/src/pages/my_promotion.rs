@@ -1,6 +1,6 @@
 use crate::error::AppError;
 use crate::i18n::{use_i18n, K};
-use crate::model::PromoCard;
+use crate::model::{MyLeadRow, PromoCard};
 use leptos::prelude::*;
 
 /// The signed-in promoter's running campaigns with their personal links.
@@ -17,6 +17,52 @@ pub async fn load_my_promotion() -> Result<Vec<PromoCard>, AppError> {
         }
         .await,
     )
+}
+
+/// The promoter's own leads, phones masked.
+#[server(endpoint = "my_leads")]
+pub async fn my_leads() -> Result<Vec<MyLeadRow>, AppError> {
+    use crate::model::Role;
+    use crate::ssr;
+    ssr::respond(
+        async {
+            let user = ssr::auth::require(&Role::PROMOTERS).await?;
+            let state = ssr::state()?;
+            ssr::leads::for_promoter(&state.pool, &state.org, user.id).await
+        }
+        .await,
+    )
+}
+
+#[component]
+fn MyLeads() -> impl IntoView {
+    let i18n = use_i18n();
+    let leads = Resource::new(|| (), |_| my_leads());
+    view! {
+        <h2>{i18n.t(K::MyLeadsTitle)}</h2>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                super::show_result(leads.await, |rows| {
+                    if rows.is_empty() {
+                        return view! { <p class="muted">{i18n.t(K::MyLeadsEmpty)}</p> }.into_any();
+                    }
+                    view! {
+                        <ul class="plain my-leads">
+                            {rows.into_iter().map(|r| view! {
+                                <li class="card" data-testid="my-lead">
+                                    <b>{r.name}</b>" "<span data-testid="my-lead-phone">{r.phone_masked}</span>
+                                    <br />
+                                    <span class="muted">{r.submitted_at}" · "{r.campaign_name}</span>" "
+                                    <span class=format!("status status-{}", r.status.as_str()) data-testid="my-lead-status">{i18n.t(r.status.label())}</span>
+                                    {r.stage.map(|s| view! { " " <span class="status status-valid" data-testid="my-lead-stage">{i18n.t(s.label())}</span> })}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                })
+            })}
+        </Suspense>
+    }
 }
 
 #[component]
@@ -36,6 +82,7 @@ pub fn MyPromotion() -> impl IntoView {
                 })
             })}
         </Suspense>
+        <MyLeads />
     }
 }
 

@@ -1,6 +1,6 @@
 //! Leads: the referral form's validation and storage, and the marketing list.
 use super::{campaigns, db, AppState, OrgSettings};
-use crate::domain::period::Period;
+use crate::domain::period::{BusinessCalendar, Period};
 use crate::domain::screening::{self, BlacklistHit, Facts, Outcome, ProtectingLead};
 use crate::domain::{phone, text};
 use crate::error::{AppError, Field, FieldError, Problem};
@@ -227,8 +227,8 @@ pub async fn submit(
     let outcome = screening::screen(&facts, rules);
     let (status, reason, flag, duplicate_of) = stored_as(outcome);
     let row = sqlx::query(
-        "INSERT INTO leads (campaign_id, link_id, promoter_id, name, phone, demand_tags, note, status, reason, flag, duplicate_of, visitor, ip_hash, submitted_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+        "INSERT INTO leads (campaign_id, link_id, promoter_id, name, phone, demand_tags, note, status, reason, flag, duplicate_of, visitor, ip_hash, submitted_at, review_due_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
     )
     .bind(campaign.id)
     .bind(link.as_ref().map(|l| l.link_id))
@@ -244,6 +244,8 @@ pub async fn submit(
     .bind(origin.visitor)
     .bind(origin.ip_hash)
     .bind(now_ms)
+    // Marketing reviews pending and held leads within one business day.
+    .bind(matches!(status, LeadStatus::Pending | LeadStatus::Held).then(|| BusinessCalendar::default().deadline(now, 1, org.tz).timestamp_millis()))
     .fetch_one(&mut *tx)
     .await?;
     let lead_id: i64 = row.try_get("id")?;
@@ -307,6 +309,42 @@ pub async fn list_recent(pool: &AnyPool, org: &OrgSettings, limit: i64) -> Resul
                 demand_tags: serde_json::from_str(&r.try_get::<String, _>("demand_tags")?).unwrap_or_default(),
                 promoter_name: r.try_get("promoter_name")?,
                 status: LeadStatus::parse(&r.try_get::<String, _>("status")?).unwrap_or(LeadStatus::Pending),
+            })
+        })
+        .collect()
+}
+
+/// Org-local `YYYY-MM-DD HH:MM` of a stored instant.
+pub fn local_time(org: &OrgSettings, at_ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(at_ms)
+        .unwrap_or_default()
+        .with_timezone(&org.tz)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// A promoter's own leads: masked phones, never anyone else's.
+pub async fn for_promoter(
+    pool: &AnyPool,
+    org: &OrgSettings,
+    promoter_id: i64,
+) -> Result<Vec<crate::model::MyLeadRow>, AppError> {
+    let rows = sqlx::query(
+        "SELECT l.submitted_at, l.name, l.phone, l.status, l.stage, c.name AS campaign_name FROM leads l \
+         JOIN campaigns c ON c.id = l.campaign_id WHERE l.promoter_id = $1 ORDER BY l.submitted_at DESC, l.id DESC LIMIT 200",
+    )
+    .bind(promoter_id)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(crate::model::MyLeadRow {
+                submitted_at: local_time(org, r.try_get("submitted_at")?),
+                campaign_name: r.try_get("campaign_name")?,
+                name: r.try_get("name")?,
+                phone_masked: phone::Phone::from_e164(r.try_get::<String, _>("phone")?).masked(),
+                status: LeadStatus::parse(&r.try_get::<String, _>("status")?).unwrap_or(LeadStatus::Pending),
+                stage: r.try_get::<Option<String>, _>("stage")?.as_deref().and_then(crate::model::Stage::parse),
             })
         })
         .collect()

@@ -1,0 +1,77 @@
+//! The sales rep's follow-up: first contact within 24 hours of assignment, then the stages.
+use super::{db, leads::local_time, now_ms, AppState, OrgSettings};
+use crate::error::{AppError, Field};
+use crate::model::{FollowUpRow, Stage, UserView};
+use sqlx::{AnyPool, Row};
+
+pub const FIRST_CONTACT_MS: i64 = 24 * 3_600_000;
+
+/// The rep's leads: open ones first, nearest deadline first.
+pub async fn for_rep(pool: &AnyPool, org: &OrgSettings, rep_id: i64) -> Result<Vec<FollowUpRow>, AppError> {
+    let rows = sqlx::query(
+        "SELECT l.id, c.name AS campaign_name, l.name, l.phone, l.demand_tags, l.assigned_at, l.stage, l.first_contact_at \
+         FROM leads l JOIN campaigns c ON c.id = l.campaign_id WHERE l.assigned_to = $1 AND l.status = 'valid' \
+         ORDER BY CASE WHEN l.stage IN ('won', 'lost') THEN 1 ELSE 0 END, l.assigned_at, l.id LIMIT 500",
+    )
+    .bind(rep_id)
+    .fetch_all(pool)
+    .await?;
+    let now = now_ms();
+    rows.into_iter()
+        .map(|r| {
+            let assigned_at: i64 = r.try_get("assigned_at")?;
+            let contacted: Option<i64> = r.try_get("first_contact_at")?;
+            Ok(FollowUpRow {
+                id: r.try_get("id")?,
+                campaign_name: r.try_get("campaign_name")?,
+                name: r.try_get("name")?,
+                phone: crate::domain::phone::Phone::from_e164(r.try_get::<String, _>("phone")?).national().to_string(),
+                demand_tags: serde_json::from_str(&r.try_get::<String, _>("demand_tags")?).unwrap_or_default(),
+                assigned_at: local_time(org, assigned_at),
+                stage: r.try_get::<Option<String>, _>("stage")?.as_deref().and_then(Stage::parse),
+                first_contact_left_ms: contacted.is_none().then_some(assigned_at + FIRST_CONTACT_MS - now),
+            })
+        })
+        .collect()
+}
+
+/// Moves the rep's lead to `stage` with a note. The first update is the first contact.
+pub async fn progress(
+    state: &AppState,
+    rep: &UserView,
+    lead_id: i64,
+    stage: Stage,
+    note: &str,
+) -> Result<(), AppError> {
+    let note = crate::domain::text::clean(note, 0, 500).map_err(|e| AppError::invalid(Field::Note, e))?;
+    let mut tx = db::begin_write(&state.pool, db::Backend::of_url(&state.config.database_url)).await?;
+    let row = sqlx::query("SELECT assigned_to, stage FROM leads WHERE id = $1 AND status = 'valid'")
+        .bind(lead_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    // Only the assigned rep moves a lead along; nobody sees that another rep's lead exists.
+    if row.try_get::<Option<i64>, _>("assigned_to")? != Some(rep.id) {
+        return Err(AppError::NotFound);
+    }
+    if row.try_get::<Option<String>, _>("stage")?.as_deref().and_then(Stage::parse).is_some_and(Stage::is_final) {
+        return Err(AppError::invalid(Field::Note, crate::error::Problem::UnknownChoice));
+    }
+    let now = now_ms();
+    sqlx::query("UPDATE leads SET stage = $1, first_contact_at = COALESCE(first_contact_at, $2) WHERE id = $3")
+        .bind(stage.as_str())
+        .bind(now)
+        .bind(lead_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("INSERT INTO lead_events (lead_id, at, actor_id, kind, note) VALUES ($1, $2, $3, $4, $5)")
+        .bind(lead_id)
+        .bind(now)
+        .bind(rep.id)
+        .bind(stage.as_str())
+        .bind(note)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,190 @@
+//! Marketing's review of pending and held leads, assignment of valid leads to sales reps,
+//! and re-evaluation of duplicates when the lead they lost to turns out invalid.
+use super::{db, leads::local_time, now_ms, AppState, OrgSettings};
+use crate::error::{AppError, Field, Problem};
+use crate::model::{Decision, LeadStatus, ReviewRow, UserView};
+use sqlx::{AnyPool, Row};
+
+type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// Pending and held leads, oldest first, with their review deadline.
+pub async fn queue(pool: &AnyPool, org: &OrgSettings) -> Result<Vec<ReviewRow>, AppError> {
+    let rows = sqlx::query(
+        "SELECT l.id, l.submitted_at, c.name AS campaign_name, l.name, l.phone, l.demand_tags, u.display_name AS promoter_name, \
+         l.status, l.flag, l.review_due_at FROM leads l JOIN campaigns c ON c.id = l.campaign_id \
+         LEFT JOIN users u ON u.id = l.promoter_id WHERE l.status IN ('pending', 'held') ORDER BY l.submitted_at, l.id LIMIT 500",
+    )
+    .fetch_all(pool)
+    .await?;
+    let now = now_ms();
+    rows.into_iter()
+        .map(|r| {
+            let due: Option<i64> = r.try_get("review_due_at")?;
+            Ok(ReviewRow {
+                id: r.try_get("id")?,
+                submitted_at: local_time(org, r.try_get("submitted_at")?),
+                campaign_name: r.try_get("campaign_name")?,
+                name: r.try_get("name")?,
+                phone: crate::domain::phone::Phone::from_e164(r.try_get::<String, _>("phone")?).national().to_string(),
+                demand_tags: serde_json::from_str(&r.try_get::<String, _>("demand_tags")?).unwrap_or_default(),
+                promoter_name: r.try_get("promoter_name")?,
+                status: LeadStatus::parse(&r.try_get::<String, _>("status")?).unwrap_or(LeadStatus::Pending),
+                flag: r.try_get("flag")?,
+                review_due: due.map(|d| local_time(org, d)).unwrap_or_default(),
+                overdue: due.is_some_and(|d| d < now),
+            })
+        })
+        .collect()
+}
+
+async fn event(tx: &mut Tx, lead_id: i64, actor: Option<i64>, kind: &str, note: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO lead_events (lead_id, at, actor_id, kind, note) VALUES ($1, $2, $3, $4, $5)")
+        .bind(lead_id)
+        .bind(now_ms())
+        .bind(actor)
+        .bind(kind)
+        .bind(note)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Round-robin within the sales team: the rep after the one who got the campaign's last lead.
+async fn next_rep(tx: &mut Tx, campaign_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    let reps: Vec<i64> = sqlx::query_scalar(
+        "SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id WHERE r.role = 'sales' AND u.active = 1 ORDER BY u.id",
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    let last: Option<i64> = sqlx::query_scalar(
+        "SELECT assigned_to FROM leads WHERE campaign_id = $1 AND assigned_to IS NOT NULL ORDER BY assigned_at DESC, id DESC LIMIT 1",
+    )
+    .bind(campaign_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .flatten();
+    Ok(match last.and_then(|l| reps.iter().position(|r| *r == l)) {
+        Some(i) => reps.get((i + 1) % reps.len()).copied(),
+        None => reps.first().copied(),
+    })
+}
+
+/// Gives up the lead's claim on its phone and promotes the earliest duplicate that lost to
+/// it and is still inside its own protection window.
+async fn release_and_promote(
+    tx: &mut Tx,
+    lead_id: i64,
+    phone: &str,
+    protection_days: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let released = sqlx::query("DELETE FROM lead_protections WHERE phone = $1 AND lead_id = $2")
+        .bind(phone)
+        .bind(lead_id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if released == 0 {
+        return Ok(None);
+    }
+    let window_ms = protection_days * 86_400_000;
+    let candidate = sqlx::query(
+        "SELECT id, submitted_at FROM leads WHERE duplicate_of = $1 AND status = 'duplicate' AND submitted_at > $2 \
+         ORDER BY submitted_at, id LIMIT 1",
+    )
+    .bind(lead_id)
+    .bind(now_ms() - window_ms)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(row) = candidate else { return Ok(None) };
+    let (promoted, submitted_at): (i64, i64) = (row.try_get("id")?, row.try_get("submitted_at")?);
+    sqlx::query(
+        "UPDATE leads SET status = 'pending', reason = NULL, duplicate_of = NULL, review_due_at = $1 WHERE id = $2",
+    )
+    .bind(now_ms())
+    .bind(promoted)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("UPDATE leads SET duplicate_of = $1 WHERE duplicate_of = $2 AND status = 'duplicate' AND id <> $1")
+        .bind(promoted)
+        .bind(lead_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("INSERT INTO lead_protections (phone, lead_id, protected_until) VALUES ($1, $2, $3)")
+        .bind(phone)
+        .bind(promoted)
+        .bind(submitted_at + window_ms)
+        .execute(&mut **tx)
+        .await?;
+    event(tx, promoted, None, "promoted", &format!("lead {lead_id} was marked invalid")).await?;
+    Ok(Some(promoted))
+}
+
+/// Applies one decision to several leads at once; leads no longer waiting for review are
+/// left alone. Returns how many were decided.
+pub async fn decide(
+    state: &AppState,
+    reviewer: &UserView,
+    ids: &[i64],
+    decision: Decision,
+    note: &str,
+) -> Result<i64, AppError> {
+    let note = crate::domain::text::clean(note, 0, 200).map_err(|e| AppError::invalid(Field::Note, e))?;
+    if ids.is_empty() || ids.len() > 500 {
+        return Err(AppError::invalid(Field::Name, Problem::UnknownChoice));
+    }
+    let rules = crate::domain::screening::Rules::default();
+    let mut tx = db::begin_write(&state.pool, db::Backend::of_url(&state.config.database_url)).await?;
+    let mut decided = 0;
+    for id in ids {
+        let row = sqlx::query("SELECT campaign_id, phone, status FROM leads WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(row) = row else { continue };
+        let status: String = row.try_get("status")?;
+        if status != "pending" && status != "held" {
+            continue;
+        }
+        let (campaign_id, phone): (i64, String) = (row.try_get("campaign_id")?, row.try_get("phone")?);
+        let now = now_ms();
+        match decision {
+            Decision::Valid => {
+                let rep = next_rep(&mut tx, campaign_id).await?;
+                sqlx::query(
+                    "UPDATE leads SET status = 'valid', flag = NULL, reviewed_at = $1, reviewed_by = $2, assigned_to = $3, \
+                     assigned_at = $4 WHERE id = $5",
+                )
+                .bind(now)
+                .bind(reviewer.id)
+                .bind(rep)
+                .bind(rep.map(|_| now))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                event(&mut tx, *id, Some(reviewer.id), "valid", &note).await?;
+                if let Some(rep) = rep {
+                    event(&mut tx, *id, Some(reviewer.id), "assigned", &rep.to_string()).await?;
+                }
+            }
+            Decision::Invalid | Decision::Duplicate => {
+                let (status, reason) = match decision {
+                    Decision::Invalid => ("invalid", if note.is_empty() { "reviewed_invalid" } else { note.as_str() }),
+                    _ => ("duplicate", "reviewed_duplicate"),
+                };
+                sqlx::query("UPDATE leads SET status = $1, reason = $2, flag = NULL, reviewed_at = $3, reviewed_by = $4 WHERE id = $5")
+                    .bind(status)
+                    .bind(reason)
+                    .bind(now)
+                    .bind(reviewer.id)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                event(&mut tx, *id, Some(reviewer.id), status, &note).await?;
+                release_and_promote(&mut tx, *id, &phone, rules.protection_days).await?;
+            }
+        }
+        decided += 1;
+    }
+    tx.commit().await?;
+    Ok(decided)
+}
