@@ -176,6 +176,7 @@ messages! {
     Minutes => "分", "min";
     MyLeadsTitle => "我推荐的线索", "Leads I referred";
     MyLeadsEmpty => "还没有线索，分享你的链接试试吧。", "No leads yet. Share your link!";
+    OutboxTitle => "消息发件箱", "Outbox";
     ColStage => "跟进进度", "Progress";
     ErrUnauthenticated => "请先登录", "Please sign in";
     ErrForbidden => "没有权限执行此操作", "You are not allowed to do this";

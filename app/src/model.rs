@@ -281,3 +281,16 @@ pub struct FollowUpRow {
     /// overdue); `None` once contacted.
     pub first_contact_left_ms: Option<i64>,
 }
+
+/// An outgoing message as the admins see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboxRow {
+    pub created_at: String,
+    pub kind: String,
+    pub recipient: String,
+    pub body: String,
+    /// queued, sent or failed.
+    pub status: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+}

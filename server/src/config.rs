@@ -10,9 +10,10 @@ fn flag(name: &str, default: bool) -> bool {
 }
 
 /// `DATABASE_URL` (default: the SQLite file `data/allhands.db`), `ALLHANDS_DEMO_DATA`
-/// (default on), `ALLHANDS_SESSION_TTL_S`, `ALLHANDS_SECURE_COOKIES`, and
+/// (default on), `ALLHANDS_SESSION_TTL_S`, `ALLHANDS_SECURE_COOKIES`,
 /// `ALLHANDS_ADMIN_LOGIN` + `ALLHANDS_ADMIN_PASSWORD` for the first administrator of an
-/// organization started without demo data.
+/// organization started without demo data, `ALLHANDS_NOTIFY_WEBHOOK` and
+/// `ALLHANDS_NOTIFY_BACKOFF_MS` for message delivery.
 pub fn from_env() -> Config {
     let database_url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://data/allhands.db".into());
     Config {
@@ -27,6 +28,11 @@ pub fn from_env() -> Config {
             (Ok(l), Ok(p)) if !l.is_empty() && !p.is_empty() => Some((l, p)),
             _ => None,
         },
+        notify_webhook: std::env::var("ALLHANDS_NOTIFY_WEBHOOK").ok().filter(|u| !u.is_empty()),
+        notify_backoff_ms: std::env::var("ALLHANDS_NOTIFY_BACKOFF_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1000),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Wiring: configuration, the router, and serving with graceful shutdown. The product's
 //! rules live in `app`; this crate only connects them to HTTP.
 pub mod config;
+pub mod notify;
 pub mod routes;
 pub mod security;
 
@@ -28,6 +29,7 @@ pub async fn build(
     seed::first_start(&pool, &config).await.map_err(|e| format!("first start: {e}"))?;
     let org = settings::load(&pool).await?;
     let state = AppState { options: options.clone(), pool, config: Arc::new(config), org: Arc::new(org) };
+    notify::spawn_dispatcher(state.clone(), notify::notifier_for(&state));
     let routes = generate_route_list(app::App);
     let router = Router::new()
         .route("/healthz", get(routes::healthz))

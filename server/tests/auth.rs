@@ -159,7 +159,7 @@ async fn every_role_boundary_is_enforced() {
     ];
     // (server function, arguments, who may call it). Marketing and sales also promote.
     type Call<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [&'a str]);
-    let calls: [Call; 10] = [
+    let calls: [Call; 11] = [
         ("list_leads", &[], &["admin", "marketing"]),
         ("list_users", &[], &["admin"]),
         ("list_departments", &[], &["admin"]),
@@ -180,6 +180,7 @@ async fn every_role_boundary_is_enforced() {
         ("review_queue", &[], &["admin", "marketing"]),
         ("review_leads", &[("ids[0]", "999999"), ("decision", "valid")], &["admin", "marketing"]),
         ("my_follow_up", &[], &["sales"]),
+        ("list_outbox", &[], &["admin"]),
     ];
     let anonymous = s.client();
     for (name, args, _) in &calls {

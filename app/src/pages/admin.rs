@@ -1,6 +1,6 @@
 use crate::error::AppError;
 use crate::i18n::{use_i18n, K};
-use crate::model::{DepartmentRow, Role, UserRow};
+use crate::model::{DepartmentRow, OutboxRow, Role, UserRow};
 use leptos::prelude::*;
 
 #[server(endpoint = "list_users")]
@@ -10,6 +10,32 @@ pub async fn list_users() -> Result<Vec<UserRow>, AppError> {
         async {
             ssr::auth::require(&[Role::Admin]).await?;
             ssr::users::list_users(&ssr::state()?.pool).await
+        }
+        .await,
+    )
+}
+
+/// The newest outgoing messages and whether they went out.
+#[server(endpoint = "list_outbox")]
+pub async fn list_outbox() -> Result<Vec<OutboxRow>, AppError> {
+    use crate::ssr;
+    ssr::respond(
+        async {
+            ssr::auth::require(&[Role::Admin]).await?;
+            let state = ssr::state()?;
+            let messages = ssr::outbox::recent(&state.pool, 100).await?;
+            Ok(messages
+                .into_iter()
+                .map(|m| OutboxRow {
+                    created_at: ssr::leads::local_time(&state.org, m.created_at),
+                    kind: m.kind,
+                    recipient: m.recipient,
+                    body: m.body,
+                    status: m.status,
+                    attempts: m.attempts,
+                    last_error: m.last_error,
+                })
+                .collect())
         }
         .await,
     )
@@ -67,6 +93,7 @@ pub fn Admin() -> impl IntoView {
     let new_department = ServerAction::<CreateDepartment>::new();
     let users = Resource::new(move || new_user.version().get(), |_| list_users());
     let departments = Resource::new(move || new_department.version().get(), |_| list_departments());
+    let outbox = Resource::new(|| (), |_| list_outbox());
 
     view! {
         <h1>{i18n.t(K::AdminTitle)}</h1>
@@ -126,6 +153,25 @@ pub fn Admin() -> impl IntoView {
                     Err(error) => view! { <super::ErrorNote error /> }.into_any(),
                 })}
             </ActionForm>
+        </section>
+        <section class="card">
+            <h2>{i18n.t(K::OutboxTitle)}</h2>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    super::show_result(outbox.await, |rows| view! {
+                        <ul class="plain outbox" data-testid="outbox">
+                            {rows.into_iter().map(|m| view! {
+                                <li>
+                                    <span class=format!("status outbox-{}", m.status)>{m.status.clone()}</span>" "
+                                    <span class="muted">{m.created_at}" · "{m.kind}" → "{m.recipient}" · ×"{m.attempts}</span>
+                                    <br />{m.body}
+                                    {m.last_error.map(|e| view! { <br /><span class="field-error">{e}</span> })}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    })
+                })}
+            </Suspense>
         </section>
     }
 }

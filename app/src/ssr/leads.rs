@@ -281,6 +281,10 @@ pub async fn submit(
             final_status = LeadStatus::Duplicate;
         }
     }
+    // 感谢参与短信: queued with the lead, sent by the dispatcher.
+    let thanks =
+        format!("【{}】{}您好，感谢参与「{}」，顾问将尽快与您联系。", org.name, form.name.trim(), campaign.public.name);
+    super::outbox::enqueue(&mut tx, "thank_you", &phone, &thanks).await?;
     tx.commit().await?;
     Ok(Submitted { lead_id, status: final_status })
 }

@@ -6,6 +6,7 @@ pub mod clicks;
 pub mod db;
 pub mod follow_up;
 pub mod leads;
+pub mod outbox;
 pub mod rate_limit;
 pub mod review;
 pub mod seed;
@@ -31,6 +32,10 @@ pub struct Config {
     pub secure_cookies: bool,
     /// First administrator for an empty database without demo data.
     pub bootstrap_admin: Option<(String, String)>,
+    /// Deliver the outbox to this HTTP webhook (an SMS / WeCom gateway); log it otherwise.
+    pub notify_webhook: Option<String>,
+    /// First retry delay of a failed delivery; doubles with every attempt.
+    pub notify_backoff_ms: i64,
 }
 
 /// The one state handed to every route, handler and server function.

@@ -164,6 +164,11 @@ pub async fn decide(
                 event(&mut tx, *id, Some(reviewer.id), "valid", &note).await?;
                 if let Some(rep) = rep {
                     event(&mut tx, *id, Some(reviewer.id), "assigned", &rep.to_string()).await?;
+                    let name: String =
+                        sqlx::query_scalar("SELECT name FROM leads WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
+                    let national = crate::domain::phone::Phone::from_e164(phone.clone()).national().to_string();
+                    let body = format!("新线索已分配给您：{name} {national}，请在24小时内完成首次联系。");
+                    super::outbox::enqueue(&mut tx, "lead_assigned", &format!("user:{rep}"), &body).await?;
                 }
             }
             Decision::Invalid | Decision::Duplicate => {

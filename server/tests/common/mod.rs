@@ -52,6 +52,8 @@ pub fn config(db: &TestDb) -> Config {
         session_ttl_s: 3600,
         secure_cookies: false,
         bootstrap_admin: None,
+        notify_webhook: None,
+        notify_backoff_ms: 50,
     }
 }
 

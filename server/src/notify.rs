@@ -1,0 +1,89 @@
+//! Message delivery: the dispatcher takes due messages from the outbox and hands them to a
+//! notifier — the log (development) or an HTTP webhook (a real SMS / WeCom gateway).
+use app::ssr::outbox::{self, Message};
+use app::ssr::AppState;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub type SendResult<'a> = Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>>;
+
+pub trait Notifier: Send + Sync {
+    fn send<'a>(&'a self, message: &'a Message) -> SendResult<'a>;
+}
+
+/// Development: the outbox table is the record, the log line says it went out.
+pub struct LogNotifier;
+
+impl Notifier for LogNotifier {
+    fn send<'a>(&'a self, m: &'a Message) -> SendResult<'a> {
+        Box::pin(async move {
+            tracing::info!(id = m.id, kind = %m.kind, recipient = %m.recipient, body = %m.body, "message sent (log notifier)");
+            Ok(())
+        })
+    }
+}
+
+/// POSTs each message as JSON; any non-2xx answer or network error is retried later.
+pub struct WebhookNotifier {
+    url: String,
+    client: reqwest::Client,
+}
+
+impl WebhookNotifier {
+    pub fn new(url: String) -> Self {
+        let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap_or_default();
+        WebhookNotifier { url, client }
+    }
+}
+
+impl Notifier for WebhookNotifier {
+    fn send<'a>(&'a self, m: &'a Message) -> SendResult<'a> {
+        Box::pin(async move {
+            let payload = serde_json::json!({ "id": m.id, "kind": m.kind, "recipient": m.recipient, "body": m.body });
+            let res = self.client.post(&self.url).json(&payload).send().await.map_err(|e| e.to_string())?;
+            if res.status().is_success() {
+                Ok(())
+            } else {
+                Err(format!("gateway answered {}", res.status()))
+            }
+        })
+    }
+}
+
+pub fn notifier_for(state: &AppState) -> Arc<dyn Notifier> {
+    match &state.config.notify_webhook {
+        Some(url) => Arc::new(WebhookNotifier::new(url.clone())),
+        None => Arc::new(LogNotifier),
+    }
+}
+
+/// Delivers due messages every half second until the pool closes.
+pub fn spawn_dispatcher(state: AppState, notifier: Arc<dyn Notifier>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_millis(500));
+        while !state.pool.is_closed() {
+            tick.tick().await;
+            if let Err(e) = dispatch_once(&state, notifier.as_ref()).await {
+                if !state.pool.is_closed() {
+                    tracing::warn!(error = %e, "outbox dispatch failed; will retry");
+                }
+            }
+        }
+    })
+}
+
+pub async fn dispatch_once(state: &AppState, notifier: &dyn Notifier) -> Result<usize, sqlx::Error> {
+    let due = outbox::due(&state.pool, 50).await?;
+    for m in &due {
+        match notifier.send(m).await {
+            Ok(()) => outbox::mark_sent(&state.pool, m.id).await?,
+            Err(e) => {
+                tracing::warn!(id = m.id, attempt = m.attempts + 1, error = %e, "message not delivered");
+                outbox::mark_attempt_failed(&state.pool, m, &e, state.config.notify_backoff_ms).await?
+            }
+        }
+    }
+    Ok(due.len())
+}
