@@ -7,6 +7,8 @@ ALTER TABLE leads ADD COLUMN assigned_at BIGINT;
 ALTER TABLE leads ADD COLUMN first_contact_at BIGINT;
 -- Follow-up stage once valid: contacted, visit_booked, visited, won, lost.
 ALTER TABLE leads ADD COLUMN stage TEXT;
+-- When the missed first-contact deadline was flagged to the rep and to marketing.
+ALTER TABLE leads ADD COLUMN overdue_at BIGINT;
 CREATE INDEX leads_status_submitted ON leads(status, submitted_at);
 CREATE INDEX leads_assigned ON leads(assigned_to, assigned_at);
 

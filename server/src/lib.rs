@@ -30,6 +30,7 @@ pub async fn build(
     let org = settings::load(&pool).await?;
     let state = AppState { options: options.clone(), pool, config: Arc::new(config), org: Arc::new(org) };
     notify::spawn_dispatcher(state.clone(), notify::notifier_for(&state));
+    notify::spawn_overdue_check(state.clone());
     let routes = generate_route_list(app::App);
     let router = Router::new()
         .route("/healthz", get(routes::healthz))

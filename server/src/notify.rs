@@ -87,3 +87,19 @@ pub async fn dispatch_once(state: &AppState, notifier: &dyn Notifier) -> Result<
     }
     Ok(due.len())
 }
+
+/// Checks the first-contact deadline every minute until the pool closes.
+pub fn spawn_overdue_check(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        while !state.pool.is_closed() {
+            tick.tick().await;
+            match app::ssr::follow_up::flag_overdue(&state).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(flagged = n, "leads past the 24-hour first-contact deadline"),
+                Err(e) if !state.pool.is_closed() => tracing::warn!(error = ?e, "overdue check failed; will retry"),
+                Err(_) => {}
+            }
+        }
+    })
+}

@@ -153,3 +153,42 @@ async fn promoters_see_only_their_own_leads_with_masked_phones() {
     assert_eq!(mine[0].status, LeadStatus::Valid);
     s.stop().await;
 }
+
+#[tokio::test]
+async fn a_missed_first_contact_is_flagged_once_to_the_rep_and_marketing_and_counts_against_the_response_rate() {
+    let s = TestServer::start().await;
+    submit(&s, "13955550007", None).await;
+    submit(&s, "13955550008", None).await;
+    let marketing = s.signed_in(MARKETING).await;
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM leads ORDER BY id").fetch_all(&s.state.pool).await.unwrap();
+    let (a, b) = (ids[0].to_string(), ids[1].to_string());
+    let _: i64 =
+        s.call_json(&marketing, "review_leads", &[("ids[0]", &a), ("ids[1]", &b), ("decision", "valid")]).await;
+    // The first was assigned 25 hours ago and never contacted; the second is contacted now.
+    sqlx::query("UPDATE leads SET assigned_at = assigned_at - $1 WHERE id = $2")
+        .bind(25 * 3_600_000i64)
+        .bind(ids[0])
+        .execute(&s.state.pool)
+        .await
+        .unwrap();
+    let rep = s.signed_in(SALES).await;
+    let (status, _) = s.call(&rep, "update_stage", &[("lead_id", &b), ("stage", "contacted")]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(app::ssr::follow_up::flag_overdue(&s.state).await.unwrap(), 1);
+    assert_eq!(app::ssr::follow_up::flag_overdue(&s.state).await.unwrap(), 0, "flagged once");
+    let recipients: Vec<String> =
+        sqlx::query_scalar("SELECT recipient FROM outbox WHERE kind = 'lead_overdue' ORDER BY id")
+            .fetch_all(&s.state.pool)
+            .await
+            .unwrap();
+    assert_eq!(recipients.len(), 2);
+    assert!(recipients[0].starts_with("user:") && recipients[1] == "role:marketing", "{recipients:?}");
+    // The rep sees it as overdue.
+    let mine: Vec<FollowUpRow> = s.call_json(&rep, "my_follow_up", &[]).await;
+    let late = mine.iter().find(|r| r.id == ids[0]).unwrap();
+    assert!(late.first_contact_left_ms.unwrap() < 0);
+    // One in time, one overdue: 50%.
+    let rate = app::ssr::follow_up::response_rate(&s.state.pool, 0, i64::MAX).await.unwrap();
+    assert_eq!(rate, Some(rust_decimal::Decimal::new(5, 1)));
+    s.stop().await;
+}

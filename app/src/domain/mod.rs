@@ -3,5 +3,6 @@
 pub mod money;
 pub mod period;
 pub mod phone;
+pub mod response;
 pub mod screening;
 pub mod text;

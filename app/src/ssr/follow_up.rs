@@ -4,7 +4,7 @@ use crate::error::{AppError, Field};
 use crate::model::{FollowUpRow, Stage, UserView};
 use sqlx::{AnyPool, Row};
 
-pub const FIRST_CONTACT_MS: i64 = 24 * 3_600_000;
+pub use crate::domain::response::FIRST_CONTACT_MS;
 
 /// The rep's leads: open ones first, nearest deadline first.
 pub async fn for_rep(pool: &AnyPool, org: &OrgSettings, rep_id: i64) -> Result<Vec<FollowUpRow>, AppError> {
@@ -74,4 +74,42 @@ pub async fn progress(
         .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Flags assigned leads whose first contact is overdue, once each, and tells the rep and
+/// marketing through the outbox. Returns how many were flagged.
+pub async fn flag_overdue(state: &AppState) -> Result<i64, AppError> {
+    let now = now_ms();
+    let mut tx = db::begin_write(&state.pool, db::Backend::of_url(&state.config.database_url)).await?;
+    let rows = sqlx::query(
+        "SELECT id, assigned_to, name FROM leads WHERE status = 'valid' AND first_contact_at IS NULL \
+         AND overdue_at IS NULL AND assigned_at < $1 ORDER BY id LIMIT 200",
+    )
+    .bind(now - FIRST_CONTACT_MS)
+    .fetch_all(&mut *tx)
+    .await?;
+    for r in &rows {
+        let (id, rep, name): (i64, Option<i64>, String) =
+            (r.try_get("id")?, r.try_get("assigned_to")?, r.try_get("name")?);
+        sqlx::query("UPDATE leads SET overdue_at = $1 WHERE id = $2").bind(now).bind(id).execute(&mut *tx).await?;
+        let body = format!("线索超时未联系：{name}（编号 {id}）已超过24小时未首次联系，请尽快跟进。");
+        if let Some(rep) = rep {
+            super::outbox::enqueue(&mut tx, "lead_overdue", &format!("user:{rep}"), &body).await?;
+        }
+        super::outbox::enqueue(&mut tx, "lead_overdue", "role:marketing", &body).await?;
+    }
+    tx.commit().await?;
+    Ok(rows.len() as i64)
+}
+
+/// The response rate of the leads assigned in `[from, to)` (ms), as of now.
+pub async fn response_rate(pool: &AnyPool, from: i64, to: i64) -> Result<Option<rust_decimal::Decimal>, AppError> {
+    let rows: Vec<(i64, Option<i64>)> = sqlx::query_as(
+        "SELECT assigned_at, first_contact_at FROM leads WHERE assigned_at IS NOT NULL AND assigned_at >= $1 AND assigned_at < $2",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(pool)
+    .await?;
+    Ok(crate::domain::response::response_rate(&rows, now_ms()))
 }
