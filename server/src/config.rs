@@ -13,7 +13,7 @@ fn flag(name: &str, default: bool) -> bool {
 /// (default on), `ALLHANDS_SESSION_TTL_S`, `ALLHANDS_SECURE_COOKIES`,
 /// `ALLHANDS_ADMIN_LOGIN` + `ALLHANDS_ADMIN_PASSWORD` for the first administrator of an
 /// organization started without demo data, `ALLHANDS_NOTIFY_WEBHOOK` and
-/// `ALLHANDS_NOTIFY_BACKOFF_MS` for message delivery.
+/// `ALLHANDS_NOTIFY_BACKOFF_MS` for message delivery, `ALLHANDS_LEAD_BURST_PER_MINUTE`.
 pub fn from_env() -> Config {
     let database_url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://data/allhands.db".into());
     Config {
@@ -33,6 +33,10 @@ pub fn from_env() -> Config {
             .ok()
             .and_then(|v| v.parse().ok())
             .unwrap_or(1000),
+        lead_burst_per_minute: std::env::var("ALLHANDS_LEAD_BURST_PER_MINUTE")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(app::ssr::leads::BURST_PER_MINUTE),
     }
 }
 

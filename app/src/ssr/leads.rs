@@ -9,7 +9,8 @@ use sqlx::{AnyPool, Row};
 
 pub const NOTE_MAX: usize = 500;
 
-/// Submissions per minute from one IP above which the form answers 429 (far above human speed).
+/// Default submissions a minute from one IP above which the form answers 429 (far above
+/// human speed).
 pub const BURST_PER_MINUTE: i64 = 60;
 
 /// Carries a refused submission back to the form (post/redirect/get without JavaScript).
@@ -185,7 +186,7 @@ pub async fn submit(
     let (pool, org) = (&state.pool, &*state.org);
     // The one refusal that stores nothing: a burst no person types.
     if let Some(retry_after_s) =
-        super::rate_limit::hit(pool, &format!("lead:{}", origin.ip_hash), BURST_PER_MINUTE).await?
+        super::rate_limit::hit(pool, &format!("lead:{}", origin.ip_hash), state.config.lead_burst_per_minute).await?
     {
         return Err(AppError::TooFast { retry_after_s });
     }

@@ -36,6 +36,8 @@ pub struct Config {
     pub notify_webhook: Option<String>,
     /// First retry delay of a failed delivery; doubles with every attempt.
     pub notify_backoff_ms: i64,
+    /// Referral-form submissions a minute from one IP above which the answer is 429.
+    pub lead_burst_per_minute: i64,
 }
 
 /// The one state handed to every route, handler and server function.

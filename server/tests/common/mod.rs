@@ -54,6 +54,7 @@ pub fn config(db: &TestDb) -> Config {
         bootstrap_admin: None,
         notify_webhook: None,
         notify_backoff_ms: 50,
+        lead_burst_per_minute: app::ssr::leads::BURST_PER_MINUTE,
     }
 }
 
