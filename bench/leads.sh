@@ -44,7 +44,7 @@ run() { # name database_url count_cmd
 
 count_leads() {
   case "$1" in
-    postgres*) psql "${1%%\?*}" -Atc "set search_path to $PG_SCHEMA; select count(*) from leads" ;;
+    postgres*) psql "${1%%\?*}" -Atc "select count(*) from $PG_SCHEMA.leads" ;;
     *) python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from leads').fetchone()[0])" "${1#sqlite://}" ;;
   esac
 }

@@ -176,6 +176,13 @@ messages! {
     Minutes => "分", "min";
     MyLeadsTitle => "我推荐的线索", "Leads I referred";
     MyLeadsEmpty => "还没有线索，分享你的链接试试吧。", "No leads yet. Share your link!";
+    BlacklistTitle => "线索黑名单", "Lead blacklist";
+    BlacklistKindPhone => "手机号", "Phone";
+    BlacklistKindDevice => "设备", "Device";
+    BlacklistKindIp => "IP 地址", "IP address";
+    BlacklistValue => "号码 / 设备编号 / IP", "Number / device id / IP";
+    Add => "加入", "Add";
+    Remove => "移除", "Remove";
     OutboxTitle => "消息发件箱", "Outbox";
     ColStage => "跟进进度", "Progress";
     ErrUnauthenticated => "请先登录", "Please sign in";

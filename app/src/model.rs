@@ -294,3 +294,13 @@ pub struct OutboxRow {
     pub attempts: i64,
     pub last_error: Option<String>,
 }
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BlacklistRow {
+    pub id: i64,
+    /// phone, device or ip.
+    pub kind: String,
+    pub value: String,
+    pub note: String,
+    pub created_at: String,
+}

@@ -28,7 +28,15 @@ pub async fn build(
     let pool = db::connect(&config.database_url).await?;
     seed::first_start(&pool, &config).await.map_err(|e| format!("first start: {e}"))?;
     let org = settings::load(&pool).await?;
-    let state = AppState { options: options.clone(), pool, config: Arc::new(config), org: Arc::new(org) };
+    let backend = db::Backend::of_url(&config.database_url);
+    let state = AppState {
+        options: options.clone(),
+        pool,
+        config: Arc::new(config),
+        org: Arc::new(org),
+        backend,
+        sqlite_writer: Arc::new(tokio::sync::Mutex::new(())),
+    };
     notify::spawn_dispatcher(state.clone(), notify::notifier_for(&state));
     notify::spawn_overdue_check(state.clone());
     let routes = generate_route_list(app::App);

@@ -261,3 +261,31 @@ async fn a_burst_above_sixty_a_minute_from_one_ip_gets_429_and_nothing_else_is_r
     assert_eq!(s.count("SELECT COUNT(*) FROM leads").await, 0);
     s.stop().await;
 }
+
+#[tokio::test]
+async fn marketing_manages_the_blacklist_and_screening_uses_it() {
+    let s = TestServer::start().await;
+    let marketing = s.signed_in(MARKETING).await;
+    let id: i64 = s
+        .call_json(&marketing, "add_blacklist", &[("kind", "phone"), ("value", "139 1111 0099"), ("note", "骚扰")])
+        .await;
+    let (status, _) = s.call(&marketing, "add_blacklist", &[("kind", "phone"), ("value", "+8613911110099")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "already listed");
+    let (status, _) = s.call(&marketing, "add_blacklist", &[("kind", "ip"), ("value", "not-an-ip")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let _: i64 = s.call_json(&marketing, "add_blacklist", &[("kind", "ip"), ("value", "10.1.2.3")]).await;
+    let rows: Vec<app::model::BlacklistRow> = s.call_json(&marketing, "list_blacklist", &[]).await;
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| !r.value.contains("10.1.2.3")), "IPs are never kept in the clear");
+    submit(&s, &s.client(), "13911110099", None).await;
+    assert_eq!(last_lead(&s, "+8613911110099").await.1.as_deref(), Some("blacklist_phone"));
+    let (status, _) = s.call(&marketing, "remove_blacklist", &[("id", &id.to_string())]).await;
+    assert_eq!(status, StatusCode::OK);
+    submit(&s, &s.client(), "13911110098", None).await;
+    assert_eq!(last_lead(&s, "+8613911110098").await.0, "pending");
+    // Promoters may not touch it.
+    let employee = s.signed_in(EMPLOYEE).await;
+    let (status, _) = s.call(&employee, "list_blacklist", &[]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    s.stop().await;
+}

@@ -1,6 +1,6 @@
 use crate::error::AppError;
 use crate::i18n::{use_i18n, K};
-use crate::model::ReviewRow;
+use crate::model::{BlacklistRow, ReviewRow};
 use leptos::prelude::*;
 
 #[server(endpoint = "review_queue")]
@@ -31,6 +31,97 @@ pub async fn review_leads(ids: Vec<i64>, decision: String, #[server(default)] no
         }
         .await,
     )
+}
+
+#[server(endpoint = "list_blacklist")]
+pub async fn list_blacklist() -> Result<Vec<BlacklistRow>, AppError> {
+    use crate::model::Role;
+    use crate::ssr;
+    ssr::respond(
+        async {
+            ssr::auth::require(&[Role::Marketing, Role::Admin]).await?;
+            let state = ssr::state()?;
+            ssr::blacklist::list(&state.pool, &state.org).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "add_blacklist")]
+pub async fn add_blacklist(kind: String, value: String, #[server(default)] note: String) -> Result<i64, AppError> {
+    use crate::model::Role;
+    use crate::ssr;
+    ssr::respond(
+        async {
+            ssr::auth::require(&[Role::Marketing, Role::Admin]).await?;
+            let state = ssr::state()?;
+            ssr::blacklist::add(&state.pool, &state.org, &kind, &value, &note).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "remove_blacklist")]
+pub async fn remove_blacklist(id: i64) -> Result<(), AppError> {
+    use crate::model::Role;
+    use crate::ssr;
+    ssr::respond(
+        async {
+            ssr::auth::require(&[Role::Marketing, Role::Admin]).await?;
+            ssr::blacklist::remove(&ssr::state()?.pool, id).await
+        }
+        .await,
+    )
+}
+
+#[component]
+fn Blacklist() -> impl IntoView {
+    let i18n = use_i18n();
+    let add = ServerAction::<AddBlacklist>::new();
+    let remove = ServerAction::<RemoveBlacklist>::new();
+    let list = Resource::new(move || (add.version().get(), remove.version().get()), |_| list_blacklist());
+    let kind_label = |kind: &str| match kind {
+        "phone" => K::BlacklistKindPhone,
+        "device" => K::BlacklistKindDevice,
+        _ => K::BlacklistKindIp,
+    };
+    view! {
+        <section class="card">
+            <h2>{i18n.t(K::BlacklistTitle)}</h2>
+            <ActionForm action=add attr:class="form">
+                <select name="kind">
+                    <option value="phone">{i18n.t(K::BlacklistKindPhone)}</option>
+                    <option value="device">{i18n.t(K::BlacklistKindDevice)}</option>
+                    <option value="ip">{i18n.t(K::BlacklistKindIp)}</option>
+                </select>
+                <input type="text" name="value" maxlength="64" required placeholder=i18n.t(K::BlacklistValue) />
+                <input type="text" name="note" maxlength="200" placeholder=i18n.t(K::ReasonLabel) />
+                <button type="submit" class="button">{i18n.t(K::Add)}</button>
+                {move || add.value().get().and_then(|r| r.err()).map(|error| view! { <super::ErrorNote error /> })}
+            </ActionForm>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    super::show_result(list.await, move |rows| view! {
+                        <ul class="plain" data-testid="blacklist">
+                            {rows.into_iter().map(|b| {
+                                let id = b.id;
+                                let kind = kind_label(&b.kind);
+                                view! {
+                                    <li>
+                                        <span class="status">{i18n.t(kind)}</span>" "{b.value}" "
+                                        <span class="muted">{b.note}" · "{b.created_at}</span>" "
+                                        <button type="button" class="link-button" on:click=move |_| { remove.dispatch(RemoveBlacklist { id }); }>
+                                            {i18n.t(K::Remove)}
+                                        </button>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    })
+                })}
+            </Transition>
+        </section>
+    }
 }
 
 #[component]
@@ -99,5 +190,6 @@ pub fn Review() -> impl IntoView {
                 })
             })}
         </Transition>
+        <Blacklist />
     }
 }

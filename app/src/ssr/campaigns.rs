@@ -45,10 +45,15 @@ fn campaign_from_row(r: &AnyRow) -> Result<Campaign, sqlx::Error> {
     })
 }
 
-pub async fn by_slug(pool: &AnyPool, slug: &str) -> Result<Option<Campaign>, AppError> {
+/// Any executor: the pool, or the connection of a transaction in progress (a request must
+/// never hold one pooled connection while waiting for a second).
+pub async fn by_slug<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    ex: E,
+    slug: &str,
+) -> Result<Option<Campaign>, AppError> {
     let row = sqlx::query(&format!("SELECT {CAMPAIGN_COLUMNS} FROM campaigns WHERE slug = $1"))
         .bind(slug)
-        .fetch_optional(pool)
+        .fetch_optional(ex)
         .await?;
     Ok(row.as_ref().map(campaign_from_row).transpose()?)
 }
@@ -128,7 +133,10 @@ pub struct LinkTarget {
     pub promoter_name: String,
 }
 
-pub async fn resolve_code(pool: &AnyPool, code: &str) -> Result<Option<LinkTarget>, AppError> {
+pub async fn resolve_code<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    ex: E,
+    code: &str,
+) -> Result<Option<LinkTarget>, AppError> {
     if code.is_empty() || code.len() > 32 {
         return Ok(None);
     }
@@ -137,7 +145,7 @@ pub async fn resolve_code(pool: &AnyPool, code: &str) -> Result<Option<LinkTarge
          JOIN campaigns c ON c.id = l.campaign_id JOIN users u ON u.id = l.promoter_id WHERE l.code = $1",
     )
     .bind(code)
-    .fetch_optional(pool)
+    .fetch_optional(ex)
     .await?;
     row.map(|r| {
         Ok(LinkTarget {

@@ -60,15 +60,22 @@ pub async fn migrate(pool: &AnyPool, backend: Backend) -> Result<(), sqlx::Error
     Ok(())
 }
 
-/// A transaction that will write. On SQLite it takes the write lock up front
-/// (`BEGIN IMMEDIATE`), so concurrent writers queue on busy_timeout instead of failing
-/// when a read lock would have to be upgraded.
-pub async fn begin_write(
-    pool: &AnyPool,
-    backend: Backend,
-) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
-    match backend {
-        Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
-        Backend::Postgres => pool.begin().await,
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// Held for the length of a SQLite write transaction.
+pub type WriterTurn = Option<tokio::sync::OwnedMutexGuard<()>>;
+
+/// A transaction that will write. SQLite has one writer at a time: writers queue, first come
+/// first served, on an in-process lock (SQLite's own busy handler sleeps and retries, which
+/// is unfair under load), and the transaction takes the write lock up front (`BEGIN
+/// IMMEDIATE`) so another process cannot make it fail on a lock upgrade. PostgreSQL writers
+/// run concurrently. Keep the turn until the commit.
+pub async fn begin_write(state: &super::AppState) -> Result<(WriterTurn, Tx), sqlx::Error> {
+    match state.backend {
+        Backend::Sqlite => {
+            let turn = state.sqlite_writer.clone().lock_owned().await;
+            Ok((Some(turn), state.pool.begin_with("BEGIN IMMEDIATE").await?))
+        }
+        Backend::Postgres => Ok((None, state.pool.begin().await?)),
     }
 }

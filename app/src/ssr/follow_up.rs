@@ -44,7 +44,7 @@ pub async fn progress(
     note: &str,
 ) -> Result<(), AppError> {
     let note = crate::domain::text::clean(note, 0, 500).map_err(|e| AppError::invalid(Field::Note, e))?;
-    let mut tx = db::begin_write(&state.pool, db::Backend::of_url(&state.config.database_url)).await?;
+    let (_turn, mut tx) = db::begin_write(state).await?;
     let row = sqlx::query("SELECT assigned_to, stage FROM leads WHERE id = $1 AND status = 'valid'")
         .bind(lead_id)
         .fetch_optional(&mut *tx)
@@ -80,7 +80,7 @@ pub async fn progress(
 /// marketing through the outbox. Returns how many were flagged.
 pub async fn flag_overdue(state: &AppState) -> Result<i64, AppError> {
     let now = now_ms();
-    let mut tx = db::begin_write(&state.pool, db::Backend::of_url(&state.config.database_url)).await?;
+    let (_turn, mut tx) = db::begin_write(state).await?;
     let rows = sqlx::query(
         "SELECT id, assigned_to, name FROM leads WHERE status = 'valid' AND first_contact_at IS NULL \
          AND overdue_at IS NULL AND assigned_at < $1 ORDER BY id LIMIT 200",

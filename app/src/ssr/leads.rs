@@ -128,7 +128,7 @@ fn stored_as(outcome: Outcome) -> (LeadStatus, Option<&'static str>, Option<&'st
     }
 }
 
-type Tx = sqlx::Transaction<'static, sqlx::Any>;
+use db::Tx;
 
 async fn blacklist_hit(
     tx: &mut Tx,
@@ -183,24 +183,32 @@ pub async fn submit(
     form: &LeadForm,
     origin: Origin,
 ) -> Result<Submitted, AppError> {
-    let (pool, org) = (&state.pool, &*state.org);
-    // The one refusal that stores nothing: a burst no person types.
-    if let Some(retry_after_s) =
-        super::rate_limit::hit(pool, &format!("lead:{}", origin.ip_hash), state.config.lead_burst_per_minute).await?
-    {
+    let org = &*state.org;
+    let (_turn, mut tx) = db::begin_write(state).await?;
+    // The one refusal that stores nothing but the count: a burst no person types.
+    let burst =
+        super::rate_limit::hit(&mut tx, &format!("lead:{}", origin.ip_hash), state.config.lead_burst_per_minute)
+            .await?;
+    if let Some(retry_after_s) = burst {
+        tx.commit().await?;
         return Err(AppError::TooFast { retry_after_s });
     }
-    let campaign = campaigns::by_slug(pool, campaign_slug).await?.ok_or(AppError::NotFound)?;
-    let (name, phone, tags, note) = validate(form, &campaign.public.demand_tags, org).map_err(AppError::Invalid)?;
+    let campaign = campaigns::by_slug(&mut *tx, campaign_slug).await?.ok_or(AppError::NotFound)?;
+    let (name, phone, tags, note) = match validate(form, &campaign.public.demand_tags, org) {
+        Ok(fields) => fields,
+        Err(errors) => {
+            tx.commit().await?; // keep the burst count
+            return Err(AppError::Invalid(errors));
+        }
+    };
     let link = match form.ref_code.as_deref() {
-        Some(code) => campaigns::resolve_code(pool, code).await?.filter(|l| l.campaign_id == campaign.id),
+        Some(code) => campaigns::resolve_code(&mut *tx, code).await?.filter(|l| l.campaign_id == campaign.id),
         None => None,
     };
     let rules = screening::Rules::default();
     let now = chrono::Utc::now();
     let now_ms = now.timestamp_millis();
     let (day_start, _) = Period::day_of(now, org.tz).bounds(org.tz);
-    let mut tx = db::begin_write(pool, db::Backend::of_url(&state.config.database_url)).await?;
 
     let promoter_phone = match &link {
         Some(l) => sqlx::query_scalar::<_, Option<String>>("SELECT phone FROM users WHERE id = $1")

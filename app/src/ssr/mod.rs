@@ -1,6 +1,7 @@
 //! Server-only persistence and request plumbing, one file per concern. Compiled with the
 //! `ssr` feature only, so none of it (sqlx, argon2, tokio) reaches the wasm bundle.
 pub mod auth;
+pub mod blacklist;
 pub mod campaigns;
 pub mod clicks;
 pub mod db;
@@ -47,6 +48,9 @@ pub struct AppState {
     pub pool: sqlx::AnyPool,
     pub config: Arc<Config>,
     pub org: Arc<OrgSettings>,
+    pub backend: db::Backend,
+    /// SQLite's single writer, taken in turn (see `db::begin_write`).
+    pub sqlite_writer: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

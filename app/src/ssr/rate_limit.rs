@@ -1,13 +1,12 @@
 //! Request-burst limits, counted in the database so that every app instance sees the same
 //! numbers. Fixed one-minute windows.
 use super::now_ms;
-use sqlx::AnyPool;
 
 const WINDOW_MS: i64 = 60_000;
 
-/// Counts a hit for `key` and returns how many seconds to wait if `limit` per minute is
-/// exceeded.
-pub async fn hit(pool: &AnyPool, key: &str, limit: i64) -> Result<Option<i64>, sqlx::Error> {
+/// Counts a hit for `key` (in the caller's transaction) and returns how many seconds to wait
+/// if `limit` per minute is exceeded.
+pub async fn hit(tx: &mut super::db::Tx, key: &str, limit: i64) -> Result<Option<i64>, sqlx::Error> {
     let now = now_ms();
     let window_start = now - now.rem_euclid(WINDOW_MS);
     let hits: i64 = sqlx::query_scalar(
@@ -16,13 +15,13 @@ pub async fn hit(pool: &AnyPool, key: &str, limit: i64) -> Result<Option<i64>, s
     )
     .bind(key)
     .bind(window_start)
-    .fetch_one(pool)
+    .fetch_one(&mut **tx)
     .await?;
     if hits == 1 {
         // The first hit of a window clears the windows before the previous one.
         sqlx::query("DELETE FROM rate_limits WHERE window_start < $1")
             .bind(window_start - WINDOW_MS)
-            .execute(pool)
+            .execute(&mut **tx)
             .await?;
     }
     Ok((hits > limit).then(|| (window_start + WINDOW_MS - now + 999) / 1000))

@@ -5,7 +5,7 @@ use crate::error::{AppError, Field, Problem};
 use crate::model::{Decision, LeadStatus, ReviewRow, UserView};
 use sqlx::{AnyPool, Row};
 
-type Tx = sqlx::Transaction<'static, sqlx::Any>;
+use super::db::Tx;
 
 /// Pending and held leads, oldest first, with their review deadline.
 pub async fn queue(pool: &AnyPool, org: &OrgSettings) -> Result<Vec<ReviewRow>, AppError> {
@@ -133,7 +133,7 @@ pub async fn decide(
         return Err(AppError::invalid(Field::Name, Problem::UnknownChoice));
     }
     let rules = crate::domain::screening::Rules::default();
-    let mut tx = db::begin_write(&state.pool, db::Backend::of_url(&state.config.database_url)).await?;
+    let (_turn, mut tx) = db::begin_write(state).await?;
     let mut decided = 0;
     for id in ids {
         let row = sqlx::query("SELECT campaign_id, phone, status FROM leads WHERE id = $1")
