@@ -54,7 +54,7 @@ run sqlite "sqlite://$dir/bench.db"
 PG_SCHEMA="bench_$$"
 if psql "$PG_URL" -Atc "create schema $PG_SCHEMA" >/dev/null 2>&1; then
   run postgres "$PG_URL?options=-c%20search_path%3D$PG_SCHEMA"
-  psql "$PG_URL" -Atc "drop schema $PG_SCHEMA cascade" >/dev/null
+  psql "$PG_URL" -q -Atc "drop schema $PG_SCHEMA cascade" >/dev/null 2>&1
 else
   echo "postgres_skipped: unreachable"
 fi
@@ -62,7 +62,9 @@ fi
 echo "submissions_per_s: $SQLITE_RATE"
 echo "p99_ms: $(awk -v u="$SQLITE_P99" 'BEGIN { printf "%.2f", u / 1000 }')"
 if [ "$verdict" = "pass" ]; then
-  if [ "$SQLITE_RATE" -lt 5000 ]; then verdict="fail (SQLite $SQLITE_RATE submissions/s < 5000)"; fi
-  if [ "$SQLITE_P99" -gt 15000 ]; then verdict="fail (SQLite p99 $(awk -v u="$SQLITE_P99" 'BEGIN { printf "%.1f", u / 1000 }') ms > 15 ms)"; fi
+  reasons=()
+  if [ "$SQLITE_RATE" -lt 5000 ]; then reasons+=("SQLite $SQLITE_RATE submissions/s < 5000"); fi
+  if [ "$SQLITE_P99" -gt 15000 ]; then reasons+=("SQLite p99 $(awk -v u="$SQLITE_P99" 'BEGIN { printf "%.1f", u / 1000 }') ms > 15 ms"); fi
+  if [ ${#reasons[@]} -gt 0 ]; then verdict="fail ($(IFS=';'; echo "${reasons[*]}" | sed 's/;/; /g'))"; fi
 fi
 echo "verdict: $verdict"

@@ -184,11 +184,21 @@ pub async fn submit(
     origin: Origin,
 ) -> Result<Submitted, AppError> {
     let org = &*state.org;
+    // The one refusal that stores nothing but the count: a burst no person types. On SQLite
+    // the count rides in the submission's transaction (one commit, one fsync); on PostgreSQL
+    // it commits on its own, so concurrent submissions from one address do not queue on the
+    // counter's row lock for the length of their transactions.
+    let burst_key = format!("lead:{}", origin.ip_hash);
+    let limit = state.config.lead_burst_per_minute;
+    let early = match state.backend {
+        db::Backend::Postgres => super::rate_limit::hit(&mut *state.pool.acquire().await?, &burst_key, limit).await?,
+        db::Backend::Sqlite => None,
+    };
     let (_turn, mut tx) = db::begin_write(state).await?;
-    // The one refusal that stores nothing but the count: a burst no person types.
-    let burst =
-        super::rate_limit::hit(&mut tx, &format!("lead:{}", origin.ip_hash), state.config.lead_burst_per_minute)
-            .await?;
+    let burst = match state.backend {
+        db::Backend::Sqlite => super::rate_limit::hit(&mut tx, &burst_key, limit).await?,
+        db::Backend::Postgres => early,
+    };
     if let Some(retry_after_s) = burst {
         tx.commit().await?;
         return Err(AppError::TooFast { retry_after_s });

@@ -4,9 +4,9 @@ use super::now_ms;
 
 const WINDOW_MS: i64 = 60_000;
 
-/// Counts a hit for `key` (in the caller's transaction) and returns how many seconds to wait
-/// if `limit` per minute is exceeded.
-pub async fn hit(tx: &mut super::db::Tx, key: &str, limit: i64) -> Result<Option<i64>, sqlx::Error> {
+/// Counts a hit for `key` on `conn` (a plain connection, or a transaction's) and returns how
+/// many seconds to wait if `limit` per minute is exceeded.
+pub async fn hit(conn: &mut sqlx::AnyConnection, key: &str, limit: i64) -> Result<Option<i64>, sqlx::Error> {
     let now = now_ms();
     let window_start = now - now.rem_euclid(WINDOW_MS);
     let hits: i64 = sqlx::query_scalar(
@@ -15,13 +15,13 @@ pub async fn hit(tx: &mut super::db::Tx, key: &str, limit: i64) -> Result<Option
     )
     .bind(key)
     .bind(window_start)
-    .fetch_one(&mut **tx)
+    .fetch_one(&mut *conn)
     .await?;
     if hits == 1 {
         // The first hit of a window clears the windows before the previous one.
         sqlx::query("DELETE FROM rate_limits WHERE window_start < $1")
             .bind(window_start - WINDOW_MS)
-            .execute(&mut **tx)
+            .execute(&mut *conn)
             .await?;
     }
     Ok((hits > limit).then(|| (window_start + WINDOW_MS - now + 999) / 1000))
