@@ -1,20 +1,13 @@
 // The first path through the product: an employee shares a personal link; a prospect opens
 // it on another phone and leaves details; marketing sees the lead attributed to the employee.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { launch, waitForServer, phoneContext, open, signIn, assertNoErrors, freshPhone, SHOTS, BASE } from './helpers.mjs';
+import { useBrowser, phoneContext, open, signIn, assertNoErrors, freshPhone, SHOTS, BASE } from './helpers.mjs';
 
-let browser;
-before(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  await waitForServer();
-  browser = await launch();
-});
-after(async () => browser?.close());
+const browser = useBrowser();
 
 async function employeeLink() {
-  const employee = await phoneContext(browser);
+  const employee = await phoneContext(browser());
   const page = await employee.newPage();
   await signIn(page, 'employee@demo.allhands.cn');
   await page.waitForURL('**/me');
@@ -29,7 +22,7 @@ async function employeeLink() {
 }
 
 async function marketingSees(name, promoter) {
-  const marketing = await phoneContext(browser);
+  const marketing = await phoneContext(browser());
   const page = await marketing.newPage();
   await signIn(page, 'marketing@demo.allhands.cn');
   await page.waitForURL('**/leads');
@@ -43,7 +36,7 @@ async function marketingSees(name, promoter) {
 
 test('link → form → lead attributed to the employee (JavaScript on)', async () => {
   const link = await employeeLink();
-  const prospect = await phoneContext(browser);
+  const prospect = await phoneContext(browser());
   const page = await prospect.newPage();
   await page.goto(link);
   await page.waitForSelector('body[data-hydrated="true"]');
@@ -63,7 +56,7 @@ test('link → form → lead attributed to the employee (JavaScript on)', async 
 
 test('the same flow with JavaScript disabled for the prospect; a bad phone keeps what was typed', async () => {
   const link = await employeeLink();
-  const prospect = await phoneContext(browser, { javaScriptEnabled: false });
+  const prospect = await phoneContext(browser(), { javaScriptEnabled: false });
   const page = await prospect.newPage();
   const res = await page.goto(link);
   assert.equal(res.status(), 200, `${page.url()}`);
@@ -92,7 +85,7 @@ test('the same flow with JavaScript disabled for the prospect; a bad phone keeps
 });
 
 test('unknown personal link shows the friendly 404 page', async () => {
-  const context = await phoneContext(browser);
+  const context = await phoneContext(browser());
   const page = await context.newPage();
   const res = await page.goto(`${BASE}/r/doesnotexist`);
   assert.equal(res.status(), 404);
@@ -101,7 +94,7 @@ test('unknown personal link shows the friendly 404 page', async () => {
 });
 
 test('language switch: zh-CN by default, English on request, and it persists', async () => {
-  const context = await phoneContext(browser, { locale: 'en-US' });
+  const context = await phoneContext(browser(), { locale: 'en-US' });
   const page = await context.newPage();
   await open(page, '/login');
   assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN');
@@ -118,7 +111,7 @@ test('language switch: zh-CN by default, English on request, and it persists', a
 });
 
 test('every page hydrates without console errors', async () => {
-  const context = await phoneContext(browser);
+  const context = await phoneContext(browser());
   const page = await context.newPage();
   for (const path of ['/', '/login', '/c/winter-home', '/c/winter-home/thanks', '/nope']) {
     await open(page, path);

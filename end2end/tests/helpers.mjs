@@ -2,6 +2,8 @@
 // record of every console error and page error (hydration problems show up there).
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
+import { before, after } from 'node:test';
+import { mkdirSync } from 'node:fs';
 
 export const BASE = process.env.ALLHANDS_E2E_URL ?? 'http://127.0.0.1:3000';
 export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
@@ -65,4 +67,16 @@ export function assertNoErrors(context) {
 export function freshPhone() {
   const n = String(Date.now() % 100_000_000).padStart(8, '0');
   return `139${n}`;
+}
+
+/** Registers the file's before/after hooks: waits for the server, starts one browser. */
+export function useBrowser() {
+  const state = {};
+  before(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    await waitForServer();
+    state.browser = await launch();
+  });
+  after(async () => state.browser?.close());
+  return () => state.browser;
 }

@@ -1,21 +1,14 @@
 // A lead's life on phones: the prospect submits through an employee's link; marketing marks it
 // valid; the sales rep sees it with the first-contact countdown and marks it contacted; the
 // employee sees the status change with the phone masked.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { launch, waitForServer, phoneContext, signIn, assertNoErrors, SHOTS } from './helpers.mjs';
+import { useBrowser, phoneContext, signIn, assertNoErrors, SHOTS } from './helpers.mjs';
 
-let browser;
-before(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  await waitForServer();
-  browser = await launch();
-});
-after(async () => browser?.close());
+const browser = useBrowser();
 
 test('submit → marketing marks valid → rep contacts → promoter sees it, masked', async () => {
-  const employee = await phoneContext(browser);
+  const employee = await phoneContext(browser());
   const ePage = await employee.newPage();
   await signIn(ePage, 'employee@demo.allhands.cn');
   await ePage.waitForURL('**/me');
@@ -24,7 +17,7 @@ test('submit → marketing marks valid → rep contacts → promoter sees it, ma
   const tail = String(Date.now() % 10000).padStart(4, '0');
   const phone = `1375555${tail}`;
   const name = `流程客户${tail}`;
-  const prospect = await phoneContext(browser);
+  const prospect = await phoneContext(browser());
   const pPage = await prospect.newPage();
   await pPage.goto(link);
   await pPage.waitForSelector('body[data-hydrated="true"]');
@@ -35,7 +28,7 @@ test('submit → marketing marks valid → rep contacts → promoter sees it, ma
   await pPage.getByTestId('thanks').waitFor();
   await prospect.close();
 
-  const marketing = await phoneContext(browser);
+  const marketing = await phoneContext(browser());
   const mPage = await marketing.newPage();
   await signIn(mPage, 'marketing@demo.allhands.cn');
   await mPage.goto(mPage.url().replace(/\/[^/]*$/, '/review'));
@@ -48,7 +41,7 @@ test('submit → marketing marks valid → rep contacts → promoter sees it, ma
   assertNoErrors(marketing);
   await marketing.close();
 
-  const sales = await phoneContext(browser);
+  const sales = await phoneContext(browser());
   const sPage = await sales.newPage();
   await signIn(sPage, 'sales@demo.allhands.cn');
   await sPage.goto(sPage.url().replace(/\/[^/]*$/, '/follow-up'));

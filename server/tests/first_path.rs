@@ -64,7 +64,7 @@ async fn unknown_code_gets_the_friendly_404_page() {
 }
 
 async fn submit(s: &TestServer, c: &reqwest::Client, form: &[(&str, &str)]) -> reqwest::Response {
-    c.post(s.url("/c/winter-home/lead")).headers(same_origin(s)).form(form).send().await.unwrap()
+    s.post_lead(c, form).await
 }
 
 #[tokio::test]

@@ -8,14 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 async fn submit(s: &TestServer, phone: &str) {
-    let res = s
-        .client()
-        .post(s.url("/c/winter-home/lead"))
-        .headers(same_origin(s))
-        .form(&[("name", "赵女士"), ("phone", phone), ("consent", "1")])
-        .send()
-        .await
-        .unwrap();
+    let res = s.post_lead(&s.client(), &[("name", "赵女士"), ("phone", phone), ("consent", "1")]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(res.headers()["location"], "/c/winter-home/thanks");
 }

@@ -9,7 +9,7 @@ async fn submit(s: &TestServer, c: &reqwest::Client, phone: &str, code: Option<&
     if let Some(code) = code {
         form.push(("ref", code));
     }
-    let res = c.post(s.url("/c/winter-home/lead")).headers(same_origin(s)).form(&form).send().await.unwrap();
+    let res = s.post_lead(c, &form).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(res.headers()["location"], "/c/winter-home/thanks", "every valid submission is acknowledged");
 }
@@ -247,14 +247,7 @@ async fn a_burst_above_sixty_a_minute_from_one_ip_gets_429_and_nothing_else_is_r
             .await
             .unwrap();
     }
-    let res = s
-        .client()
-        .post(s.url("/c/winter-home/lead"))
-        .headers(same_origin(&s))
-        .form(&[("name", "快"), ("phone", "13933334444"), ("consent", "1")])
-        .send()
-        .await
-        .unwrap();
+    let res = s.post_lead(&s.client(), &[("name", "快"), ("phone", "13933334444"), ("consent", "1")]).await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(res.headers().contains_key("retry-after"));
     assert!(res.text().await.unwrap().starts_with("提交过于频繁"), "a clear message");

@@ -11,7 +11,7 @@ async fn submit(s: &TestServer, phone: &str, code: Option<&str>) {
     if let Some(code) = code {
         form.push(("ref", code));
     }
-    let res = s.client().post(s.url("/c/winter-home/lead")).headers(same_origin(s)).form(&form).send().await.unwrap();
+    let res = s.post_lead(&s.client(), &form).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 }
 

@@ -145,6 +145,17 @@ impl TestServer {
         cards[0].code.clone()
     }
 
+    /// Posts the referral form of the demo campaign from our own origin, as the page does.
+    pub async fn post_lead(&self, client: &Client, form: &[(&str, &str)]) -> reqwest::Response {
+        client
+            .post(self.url("/c/winter-home/lead"))
+            .headers(same_origin(self))
+            .form(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql).fetch_one(&self.state.pool).await.expect("count")
     }
