@@ -78,6 +78,8 @@ pub struct PromoCard {
     pub code: String,
     /// The personal link, absolute, `https://host/r/{code}`.
     pub link_url: String,
+    /// The campaign's form carrying this promoter's code, to fill in for a customer.
+    pub on_behalf_path: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

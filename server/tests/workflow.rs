@@ -192,3 +192,25 @@ async fn a_missed_first_contact_is_flagged_once_to_the_rep_and_marketing_and_cou
     assert_eq!(rate, Some(rust_decimal::Decimal::new(5, 1)));
     s.stop().await;
 }
+
+#[tokio::test]
+async fn a_promoter_submits_on_a_customers_behalf_and_gets_the_credit() {
+    let s = TestServer::start().await;
+    let employee = s.signed_in(EMPLOYEE).await;
+    let cards: Vec<app::model::PromoCard> = s.call_json(&employee, "load_my_promotion", &[]).await;
+    let path = &cards[0].on_behalf_path;
+    assert_eq!(path, &format!("/c/winter-home?ref={}", cards[0].code));
+    let page = employee.get(s.url(path)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(&format!(r#"name="ref" value="{}""#, cards[0].code)));
+    let res = s
+        .post_lead(
+            &employee,
+            &[("name", "代填客户"), ("phone", "13955550009"), ("consent", "1"), ("ref", &cards[0].code)],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let mine: Vec<MyLeadRow> = s.call_json(&employee, "my_leads", &[]).await;
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].name, "代填客户");
+    s.stop().await;
+}

@@ -107,9 +107,13 @@ fn CampaignCard(card: PromoCard) -> impl IntoView {
                 <span>{i18n.t(K::MyLink)}</span>
                 <input type="text" readonly value=card.link_url data-testid="my-link" />
             </label>
-            <button type="button" class="button primary" on:click=copy data-testid="copy-link">
-                {move || if copied.get() { K::Copied.text(i18n.locale()) } else { K::CopyLink.text(i18n.locale()) }}
-            </button>
+            <div class="actions">
+                <button type="button" class="button primary" on:click=copy data-testid="copy-link">
+                    {move || if copied.get() { K::Copied.text(i18n.locale()) } else { K::CopyLink.text(i18n.locale()) }}
+                </button>
+                // The same form the prospect sees, credited to this promoter.
+                <a href=card.on_behalf_path class="button" data-testid="on-behalf">{i18n.t(K::SubmitOnBehalf)}</a>
+            </div>
         </article>
     }
 }

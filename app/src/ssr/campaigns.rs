@@ -117,6 +117,7 @@ pub async fn my_promotion(
             product: c.public.product,
             selling_points: c.public.selling_points,
             link_url: format!("{base_url}/r/{code}"),
+            on_behalf_path: format!("/c/{}?ref={code}", c.public.slug),
             code,
         });
     }
