@@ -22,6 +22,12 @@ pub enum Field {
     Department,
     Roles,
     DepartmentName,
+    /// The leads a review decision applies to, or the decision itself.
+    Selection,
+    /// A follow-up stage.
+    Stage,
+    /// A blacklist entry (its kind and value).
+    BlacklistEntry,
 }
 
 impl Field {
@@ -38,6 +44,9 @@ impl Field {
             Field::Department => K::DepartmentLabel,
             Field::Roles => K::RolesLabel,
             Field::DepartmentName => K::DepartmentNameLabel,
+            Field::Selection => K::SelectedLeads,
+            Field::Stage => K::ColStage,
+            Field::BlacklistEntry => K::BlacklistValue,
         }
     }
 
@@ -56,6 +65,9 @@ impl Field {
             Field::Department => "department_id",
             Field::Roles => "roles",
             Field::DepartmentName => "department_name",
+            Field::Selection => "ids",
+            Field::Stage => "stage",
+            Field::BlacklistEntry => "value",
         }
     }
 }

@@ -237,14 +237,7 @@ pub struct MyLeadRow {
 /// A lead waiting for marketing's review.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReviewRow {
-    pub id: i64,
-    pub submitted_at: String,
-    pub campaign_name: String,
-    pub name: String,
-    pub phone: String,
-    pub demand_tags: Vec<String>,
-    pub promoter_name: Option<String>,
-    pub status: LeadStatus,
+    pub lead: LeadRow,
     pub flag: Option<String>,
     /// Org-local end of the one-business-day review window.
     pub review_due: String,

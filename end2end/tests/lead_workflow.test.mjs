@@ -3,7 +3,7 @@
 // employee sees the status change with the phone masked.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, phoneContext, signIn, assertNoErrors, SHOTS } from './helpers.mjs';
+import { useBrowser, phoneContext, open, signIn, assertNoErrors, SHOTS } from './helpers.mjs';
 
 const browser = useBrowser();
 
@@ -31,8 +31,7 @@ test('submit → marketing marks valid → rep contacts → promoter sees it, ma
   const marketing = await phoneContext(browser());
   const mPage = await marketing.newPage();
   await signIn(mPage, 'marketing@demo.allhands.cn');
-  await mPage.goto(mPage.url().replace(/\/[^/]*$/, '/review'));
-  await mPage.waitForSelector('body[data-hydrated="true"]');
+  await open(mPage, '/review');
   const row = mPage.getByTestId('review-row').filter({ hasText: name });
   await row.waitFor();
   await mPage.screenshot({ path: `${SHOTS}/review.png`, fullPage: true });
@@ -44,8 +43,7 @@ test('submit → marketing marks valid → rep contacts → promoter sees it, ma
   const sales = await phoneContext(browser());
   const sPage = await sales.newPage();
   await signIn(sPage, 'sales@demo.allhands.cn');
-  await sPage.goto(sPage.url().replace(/\/[^/]*$/, '/follow-up'));
-  await sPage.waitForSelector('body[data-hydrated="true"]');
+  await open(sPage, '/follow-up');
   const lead = sPage.getByTestId('follow-up-row').filter({ hasText: name });
   await lead.waitFor();
   assert.match(await lead.getByTestId('countdown').innerText(), /首次联系剩余 2[34]小时\d+分/);

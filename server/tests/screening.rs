@@ -4,16 +4,6 @@ use app::ssr::{campaigns, seed, users};
 use common::*;
 use reqwest::StatusCode;
 
-async fn submit(s: &TestServer, c: &reqwest::Client, phone: &str, code: Option<&str>) {
-    let mut form = vec![("name", "测试"), ("phone", phone), ("consent", "1")];
-    if let Some(code) = code {
-        form.push(("ref", code));
-    }
-    let res = s.post_lead(c, &form).await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(res.headers()["location"], "/c/winter-home/thanks", "every valid submission is acknowledged");
-}
-
 /// (status, reason, flag, duplicate_of) of the newest lead with this phone.
 async fn last_lead(s: &TestServer, phone: &str) -> (String, Option<String>, Option<String>, Option<i64>) {
     sqlx::query_as("SELECT status, reason, flag, duplicate_of FROM leads WHERE phone = $1 ORDER BY id DESC LIMIT 1")
@@ -30,7 +20,7 @@ async fn first_id(s: &TestServer, phone: &str) -> i64 {
 #[tokio::test]
 async fn a_new_phone_is_pending_and_protects_the_number() {
     let s = TestServer::start().await;
-    submit(&s, &s.client(), "13911110001", None).await;
+    s.submit_lead(&s.client(), "13911110001", None).await;
     assert_eq!(last_lead(&s, "+8613911110001").await, ("pending".into(), None, None, None));
     assert_eq!(s.count("SELECT COUNT(*) FROM lead_protections").await, 1);
     s.stop().await;
@@ -40,7 +30,7 @@ async fn a_new_phone_is_pending_and_protects_the_number() {
 async fn self_referral_is_invalid() {
     let s = TestServer::start().await;
     let code = s.employee_code().await;
-    submit(&s, &s.client(), "138 0000 0005", Some(&code)).await; // the employee's own phone
+    s.submit_lead(&s.client(), "138 0000 0005", Some(&code)).await; // the employee's own phone
     assert_eq!(last_lead(&s, "+8613800000005").await, ("invalid".into(), Some("self_referral".into()), None, None));
     assert_eq!(s.count("SELECT COUNT(*) FROM lead_protections").await, 0, "an invalid lead protects nothing");
     s.stop().await;
@@ -53,7 +43,7 @@ async fn blacklisted_phone_device_and_ip_are_rejected_but_stored() {
         .execute(&s.state.pool)
         .await
         .unwrap();
-    submit(&s, &s.client(), "13911110002", None).await;
+    s.submit_lead(&s.client(), "13911110002", None).await;
     assert_eq!(last_lead(&s, "+8613911110002").await, ("rejected".into(), Some("blacklist_phone".into()), None, None));
     // A blacklisted device: the visitor cookie set by the personal link.
     let code = s.employee_code().await;
@@ -71,7 +61,7 @@ async fn blacklisted_phone_device_and_ip_are_rejected_but_stored() {
         .execute(&s.state.pool)
         .await
         .unwrap();
-    submit(&s, &c, "13911110003", Some(&code)).await;
+    s.submit_lead(&c, "13911110003", Some(&code)).await;
     assert_eq!(last_lead(&s, "+8613911110003").await.1.as_deref(), Some("blacklist_device"));
     // A blacklisted IP (stored as the keyed hash, like clicks and leads).
     let ip = app::ssr::auth::keyed_hash(&s.state.org.secret, "127.0.0.1");
@@ -80,7 +70,7 @@ async fn blacklisted_phone_device_and_ip_are_rejected_but_stored() {
         .execute(&s.state.pool)
         .await
         .unwrap();
-    submit(&s, &s.client(), "13911110004", None).await;
+    s.submit_lead(&s.client(), "13911110004", None).await;
     assert_eq!(last_lead(&s, "+8613911110004").await.1.as_deref(), Some("blacklist_ip"));
     s.stop().await;
 }
@@ -89,9 +79,9 @@ async fn blacklisted_phone_device_and_ip_are_rejected_but_stored() {
 async fn within_the_window_a_second_referral_is_a_duplicate_and_the_first_referrer_keeps_the_credit() {
     let s = TestServer::start().await;
     let code = s.employee_code().await;
-    submit(&s, &s.client(), "13911110005", Some(&code)).await;
+    s.submit_lead(&s.client(), "13911110005", Some(&code)).await;
     let first = first_id(&s, "+8613911110005").await;
-    submit(&s, &s.client(), "139-1111-0005", None).await;
+    s.submit_lead(&s.client(), "139-1111-0005", None).await;
     assert_eq!(
         last_lead(&s, "+8613911110005").await,
         ("duplicate".into(), Some("duplicate".into()), None, Some(first))
@@ -125,16 +115,16 @@ async fn age_first_lead(s: &TestServer, phone: &str, ms: i64) {
 async fn window_edges_29_days_23_59_is_duplicate_30_days_is_new() {
     let s = TestServer::start().await;
     let day = 86_400_000i64;
-    submit(&s, &s.client(), "13911110006", None).await;
+    s.submit_lead(&s.client(), "13911110006", None).await;
     let first = first_id(&s, "+8613911110006").await;
     // Aged 29 days 23:59 (and a few seconds of slack for the test itself).
     age_first_lead(&s, "+8613911110006", 29 * day + 23 * 3_600_000 + 59 * 60_000 - 5_000).await;
-    submit(&s, &s.client(), "13911110006", None).await;
+    s.submit_lead(&s.client(), "13911110006", None).await;
     assert_eq!(last_lead(&s, "+8613911110006").await.0, "duplicate");
     assert_eq!(last_lead(&s, "+8613911110006").await.3, Some(first));
     // Aged a full 30 days (the minute and the slack): the next submission is a new lead.
     age_first_lead(&s, "+8613911110006", 60_000 + 5_000).await;
-    submit(&s, &s.client(), "13911110006", None).await;
+    s.submit_lead(&s.client(), "13911110006", None).await;
     assert_eq!(last_lead(&s, "+8613911110006").await, ("pending".into(), None, None, None));
     let newest: i64 = sqlx::query_scalar("SELECT MAX(id) FROM leads").fetch_one(&s.state.pool).await.unwrap();
     let owner: i64 = sqlx::query_scalar("SELECT lead_id FROM lead_protections WHERE phone = '+8613911110006'")
@@ -152,7 +142,7 @@ async fn the_sixth_submission_of_the_day_from_one_device_is_held_not_lost() {
     let device = s.client();
     device.get(s.url(&format!("/r/{code}"))).send().await.unwrap(); // sets the visitor cookie
     for i in 1..=7 {
-        submit(&s, &device, &format!("1391111100{i}"), Some(&code)).await;
+        s.submit_lead(&device, &format!("1391111100{i}"), Some(&code)).await;
     }
     let statuses: Vec<(String, Option<String>)> =
         sqlx::query_as("SELECT status, flag FROM leads ORDER BY id").fetch_all(&s.state.pool).await.unwrap();
@@ -264,17 +254,19 @@ async fn marketing_manages_the_blacklist_and_screening_uses_it() {
         .await;
     let (status, _) = s.call(&marketing, "add_blacklist", &[("kind", "phone"), ("value", "+8613911110099")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "already listed");
-    let (status, _) = s.call(&marketing, "add_blacklist", &[("kind", "ip"), ("value", "not-an-ip")]).await;
+    let (status, body) = s.call(&marketing, "add_blacklist", &[("kind", "ip"), ("value", "not-an-ip")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let error: app::error::AppError = serde_json::from_str(&body).unwrap();
+    assert_eq!(error.field_errors()[0].field, app::error::Field::BlacklistEntry, "names the field");
     let _: i64 = s.call_json(&marketing, "add_blacklist", &[("kind", "ip"), ("value", "10.1.2.3")]).await;
     let rows: Vec<app::model::BlacklistRow> = s.call_json(&marketing, "list_blacklist", &[]).await;
     assert_eq!(rows.len(), 2);
     assert!(rows.iter().all(|r| !r.value.contains("10.1.2.3")), "IPs are never kept in the clear");
-    submit(&s, &s.client(), "13911110099", None).await;
+    s.submit_lead(&s.client(), "13911110099", None).await;
     assert_eq!(last_lead(&s, "+8613911110099").await.1.as_deref(), Some("blacklist_phone"));
     let (status, _) = s.call(&marketing, "remove_blacklist", &[("id", &id.to_string())]).await;
     assert_eq!(status, StatusCode::OK);
-    submit(&s, &s.client(), "13911110098", None).await;
+    s.submit_lead(&s.client(), "13911110098", None).await;
     assert_eq!(last_lead(&s, "+8613911110098").await.0, "pending");
     // Promoters may not touch it.
     let employee = s.signed_in(EMPLOYEE).await;

@@ -6,15 +6,6 @@ use reqwest::StatusCode;
 
 const SALES: &str = "sales@demo.allhands.cn";
 
-async fn submit(s: &TestServer, phone: &str, code: Option<&str>) {
-    let mut form = vec![("name", "客户"), ("phone", phone), ("consent", "1")];
-    if let Some(code) = code {
-        form.push(("ref", code));
-    }
-    let res = s.post_lead(&s.client(), &form).await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-}
-
 async fn lead_id(s: &TestServer, phone: &str) -> i64 {
     sqlx::query_scalar("SELECT MIN(id) FROM leads WHERE phone = $1").bind(phone).fetch_one(&s.state.pool).await.unwrap()
 }
@@ -22,16 +13,16 @@ async fn lead_id(s: &TestServer, phone: &str) -> i64 {
 #[tokio::test]
 async fn review_queue_is_oldest_first_with_a_business_day_deadline() {
     let s = TestServer::start().await;
-    submit(&s, "13955550001", None).await;
-    submit(&s, "13955550002", None).await;
+    s.submit_lead(&s.client(), "13955550001", None).await;
+    s.submit_lead(&s.client(), "13955550002", None).await;
     let marketing = s.signed_in(MARKETING).await;
     let queue: Vec<ReviewRow> = s.call_json(&marketing, "review_queue", &[]).await;
     assert_eq!(queue.len(), 2);
-    assert!(queue[0].id < queue[1].id, "oldest first");
+    assert!(queue[0].lead.id < queue[1].lead.id, "oldest first");
     assert!(!queue[0].review_due.is_empty() && !queue[0].overdue);
     // The stored deadline is the business-day rule applied to the submission time.
     let (at, due): (i64, i64) = sqlx::query_as("SELECT submitted_at, review_due_at FROM leads WHERE id = $1")
-        .bind(queue[0].id)
+        .bind(queue[0].lead.id)
         .fetch_one(&s.state.pool)
         .await
         .unwrap();
@@ -58,8 +49,8 @@ async fn valid_leads_are_assigned_round_robin_and_the_rep_follows_up() {
             ],
         )
         .await;
-    submit(&s, "13955550003", None).await;
-    submit(&s, "13955550004", None).await;
+    s.submit_lead(&s.client(), "13955550003", None).await;
+    s.submit_lead(&s.client(), "13955550004", None).await;
     let (a, b) = (lead_id(&s, "+8613955550003").await, lead_id(&s, "+8613955550004").await);
     let marketing = s.signed_in(MARKETING).await;
     let (a_s, b_s) = (a.to_string(), b.to_string());
@@ -93,8 +84,10 @@ async fn valid_leads_are_assigned_round_robin_and_the_rep_follows_up() {
     // Won is final.
     let (status, _) = s.call(&rep, "update_stage", &[("lead_id", &id), ("stage", "won")]).await;
     assert_eq!(status, StatusCode::OK);
-    let (status, _) = s.call(&rep, "update_stage", &[("lead_id", &id), ("stage", "lost")]).await;
+    let (status, body) = s.call(&rep, "update_stage", &[("lead_id", &id), ("stage", "lost")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let error: app::error::AppError = serde_json::from_str(&body).unwrap();
+    assert_eq!(error.field_errors()[0].field, app::error::Field::Stage, "names the field");
     let events: i64 = s.count("SELECT COUNT(*) FROM lead_events").await;
     assert!(events >= 6, "every step is in the history: {events}");
     s.stop().await;
@@ -103,9 +96,9 @@ async fn valid_leads_are_assigned_round_robin_and_the_rep_follows_up() {
 #[tokio::test]
 async fn marking_the_protecting_lead_invalid_promotes_the_later_duplicate() {
     let s = TestServer::start().await;
-    submit(&s, "13955550005", None).await;
-    submit(&s, "13955550005", None).await;
-    submit(&s, "13955550005", None).await;
+    s.submit_lead(&s.client(), "13955550005", None).await;
+    s.submit_lead(&s.client(), "13955550005", None).await;
+    s.submit_lead(&s.client(), "13955550005", None).await;
     let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM leads ORDER BY id").fetch_all(&s.state.pool).await.unwrap();
     let marketing = s.signed_in(MARKETING).await;
     let first = ids[0].to_string();
@@ -133,8 +126,8 @@ async fn marking_the_protecting_lead_invalid_promotes_the_later_duplicate() {
 async fn promoters_see_only_their_own_leads_with_masked_phones() {
     let s = TestServer::start().await;
     let code = s.employee_code().await;
-    submit(&s, "13955556789", Some(&code)).await;
-    submit(&s, "13955550006", None).await;
+    s.submit_lead(&s.client(), "13955556789", Some(&code)).await;
+    s.submit_lead(&s.client(), "13955550006", None).await;
     let employee = s.signed_in(EMPLOYEE).await;
     let mine: Vec<MyLeadRow> = s.call_json(&employee, "my_leads", &[]).await;
     assert_eq!(mine.len(), 1);
@@ -157,8 +150,8 @@ async fn promoters_see_only_their_own_leads_with_masked_phones() {
 #[tokio::test]
 async fn a_missed_first_contact_is_flagged_once_to_the_rep_and_marketing_and_counts_against_the_response_rate() {
     let s = TestServer::start().await;
-    submit(&s, "13955550007", None).await;
-    submit(&s, "13955550008", None).await;
+    s.submit_lead(&s.client(), "13955550007", None).await;
+    s.submit_lead(&s.client(), "13955550008", None).await;
     let marketing = s.signed_in(MARKETING).await;
     let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM leads ORDER BY id").fetch_all(&s.state.pool).await.unwrap();
     let (a, b) = (ids[0].to_string(), ids[1].to_string());

@@ -25,7 +25,7 @@ pub async fn update_stage(lead_id: i64, stage: String, #[server(default)] note: 
     ssr::respond(
         async {
             let rep = ssr::auth::require(&[Role::Sales]).await?;
-            let stage = Stage::parse(&stage).ok_or(AppError::invalid(Field::Note, Problem::UnknownChoice))?;
+            let stage = Stage::parse(&stage).ok_or(AppError::invalid(Field::Stage, Problem::UnknownChoice))?;
             ssr::follow_up::progress(&ssr::state()?, &rep, lead_id, stage, &note).await
         }
         .await,

@@ -26,7 +26,8 @@ pub async fn review_leads(ids: Vec<i64>, decision: String, #[server(default)] no
     ssr::respond(
         async {
             let reviewer = ssr::auth::require(&[Role::Marketing, Role::Admin]).await?;
-            let decision = Decision::parse(&decision).ok_or(AppError::invalid(Field::Name, Problem::UnknownChoice))?;
+            let decision =
+                Decision::parse(&decision).ok_or(AppError::invalid(Field::Selection, Problem::UnknownChoice))?;
             ssr::review::decide(&ssr::state()?, &reviewer, &ids, decision, &note).await
         }
         .await,
@@ -156,8 +157,9 @@ pub fn Review() -> impl IntoView {
                     if rows.is_empty() {
                         return view! { <p class="muted" data-testid="review-empty">{i18n.t(K::ReviewEmpty)}</p> }.into_any();
                     }
-                    rows.into_iter().map(|r| {
-                        let id = r.id;
+                    rows.into_iter().map(|row| {
+                        let id = row.lead.id;
+                        let r = row.lead;
                         view! {
                             <article class="card lead" data-testid="review-row">
                                 <label class="pick">
@@ -172,11 +174,11 @@ pub fn Review() -> impl IntoView {
                                     {r.promoter_name.unwrap_or_default()}</p>
                                 <p>
                                     <span class=format!("status status-{}", r.status.as_str())>{i18n.t(r.status.label())}</span>
-                                    {r.flag.map(|_| view! { " " <span class="status status-held">{i18n.t(K::FlagDeviceCap)}</span> })}
+                                    {row.flag.map(|_| view! { " " <span class="status status-held">{i18n.t(K::FlagDeviceCap)}</span> })}
                                     " "
-                                    <span class=if r.overdue { "due overdue" } else { "due" }>
-                                        {i18n.t(K::ReviewDue)}": "{r.review_due}
-                                        {r.overdue.then(|| view! { " · " {i18n.t(K::Overdue)} })}
+                                    <span class=if row.overdue { "due overdue" } else { "due" }>
+                                        {i18n.t(K::ReviewDue)}": "{row.review_due}
+                                        {row.overdue.then(|| view! { " · " {i18n.t(K::Overdue)} })}
                                     </span>
                                 </p>
                                 <div class="actions">

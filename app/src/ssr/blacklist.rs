@@ -16,9 +16,9 @@ fn stored_value(org: &OrgSettings, kind: &str, value: &str) -> Result<String, Ap
         "ip" => value
             .parse::<std::net::IpAddr>()
             .map(|ip| keyed_hash(&org.secret, &ip.to_string()))
-            .map_err(|_| AppError::invalid(Field::Name, Problem::UnknownChoice)),
+            .map_err(|_| AppError::invalid(Field::BlacklistEntry, Problem::UnknownChoice)),
         "device" if value.len() == 32 && value.chars().all(|c| c.is_ascii_hexdigit()) => Ok(value.to_ascii_lowercase()),
-        _ => Err(AppError::invalid(Field::Name, Problem::UnknownChoice)),
+        _ => Err(AppError::invalid(Field::BlacklistEntry, Problem::UnknownChoice)),
     }
 }
 
@@ -34,7 +34,7 @@ pub async fn add(pool: &AnyPool, org: &OrgSettings, kind: &str, value: &str, not
         .await
     {
         Ok(row) => Ok(row.try_get("id")?),
-        Err(e) if is_unique_violation(&e) => Err(AppError::invalid(Field::Name, Problem::Taken)),
+        Err(e) if is_unique_violation(&e) => Err(AppError::invalid(Field::BlacklistEntry, Problem::Taken)),
         Err(e) => Err(e.into()),
     }
 }

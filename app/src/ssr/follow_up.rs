@@ -55,7 +55,7 @@ pub async fn progress(
         return Err(AppError::NotFound);
     }
     if row.try_get::<Option<String>, _>("stage")?.as_deref().and_then(Stage::parse).is_some_and(Stage::is_final) {
-        return Err(AppError::invalid(Field::Note, crate::error::Problem::UnknownChoice));
+        return Err(AppError::invalid(Field::Stage, crate::error::Problem::UnknownChoice));
     }
     let now = now_ms();
     sqlx::query("UPDATE leads SET stage = $1, first_contact_at = COALESCE(first_contact_at, $2) WHERE id = $3")

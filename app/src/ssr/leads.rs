@@ -308,33 +308,35 @@ pub async fn submit(
     Ok(Submitted { lead_id, status: final_status })
 }
 
+/// Columns `lead_row` reads: `FROM leads l JOIN campaigns c … LEFT JOIN users u` (the promoter).
+pub const LEAD_ROW_COLUMNS: &str = "l.id, l.submitted_at, c.name AS campaign_name, l.name, l.phone, l.demand_tags, \
+     u.display_name AS promoter_name, l.status";
+pub const LEAD_ROW_FROM: &str =
+    "FROM leads l JOIN campaigns c ON c.id = l.campaign_id LEFT JOIN users u ON u.id = l.promoter_id";
+
+/// A lead as marketing sees it (full phone number, org-local time).
+pub fn lead_row(org: &OrgSettings, r: &sqlx::any::AnyRow) -> Result<LeadRow, sqlx::Error> {
+    Ok(LeadRow {
+        id: r.try_get("id")?,
+        submitted_at: local_time(org, r.try_get("submitted_at")?),
+        campaign_name: r.try_get("campaign_name")?,
+        name: r.try_get("name")?,
+        phone: phone::Phone::from_e164(r.try_get::<String, _>("phone")?).national().to_string(),
+        demand_tags: serde_json::from_str(&r.try_get::<String, _>("demand_tags")?).unwrap_or_default(),
+        promoter_name: r.try_get("promoter_name")?,
+        status: LeadStatus::parse(&r.try_get::<String, _>("status")?).unwrap_or(LeadStatus::Pending),
+    })
+}
+
 /// The newest leads, for marketing.
 pub async fn list_recent(pool: &AnyPool, org: &OrgSettings, limit: i64) -> Result<Vec<LeadRow>, AppError> {
-    let rows = sqlx::query(
-        "SELECT l.id, l.submitted_at, c.name AS campaign_name, l.name, l.phone, l.demand_tags, u.display_name AS promoter_name, l.status \
-         FROM leads l JOIN campaigns c ON c.id = l.campaign_id LEFT JOIN users u ON u.id = l.promoter_id \
-         ORDER BY l.submitted_at DESC, l.id DESC LIMIT $1",
-    )
+    let rows = sqlx::query(&format!(
+        "SELECT {LEAD_ROW_COLUMNS} {LEAD_ROW_FROM} ORDER BY l.submitted_at DESC, l.id DESC LIMIT $1"
+    ))
     .bind(limit)
     .fetch_all(pool)
     .await?;
-    rows.into_iter()
-        .map(|r| {
-            let at: i64 = r.try_get("submitted_at")?;
-            let local = chrono::DateTime::from_timestamp_millis(at).unwrap_or_default().with_timezone(&org.tz);
-            let phone: String = r.try_get("phone")?;
-            Ok(LeadRow {
-                id: r.try_get("id")?,
-                submitted_at: local.format("%Y-%m-%d %H:%M").to_string(),
-                campaign_name: r.try_get("campaign_name")?,
-                name: r.try_get("name")?,
-                phone: phone::Phone::from_e164(phone).national().to_string(),
-                demand_tags: serde_json::from_str(&r.try_get::<String, _>("demand_tags")?).unwrap_or_default(),
-                promoter_name: r.try_get("promoter_name")?,
-                status: LeadStatus::parse(&r.try_get::<String, _>("status")?).unwrap_or(LeadStatus::Pending),
-            })
-        })
-        .collect()
+    Ok(rows.iter().map(|r| lead_row(org, r)).collect::<Result<_, _>>()?)
 }
 
 /// Org-local `YYYY-MM-DD HH:MM` of a stored instant.

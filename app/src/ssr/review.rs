@@ -1,34 +1,27 @@
 //! Marketing's review of pending and held leads, assignment of valid leads to sales reps,
 //! and re-evaluation of duplicates when the lead they lost to turns out invalid.
-use super::{db, leads::local_time, now_ms, AppState, OrgSettings};
+use super::leads::{lead_row, local_time, LEAD_ROW_COLUMNS, LEAD_ROW_FROM};
+use super::{db, now_ms, AppState, OrgSettings};
 use crate::error::{AppError, Field, Problem};
-use crate::model::{Decision, LeadStatus, ReviewRow, UserView};
+use crate::model::{Decision, ReviewRow, UserView};
 use sqlx::{AnyPool, Row};
 
 use super::db::Tx;
 
 /// Pending and held leads, oldest first, with their review deadline.
 pub async fn queue(pool: &AnyPool, org: &OrgSettings) -> Result<Vec<ReviewRow>, AppError> {
-    let rows = sqlx::query(
-        "SELECT l.id, l.submitted_at, c.name AS campaign_name, l.name, l.phone, l.demand_tags, u.display_name AS promoter_name, \
-         l.status, l.flag, l.review_due_at FROM leads l JOIN campaigns c ON c.id = l.campaign_id \
-         LEFT JOIN users u ON u.id = l.promoter_id WHERE l.status IN ('pending', 'held') ORDER BY l.submitted_at, l.id LIMIT 500",
-    )
+    let rows = sqlx::query(&format!(
+        "SELECT {LEAD_ROW_COLUMNS}, l.flag, l.review_due_at {LEAD_ROW_FROM} \
+         WHERE l.status IN ('pending', 'held') ORDER BY l.submitted_at, l.id LIMIT 500"
+    ))
     .fetch_all(pool)
     .await?;
     let now = now_ms();
-    rows.into_iter()
+    rows.iter()
         .map(|r| {
             let due: Option<i64> = r.try_get("review_due_at")?;
             Ok(ReviewRow {
-                id: r.try_get("id")?,
-                submitted_at: local_time(org, r.try_get("submitted_at")?),
-                campaign_name: r.try_get("campaign_name")?,
-                name: r.try_get("name")?,
-                phone: crate::domain::phone::Phone::from_e164(r.try_get::<String, _>("phone")?).national().to_string(),
-                demand_tags: serde_json::from_str(&r.try_get::<String, _>("demand_tags")?).unwrap_or_default(),
-                promoter_name: r.try_get("promoter_name")?,
-                status: LeadStatus::parse(&r.try_get::<String, _>("status")?).unwrap_or(LeadStatus::Pending),
+                lead: lead_row(org, r)?,
                 flag: r.try_get("flag")?,
                 review_due: due.map(|d| local_time(org, d)).unwrap_or_default(),
                 overdue: due.is_some_and(|d| d < now),
@@ -130,7 +123,7 @@ pub async fn decide(
 ) -> Result<i64, AppError> {
     let note = crate::domain::text::clean(note, 0, 200).map_err(|e| AppError::invalid(Field::Note, e))?;
     if ids.is_empty() || ids.len() > 500 {
-        return Err(AppError::invalid(Field::Name, Problem::UnknownChoice));
+        return Err(AppError::invalid(Field::Selection, Problem::UnknownChoice));
     }
     let rules = crate::domain::screening::Rules::default();
     let (_turn, mut tx) = db::begin_write(state).await?;

@@ -156,6 +156,18 @@ impl TestServer {
             .expect("request")
     }
 
+    /// Submits a valid form (optionally through a personal-link code) and checks that it is
+    /// acknowledged with the thank-you page, as every valid submission must be.
+    pub async fn submit_lead(&self, client: &Client, phone: &str, code: Option<&str>) {
+        let mut form = vec![("name", "客户"), ("phone", phone), ("consent", "1")];
+        if let Some(code) = code {
+            form.push(("ref", code));
+        }
+        let res = self.post_lead(client, &form).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(res.headers()["location"], "/c/winter-home/thanks", "every valid submission is acknowledged");
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql).fetch_one(&self.state.pool).await.expect("count")
     }
