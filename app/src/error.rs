@@ -28,6 +28,15 @@ pub enum Field {
     Stage,
     /// A blacklist entry (its kind and value).
     BlacklistEntry,
+    Campaign,
+    /// The sales rep a lead or rule goes to, or a team member.
+    Rep,
+    /// The demand tag of an assignment rule.
+    DemandTag,
+    ProtectionDays,
+    DailyCap,
+    Holidays,
+    ExtraWorkdays,
 }
 
 impl Field {
@@ -47,6 +56,13 @@ impl Field {
             Field::Selection => K::SelectedLeads,
             Field::Stage => K::ColStage,
             Field::BlacklistEntry => K::BlacklistValue,
+            Field::Campaign => K::ColCampaign,
+            Field::Rep => K::RepLabel,
+            Field::DemandTag => K::DemandTagsLabel,
+            Field::ProtectionDays => K::ProtectionDaysLabel,
+            Field::DailyCap => K::DailyCapLabel,
+            Field::Holidays => K::HolidaysLabel,
+            Field::ExtraWorkdays => K::ExtraWorkdaysLabel,
         }
     }
 
@@ -68,6 +84,13 @@ impl Field {
             Field::Selection => "ids",
             Field::Stage => "stage",
             Field::BlacklistEntry => "value",
+            Field::Campaign => "campaign_id",
+            Field::Rep => "rep_id",
+            Field::DemandTag => "demand_tag",
+            Field::ProtectionDays => "protection_days",
+            Field::DailyCap => "daily_cap",
+            Field::Holidays => "holidays",
+            Field::ExtraWorkdays => "extra_workdays",
         }
     }
 }
@@ -82,6 +105,12 @@ pub enum Problem {
     UnknownChoice,
     LoginMissing,
     Taken,
+    /// A whole number from `min` to `max` was expected.
+    OutOfRange { min: i64, max: i64 },
+    /// Dates must be written YYYY-MM-DD.
+    Date,
+    /// Only valid leads can be (re)assigned.
+    NotValidLead,
 }
 
 impl From<TextError> for Problem {
@@ -112,6 +141,9 @@ impl Problem {
             Problem::UnknownChoice => t(K::ProblemUnknownChoice),
             Problem::LoginMissing => t(K::ProblemLoginMissing),
             Problem::Taken => t(K::ErrConflict),
+            Problem::OutOfRange { min, max } => format!("{}{min}–{max}", t(K::ProblemOutOfRange)),
+            Problem::Date => t(K::ProblemDate),
+            Problem::NotValidLead => t(K::ProblemNotValidLead),
         }
     }
 }

@@ -206,6 +206,32 @@ messages! {
     ProblemConsent => "请勾选同意后提交", "must be ticked to submit";
     ProblemUnknownChoice => "包含无效选项", "contains an option that does not exist";
     ProblemLoginMissing => "手机号和邮箱至少填写一项", "needs a phone or an email";
+    ProblemOutOfRange => "须为整数，范围：", "must be a whole number from ";
+    ProblemDate => "请按 YYYY-MM-DD 填写日期，每行一个", "must be dates written YYYY-MM-DD, one per line";
+    ProblemNotValidLead => "只有有效线索可以分配", "only valid leads can be assigned";
+    NavLeadSettings => "线索规则", "Lead rules";
+    LeadSettingsTitle => "线索规则与分配", "Lead rules and assignment";
+    PolicyTitle => "防撞单与审核时限", "Duplicates and review deadline";
+    ProtectionDaysLabel => "客户保护期（天）", "Protection window (days)";
+    ProtectionDaysHelp => "同一手机号在保护期内只接受第一次推荐（同行常用 7–90 天）。", "Within the window only the first referral of a phone counts (peers use 7–90 days).";
+    DailyCapLabel => "每设备 / IP 每日提交上限", "Daily submissions per device / IP";
+    DailyCapHelp => "超出上限的提交会保留并标记，转人工审核。", "Submissions above the cap are kept, flagged and reviewed by hand.";
+    HolidaysLabel => "法定节假日（不计入审核时限）", "Public holidays (not counted in the review deadline)";
+    ExtraWorkdaysLabel => "调休上班日", "Make-up working days";
+    DatesHelp => "每行一个日期，格式 2026-10-01。", "One date per line, like 2026-10-01.";
+    Save => "保存", "Save";
+    Saved => "已保存", "Saved";
+    AssignmentTitle => "线索分配", "Lead assignment";
+    AssignmentHelp => "有效线索先按需求标签规则分配；未命中规则时，在活动的销售团队内轮流分配（未设团队则为全部销售）。", "Valid leads go by demand-tag rule first; otherwise round-robin within the campaign's sales team (all reps when no team is set).";
+    SalesTeam => "销售团队", "Sales team";
+    SaveTeam => "保存团队", "Save team";
+    TagRules => "需求标签规则", "Demand-tag rules";
+    NoTagRules => "暂无规则", "No rules";
+    RepLabel => "销售顾问", "Sales rep";
+    AddRule => "添加规则", "Add rule";
+    ColAssignedTo => "跟进销售", "Sales rep";
+    Reassign => "改派", "Reassign";
+    Unassigned => "未分配", "Unassigned";
 }
 
 /// The current locale, provided by `App`.

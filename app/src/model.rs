@@ -162,6 +162,9 @@ pub struct LeadRow {
     pub demand_tags: Vec<String>,
     pub promoter_name: Option<String>,
     pub status: LeadStatus,
+    /// The sales rep following the lead up, once valid.
+    pub assigned_to: Option<i64>,
+    pub assigned_name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -298,4 +301,44 @@ pub struct BlacklistRow {
     pub value: String,
     pub note: String,
     pub created_at: String,
+}
+
+/// A sales rep leads can be given to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RepOption {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssignmentRuleRow {
+    pub id: i64,
+    pub demand_tag: String,
+    pub rep_id: i64,
+    pub rep_name: String,
+}
+
+/// A campaign's sales team (empty: every active rep) and demand-tag rules.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CampaignAssignment {
+    pub id: i64,
+    pub name: String,
+    pub demand_tags: Vec<String>,
+    pub team: Vec<i64>,
+    pub rules: Vec<AssignmentRuleRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssignmentOverview {
+    pub reps: Vec<RepOption>,
+    pub campaigns: Vec<CampaignAssignment>,
+}
+
+/// The lead policy as the settings form shows it; dates one per line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PolicyView {
+    pub protection_days: i64,
+    pub daily_cap: i64,
+    pub holidays: String,
+    pub extra_workdays: String,
 }

@@ -5,7 +5,7 @@ pub mod notify;
 pub mod routes;
 pub mod security;
 
-use app::ssr::{db, seed, settings, AppState, Config};
+use app::ssr::{db, group_commit, seed, settings, AppState, Config};
 use axum::routing::{get, post};
 use axum::Router;
 use leptos::config::LeptosOptions;
@@ -28,7 +28,9 @@ pub async fn build(
     let pool = db::connect(&config.database_url).await?;
     seed::first_start(&pool, &config).await.map_err(|e| format!("first start: {e}"))?;
     let org = settings::load(&pool).await?;
+    let policy = settings::load_policy(&pool).await?;
     let backend = db::Backend::of_url(&config.database_url);
+    let (lead_writer, lead_queue) = group_commit::GroupCommit::new();
     let state = AppState {
         options: options.clone(),
         pool,
@@ -36,7 +38,10 @@ pub async fn build(
         org: Arc::new(org),
         backend,
         sqlite_writer: Arc::new(tokio::sync::Mutex::new(())),
+        lead_writer,
+        policy: Arc::new(settings::PolicyCache::new(policy)),
     };
+    tokio::spawn(group_commit::run(state.clone(), lead_queue));
     notify::spawn_dispatcher(state.clone(), notify::notifier_for(&state));
     notify::spawn_overdue_check(state.clone());
     let routes = generate_route_list(app::App);

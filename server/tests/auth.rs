@@ -157,13 +157,16 @@ async fn every_role_boundary_is_enforced() {
         ("customer", "customer@demo.allhands.cn"),
         ("partner", "partner@demo.allhands.cn"),
     ];
-    // (server function, arguments, who may call it). Marketing and sales also promote.
-    type Call<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [&'a str]);
-    let calls: [Call; 11] = [
-        ("list_leads", &[], &["admin", "marketing"]),
-        ("list_users", &[], &["admin"]),
-        ("list_departments", &[], &["admin"]),
-        ("create_department", &[("name", "BOUNDARY")], &["admin"]),
+    // (server function, arguments, who may call it, what they get). Marketing and sales
+    // also promote. Calls about a lead or entry that does not exist answer 404 to those
+    // allowed — past the role check, before anything is touched.
+    type Call<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [&'a str], StatusCode);
+    const OK: StatusCode = StatusCode::OK;
+    let calls: [Call; 23] = [
+        ("list_leads", &[], &["admin", "marketing"], OK),
+        ("list_users", &[], &["admin"], OK),
+        ("list_departments", &[], &["admin"], OK),
+        ("create_department", &[("name", "BOUNDARY")], &["admin"], OK),
         (
             "create_user",
             &[
@@ -174,29 +177,47 @@ async fn every_role_boundary_is_enforced() {
                 ("roles[0]", "employee"),
             ],
             &["admin"],
+            OK,
         ),
-        ("load_my_promotion", &[], &["marketing", "sales", "employee", "customer", "partner"]),
-        ("my_leads", &[], &["marketing", "sales", "employee", "customer", "partner"]),
-        ("review_queue", &[], &["admin", "marketing"]),
-        ("review_leads", &[("ids[0]", "999999"), ("decision", "valid")], &["admin", "marketing"]),
-        ("my_follow_up", &[], &["sales"]),
-        ("list_outbox", &[], &["admin"]),
+        ("load_my_promotion", &[], &["marketing", "sales", "employee", "customer", "partner"], OK),
+        ("my_leads", &[], &["marketing", "sales", "employee", "customer", "partner"], OK),
+        ("review_queue", &[], &["admin", "marketing"], OK),
+        ("review_leads", &[("ids[0]", "999999"), ("decision", "valid")], &["admin", "marketing"], OK),
+        ("my_follow_up", &[], &["sales"], OK),
+        ("update_stage", &[("lead_id", "999999"), ("stage", "contacted")], &["sales"], StatusCode::NOT_FOUND),
+        ("list_outbox", &[], &["admin"], OK),
+        ("list_blacklist", &[], &["admin", "marketing"], OK),
+        ("add_blacklist", &[("kind", "phone"), ("value", "BOUNDARY")], &["admin", "marketing"], StatusCode::UNPROCESSABLE_ENTITY),
+        ("remove_blacklist", &[("id", "999999")], &["admin", "marketing"], StatusCode::NOT_FOUND),
+        ("lead_policy", &[], &["admin", "marketing"], OK),
+        ("save_lead_policy", &[("protection_days", "30"), ("daily_cap", "5")], &["admin", "marketing"], OK),
+        ("load_assignment", &[], &["admin", "marketing"], OK),
+        ("list_reps", &[], &["admin", "marketing"], OK),
+        ("set_sales_team", &[("campaign_id", "1")], &["admin", "marketing"], OK),
+        (
+            "add_assignment_rule",
+            &[("campaign_id", "1"), ("demand_tag", "刚需装修"), ("rep_id", "999999")],
+            &["admin", "marketing"],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        ("remove_assignment_rule", &[("id", "999999")], &["admin", "marketing"], StatusCode::NOT_FOUND),
+        ("reassign_lead", &[("lead_id", "999999"), ("rep_id", "999999")], &["admin", "marketing"], StatusCode::UNPROCESSABLE_ENTITY),
     ];
     let anonymous = s.client();
-    for (name, args, _) in &calls {
+    for (name, args, _, _) in &calls {
         let (status, _) = s.call(&anonymous, name, args).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "anonymous → {name}");
     }
     for (role, login) in users {
         let c = s.signed_in(login).await;
-        for (i, (name, args, allowed)) in calls.iter().enumerate() {
+        for (i, (name, args, allowed, expected)) in calls.iter().enumerate() {
             // Unique names so that allowed creations succeed rather than collide.
             let args: Vec<(&str, String)> =
                 args.iter().map(|(k, v)| (*k, v.replace("BOUNDARY", &format!("b{role}{i}@x.cn")))).collect();
             let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
             let (status, body) = s.call(&c, name, &args).await;
             if allowed.contains(&role) {
-                assert_eq!(status, StatusCode::OK, "{role} → {name}: {body}");
+                assert_eq!(status, *expected, "{role} → {name}: {body}");
             } else {
                 assert_eq!(status, StatusCode::FORBIDDEN, "{role} → {name}: {body}");
                 assert_eq!(error_of(&body), AppError::Forbidden);

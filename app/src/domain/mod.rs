@@ -1,5 +1,6 @@
 //! Pure business rules: no I/O, no clocks, wasm-safe. Everything here is unit- and
 //! property-tested in the same file.
+pub mod assignment;
 pub mod money;
 pub mod period;
 pub mod phone;

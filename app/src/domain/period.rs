@@ -119,6 +119,21 @@ pub struct BusinessCalendar {
     pub extra_workdays: BTreeSet<NaiveDate>,
 }
 
+/// Dates typed as `YYYY-MM-DD`, separated by spaces, commas or new lines (full-width commas
+/// too). On failure, the first entry that is not a date.
+pub fn parse_dates(input: &str) -> Result<BTreeSet<NaiveDate>, String> {
+    input
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '，' || c == '、' || c == ';')
+        .filter(|t| !t.is_empty())
+        .map(|t| NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| t.to_string()))
+        .collect()
+}
+
+/// The dates as `parse_dates` reads them back, one per line.
+pub fn format_dates(dates: &BTreeSet<NaiveDate>) -> String {
+    dates.iter().map(|d| d.format("%Y-%m-%d").to_string()).collect::<Vec<_>>().join("\n")
+}
+
 impl BusinessCalendar {
     pub fn is_business_day(&self, d: NaiveDate) -> bool {
         if self.extra_workdays.contains(&d) {
@@ -223,6 +238,16 @@ mod tests {
         // Tuesday → Wednesday.
         let tue = utc("2026-11-24T01:00:00Z");
         assert_eq!(cal.deadline(tue, 1, DEFAULT_TZ), utc("2026-11-25T01:00:00Z"));
+    }
+
+    #[test]
+    fn date_lists_parse_and_name_the_bad_entry() {
+        let dates = parse_dates("2026-10-01, 2026-10-02\n2026-10-03，2026-10-01").unwrap();
+        assert_eq!(dates.len(), 3);
+        assert_eq!(parse_dates(&format_dates(&dates)).unwrap(), dates);
+        assert_eq!(parse_dates("").unwrap().len(), 0);
+        assert_eq!(parse_dates("2026-10-01 10月2日"), Err("10月2日".to_string()));
+        assert_eq!(parse_dates("2026-02-30"), Err("2026-02-30".to_string()));
     }
 
     #[test]

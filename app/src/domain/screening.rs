@@ -51,6 +51,33 @@ impl Default for Rules {
     }
 }
 
+/// A setting of [`Rules`] outside what the product allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RulesError {
+    ProtectionDays { min: i64, max: i64 },
+    DailyCap { min: i64, max: i64 },
+}
+
+impl Rules {
+    /// Peers use 7 to 90 days.
+    pub const PROTECTION_DAYS: (i64, i64) = (7, 90);
+    pub const DAILY_CAP: (i64, i64) = (1, 100);
+
+    /// Every setting outside its range, so a form can name them all at once.
+    pub fn problems(self) -> Vec<RulesError> {
+        let mut out = Vec::new();
+        let (min, max) = Self::PROTECTION_DAYS;
+        if !(min..=max).contains(&self.protection_days) {
+            out.push(RulesError::ProtectionDays { min, max });
+        }
+        let (min, max) = Self::DAILY_CAP;
+        if !(min..=max).contains(&self.daily_cap) {
+            out.push(RulesError::DailyCap { min, max });
+        }
+        out
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Outcome {
     Rejected(BlacklistHit),
@@ -115,6 +142,30 @@ mod tests {
             earlier_today_from_device: 0,
             earlier_today_from_ip: 0,
         }
+    }
+
+    #[test]
+    fn settings_outside_their_ranges_are_named() {
+        assert!(Rules::default().problems().is_empty());
+        assert!(Rules { protection_days: 7, daily_cap: 1 }.problems().is_empty());
+        assert!(Rules { protection_days: 90, daily_cap: 100 }.problems().is_empty());
+        assert_eq!(
+            Rules { protection_days: 6, daily_cap: 101 }.problems(),
+            [RulesError::ProtectionDays { min: 7, max: 90 }, RulesError::DailyCap { min: 1, max: 100 }]
+        );
+    }
+
+    #[test]
+    fn a_shorter_window_and_a_lower_cap_apply() {
+        let rules = Rules { protection_days: 7, daily_cap: 2 };
+        let mut f = facts();
+        f.protecting_lead = Some(ProtectingLead { id: 1, submitted_at: f.submitted_at - Duration::days(7) });
+        assert_eq!(screen(&f, rules), Outcome::Pending);
+        f.protecting_lead = Some(ProtectingLead { id: 1, submitted_at: f.submitted_at - Duration::days(6) });
+        assert_eq!(screen(&f, rules), Outcome::Duplicate { of: 1 });
+        let mut f = facts();
+        f.earlier_today_from_ip = 2;
+        assert_eq!(screen(&f, rules), Outcome::HeldDeviceCap);
     }
 
     #[test]

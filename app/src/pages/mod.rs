@@ -5,6 +5,7 @@ pub mod follow_up;
 pub mod home;
 pub mod landing;
 pub mod layout;
+pub mod lead_settings;
 pub mod leads;
 pub mod login;
 pub mod my_promotion;

@@ -1,6 +1,6 @@
 //! Leads: the referral form's validation and storage, and the marketing list.
 use super::{campaigns, db, AppState, OrgSettings};
-use crate::domain::period::{BusinessCalendar, Period};
+use crate::domain::period::Period;
 use crate::domain::screening::{self, BlacklistHit, Facts, Outcome, ProtectingLead};
 use crate::domain::{phone, text};
 use crate::error::{AppError, Field, FieldError, Problem};
@@ -130,118 +130,133 @@ fn stored_as(outcome: Outcome) -> (LeadStatus, Option<&'static str>, Option<&'st
 
 use db::Tx;
 
-async fn blacklist_hit(
-    tx: &mut Tx,
-    phone: &str,
-    visitor: Option<&str>,
-    ip_hash: &str,
-) -> Result<Option<BlacklistHit>, sqlx::Error> {
-    let kinds: Vec<String> = sqlx::query_scalar(
-        "SELECT kind FROM blacklist WHERE (kind = 'phone' AND value = $1) OR (kind = 'device' AND value = $2) OR (kind = 'ip' AND value = $3)",
-    )
-    .bind(phone)
-    .bind(visitor.unwrap_or(""))
-    .bind(ip_hash)
-    .fetch_all(&mut **tx)
-    .await?;
-    Ok([("phone", BlacklistHit::Phone), ("device", BlacklistHit::Device), ("ip", BlacklistHit::Ip)]
-        .into_iter()
-        .find(|(k, _)| kinds.iter().any(|x| x == k))
-        .map(|(_, hit)| hit))
+/// A submission checked outside the writer (fields, campaign, link), to be screened and
+/// stored by it.
+pub struct Submission {
+    campaign_id: i64,
+    campaign_name: String,
+    link: Option<campaigns::LinkTarget>,
+    promoter_phone: Option<String>,
+    fields: Result<ValidLead, Vec<FieldError>>,
+    origin: Origin,
+    burst_limit: i64,
 }
 
-async fn protecting_lead(tx: &mut Tx, phone: &str) -> Result<Option<ProtectingLead>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT p.lead_id, l.submitted_at FROM lead_protections p JOIN leads l ON l.id = p.lead_id WHERE p.phone = $1",
-    )
-    .bind(phone)
-    .fetch_optional(&mut **tx)
-    .await?;
-    row.map(|r| {
-        Ok(ProtectingLead {
-            id: r.try_get("lead_id")?,
-            submitted_at: chrono::DateTime::from_timestamp_millis(r.try_get("submitted_at")?).unwrap_or_default(),
-        })
-    })
-    .transpose()
+struct ValidLead {
+    name: String,
+    phone: String,
+    tags: Vec<String>,
+    note: String,
 }
 
-async fn count_since(tx: &mut Tx, column: &str, value: &str, since: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM leads WHERE {column} = $1 AND submitted_at >= $2"))
-        .bind(value)
-        .bind(since)
-        .fetch_one(&mut **tx)
-        .await
+/// Screened and stored, or refused (too fast, invalid fields).
+pub type Screened = Result<Submitted, AppError>;
+
+/// Screening's facts from the database, in one statement. Counts stop at the daily cap:
+/// screening only asks whether it is reached, and an address with thousands of submissions
+/// today must not cost thousands of index entries per check.
+const FACTS_SQL: &str = "SELECT \
+     (SELECT COUNT(*) FROM blacklist WHERE kind = 'phone' AND value = $1) AS bl_phone, \
+     (SELECT COUNT(*) FROM blacklist WHERE kind = 'device' AND value = $2) AS bl_device, \
+     (SELECT COUNT(*) FROM blacklist WHERE kind = 'ip' AND value = $3) AS bl_ip, \
+     (SELECT p.lead_id FROM lead_protections p WHERE p.phone = $1) AS protecting_id, \
+     (SELECT l.submitted_at FROM lead_protections p JOIN leads l ON l.id = p.lead_id WHERE p.phone = $1) AS protecting_at, \
+     (SELECT COUNT(*) FROM (SELECT 1 FROM leads WHERE visitor = $2 AND submitted_at >= $4 LIMIT $5) d) AS device_today, \
+     (SELECT COUNT(*) FROM (SELECT 1 FROM leads WHERE ip_hash = $3 AND submitted_at >= $4 LIMIT $5) i) AS ip_today";
+
+impl super::group_commit::Job for Submission {
+    type Output = Screened;
+    fn run<'a>(&'a self, state: &'a AppState, tx: &'a mut Tx) -> super::group_commit::JobFuture<'a, Screened> {
+        Box::pin(screen_and_store(state, self, tx))
+    }
 }
 
 /// Stores a lead from the referral form, screened in the same transaction (PRODUCT.md §2.5),
 /// attributed to the link's promoter when the code belongs to this campaign. Nothing is
 /// stored when a field is invalid; every valid submission is stored, whatever its status.
+/// Answers after the lead is committed.
 pub async fn submit(
     state: &AppState,
     campaign_slug: &str,
     form: &LeadForm,
     origin: Origin,
 ) -> Result<Submitted, AppError> {
-    let org = &*state.org;
-    // The one refusal that stores nothing but the count: a burst no person types. On SQLite
-    // the count rides in the submission's transaction (one commit, one fsync); on PostgreSQL
-    // it commits on its own, so concurrent submissions from one address do not queue on the
-    // counter's row lock for the length of their transactions.
-    let burst_key = format!("lead:{}", origin.ip_hash);
-    let limit = state.config.lead_burst_per_minute;
-    let early = match state.backend {
-        db::Backend::Postgres => super::rate_limit::hit(&mut *state.pool.acquire().await?, &burst_key, limit).await?,
-        db::Backend::Sqlite => None,
-    };
-    let (_turn, mut tx) = db::begin_write(state).await?;
-    let burst = match state.backend {
-        db::Backend::Sqlite => super::rate_limit::hit(&mut tx, &burst_key, limit).await?,
-        db::Backend::Postgres => early,
-    };
-    if let Some(retry_after_s) = burst {
-        tx.commit().await?;
-        return Err(AppError::TooFast { retry_after_s });
-    }
-    let campaign = campaigns::by_slug(&mut *tx, campaign_slug).await?.ok_or(AppError::NotFound)?;
-    let (name, phone, tags, note) = match validate(form, &campaign.public.demand_tags, org) {
-        Ok(fields) => fields,
-        Err(errors) => {
-            tx.commit().await?; // keep the burst count
-            return Err(AppError::Invalid(errors));
-        }
-    };
+    let campaign = campaigns::by_slug(&state.pool, campaign_slug).await?.ok_or(AppError::NotFound)?;
     let link = match form.ref_code.as_deref() {
-        Some(code) => campaigns::resolve_code(&mut *tx, code).await?.filter(|l| l.campaign_id == campaign.id),
+        Some(code) => campaigns::resolve_code(&state.pool, code).await?.filter(|l| l.campaign_id == campaign.id),
         None => None,
     };
-    let rules = screening::Rules::default();
-    let now = chrono::Utc::now();
-    let now_ms = now.timestamp_millis();
-    let (day_start, _) = Period::day_of(now, org.tz).bounds(org.tz);
-
     let promoter_phone = match &link {
         Some(l) => sqlx::query_scalar::<_, Option<String>>("SELECT phone FROM users WHERE id = $1")
             .bind(l.promoter_id)
-            .fetch_one(&mut *tx)
-            .await?
-            .map(phone::Phone::from_e164),
+            .fetch_one(&state.pool)
+            .await?,
         None => None,
     };
-    let facts = Facts {
-        phone: phone::Phone::from_e164(phone.clone()),
-        submitted_at: now,
-        blacklisted: blacklist_hit(&mut tx, &phone, origin.visitor.as_deref(), &origin.ip_hash).await?,
+    let fields = validate(form, &campaign.public.demand_tags, &state.org)
+        .map(|(name, phone, tags, note)| ValidLead { name, phone, tags, note });
+    let submission = Submission {
+        campaign_id: campaign.id,
+        campaign_name: campaign.public.name,
+        link,
         promoter_phone,
+        fields,
+        origin: Origin { visitor: origin.visitor.filter(|v| !v.is_empty()), ip_hash: origin.ip_hash },
+        burst_limit: state.config.lead_burst_per_minute,
+    };
+    state.lead_writer.submit(submission).await?
+}
+
+async fn screen_and_store(state: &AppState, s: &Submission, tx: &mut Tx) -> Result<Screened, sqlx::Error> {
+    let org = &*state.org;
+    // The one refusal that stores nothing but the count: a burst no person types. Invalid
+    // submissions count too.
+    if let Some(retry_after_s) =
+        super::rate_limit::hit(tx, &format!("lead:{}", s.origin.ip_hash), s.burst_limit).await?
+    {
+        return Ok(Err(AppError::TooFast { retry_after_s }));
+    }
+    let lead = match &s.fields {
+        Ok(lead) => lead,
+        Err(errors) => return Ok(Err(AppError::Invalid(errors.clone()))),
+    };
+    let policy = state.policy().await;
+    let rules = policy.rules;
+    let now = chrono::Utc::now();
+    let now_ms = now.timestamp_millis();
+    let (day_start, _) = Period::day_of(now, org.tz).bounds(org.tz);
+    let f = sqlx::query(FACTS_SQL)
+        .bind(&lead.phone)
+        .bind(s.origin.visitor.as_deref())
+        .bind(&s.origin.ip_hash)
+        .bind(day_start.timestamp_millis())
+        .bind(rules.daily_cap)
+        .fetch_one(&mut **tx)
+        .await?;
+    let blacklisted = [("bl_phone", BlacklistHit::Phone), ("bl_device", BlacklistHit::Device), ("bl_ip", BlacklistHit::Ip)]
+        .into_iter()
+        .map(|(column, hit)| Ok((f.try_get::<i64, _>(column)? > 0).then_some(hit)))
+        .collect::<Result<Vec<_>, sqlx::Error>>()?
+        .into_iter()
+        .flatten()
+        .next();
+    let protecting_lead = match (f.try_get::<Option<i64>, _>("protecting_id")?, f.try_get::<Option<i64>, _>("protecting_at")?) {
+        (Some(id), Some(at)) => {
+            Some(ProtectingLead { id, submitted_at: chrono::DateTime::from_timestamp_millis(at).unwrap_or_default() })
+        }
+        _ => None,
+    };
+    let facts = Facts {
+        phone: phone::Phone::from_e164(lead.phone.clone()),
+        submitted_at: now,
+        blacklisted,
+        promoter_phone: s.promoter_phone.clone().map(phone::Phone::from_e164),
         // Won deals arrive with the deals module; until then nobody is an existing customer.
         existing_customer: false,
         campaign_accepts_repurchase: false,
-        protecting_lead: protecting_lead(&mut tx, &phone).await?,
-        earlier_today_from_device: match origin.visitor.as_deref() {
-            Some(v) => count_since(&mut tx, "visitor", v, day_start.timestamp_millis()).await?,
-            None => 0,
-        },
-        earlier_today_from_ip: count_since(&mut tx, "ip_hash", &origin.ip_hash, day_start.timestamp_millis()).await?,
+        protecting_lead,
+        earlier_today_from_device: f.try_get("device_today")?,
+        earlier_today_from_ip: f.try_get("ip_today")?,
     };
     let outcome = screening::screen(&facts, rules);
     let (status, reason, flag, duplicate_of) = stored_as(outcome);
@@ -249,45 +264,45 @@ pub async fn submit(
         "INSERT INTO leads (campaign_id, link_id, promoter_id, name, phone, demand_tags, note, status, reason, flag, duplicate_of, visitor, ip_hash, submitted_at, review_due_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
     )
-    .bind(campaign.id)
-    .bind(link.as_ref().map(|l| l.link_id))
-    .bind(link.as_ref().map(|l| l.promoter_id))
-    .bind(name)
-    .bind(&phone)
-    .bind(serde_json::to_string(&tags).unwrap_or_else(|_| "[]".into()))
-    .bind(note)
+    .bind(s.campaign_id)
+    .bind(s.link.as_ref().map(|l| l.link_id))
+    .bind(s.link.as_ref().map(|l| l.promoter_id))
+    .bind(&lead.name)
+    .bind(&lead.phone)
+    .bind(serde_json::to_string(&lead.tags).unwrap_or_else(|_| "[]".into()))
+    .bind(&lead.note)
     .bind(status.as_str())
     .bind(reason)
     .bind(flag)
     .bind(duplicate_of)
-    .bind(origin.visitor)
-    .bind(origin.ip_hash)
+    .bind(s.origin.visitor.as_deref())
+    .bind(&s.origin.ip_hash)
     .bind(now_ms)
     // Marketing reviews pending and held leads within one business day.
-    .bind(matches!(status, LeadStatus::Pending | LeadStatus::Held).then(|| BusinessCalendar::default().deadline(now, 1, org.tz).timestamp_millis()))
-    .fetch_one(&mut *tx)
+    .bind(matches!(status, LeadStatus::Pending | LeadStatus::Held).then(|| policy.calendar.deadline(now, 1, org.tz).timestamp_millis()))
+    .fetch_one(&mut **tx)
     .await?;
     let lead_id: i64 = row.try_get("id")?;
     let mut final_status = status;
     if matches!(status, LeadStatus::Pending | LeadStatus::Held) {
-        // Claim the phone. The database decides between concurrent first submissions:
-        // a live claim cannot be taken over, an expired one can.
+        // Claim the phone. The database decides between concurrent first submissions (other
+        // app instances): a live claim cannot be taken over, an expired one can.
         let claimed = sqlx::query(
             "INSERT INTO lead_protections (phone, lead_id, protected_until) VALUES ($1, $2, $3) \
              ON CONFLICT (phone) DO UPDATE SET lead_id = excluded.lead_id, protected_until = excluded.protected_until \
              WHERE lead_protections.protected_until <= $4",
         )
-        .bind(&phone)
+        .bind(&lead.phone)
         .bind(lead_id)
         .bind(now_ms + rules.protection_days * 86_400_000)
         .bind(now_ms)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?
         .rows_affected();
         if claimed == 0 {
             let first: i64 = sqlx::query_scalar("SELECT lead_id FROM lead_protections WHERE phone = $1")
-                .bind(&phone)
-                .fetch_one(&mut *tx)
+                .bind(&lead.phone)
+                .fetch_one(&mut **tx)
                 .await?;
             sqlx::query(
                 "UPDATE leads SET status = $1, reason = 'duplicate', flag = NULL, duplicate_of = $2 WHERE id = $3",
@@ -295,24 +310,22 @@ pub async fn submit(
             .bind(LeadStatus::Duplicate.as_str())
             .bind(first)
             .bind(lead_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
             final_status = LeadStatus::Duplicate;
         }
     }
     // 感谢参与短信: queued with the lead, sent by the dispatcher.
-    let thanks =
-        format!("【{}】{}您好，感谢参与「{}」，顾问将尽快与您联系。", org.name, form.name.trim(), campaign.public.name);
-    super::outbox::enqueue(&mut tx, "thank_you", &phone, &thanks).await?;
-    tx.commit().await?;
-    Ok(Submitted { lead_id, status: final_status })
+    let thanks = format!("【{}】{}您好，感谢参与「{}」，顾问将尽快与您联系。", org.name, lead.name, s.campaign_name);
+    super::outbox::enqueue(tx, "thank_you", &lead.phone, &thanks).await?;
+    Ok(Ok(Submitted { lead_id, status: final_status }))
 }
 
-/// Columns `lead_row` reads: `FROM leads l JOIN campaigns c … LEFT JOIN users u` (the promoter).
+/// Columns `lead_row` reads, from `LEAD_ROW_FROM` (u: the promoter, a: the assigned rep).
 pub const LEAD_ROW_COLUMNS: &str = "l.id, l.submitted_at, c.name AS campaign_name, l.name, l.phone, l.demand_tags, \
-     u.display_name AS promoter_name, l.status";
-pub const LEAD_ROW_FROM: &str =
-    "FROM leads l JOIN campaigns c ON c.id = l.campaign_id LEFT JOIN users u ON u.id = l.promoter_id";
+     u.display_name AS promoter_name, l.status, l.assigned_to, a.display_name AS assigned_name";
+pub const LEAD_ROW_FROM: &str = "FROM leads l JOIN campaigns c ON c.id = l.campaign_id \
+     LEFT JOIN users u ON u.id = l.promoter_id LEFT JOIN users a ON a.id = l.assigned_to";
 
 /// A lead as marketing sees it (full phone number, org-local time).
 pub fn lead_row(org: &OrgSettings, r: &sqlx::any::AnyRow) -> Result<LeadRow, sqlx::Error> {
@@ -325,6 +338,8 @@ pub fn lead_row(org: &OrgSettings, r: &sqlx::any::AnyRow) -> Result<LeadRow, sql
         demand_tags: serde_json::from_str(&r.try_get::<String, _>("demand_tags")?).unwrap_or_default(),
         promoter_name: r.try_get("promoter_name")?,
         status: LeadStatus::parse(&r.try_get::<String, _>("status")?).unwrap_or(LeadStatus::Pending),
+        assigned_to: r.try_get("assigned_to")?,
+        assigned_name: r.try_get("assigned_name")?,
     })
 }
 

@@ -1,11 +1,13 @@
 //! Server-only persistence and request plumbing, one file per concern. Compiled with the
 //! `ssr` feature only, so none of it (sqlx, argon2, tokio) reaches the wasm bundle.
+pub mod assignment;
 pub mod auth;
 pub mod blacklist;
 pub mod campaigns;
 pub mod clicks;
 pub mod db;
 pub mod follow_up;
+pub mod group_commit;
 pub mod leads;
 pub mod outbox;
 pub mod rate_limit;
@@ -51,6 +53,16 @@ pub struct AppState {
     pub backend: db::Backend,
     /// SQLite's single writer, taken in turn (see `db::begin_write`).
     pub sqlite_writer: Arc<tokio::sync::Mutex<()>>,
+    /// Referral-form submissions, screened and stored in group commits.
+    pub lead_writer: group_commit::GroupCommit<leads::Submission>,
+    /// The lead policy (protection window, daily cap, business calendar).
+    pub policy: Arc<settings::PolicyCache>,
+}
+
+impl AppState {
+    pub async fn policy(&self) -> Arc<settings::Policy> {
+        self.policy.get(&self.pool).await
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

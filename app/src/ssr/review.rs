@@ -3,6 +3,7 @@
 use super::leads::{lead_row, local_time, LEAD_ROW_COLUMNS, LEAD_ROW_FROM};
 use super::{db, now_ms, AppState, OrgSettings};
 use crate::error::{AppError, Field, Problem};
+use crate::domain::assignment::Choice;
 use crate::model::{Decision, ReviewRow, UserView};
 use sqlx::{AnyPool, Row};
 
@@ -40,26 +41,6 @@ async fn event(tx: &mut Tx, lead_id: i64, actor: Option<i64>, kind: &str, note: 
         .execute(&mut **tx)
         .await?;
     Ok(())
-}
-
-/// Round-robin within the sales team: the rep after the one who got the campaign's last lead.
-async fn next_rep(tx: &mut Tx, campaign_id: i64) -> Result<Option<i64>, sqlx::Error> {
-    let reps: Vec<i64> = sqlx::query_scalar(
-        "SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id WHERE r.role = 'sales' AND u.active = 1 ORDER BY u.id",
-    )
-    .fetch_all(&mut **tx)
-    .await?;
-    let last: Option<i64> = sqlx::query_scalar(
-        "SELECT assigned_to FROM leads WHERE campaign_id = $1 AND assigned_to IS NOT NULL ORDER BY assigned_at DESC, id DESC LIMIT 1",
-    )
-    .bind(campaign_id)
-    .fetch_optional(&mut **tx)
-    .await?
-    .flatten();
-    Ok(match last.and_then(|l| reps.iter().position(|r| *r == l)) {
-        Some(i) => reps.get((i + 1) % reps.len()).copied(),
-        None => reps.first().copied(),
-    })
 }
 
 /// Gives up the lead's claim on its phone and promotes the earliest duplicate that lost to
@@ -125,11 +106,11 @@ pub async fn decide(
     if ids.is_empty() || ids.len() > 500 {
         return Err(AppError::invalid(Field::Selection, Problem::UnknownChoice));
     }
-    let rules = crate::domain::screening::Rules::default();
+    let rules = state.policy().await.rules;
     let (_turn, mut tx) = db::begin_write(state).await?;
     let mut decided = 0;
     for id in ids {
-        let row = sqlx::query("SELECT campaign_id, phone, status FROM leads WHERE id = $1")
+        let row = sqlx::query("SELECT campaign_id, phone, status, demand_tags FROM leads WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?;
@@ -142,26 +123,22 @@ pub async fn decide(
         let now = now_ms();
         match decision {
             Decision::Valid => {
-                let rep = next_rep(&mut tx, campaign_id).await?;
-                sqlx::query(
-                    "UPDATE leads SET status = 'valid', flag = NULL, reviewed_at = $1, reviewed_by = $2, assigned_to = $3, \
-                     assigned_at = $4 WHERE id = $5",
-                )
-                .bind(now)
-                .bind(reviewer.id)
-                .bind(rep)
-                .bind(rep.map(|_| now))
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+                let tags: Vec<String> =
+                    serde_json::from_str(&row.try_get::<String, _>("demand_tags")?).unwrap_or_default();
+                let choice = super::assignment::choose(&mut tx, campaign_id, &tags).await?;
+                sqlx::query("UPDATE leads SET status = 'valid', flag = NULL, reviewed_at = $1, reviewed_by = $2 WHERE id = $3")
+                    .bind(now)
+                    .bind(reviewer.id)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
                 event(&mut tx, *id, Some(reviewer.id), "valid", &note).await?;
-                if let Some(rep) = rep {
-                    event(&mut tx, *id, Some(reviewer.id), "assigned", &rep.to_string()).await?;
-                    let name: String =
-                        sqlx::query_scalar("SELECT name FROM leads WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
-                    let national = crate::domain::phone::Phone::from_e164(phone.clone()).national().to_string();
-                    let body = format!("新线索已分配给您：{name} {national}，请在24小时内完成首次联系。");
-                    super::outbox::enqueue(&mut tx, "lead_assigned", &format!("user:{rep}"), &body).await?;
+                let how = match choice {
+                    Choice::Rule(_) => "rule",
+                    _ => "round_robin",
+                };
+                if let Some(rep) = choice.rep() {
+                    super::assignment::assign(&mut tx, *id, rep, how, reviewer.id).await?;
                 }
             }
             Decision::Invalid | Decision::Duplicate => {
