@@ -37,6 +37,17 @@ pub enum Field {
     DailyCap,
     Holidays,
     ExtraWorkdays,
+    /// A compliance word and its list.
+    Word,
+    WordKind,
+    Slug,
+    Product,
+    SellingPoints,
+    LandingCopy,
+    StartsOn,
+    EndsOn,
+    Boosts,
+    PromoterKinds,
 }
 
 impl Field {
@@ -63,6 +74,16 @@ impl Field {
             Field::DailyCap => K::DailyCapLabel,
             Field::Holidays => K::HolidaysLabel,
             Field::ExtraWorkdays => K::ExtraWorkdaysLabel,
+            Field::Word => K::WordLabel,
+            Field::WordKind => K::WordKindLabel,
+            Field::Slug => K::SlugLabel,
+            Field::Product => K::Product,
+            Field::SellingPoints => K::SellingPointsLabel,
+            Field::LandingCopy => K::LandingCopyLabel,
+            Field::StartsOn => K::StartsOnLabel,
+            Field::EndsOn => K::EndsOnLabel,
+            Field::Boosts => K::BoostsLabel,
+            Field::PromoterKinds => K::PromoterKindsLabel,
         }
     }
 
@@ -91,6 +112,16 @@ impl Field {
             Field::DailyCap => "daily_cap",
             Field::Holidays => "holidays",
             Field::ExtraWorkdays => "extra_workdays",
+            Field::Word => "word",
+            Field::WordKind => "kind",
+            Field::Slug => "slug",
+            Field::Product => "product",
+            Field::SellingPoints => "selling_points",
+            Field::LandingCopy => "landing_copy",
+            Field::StartsOn => "starts_on",
+            Field::EndsOn => "ends_on",
+            Field::Boosts => "boosts",
+            Field::PromoterKinds => "promoter_roles",
         }
     }
 }
@@ -111,6 +142,12 @@ pub enum Problem {
     Date,
     /// Only valid leads can be (re)assigned.
     NotValidLead,
+    /// The last day comes before the first.
+    EndsBeforeStart,
+    /// Lower-case letters, digits and hyphens only.
+    SlugFormat,
+    /// One window per line: start, end, multiplier (1–10).
+    Boosts,
 }
 
 impl From<TextError> for Problem {
@@ -144,6 +181,9 @@ impl Problem {
             Problem::OutOfRange { min, max } => format!("{}{min}–{max}", t(K::ProblemOutOfRange)),
             Problem::Date => t(K::ProblemDate),
             Problem::NotValidLead => t(K::ProblemNotValidLead),
+            Problem::EndsBeforeStart => t(K::ProblemEndsBeforeStart),
+            Problem::SlugFormat => t(K::ProblemSlugFormat),
+            Problem::Boosts => t(K::ProblemBoosts),
         }
     }
 }
@@ -166,6 +206,16 @@ impl FieldError {
     }
 }
 
+/// A listed word found in something being published, and where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComplianceHit {
+    pub field: Field,
+    pub word: String,
+    pub kind: crate::domain::compliance::WordKind,
+    /// Characters from the start of the field's text.
+    pub at: i64,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
     #[error("sign-in required")]
@@ -176,6 +226,9 @@ pub enum AppError {
     NotFound,
     #[error("invalid input: {0:?}")]
     Invalid(Vec<FieldError>),
+    /// Publishing refused: listed words (广告法极限词 / 敏感词) in the text.
+    #[error("listed words found: {0:?}")]
+    Noncompliant(Vec<ComplianceHit>),
     #[error("wrong sign-in name or password")]
     BadCredentials,
     #[error("too many attempts, retry after {retry_after_s}s")]
@@ -202,7 +255,7 @@ impl AppError {
             AppError::Unauthenticated | AppError::BadCredentials => 401,
             AppError::Forbidden | AppError::CrossOrigin => 403,
             AppError::NotFound => 404,
-            AppError::Invalid(_) => 422,
+            AppError::Invalid(_) | AppError::Noncompliant(_) => 422,
             AppError::TooManyAttempts { .. } | AppError::TooFast { .. } => 429,
             AppError::Internal | AppError::Transport(_) => 500,
         }
@@ -222,6 +275,12 @@ impl AppError {
             AppError::Forbidden => t(K::ErrForbidden),
             AppError::NotFound => t(K::ErrNotFound),
             AppError::Invalid(errors) => errors.iter().map(|e| e.message(locale)).collect::<Vec<_>>().join("；"),
+            AppError::Noncompliant(hits) => {
+                let (open, close, sep) = if locale == Locale::En { (" “", "”", "; ") } else { ("「", "」", "；") };
+                let named: Vec<String> =
+                    hits.iter().map(|h| format!("{}{open}{}{close}", h.field.label().text(locale), h.word)).collect();
+                format!("{}{}", t(K::ErrNoncompliant), named.join(sep))
+            }
             AppError::BadCredentials => t(K::ErrBadCredentials),
             AppError::TooManyAttempts { retry_after_s } => format!("{}{retry_after_s}", t(K::ErrTooManyAttempts)),
             AppError::TooFast { retry_after_s } => format!("{}{retry_after_s}", t(K::ErrTooFast)),
@@ -255,6 +314,13 @@ mod tests {
         let e = FieldError::new(Field::Phone, PhoneError::NotMobile);
         assert!(e.message(Locale::ZhCn).starts_with("手机号"));
         assert!(e.message(Locale::En).starts_with("Phone "));
+        let hits = AppError::Noncompliant(vec![ComplianceHit {
+            field: Field::LandingCopy,
+            word: "最".into(),
+            kind: crate::domain::compliance::WordKind::Extreme,
+            at: 3,
+        }]);
+        assert!(hits.message(Locale::ZhCn).ends_with("落地页文案「最」"), "{}", hits.message(Locale::ZhCn));
         let long = FieldError::new(Field::Name, TextError::TooLong { max: 50 });
         assert!(long.message(Locale::En).ends_with("50"));
     }

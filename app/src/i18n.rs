@@ -232,6 +232,39 @@ messages! {
     ColAssignedTo => "跟进销售", "Sales rep";
     Reassign => "改派", "Reassign";
     Unassigned => "未分配", "Unassigned";
+    WordLabel => "词语", "Word";
+    WordKindLabel => "词库", "List";
+    WordKindExtreme => "广告法极限词", "Advertising-law extreme words";
+    WordKindSensitive => "敏感词", "Sensitive words";
+    ComplianceTitle => "合规词库", "Compliance word lists";
+    ComplianceHelp => "发布活动、海报和素材前自动检查，命中任何一个词都不能发布。", "Checked before any campaign, poster or content item is published; any hit blocks publishing.";
+    SlugLabel => "链接标识（小写字母、数字、-）", "Link name (a–z, 0–9, -)";
+    SellingPointsLabel => "卖点（每行一个）", "Selling points (one per line)";
+    LandingCopyLabel => "落地页文案", "Landing copy";
+    StartsOnLabel => "开始日期", "First day";
+    EndsOnLabel => "结束日期", "Last day";
+    BoostsLabel => "奖励加倍期（每行：开始 结束 倍数）", "Boost windows (per line: start end multiplier)";
+    PromoterKindsLabel => "参与的推广人类型（不选为全部）", "Promoter kinds taking part (none: all)";
+    DepartmentsScopeLabel => "试点部门（不选为全部）", "Pilot departments (none: all)";
+    DemandTagsLinesLabel => "需求标签（每行一个）", "Demand tags (one per line)";
+    AcceptsRepurchaseLabel => "老客户复购推荐也计为有效", "Referrals of existing customers count (repurchase)";
+    ProblemEndsBeforeStart => "不能早于开始日期", "cannot be before the first day";
+    ProblemSlugFormat => "只能使用小写字母、数字和 -，3–40 个字符", "may only use a–z, 0–9 and -, 3 to 40 characters";
+    ProblemBoosts => "格式应为：2026-12-01 2026-12-07 1.5（倍数 1–10）", "should look like: 2026-12-01 2026-12-07 1.5 (multiplier 1–10)";
+    ErrNoncompliant => "包含违规词，不能发布：", "Cannot publish, listed words found: ";
+    NavCampaigns => "活动", "Campaigns";
+    CampaignsTitle => "推广活动", "Campaigns";
+    NewCampaign => "新建活动", "New campaign";
+    EditCampaign => "编辑", "Edit";
+    Publish => "发布", "Publish";
+    PhaseDraft => "草稿", "Draft";
+    PhaseUpcoming => "未开始", "Upcoming";
+    PhaseRunning => "进行中", "Running";
+    PhaseEnded => "已结束", "Ended";
+    CampaignEndedTitle => "活动已结束", "This campaign has ended";
+    CampaignEndedBody => "感谢关注！该活动已结束，敬请期待下一期活动。", "Thank you for your interest! This campaign has ended; look out for the next one.";
+    CampaignUpcomingTitle => "活动尚未开始", "This campaign has not started yet";
+    CampaignUpcomingBody => "活动即将开始，敬请期待。", "It starts soon, please come back then.";
 }
 
 /// The current locale, provided by `App`.

@@ -85,6 +85,7 @@ pub fn App() -> impl IntoView {
                     // (out-of-order streaming would leave parts in <template>s for a script).
                     <Route path=path!("/c/:slug") view=pages::landing::Landing ssr=SsrMode::Async />
                     <Route path=path!("/c/:slug/thanks") view=pages::landing::Thanks ssr=SsrMode::Async />
+                    <Route path=path!("/campaigns") view=pages::campaigns::Campaigns />
                     <Route path=path!("/leads") view=pages::leads::Leads />
                     <Route path=path!("/leads/settings") view=pages::lead_settings::LeadSettings />
                     <Route path=path!("/review") view=pages::review::Review />

@@ -106,6 +106,8 @@ pub struct LeadDraft {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LandingData {
     pub campaign: CampaignPublic,
+    /// Upcoming or ended campaigns show a friendly page instead of the form.
+    pub phase: crate::domain::campaign::Phase,
     pub referrer_name: Option<String>,
     pub ref_code: Option<String>,
     pub draft: Option<LeadDraft>,
@@ -341,4 +343,44 @@ pub struct PolicyView {
     pub daily_cap: i64,
     pub holidays: String,
     pub extra_workdays: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WordRow {
+    pub id: i64,
+    pub word: String,
+    /// extreme or sensitive.
+    pub kind: String,
+    pub created_at: String,
+}
+
+/// A campaign as marketing edits it: list fields one entry per line. Form-encoded, an empty
+/// list is no field at all, hence the defaults.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CampaignEdit {
+    pub id: Option<i64>,
+    pub slug: String,
+    pub name: String,
+    pub product: String,
+    pub selling_points: String,
+    pub landing_copy: String,
+    pub demand_tags: String,
+    /// Org-local `YYYY-MM-DD`, both days included.
+    pub starts_on: String,
+    pub ends_on: String,
+    pub promoter_roles: Vec<String>,
+    pub department_ids: Vec<i64>,
+    pub boosts: String,
+    pub accepts_repurchase: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CampaignListRow {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub phase: crate::domain::campaign::Phase,
 }

@@ -162,7 +162,7 @@ async fn every_role_boundary_is_enforced() {
     // allowed — past the role check, before anything is touched.
     type Call<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [&'a str], StatusCode);
     const OK: StatusCode = StatusCode::OK;
-    let calls: [Call; 23] = [
+    let calls: [Call; 31] = [
         ("list_leads", &[], &["admin", "marketing"], OK),
         ("list_users", &[], &["admin"], OK),
         ("list_departments", &[], &["admin"], OK),
@@ -201,6 +201,14 @@ async fn every_role_boundary_is_enforced() {
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         ("remove_assignment_rule", &[("id", "999999")], &["admin", "marketing"], StatusCode::NOT_FOUND),
+        ("list_campaigns", &[], &["admin", "marketing"], OK),
+        ("load_campaign", &[("id", "999999")], &["admin", "marketing"], StatusCode::NOT_FOUND),
+        ("save_campaign", &[("campaign[name]", "X")], &["admin", "marketing"], StatusCode::UNPROCESSABLE_ENTITY),
+        ("publish_campaign", &[("id", "999999")], &["admin", "marketing"], StatusCode::NOT_FOUND),
+        ("campaign_departments", &[], &["admin", "marketing"], OK),
+        ("list_words", &[], &["admin", "marketing"], OK),
+        ("add_word", &[("word", "BOUNDARY"), ("kind", "sensitive")], &["admin", "marketing"], OK),
+        ("remove_word", &[("id", "999999")], &["admin", "marketing"], StatusCode::NOT_FOUND),
         ("reassign_lead", &[("lead_id", "999999"), ("rep_id", "999999")], &["admin", "marketing"], StatusCode::UNPROCESSABLE_ENTITY),
     ];
     let anonymous = s.client();

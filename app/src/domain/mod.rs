@@ -1,6 +1,8 @@
 //! Pure business rules: no I/O, no clocks, wasm-safe. Everything here is unit- and
 //! property-tested in the same file.
 pub mod assignment;
+pub mod campaign;
+pub mod compliance;
 pub mod money;
 pub mod period;
 pub mod phone;

@@ -1,5 +1,6 @@
 use crate::error::{AppError, Field};
 use crate::i18n::{use_i18n, K};
+use crate::domain::campaign::Phase;
 use crate::model::LandingData;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -14,6 +15,10 @@ pub async fn load_landing(slug: String, ref_code: Option<String>) -> Result<Land
             let state = ssr::state()?;
             let parts = ssr::request_parts()?;
             let campaign = campaigns::by_slug(&state.pool, &slug).await?.ok_or(AppError::NotFound)?;
+            let phase = campaign.phase(&state.org);
+            if phase == Phase::Draft {
+                return Err(AppError::NotFound);
+            }
             let code = ref_code.filter(|c| !c.is_empty()).or_else(|| ssr::cookie(&parts.headers, REF_COOKIE));
             let link = match code.as_deref() {
                 Some(c) => campaigns::resolve_code(&state.pool, c).await?.filter(|l| l.campaign_id == campaign.id),
@@ -31,6 +36,7 @@ pub async fn load_landing(slug: String, ref_code: Option<String>) -> Result<Land
             }
             Ok(LandingData {
                 campaign: campaign.public,
+                phase,
                 referrer_name: link.as_ref().map(|l| l.promoter_name.clone()),
                 ref_code: link.map(|_| code.unwrap_or_default()),
                 draft,
@@ -54,12 +60,30 @@ pub fn Landing() -> impl IntoView {
         <Suspense fallback=move || view! { <p>{i18n.t(K::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
+                    Ok(d) if d.phase != Phase::Running => view! { <NotRunning data=d /> }.into_any(),
                     Ok(d) => view! { <LandingView data=d /> }.into_any(),
                     Err(AppError::NotFound) => view! { <super::not_found::NotFound /> }.into_any(),
                     Err(error) => view! { <super::ErrorNote error /> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// A link to a campaign that has ended (or not started) is still a friendly page.
+#[component]
+fn NotRunning(data: LandingData) -> impl IntoView {
+    let i18n = use_i18n();
+    let (title, body) = match data.phase {
+        Phase::Upcoming => (K::CampaignUpcomingTitle, K::CampaignUpcomingBody),
+        _ => (K::CampaignEndedTitle, K::CampaignEndedBody),
+    };
+    view! {
+        <section class="card center" data-testid="campaign-not-running">
+            <h1>{i18n.t(title)}</h1>
+            <p class="product">{data.campaign.name}</p>
+            <p>{i18n.t(body)}</p>
+        </section>
     }
 }
 

@@ -1,6 +1,7 @@
 //! Pages, each with the server functions it calls. Every server function authorizes on the
 //! server through `ssr::auth::require` and finishes through `ssr::respond`.
 pub mod admin;
+pub mod campaigns;
 pub mod follow_up;
 pub mod home;
 pub mod landing;

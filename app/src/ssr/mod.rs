@@ -5,6 +5,7 @@ pub mod auth;
 pub mod blacklist;
 pub mod campaigns;
 pub mod clicks;
+pub mod compliance;
 pub mod db;
 pub mod follow_up;
 pub mod group_commit;

@@ -72,6 +72,7 @@ pub const DEMO_CAMPAIGN_SLUG: &str = "winter-home";
 
 /// Seeds an empty database. A database with users is never touched.
 pub async fn first_start(pool: &AnyPool, config: &Config) -> Result<(), AppError> {
+    super::compliance::seed_if_empty(pool).await?;
     let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await?;
     if users > 0 {
         return Ok(());
@@ -122,8 +123,8 @@ async fn seed_demo(pool: &AnyPool) -> Result<(), AppError> {
     let today = local_date(chrono::Utc::now(), DEFAULT_TZ);
     let fmt = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
     sqlx::query(
-        "INSERT INTO campaigns (slug, name, product, selling_points, landing_copy, demand_tags, starts_on, ends_on, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO campaigns (slug, name, product, selling_points, landing_copy, demand_tags, starts_on, ends_on, created_at, published_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
     )
     .bind(DEMO_CAMPAIGN_SLUG)
     .bind("冬季焕新家装节")

@@ -1,0 +1,184 @@
+//! Campaigns marketing publishes (compliance check, pilot scope, period) and what their links
+//! do: friendly pages for ended campaigns, unique visitors per day, preview bots.
+mod common;
+use app::error::{AppError, Field};
+use app::model::{CampaignEdit, CampaignListRow, PromoCard};
+use common::*;
+use reqwest::StatusCode;
+
+fn today(s: &TestServer) -> chrono::NaiveDate {
+    chrono::Utc::now().with_timezone(&s.state.org.tz).date_naive()
+}
+
+/// The form encoding of `save_campaign(campaign)`.
+fn campaign_form(c: &CampaignEdit) -> Vec<(String, String)> {
+    let mut f = vec![
+        ("campaign[slug]".to_string(), c.slug.clone()),
+        ("campaign[name]".into(), c.name.clone()),
+        ("campaign[product]".into(), c.product.clone()),
+        ("campaign[selling_points]".into(), c.selling_points.clone()),
+        ("campaign[landing_copy]".into(), c.landing_copy.clone()),
+        ("campaign[demand_tags]".into(), c.demand_tags.clone()),
+        ("campaign[starts_on]".into(), c.starts_on.clone()),
+        ("campaign[ends_on]".into(), c.ends_on.clone()),
+        ("campaign[boosts]".into(), c.boosts.clone()),
+        ("campaign[accepts_repurchase]".into(), c.accepts_repurchase.to_string()),
+    ];
+    if let Some(id) = c.id {
+        f.push(("campaign[id]".into(), id.to_string()));
+    }
+    for (i, r) in c.promoter_roles.iter().enumerate() {
+        f.push((format!("campaign[promoter_roles][{i}]"), r.clone()));
+    }
+    for (i, d) in c.department_ids.iter().enumerate() {
+        f.push((format!("campaign[department_ids][{i}]"), d.to_string()));
+    }
+    f
+}
+
+async fn save(s: &TestServer, c: &reqwest::Client, edit: &CampaignEdit) -> (StatusCode, String) {
+    let form = campaign_form(edit);
+    let args: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    s.call(c, "save_campaign", &args).await
+}
+
+fn spring(s: &TestServer) -> CampaignEdit {
+    CampaignEdit {
+        id: None,
+        slug: "spring-kitchen".into(),
+        name: "春季厨房焕新".into(),
+        product: "整体橱柜".into(),
+        selling_points: "免费上门量尺\n环保板材".into(),
+        landing_copy: "老朋友推荐，首单立减。".into(),
+        demand_tags: "橱柜\n台面".into(),
+        starts_on: today(s).to_string(),
+        ends_on: (today(s) + chrono::Duration::days(30)).to_string(),
+        ..CampaignEdit::default()
+    }
+}
+
+fn error_of(body: &str) -> AppError {
+    serde_json::from_str(body).expect("an AppError")
+}
+
+async fn cards(s: &TestServer, login: &str) -> Vec<PromoCard> {
+    s.call_json(&s.signed_in(login).await, "load_my_promotion", &[]).await
+}
+
+#[tokio::test]
+async fn copy_with_extreme_words_cannot_be_published_and_the_error_names_them() {
+    let s = TestServer::start().await;
+    let marketing = s.signed_in(MARKETING).await;
+    let mut edit = spring(&s);
+    edit.landing_copy = "全城最低价，销量第一！".into();
+    edit.selling_points = "最好的板材\n十年质保".into();
+    let (status, body) = save(&s, &marketing, &edit).await;
+    assert_eq!(status, StatusCode::OK, "a draft may hold anything: {body}");
+    let id: i64 = body.parse().unwrap();
+    // A draft is not shared: promoters do not see it.
+    assert_eq!(cards(&s, EMPLOYEE).await.len(), 1);
+    let (status, body) = s.call(&marketing, "publish_campaign", &[("id", &id.to_string())]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let AppError::Noncompliant(hits) = error_of(&body) else { panic!("{body}") };
+    let named: Vec<(Field, &str)> = hits.iter().map(|h| (h.field, h.word.as_str())).collect();
+    assert_eq!(
+        named,
+        [(Field::SellingPoints, "最好"), (Field::LandingCopy, "最低价"), (Field::LandingCopy, "销量第一")]
+    );
+    assert!(error_of(&body).message(app::i18n::Locale::ZhCn).contains("落地页文案「最低价」"));
+    // Bare 最 and 第一 are caught too.
+    edit.id = Some(id);
+    edit.selling_points = "十年质保".into();
+    edit.landing_copy = "品质最 · 服务第一".into();
+    assert_eq!(save(&s, &marketing, &edit).await.0, StatusCode::OK);
+    let (status, body) = s.call(&marketing, "publish_campaign", &[("id", &id.to_string())]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let AppError::Noncompliant(hits) = error_of(&body) else { panic!("{body}") };
+    assert_eq!(hits.iter().map(|h| h.word.as_str()).collect::<Vec<_>>(), ["最", "第一"]);
+    assert!(s.count(&format!("SELECT COUNT(*) FROM campaigns WHERE id = {id} AND published_at IS NULL")).await == 1);
+    // Clean copy publishes, and the employee now has two campaigns to share.
+    edit.landing_copy = "老朋友推荐，首单立减。".into();
+    assert_eq!(save(&s, &marketing, &edit).await.0, StatusCode::OK);
+    let (status, body) = s.call(&marketing, "publish_campaign", &[("id", &id.to_string())]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(cards(&s, EMPLOYEE).await.len(), 2);
+    // Once live, an edit that brings a listed word back is refused.
+    edit.name = "史上最强厨房节".into();
+    let (status, body) = save(&s, &marketing, &edit).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(matches!(error_of(&body), AppError::Noncompliant(h) if h[0].field == Field::Name && h[0].word == "最"));
+    // Marketing edits the list: a new sensitive word blocks publishing too.
+    let _: i64 = s.call_json(&marketing, "add_word", &[("word", "橱柜王"), ("kind", "sensitive")]).await;
+    let (status, body) = s.call(&marketing, "add_word", &[("word", "橱柜王"), ("kind", "sensitive")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn campaign_fields_are_checked_and_named() {
+    let s = TestServer::start().await;
+    let marketing = s.signed_in(MARKETING).await;
+    let mut edit = spring(&s);
+    edit.slug = "Spring Kitchen".into();
+    edit.name = String::new();
+    edit.ends_on = (today(&s) - chrono::Duration::days(1)).to_string();
+    edit.boosts = "2026-12-07 2026-12-01 2".into();
+    edit.promoter_roles = vec!["admin".into()];
+    let (status, body) = save(&s, &marketing, &edit).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let AppError::Invalid(errors) = error_of(&body) else { panic!("{body}") };
+    let fields: Vec<Field> = errors.iter().map(|e| e.field).collect();
+    assert_eq!(fields, [Field::Name, Field::Slug, Field::EndsOn, Field::PromoterKinds, Field::Boosts]);
+    // A slug already in use.
+    let mut edit = spring(&s);
+    edit.slug = "winter-home".into();
+    let (status, body) = save(&s, &marketing, &edit).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(matches!(error_of(&body), AppError::Invalid(e) if e[0].field == Field::Slug));
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn promoters_see_only_campaigns_they_take_part_in() {
+    let s = TestServer::start().await;
+    let marketing = s.signed_in(MARKETING).await;
+    let mut edit = spring(&s);
+    edit.promoter_roles = vec!["partner".into()];
+    let id: i64 = save(&s, &marketing, &edit).await.1.parse().unwrap();
+    assert_eq!(s.call(&marketing, "publish_campaign", &[("id", &id.to_string())]).await.0, StatusCode::OK);
+    assert_eq!(cards(&s, EMPLOYEE).await.len(), 1, "employees are not in this pilot");
+    assert_eq!(cards(&s, "partner@demo.allhands.cn").await.len(), 2);
+    // Pilot departments: only the employee's department.
+    let department: i64 = s.count(&format!("SELECT department_id FROM users WHERE email = '{EMPLOYEE}'")).await;
+    edit.id = Some(id);
+    edit.promoter_roles = vec![];
+    edit.department_ids = vec![department];
+    assert_eq!(save(&s, &marketing, &edit).await.0, StatusCode::OK);
+    assert_eq!(cards(&s, EMPLOYEE).await.len(), 2);
+    assert_eq!(cards(&s, "partner@demo.allhands.cn").await.len(), 1, "partners have no department in the pilot");
+    let list: Vec<CampaignListRow> = s.call_json(&marketing, "list_campaigns", &[]).await;
+    assert_eq!(list.len(), 2);
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn an_ended_campaign_gets_a_friendly_page_and_takes_no_leads() {
+    let s = TestServer::start().await;
+    let code = s.employee_code().await;
+    let yesterday = (today(&s) - chrono::Duration::days(1)).to_string();
+    sqlx::query("UPDATE campaigns SET starts_on = '2026-01-01', ends_on = $1").bind(&yesterday).execute(&s.state.pool).await.unwrap();
+    let prospect = s.client();
+    let res = prospect.get(s.url(&format!("/r/{code}"))).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    let landing = res.headers()["location"].to_str().unwrap().to_string();
+    let res = prospect.get(s.url(&landing)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "not an error");
+    let page = res.text().await.unwrap();
+    assert!(page.contains("活动已结束") && page.contains("冬季焕新家装节"), "{page}");
+    assert!(!page.contains(r#"action="/c/winter-home/lead""#), "no form");
+    let res = s.post_lead(&prospect, &[("name", "客户"), ("phone", "13966004001"), ("consent", "1")]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"], "/c/winter-home");
+    assert_eq!(s.count("SELECT COUNT(*) FROM leads").await, 0);
+    s.stop().await;
+}
