@@ -233,6 +233,9 @@ messages! {
     Reassign => "改派", "Reassign";
     Unassigned => "未分配", "Unassigned";
     WordLabel => "词语", "Word";
+    StatClicks => "本月点击", "Clicks this month";
+    StatVisitors => "本月访客", "Visitors this month";
+    StatShares => "本月分享", "Shares this month";
     WordKindLabel => "词库", "List";
     WordKindExtreme => "广告法极限词", "Advertising-law extreme words";
     WordKindSensitive => "敏感词", "Sensitive words";

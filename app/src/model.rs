@@ -80,6 +80,10 @@ pub struct PromoCard {
     pub link_url: String,
     /// The campaign's form carrying this promoter's code, to fill in for a customer.
     pub on_behalf_path: String,
+    /// This month (org-local), bots left out.
+    pub clicks: i64,
+    pub unique_visitors: i64,
+    pub shares: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -5,7 +5,7 @@ pub mod notify;
 pub mod routes;
 pub mod security;
 
-use app::ssr::{db, group_commit, seed, settings, AppState, Config};
+use app::ssr::{clicks, db, group_commit, seed, settings, AppState, Config};
 use axum::routing::{get, post};
 use axum::Router;
 use leptos::config::LeptosOptions;
@@ -31,6 +31,7 @@ pub async fn build(
     let policy = settings::load_policy(&pool).await?;
     let backend = db::Backend::of_url(&config.database_url);
     let (lead_writer, lead_queue) = group_commit::GroupCommit::new();
+    let (click_writer, click_queue) = clicks::ClickWriter::new();
     let state = AppState {
         options: options.clone(),
         pool,
@@ -39,9 +40,11 @@ pub async fn build(
         backend,
         sqlite_writer: Arc::new(tokio::sync::Mutex::new(())),
         lead_writer,
+        click_writer,
         policy: Arc::new(settings::PolicyCache::new(policy)),
     };
     tokio::spawn(group_commit::run(state.clone(), lead_queue));
+    tokio::spawn(clicks::run(state.clone(), click_queue));
     notify::spawn_dispatcher(state.clone(), notify::notifier_for(&state));
     notify::spawn_overdue_check(state.clone());
     let routes = generate_route_list(app::App);

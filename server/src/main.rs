@@ -12,7 +12,7 @@ async fn main() {
     let config = server::config::from_env();
     let options = server::config::leptos_options();
     let addr = options.site_addr;
-    let (router, _state) = match server::build(config, options).await {
+    let (router, state) = match server::build(config, options).await {
         Ok(built) => built,
         Err(e) => {
             tracing::error!(error = %e, "could not start");
@@ -27,7 +27,10 @@ async fn main() {
         }
     };
     tracing::info!("listening on http://{addr}");
-    if let Err(e) = server::serve(listener, router, server::shutdown_signal()).await {
+    let served = server::serve(listener, router, server::shutdown_signal()).await;
+    // Every click answered before the shutdown is stored before the process ends.
+    state.click_writer.flush().await;
+    if let Err(e) = served {
         tracing::error!(error = %e, "server failed");
         std::process::exit(1);
     }

@@ -61,11 +61,12 @@ pub async fn personal_link(
     let click = clicks::NewClick {
         link_id: target.link_id,
         channel: clicks::channel(q.ch.as_deref()),
-        visitor: &visitor,
-        ip_hash: &auth::keyed_hash(&state.org.secret, &peer.ip().to_string()),
+        visitor: visitor.clone(),
+        ip_hash: auth::keyed_hash(&state.org.secret, &peer.ip().to_string()),
         ua_class: clicks::ua_class(ua),
+        at_ms: ssr::now_ms(),
     };
-    if let Err(e) = clicks::record(&state.pool, click).await {
+    if let Err(e) = state.click_writer.record(click).await {
         return error_response(&ssr::internal(e), headers);
     }
     let mut cookies =

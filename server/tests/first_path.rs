@@ -35,6 +35,7 @@ async fn personal_link_records_a_click_and_redirects_to_the_landing_page() {
         res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect();
     assert!(cookies.iter().any(|c| c.starts_with(&format!("ah_ref={code}"))), "{cookies:?}");
     assert!(cookies.iter().any(|c| c.starts_with("ah_vid=")), "{cookies:?}");
+    s.flush_clicks().await;
     let row: (String, String) =
         sqlx::query_as("SELECT channel, ua_class FROM clicks").fetch_one(&s.state.pool).await.unwrap();
     assert_eq!(row, ("moments".to_string(), "wechat".to_string()));
@@ -54,6 +55,7 @@ async fn unknown_code_gets_the_friendly_404_page() {
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     let page = res.text().await.unwrap();
     assert!(page.contains("推广链接无效"), "{page}");
+    s.flush_clicks().await;
     assert_eq!(s.count("SELECT COUNT(*) FROM clicks").await, 0);
     let res = s.client().get(s.url("/no/such/page")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);

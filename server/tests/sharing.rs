@@ -182,3 +182,60 @@ async fn an_ended_campaign_gets_a_friendly_page_and_takes_no_leads() {
     assert_eq!(s.count("SELECT COUNT(*) FROM leads").await, 0);
     s.stop().await;
 }
+
+#[tokio::test]
+async fn unique_visitors_count_once_a_day_and_preview_bots_not_at_all() {
+    let s = TestServer::start().await;
+    let code = s.employee_code().await;
+    let phone_ua = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0) MicroMessenger/8.0";
+    let visitor = s.client();
+    let other = s.client();
+    for (client, ua, ch) in [
+        (&visitor, phone_ua, "moments"),
+        (&visitor, phone_ua, "moments"), // the same visitor again today
+        (&other, phone_ua, "group"),
+        (&s.client(), "Mozilla/5.0 (compatible; WeChat link preview) facebookexternalhit/1.1", "moments"),
+        (&s.client(), "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)", "group"),
+    ] {
+        let res = client.get(s.url(&format!("/r/{code}?ch={ch}"))).header("User-Agent", ua).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::FOUND);
+    }
+    s.flush_clicks().await;
+    assert_eq!(s.count("SELECT COUNT(*) FROM clicks").await, 5, "every click is recorded");
+    assert_eq!(s.count("SELECT COUNT(*) FROM clicks WHERE ua_class = 'bot'").await, 2, "bots recorded as such");
+    assert_eq!(s.count("SELECT CAST(SUM(unique_visit) AS BIGINT) FROM clicks").await, 2, "two people");
+    // A visitor seen yesterday is a new unique visitor today.
+    let yesterday = (today(&s) - chrono::Duration::days(1)).to_string();
+    sqlx::query("UPDATE link_visitors SET day = $1").bind(&yesterday).execute(&s.state.pool).await.unwrap();
+    visitor.get(s.url(&format!("/r/{code}"))).header("User-Agent", phone_ua).send().await.unwrap();
+    s.flush_clicks().await;
+    assert_eq!(s.count("SELECT CAST(SUM(unique_visit) AS BIGINT) FROM clicks").await, 3);
+    // The promoter's page shows this month's figures without the bots.
+    let card = &cards(&s, EMPLOYEE).await[0];
+    assert_eq!((card.clicks, card.unique_visitors), (4, 3));
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn every_answered_click_is_stored_after_a_clean_stop() {
+    let s = TestServer::start().await;
+    let code = s.employee_code().await;
+    let c = s.client();
+    let mut answered = 0;
+    let mut requests = tokio::task::JoinSet::new();
+    for _ in 0..300 {
+        requests.spawn(c.get(s.url(&format!("/r/{code}?ch=qr"))).send());
+    }
+    while let Some(res) = requests.join_next().await {
+        if res.unwrap().unwrap().status() == StatusCode::FOUND {
+            answered += 1;
+        }
+    }
+    let pool = s.state.pool.clone();
+    let url = s.db.url.clone();
+    s.stop().await;
+    drop(pool);
+    let pool = app::ssr::db::connect(&url).await.unwrap();
+    let recorded: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM clicks").fetch_one(&pool).await.unwrap();
+    assert_eq!((answered, recorded), (300, 300));
+}

@@ -103,6 +103,11 @@ fn CampaignCard(card: PromoCard) -> impl IntoView {
             <ul class="points">
                 {card.selling_points.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
             </ul>
+            <dl class="stats" data-testid="promo-stats">
+                <div><dt>{i18n.t(K::StatClicks)}</dt><dd data-testid="stat-clicks">{card.clicks}</dd></div>
+                <div><dt>{i18n.t(K::StatVisitors)}</dt><dd data-testid="stat-visitors">{card.unique_visitors}</dd></div>
+                <div><dt>{i18n.t(K::StatShares)}</dt><dd data-testid="stat-shares">{card.shares}</dd></div>
+            </dl>
             <label class="link-box">
                 <span>{i18n.t(K::MyLink)}</span>
                 <input type="text" readonly value=card.link_url data-testid="my-link" />

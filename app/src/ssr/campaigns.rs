@@ -166,14 +166,29 @@ pub async fn my_promotion(
         return Err(AppError::Forbidden);
     }
     let mut cards = Vec::new();
+    let (month_start, _) = crate::domain::period::Period::month_of(chrono::Utc::now(), org.tz).bounds(org.tz);
+    let since = month_start.timestamp_millis();
     for c in running_for(pool, org, user).await? {
         let code = link_for(pool, c.id, user.id).await?;
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM clicks k WHERE k.link_id = l.id AND k.at >= $2 AND k.ua_class <> 'bot') AS clicks, \
+             (SELECT COUNT(*) FROM clicks k WHERE k.link_id = l.id AND k.at >= $2 AND k.unique_visit = 1) AS visitors, \
+             (SELECT COUNT(*) FROM shares s WHERE s.link_id = l.id AND s.at >= $2) AS shares \
+             FROM promo_links l WHERE l.code = $1",
+        )
+        .bind(&code)
+        .bind(since)
+        .fetch_one(pool)
+        .await?;
         cards.push(PromoCard {
             campaign_name: c.public.name,
             product: c.public.product,
             selling_points: c.public.selling_points,
             link_url: format!("{base_url}/r/{code}"),
             on_behalf_path: format!("/c/{}?ref={code}", c.public.slug),
+            clicks: row.try_get("clicks")?,
+            unique_visitors: row.try_get("visitors")?,
+            shares: row.try_get("shares")?,
             code,
         });
     }

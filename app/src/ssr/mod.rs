@@ -56,6 +56,8 @@ pub struct AppState {
     pub sqlite_writer: Arc<tokio::sync::Mutex<()>>,
     /// Referral-form submissions, screened and stored in group commits.
     pub lead_writer: group_commit::GroupCommit<leads::Submission>,
+    /// Clicks, stored in batches behind the redirect.
+    pub click_writer: clicks::ClickWriter,
     /// The lead policy (protection window, daily cap, business calendar).
     pub policy: Arc<settings::PolicyCache>,
 }

@@ -91,7 +91,7 @@ impl TestServer {
         TestServer { addr, base: format!("http://{addr}"), db, state, shutdown: Some(tx), handle: Some(handle) }
     }
 
-    /// Graceful stop: in-flight requests finish, then the pool closes.
+    /// Graceful stop: in-flight requests finish, queued clicks are stored, the pool closes.
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
@@ -99,6 +99,7 @@ impl TestServer {
         if let Some(h) = self.handle.take() {
             let _ = h.await;
         }
+        self.state.click_writer.flush().await;
         self.state.pool.close().await;
     }
 
@@ -166,6 +167,11 @@ impl TestServer {
         let res = self.post_lead(client, &form).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
         assert_eq!(res.headers()["location"], "/c/winter-home/thanks", "every valid submission is acknowledged");
+    }
+
+    /// Waits until every click answered so far is stored.
+    pub async fn flush_clicks(&self) {
+        self.state.click_writer.flush().await;
     }
 
     pub async fn count(&self, sql: &str) -> i64 {
