@@ -41,6 +41,7 @@ pub async fn build(
         sqlite_writer: Arc::new(tokio::sync::Mutex::new(())),
         lead_writer,
         click_writer,
+        caches: Default::default(),
         policy: Arc::new(settings::PolicyCache::new(policy)),
     };
     tokio::spawn(group_commit::run(state.clone(), lead_queue));
@@ -51,6 +52,7 @@ pub async fn build(
     let router = Router::new()
         .route("/healthz", get(routes::healthz))
         .route("/r/{code}", get(routes::personal_link))
+        .route("/qr/{code}", get(routes::link_qr))
         .route("/c/{slug}/lead", post(routes::lead_form))
         .route("/lang/{code}", get(routes::switch_language))
         .leptos_routes(&state, routes, {

@@ -47,7 +47,7 @@ pub async fn personal_link(
     uri: Uri,
     req: Request,
 ) -> Response {
-    let target = match campaigns::resolve_code(&state.pool, &code).await {
+    let target = match state.caches.links.get_or_load(&code, campaigns::resolve_code(&state.pool, &code)).await {
         Ok(Some(t)) => t,
         Ok(None) => return not_found(state, uri, req).await,
         Err(e) => return error_response(&e, req.headers()),
@@ -81,6 +81,41 @@ pub async fn personal_link(
     let mut res = StatusCode::FOUND.into_response();
     set_headers(&mut res, &format!("/c/{}?ref={code}", target.campaign_slug), &cookies);
     res
+}
+
+#[derive(Deserialize)]
+pub struct QrQuery {
+    ch: Option<String>,
+}
+
+/// `GET /qr/{code}` (with or without `.svg`): the QR code of a personal link, as SVG — for
+/// print, and for the share poster (`?ch=qr`, so scans are counted as the QR channel).
+pub async fn link_qr(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(q): Query<QrQuery>,
+    uri: Uri,
+    req: Request,
+) -> Response {
+    let code = code.trim_end_matches(".svg").to_string();
+    match state.caches.links.get_or_load(&code, campaigns::resolve_code(&state.pool, &code)).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return not_found(state, uri, req).await,
+        Err(e) => return error_response(&e, req.headers()),
+    }
+    let channel = clicks::channel(q.ch.as_deref());
+    let query = if channel == "direct" { String::new() } else { format!("?ch={channel}") };
+    let link = format!("{}/r/{code}{query}", ssr::base_url(req.headers()));
+    let svg = match qrcode::QrCode::with_error_correction_level(link.as_bytes(), qrcode::EcLevel::M) {
+        Ok(qr) => qr.render::<qrcode::render::svg::Color>().min_dimensions(256, 256).quiet_zone(true).build(),
+        Err(e) => return error_response(&ssr::internal(e), req.headers()),
+    };
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")],
+        svg,
+    )
+        .into_response()
 }
 
 /// `POST /c/{slug}/lead`: the referral form. Success → the thank-you page; refused input →

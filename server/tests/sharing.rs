@@ -239,3 +239,17 @@ async fn every_answered_click_is_stored_after_a_clean_stop() {
     let recorded: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM clicks").fetch_one(&pool).await.unwrap();
     assert_eq!((answered, recorded), (300, 300));
 }
+
+#[tokio::test]
+async fn a_personal_link_has_a_qr_code_for_print() {
+    let s = TestServer::start().await;
+    let code = s.employee_code().await;
+    let res = s.client().get(s.url(&format!("/qr/{code}.svg?ch=qr"))).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "image/svg+xml");
+    let svg = res.text().await.unwrap();
+    assert!(svg.contains("<svg") && svg.contains("<path"), "{svg}");
+    let res = s.client().get(s.url("/qr/nosuchcode.svg")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    s.stop().await;
+}

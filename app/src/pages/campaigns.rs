@@ -39,7 +39,10 @@ pub async fn save_campaign(campaign: CampaignEdit) -> Result<i64, AppError> {
     ssr::respond(
         async {
             ssr::auth::require(&[Role::Marketing, Role::Admin]).await?;
-            ssr::campaigns::save(&ssr::state()?.pool, &campaign).await
+            let state = ssr::state()?;
+            let id = ssr::campaigns::save(&state.pool, &campaign).await?;
+            state.caches.campaign_changed();
+            Ok(id)
         }
         .await,
     )
@@ -51,7 +54,10 @@ pub async fn publish_campaign(id: i64) -> Result<(), AppError> {
     ssr::respond(
         async {
             ssr::auth::require(&[Role::Marketing, Role::Admin]).await?;
-            ssr::campaigns::publish(&ssr::state()?.pool, id).await
+            let state = ssr::state()?;
+            ssr::campaigns::publish(&state.pool, id).await?;
+            state.caches.campaign_changed();
+            Ok(())
         }
         .await,
     )

@@ -181,12 +181,20 @@ pub async fn submit(
     form: &LeadForm,
     origin: Origin,
 ) -> Result<Submitted, AppError> {
-    let campaign = campaigns::by_slug(&state.pool, campaign_slug)
+    let campaign = state
+        .caches
+        .campaigns
+        .get_or_load(campaign_slug, campaigns::by_slug(&state.pool, campaign_slug))
         .await?
         .filter(|c| c.phase(&state.org) == crate::domain::campaign::Phase::Running)
         .ok_or(AppError::NotFound)?;
     let link = match form.ref_code.as_deref() {
-        Some(code) => campaigns::resolve_code(&state.pool, code).await?.filter(|l| l.campaign_id == campaign.id),
+        Some(code) => state
+            .caches
+            .links
+            .get_or_load(code, campaigns::resolve_code(&state.pool, code))
+            .await?
+            .filter(|l| l.campaign_id == campaign.id),
         None => None,
     };
     let promoter_phone = match &link {

@@ -3,6 +3,7 @@
 pub mod assignment;
 pub mod auth;
 pub mod blacklist;
+pub mod cache;
 pub mod campaigns;
 pub mod clicks;
 pub mod compliance;
@@ -56,6 +57,8 @@ pub struct AppState {
     pub sqlite_writer: Arc<tokio::sync::Mutex<()>>,
     /// Referral-form submissions, screened and stored in group commits.
     pub lead_writer: group_commit::GroupCommit<leads::Submission>,
+    /// Link and campaign lookups of the hot paths.
+    pub caches: Arc<cache::Caches>,
     /// Clicks, stored in batches behind the redirect.
     pub click_writer: clicks::ClickWriter,
     /// The lead policy (protection window, daily cap, business calendar).
