@@ -234,6 +234,11 @@ messages! {
     Unassigned => "未分配", "Unassigned";
     WordLabel => "词语", "Word";
     StatClicks => "本月点击", "Clicks this month";
+    MakePoster => "生成推广海报", "Make my share poster";
+    PosterLongPress => "长按图片保存，发朋友圈或微信群", "Long-press the image to save it, then post it to Moments or a group";
+    DownloadPoster => "下载海报", "Download poster";
+    PosterScanHint => "长按识别二维码，了解详情", "Scan the QR code to find out more";
+    PosterReferredBy => "推荐人", "Recommended by";
     StatVisitors => "本月访客", "Visitors this month";
     StatShares => "本月分享", "Shares this month";
     WordKindLabel => "词库", "List";

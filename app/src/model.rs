@@ -80,6 +80,10 @@ pub struct PromoCard {
     pub link_url: String,
     /// The campaign's form carrying this promoter's code, to fill in for a customer.
     pub on_behalf_path: String,
+    pub promoter_name: String,
+    /// The link the poster's QR code carries (`?ch=qr`), and its modules (`1` dark).
+    pub qr_url: String,
+    pub qr_modules: Vec<String>,
     /// This month (org-local), bots left out.
     pub clicks: i64,
     pub unique_visitors: i64,

@@ -106,9 +106,8 @@ pub async fn link_qr(
     let channel = clicks::channel(q.ch.as_deref());
     let query = if channel == "direct" { String::new() } else { format!("?ch={channel}") };
     let link = format!("{}/r/{code}{query}", ssr::base_url(req.headers()));
-    let svg = match qrcode::QrCode::with_error_correction_level(link.as_bytes(), qrcode::EcLevel::M) {
-        Ok(qr) => qr.render::<qrcode::render::svg::Color>().min_dimensions(256, 256).quiet_zone(true).build(),
-        Err(e) => return error_response(&ssr::internal(e), req.headers()),
+    let Some(svg) = campaigns::qr_svg(&link) else {
+        return error_response(&ssr::internal("link too long for a QR code"), req.headers());
     };
     (
         StatusCode::OK,

@@ -162,7 +162,7 @@ async fn every_role_boundary_is_enforced() {
     // allowed — past the role check, before anything is touched.
     type Call<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [&'a str], StatusCode);
     const OK: StatusCode = StatusCode::OK;
-    let calls: [Call; 31] = [
+    let calls: [Call; 32] = [
         ("list_leads", &[], &["admin", "marketing"], OK),
         ("list_users", &[], &["admin"], OK),
         ("list_departments", &[], &["admin"], OK),
@@ -209,6 +209,12 @@ async fn every_role_boundary_is_enforced() {
         ("list_words", &[], &["admin", "marketing"], OK),
         ("add_word", &[("word", "BOUNDARY"), ("kind", "sensitive")], &["admin", "marketing"], OK),
         ("remove_word", &[("id", "999999")], &["admin", "marketing"], StatusCode::NOT_FOUND),
+        (
+            "record_share",
+            &[("code", "nosuchcode"), ("kind", "poster")],
+            &["marketing", "sales", "employee", "customer", "partner"],
+            StatusCode::NOT_FOUND,
+        ),
         ("reassign_lead", &[("lead_id", "999999"), ("rep_id", "999999")], &["admin", "marketing"], StatusCode::UNPROCESSABLE_ENTITY),
     ];
     let anonymous = s.client();

@@ -11,6 +11,7 @@ pub mod leads;
 pub mod login;
 pub mod my_promotion;
 pub mod not_found;
+pub mod poster;
 pub mod review;
 
 use crate::error::AppError;

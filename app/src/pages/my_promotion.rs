@@ -91,11 +91,15 @@ fn CampaignCard(card: PromoCard) -> impl IntoView {
     let i18n = use_i18n();
     let copied = RwSignal::new(false);
     let url = card.link_url.clone();
+    let share = ServerAction::<super::poster::RecordShare>::new();
+    let code = card.code.clone();
     let copy = move |_| {
         // The input beside the button stays selectable where the clipboard API is blocked.
         let _ = window().navigator().clipboard().write_text(&url);
         copied.set(true);
+        share.dispatch(super::poster::RecordShare { code: code.clone(), kind: "link".into() });
     };
+    let poster_card = card.clone();
     view! {
         <article class="card campaign" data-testid="promo-card">
             <h2>{card.campaign_name}</h2>
@@ -119,6 +123,7 @@ fn CampaignCard(card: PromoCard) -> impl IntoView {
                 // The same form the prospect sees, credited to this promoter.
                 <a href=card.on_behalf_path class="button" data-testid="on-behalf">{i18n.t(K::SubmitOnBehalf)}</a>
             </div>
+            <super::poster::Poster card=poster_card />
         </article>
     }
 }

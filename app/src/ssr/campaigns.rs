@@ -186,6 +186,9 @@ pub async fn my_promotion(
             selling_points: c.public.selling_points,
             link_url: format!("{base_url}/r/{code}"),
             on_behalf_path: format!("/c/{}?ref={code}", c.public.slug),
+            promoter_name: user.display_name.clone(),
+            qr_url: format!("{base_url}/r/{code}?ch=qr"),
+            qr_modules: qr_modules(&format!("{base_url}/r/{code}?ch=qr")),
             clicks: row.try_get("clicks")?,
             unique_visitors: row.try_get("visitors")?,
             shares: row.try_get("shares")?,
@@ -432,4 +435,44 @@ pub fn list_row(c: &Campaign, org: &OrgSettings) -> CampaignListRow {
         ends_on: c.ends_on.clone(),
         phase: c.phase(org),
     }
+}
+
+/// The QR code of `url` as rows of modules (`1` dark), quiet zone left to the drawer.
+pub fn qr_modules(url: &str) -> Vec<String> {
+    match qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M) {
+        Ok(qr) => {
+            let width = qr.width();
+            qr.to_colors()
+                .chunks(width)
+                .map(|row| row.iter().map(|c| if *c == qrcode::Color::Dark { '1' } else { '0' }).collect())
+                .collect()
+        }
+        Err(_) => Vec::new(),
+    }
+}
+
+/// The QR code of `url` as SVG, for print.
+pub fn qr_svg(url: &str) -> Option<String> {
+    let qr = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M).ok()?;
+    Some(qr.render::<qrcode::render::svg::Color>().min_dimensions(256, 256).quiet_zone(true).build())
+}
+
+/// Records a share (poster saved, link copied) of the promoter's own link.
+pub async fn record_share(pool: &AnyPool, user: &UserView, code: &str, kind: &str) -> Result<(), AppError> {
+    if !["poster", "link", "content"].contains(&kind) {
+        return Err(AppError::invalid(crate::error::Field::Selection, crate::error::Problem::UnknownChoice));
+    }
+    let link: Option<i64> = sqlx::query_scalar("SELECT id FROM promo_links WHERE code = $1 AND promoter_id = $2")
+        .bind(code)
+        .bind(user.id)
+        .fetch_optional(pool)
+        .await?;
+    let link = link.ok_or(AppError::NotFound)?;
+    sqlx::query("INSERT INTO shares (link_id, kind, at) VALUES ($1, $2, $3)")
+        .bind(link)
+        .bind(kind)
+        .bind(now_ms())
+        .execute(pool)
+        .await?;
+    Ok(())
 }

@@ -1,0 +1,63 @@
+// The share poster on a phone: its pixels hold a QR code that a real decoder (jsQR) reads as
+// the employee's own link with ch=qr; opening it lands on the campaign form, and the click
+// is counted once on the employee's page.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { useBrowser, phoneContext, open, signIn, assertNoErrors, SHOTS } from './helpers.mjs';
+
+const browser = useBrowser();
+const jsQrPath = createRequire(import.meta.url).resolve('jsqr');
+
+async function clicks(page) {
+  await open(page, '/me');
+  return Number(await page.getByTestId('promo-card').first().getByTestId('stat-clicks').innerText());
+}
+
+test('poster QR → the employee link with ch=qr → the form; the click counts once', async () => {
+  const employee = await phoneContext(browser());
+  const page = await employee.newPage();
+  await signIn(page, 'employee@demo.allhands.cn');
+  await page.waitForURL('**/me');
+  const before = await clicks(page);
+  const card = page.getByTestId('promo-card').first();
+  const link = await card.getByTestId('my-link').inputValue();
+  await card.getByTestId('make-poster').click();
+  await card.getByTestId('poster-img').waitFor();
+  await page.screenshot({ path: `${SHOTS}/poster.png`, fullPage: true });
+  await page.addScriptTag({ path: jsQrPath });
+  const decoded = await page.evaluate(async () => {
+    const img = document.querySelector('[data-testid="poster-img"]');
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
+    const ctx = canvas.getContext('2d');
+    ctx.drawImage(img, 0, 0);
+    const pixels = ctx.getImageData(0, 0, canvas.width, canvas.height);
+    const qr = window.jsQR(pixels.data, canvas.width, canvas.height);
+    return { width: canvas.width, height: canvas.height, text: qr ? qr.data : null };
+  });
+  assert.deepEqual([decoded.width, decoded.height], [750, 1334]);
+  assert.equal(decoded.text, `${link}?ch=qr`);
+  assertNoErrors(employee);
+
+  // Someone scans it.
+  const prospect = await phoneContext(browser());
+  const p = await prospect.newPage();
+  await p.goto(decoded.text);
+  await p.getByTestId('lead-form').waitFor();
+  assert.match(await p.getByTestId('referrer').innerText(), /张伟/);
+  await prospect.close();
+
+  // Counted once: the click is stored a few milliseconds behind the redirect.
+  let after = before;
+  for (let i = 0; i < 20 && after === before; i++) {
+    await new Promise((r) => setTimeout(r, 250));
+    after = await clicks(page);
+  }
+  assert.equal(after, before + 1);
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(await clicks(page), before + 1, 'and only once');
+  await employee.close();
+});
