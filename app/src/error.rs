@@ -40,6 +40,7 @@ pub enum Field {
     /// A compliance word and its list.
     Word,
     WordKind,
+    CampaignName,
     Slug,
     Product,
     SellingPoints,
@@ -76,6 +77,7 @@ impl Field {
             Field::ExtraWorkdays => K::ExtraWorkdaysLabel,
             Field::Word => K::WordLabel,
             Field::WordKind => K::WordKindLabel,
+            Field::CampaignName => K::CampaignNameLabel,
             Field::Slug => K::SlugLabel,
             Field::Product => K::Product,
             Field::SellingPoints => K::SellingPointsLabel,
@@ -114,6 +116,7 @@ impl Field {
             Field::ExtraWorkdays => "extra_workdays",
             Field::Word => "word",
             Field::WordKind => "kind",
+            Field::CampaignName => "campaign_name",
             Field::Slug => "slug",
             Field::Product => "product",
             Field::SellingPoints => "selling_points",

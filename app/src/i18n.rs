@@ -246,6 +246,7 @@ messages! {
     WordKindSensitive => "敏感词", "Sensitive words";
     ComplianceTitle => "合规词库", "Compliance word lists";
     ComplianceHelp => "发布活动、海报和素材前自动检查，命中任何一个词都不能发布。", "Checked before any campaign, poster or content item is published; any hit blocks publishing.";
+    CampaignNameLabel => "活动名称", "Campaign name";
     SlugLabel => "链接标识（小写字母、数字、-）", "Link name (a–z, 0–9, -)";
     SellingPointsLabel => "卖点（每行一个）", "Selling points (one per line)";
     LandingCopyLabel => "落地页文案", "Landing copy";

@@ -106,7 +106,7 @@ async fn copy_with_extreme_words_cannot_be_published_and_the_error_names_them() 
     edit.name = "史上最强厨房节".into();
     let (status, body) = save(&s, &marketing, &edit).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(matches!(error_of(&body), AppError::Noncompliant(h) if h[0].field == Field::Name && h[0].word == "最"));
+    assert!(matches!(error_of(&body), AppError::Noncompliant(h) if h[0].field == Field::CampaignName && h[0].word == "最"));
     // Marketing edits the list: a new sensitive word blocks publishing too.
     let _: i64 = s.call_json(&marketing, "add_word", &[("word", "橱柜王"), ("kind", "sensitive")]).await;
     let (status, body) = s.call(&marketing, "add_word", &[("word", "橱柜王"), ("kind", "sensitive")]).await;
@@ -128,7 +128,7 @@ async fn campaign_fields_are_checked_and_named() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let AppError::Invalid(errors) = error_of(&body) else { panic!("{body}") };
     let fields: Vec<Field> = errors.iter().map(|e| e.field).collect();
-    assert_eq!(fields, [Field::Name, Field::Slug, Field::EndsOn, Field::PromoterKinds, Field::Boosts]);
+    assert_eq!(fields, [Field::CampaignName, Field::Slug, Field::EndsOn, Field::PromoterKinds, Field::Boosts]);
     // A slug already in use.
     let mut edit = spring(&s);
     edit.slug = "winter-home".into();

@@ -165,7 +165,7 @@ fn CampaignEditor(initial: CampaignEdit, saved: RwSignal<u32>) -> impl IntoView 
     };
     view! {
         <form class="form" on:submit=submit data-testid="campaign-form">
-            <label><span>{i18n.t(K::NameLabel)}</span><input type="text" maxlength="50" bind:value=name data-testid="campaign-name" /></label>
+            <label><span>{i18n.t(K::CampaignNameLabel)}</span><input type="text" maxlength="50" bind:value=name data-testid="campaign-name" /></label>
             <label><span>{i18n.t(K::SlugLabel)}</span><input type="text" maxlength="40" bind:value=slug data-testid="campaign-slug" /></label>
             <label><span>{i18n.t(K::Product)}</span><input type="text" maxlength="50" bind:value=product data-testid="campaign-product" /></label>
             <label><span>{i18n.t(K::SellingPointsLabel)}</span><textarea rows="3" bind:value=selling_points data-testid="campaign-points"></textarea></label>

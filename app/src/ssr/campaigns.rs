@@ -259,7 +259,7 @@ async fn validate_edit(pool: &AnyPool, e: &CampaignEdit) -> Result<CampaignRecor
     let mut text = |field: Field, value: &str, min: usize, max: usize| {
         clean(value, min, max).map_err(|p| errors.push(FieldError::new(field, p))).unwrap_or_default()
     };
-    let name = text(Field::Name, &e.name, 1, 50);
+    let name = text(Field::CampaignName, &e.name, 1, 50);
     let product = text(Field::Product, &e.product, 1, 50);
     let landing_copy = text(Field::LandingCopy, &e.landing_copy, 0, 2000);
     let slug = e.slug.trim().to_string();
@@ -326,7 +326,7 @@ async fn validate_edit(pool: &AnyPool, e: &CampaignEdit) -> Result<CampaignRecor
 fn texts(c: &CampaignPublic) -> Vec<(crate::error::Field, String)> {
     use crate::error::Field;
     vec![
-        (Field::Name, c.name.clone()),
+        (Field::CampaignName, c.name.clone()),
         (Field::Product, c.product.clone()),
         (Field::SellingPoints, c.selling_points.join("\n")),
         (Field::LandingCopy, c.landing_copy.clone()),
