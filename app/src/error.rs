@@ -133,14 +133,19 @@ impl Field {
 pub enum Problem {
     Text(TextError),
     Phone(PhoneError),
-    TooShort { min: i64 },
+    TooShort {
+        min: i64,
+    },
     Email,
     ConsentMissing,
     UnknownChoice,
     LoginMissing,
     Taken,
     /// A whole number from `min` to `max` was expected.
-    OutOfRange { min: i64, max: i64 },
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
     /// Dates must be written YYYY-MM-DD.
     Date,
     /// Only valid leads can be (re)assigned.
@@ -279,7 +284,8 @@ impl AppError {
             AppError::NotFound => t(K::ErrNotFound),
             AppError::Invalid(errors) => errors.iter().map(|e| e.message(locale)).collect::<Vec<_>>().join("；"),
             AppError::Noncompliant(hits) => {
-                let (open, close, sep) = if locale == Locale::En { (" “", "”", "; ") } else { ("「", "」", "；") };
+                let (open, close, sep) =
+                    if locale == Locale::En { (" “", "”", "; ") } else { ("「", "」", "；") };
                 let named: Vec<String> =
                     hits.iter().map(|h| format!("{}{open}{}{close}", h.field.label().text(locale), h.word)).collect();
                 format!("{}{}", t(K::ErrNoncompliant), named.join(sep))

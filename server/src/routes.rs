@@ -109,11 +109,7 @@ pub async fn link_qr(
     let Some(svg) = campaigns::qr_svg(&link) else {
         return error_response(&ssr::internal("link too long for a QR code"), req.headers());
     };
-    (
-        StatusCode::OK,
-        [(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")],
-        svg,
-    )
+    (StatusCode::OK, [(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")], svg)
         .into_response()
 }
 

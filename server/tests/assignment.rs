@@ -64,16 +64,28 @@ async fn a_demand_tag_rule_first_then_round_robin_within_the_campaign_team() {
     assert_eq!(status, StatusCode::OK, "{body}");
     let demo = demo_rep.to_string();
     let _: i64 = s
-        .call_json(&marketing, "add_assignment_rule", &[("campaign_id", &campaign), ("demand_tag", "旧房翻新"), ("rep_id", &demo)])
+        .call_json(
+            &marketing,
+            "add_assignment_rule",
+            &[("campaign_id", &campaign), ("demand_tag", "旧房翻新"), ("rep_id", &demo)],
+        )
         .await;
     // The same tag twice, an unknown tag, an unknown rep: named, nothing stored.
     let (status, body) = s
-        .call(&marketing, "add_assignment_rule", &[("campaign_id", &campaign), ("demand_tag", "旧房翻新"), ("rep_id", &t2)])
+        .call(
+            &marketing,
+            "add_assignment_rule",
+            &[("campaign_id", &campaign), ("demand_tag", "旧房翻新"), ("rep_id", &t2)],
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(field_errors(&body), [Field::DemandTag]);
     let (status, body) = s
-        .call(&marketing, "add_assignment_rule", &[("campaign_id", &campaign), ("demand_tag", "造火箭"), ("rep_id", "999999")])
+        .call(
+            &marketing,
+            "add_assignment_rule",
+            &[("campaign_id", &campaign), ("demand_tag", "造火箭"), ("rep_id", "999999")],
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(field_errors(&body), [Field::DemandTag, Field::Rep]);
@@ -155,7 +167,12 @@ async fn the_lead_policy_is_a_setting_and_screening_follows_it() {
         .call(
             &marketing,
             "save_lead_policy",
-            &[("protection_days", "一个月"), ("daily_cap", "0"), ("holidays", "2026-10-01\n10月2日"), ("extra_workdays", "")],
+            &[
+                ("protection_days", "一个月"),
+                ("daily_cap", "0"),
+                ("holidays", "2026-10-01\n10月2日"),
+                ("extra_workdays", ""),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -187,7 +187,12 @@ async fn every_role_boundary_is_enforced() {
         ("update_stage", &[("lead_id", "999999"), ("stage", "contacted")], &["sales"], StatusCode::NOT_FOUND),
         ("list_outbox", &[], &["admin"], OK),
         ("list_blacklist", &[], &["admin", "marketing"], OK),
-        ("add_blacklist", &[("kind", "phone"), ("value", "BOUNDARY")], &["admin", "marketing"], StatusCode::UNPROCESSABLE_ENTITY),
+        (
+            "add_blacklist",
+            &[("kind", "phone"), ("value", "BOUNDARY")],
+            &["admin", "marketing"],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
         ("remove_blacklist", &[("id", "999999")], &["admin", "marketing"], StatusCode::NOT_FOUND),
         ("lead_policy", &[], &["admin", "marketing"], OK),
         ("save_lead_policy", &[("protection_days", "30"), ("daily_cap", "5")], &["admin", "marketing"], OK),
@@ -215,7 +220,12 @@ async fn every_role_boundary_is_enforced() {
             &["marketing", "sales", "employee", "customer", "partner"],
             StatusCode::NOT_FOUND,
         ),
-        ("reassign_lead", &[("lead_id", "999999"), ("rep_id", "999999")], &["admin", "marketing"], StatusCode::UNPROCESSABLE_ENTITY),
+        (
+            "reassign_lead",
+            &[("lead_id", "999999"), ("rep_id", "999999")],
+            &["admin", "marketing"],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
     ];
     let anonymous = s.client();
     for (name, args, _, _) in &calls {

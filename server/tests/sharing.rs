@@ -106,7 +106,9 @@ async fn copy_with_extreme_words_cannot_be_published_and_the_error_names_them() 
     edit.name = "史上最强厨房节".into();
     let (status, body) = save(&s, &marketing, &edit).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(matches!(error_of(&body), AppError::Noncompliant(h) if h[0].field == Field::CampaignName && h[0].word == "最"));
+    assert!(
+        matches!(error_of(&body), AppError::Noncompliant(h) if h[0].field == Field::CampaignName && h[0].word == "最")
+    );
     // Marketing edits the list: a new sensitive word blocks publishing too.
     let _: i64 = s.call_json(&marketing, "add_word", &[("word", "橱柜王"), ("kind", "sensitive")]).await;
     let (status, body) = s.call(&marketing, "add_word", &[("word", "橱柜王"), ("kind", "sensitive")]).await;
@@ -166,7 +168,11 @@ async fn an_ended_campaign_gets_a_friendly_page_and_takes_no_leads() {
     let s = TestServer::start().await;
     let code = s.employee_code().await;
     let yesterday = (today(&s) - chrono::Duration::days(1)).to_string();
-    sqlx::query("UPDATE campaigns SET starts_on = '2026-01-01', ends_on = $1").bind(&yesterday).execute(&s.state.pool).await.unwrap();
+    sqlx::query("UPDATE campaigns SET starts_on = '2026-01-01', ends_on = $1")
+        .bind(&yesterday)
+        .execute(&s.state.pool)
+        .await
+        .unwrap();
     let prospect = s.client();
     let res = prospect.get(s.url(&format!("/r/{code}"))).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::FOUND);

@@ -43,9 +43,7 @@ impl Choice {
 
 pub fn choose(lead_tags: &[String], pool: &Pool) -> Choice {
     // A rule naming a rep who has left falls through to round-robin rather than stranding leads.
-    if let Some(rule) =
-        pool.rules.iter().find(|r| lead_tags.contains(&r.demand_tag) && pool.active.contains(&r.rep))
-    {
+    if let Some(rule) = pool.rules.iter().find(|r| lead_tags.contains(&r.demand_tag) && pool.active.contains(&r.rep)) {
         return Choice::Rule(rule.rep);
     }
     let team: Vec<i64> = pool.team.iter().copied().filter(|r| pool.active.contains(r)).collect();
@@ -85,7 +83,8 @@ mod tests {
 
     #[test]
     fn a_matching_demand_tag_rule_wins() {
-        let rules = [TagRule { demand_tag: "改善型装修".into(), rep: 9 }, TagRule { demand_tag: "刚需".into(), rep: 5 }];
+        let rules =
+            [TagRule { demand_tag: "改善型装修".into(), rep: 9 }, TagRule { demand_tag: "刚需".into(), rep: 5 }];
         let pool = Pool { rules: &rules, team: &[3, 5], active: &[3, 5, 9], last_round_robin: Some(3) };
         assert_eq!(choose(&tags(&["刚需", "改善型装修"]), &pool), Choice::Rule(9));
         assert_eq!(choose(&tags(&["刚需"]), &pool), Choice::Rule(5));

@@ -48,11 +48,13 @@ pub fn parse_boosts(input: &str) -> Result<Vec<Boost>, String> {
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .map(|line| {
-            let parts: Vec<&str> = line.split(|c: char| c.is_whitespace() || c == ',' || c == '，').filter(|p| !p.is_empty()).collect();
+            let parts: Vec<&str> =
+                line.split(|c: char| c.is_whitespace() || c == ',' || c == '，').filter(|p| !p.is_empty()).collect();
             let parsed = match parts.as_slice() {
-                [s, e, m] => NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().zip(NaiveDate::parse_from_str(e, "%Y-%m-%d").ok()).zip(
-                    m.trim_start_matches(['x', 'X', '×']).parse::<Decimal>().ok(),
-                ),
+                [s, e, m] => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                    .ok()
+                    .zip(NaiveDate::parse_from_str(e, "%Y-%m-%d").ok())
+                    .zip(m.trim_start_matches(['x', 'X', '×']).parse::<Decimal>().ok()),
                 _ => None,
             };
             match parsed {

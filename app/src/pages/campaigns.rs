@@ -13,7 +13,11 @@ pub async fn list_campaigns() -> Result<Vec<CampaignListRow>, AppError> {
         async {
             ssr::auth::require(&[Role::Marketing, Role::Admin]).await?;
             let state = ssr::state()?;
-            Ok(ssr::campaigns::all(&state.pool).await?.iter().map(|c| ssr::campaigns::list_row(c, &state.org)).collect())
+            Ok(ssr::campaigns::all(&state.pool)
+                .await?
+                .iter()
+                .map(|c| ssr::campaigns::list_row(c, &state.org))
+                .collect())
         }
         .await,
     )

@@ -1,6 +1,6 @@
+use crate::domain::campaign::Phase;
 use crate::error::{AppError, Field};
 use crate::i18n::{use_i18n, K};
-use crate::domain::campaign::Phase;
 use crate::model::LandingData;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};

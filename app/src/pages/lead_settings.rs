@@ -173,7 +173,8 @@ fn CampaignAssignmentCard(campaign: CampaignAssignment, reps: Vec<RepOption>, ch
             }
         })
         .collect_view();
-    let rep_options = reps.iter().map(|r| view! { <option value=r.id.to_string()>{r.name.clone()}</option> }).collect_view();
+    let rep_options =
+        reps.iter().map(|r| view! { <option value=r.id.to_string()>{r.name.clone()}</option> }).collect_view();
     view! {
         <article class="card" data-testid="campaign-assignment">
             <h3>{campaign.name}</h3>

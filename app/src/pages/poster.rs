@@ -60,7 +60,12 @@ fn draw(card: &PromoCard, scan_hint: &str, referred_by: &str) -> Result<String, 
     ctx.fill_rect(0.0, 0.0, w, h);
     ctx.set_fill_style_str("#c8473a");
     ctx.fill_rect(0.0, 0.0, w, 520.0);
-    let font = |px: u32, bold: bool| format!("{}{px}px \"WenQuanYi Micro Hei\", \"PingFang SC\", \"Microsoft YaHei\", sans-serif", if bold { "bold " } else { "" });
+    let font = |px: u32, bold: bool| {
+        format!(
+            "{}{px}px \"WenQuanYi Micro Hei\", \"PingFang SC\", \"Microsoft YaHei\", sans-serif",
+            if bold { "bold " } else { "" }
+        )
+    };
     let measure = |ctx: &web_sys::CanvasRenderingContext2d| {
         let ctx = ctx.clone();
         move |s: &str| ctx.measure_text(s).map(|m| m.width()).unwrap_or(0.0)

@@ -103,7 +103,8 @@ pub async fn reassign(state: &AppState, actor: &UserView, lead_id: i64, rep: i64
 pub async fn overview(pool: &AnyPool) -> Result<AssignmentOverview, AppError> {
     let reps = active_reps(pool).await?;
     let campaigns = sqlx::query("SELECT id, name, demand_tags FROM campaigns ORDER BY id").fetch_all(pool).await?;
-    let teams = sqlx::query("SELECT campaign_id, user_id FROM campaign_sales_team ORDER BY user_id").fetch_all(pool).await?;
+    let teams =
+        sqlx::query("SELECT campaign_id, user_id FROM campaign_sales_team ORDER BY user_id").fetch_all(pool).await?;
     let rules = sqlx::query(
         "SELECT a.id, a.campaign_id, a.demand_tag, a.user_id, u.display_name FROM assignment_rules a \
          JOIN users u ON u.id = a.user_id ORDER BY a.id",

@@ -45,15 +45,16 @@ impl Campaign {
 
     /// Whether a promoter with these roles and department takes part (the pilot scope).
     pub fn includes(&self, roles: &[Role], department_id: Option<i64>) -> bool {
-        let kind_ok = self.promoter_roles.is_empty()
-            || roles.iter().any(|r| self.promoter_roles.iter().any(|k| k == r.as_str()));
+        let kind_ok =
+            self.promoter_roles.is_empty() || roles.iter().any(|r| self.promoter_roles.iter().any(|k| k == r.as_str()));
         let department_ok =
             self.department_ids.is_empty() || department_id.is_some_and(|d| self.department_ids.contains(&d));
         kind_ok && department_ok
     }
 }
 
-const CAMPAIGN_COLUMNS: &str = "id, slug, name, product, selling_points, landing_copy, demand_tags, starts_on, ends_on, \
+const CAMPAIGN_COLUMNS: &str =
+    "id, slug, name, product, selling_points, landing_copy, demand_tags, starts_on, ends_on, \
      published_at, promoter_roles, department_ids, boosts, accepts_repurchase";
 
 fn campaign_from_row(r: &AnyRow) -> Result<Campaign, sqlx::Error> {
@@ -114,7 +115,8 @@ pub async fn running_for(pool: &AnyPool, org: &OrgSettings, user: &UserView) -> 
 
 /// Every campaign, newest first, for marketing.
 pub async fn all(pool: &AnyPool) -> Result<Vec<Campaign>, AppError> {
-    let rows = sqlx::query(&format!("SELECT {CAMPAIGN_COLUMNS} FROM campaigns ORDER BY id DESC")).fetch_all(pool).await?;
+    let rows =
+        sqlx::query(&format!("SELECT {CAMPAIGN_COLUMNS} FROM campaigns ORDER BY id DESC")).fetch_all(pool).await?;
     Ok(rows.iter().map(campaign_from_row).collect::<Result<_, _>>()?)
 }
 
@@ -263,13 +265,18 @@ async fn validate_edit(pool: &AnyPool, e: &CampaignEdit) -> Result<CampaignRecor
     let product = text(Field::Product, &e.product, 1, 50);
     let landing_copy = text(Field::LandingCopy, &e.landing_copy, 0, 2000);
     let slug = e.slug.trim().to_string();
-    if !(3..=40).contains(&slug.len()) || !slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+    if !(3..=40).contains(&slug.len())
+        || !slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
         errors.push(FieldError::new(Field::Slug, Problem::SlugFormat));
     }
     let mut list = |field: Field, value: &str, max_items: usize, max_len: usize| {
         let items = lines(value);
         if items.len() > max_items {
-            errors.push(FieldError::new(field, Problem::Text(crate::domain::text::TextError::TooLong { max: max_items as i64 })));
+            errors.push(FieldError::new(
+                field,
+                Problem::Text(crate::domain::text::TextError::TooLong { max: max_items as i64 }),
+            ));
         } else if let Some(p) = items.iter().find_map(|i| clean(i, 1, max_len).err()) {
             errors.push(FieldError::new(field, p));
         }
@@ -296,7 +303,9 @@ async fn validate_edit(pool: &AnyPool, e: &CampaignEdit) -> Result<CampaignRecor
             errors.push(FieldError::new(Field::Department, Problem::UnknownChoice));
         }
     }
-    let boosts = parse_boosts(&e.boosts).map_err(|_| errors.push(FieldError::new(Field::Boosts, Problem::Boosts))).unwrap_or_default();
+    let boosts = parse_boosts(&e.boosts)
+        .map_err(|_| errors.push(FieldError::new(Field::Boosts, Problem::Boosts)))
+        .unwrap_or_default();
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
@@ -391,7 +400,9 @@ pub async fn save(pool: &AnyPool, edit: &CampaignEdit) -> Result<i64, AppError> 
     .await;
     match result {
         Ok(id) => Ok(id),
-        Err(e) if is_unique_violation(&e) => Err(AppError::invalid(crate::error::Field::Slug, crate::error::Problem::Taken)),
+        Err(e) if is_unique_violation(&e) => {
+            Err(AppError::invalid(crate::error::Field::Slug, crate::error::Problem::Taken))
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -14,12 +14,14 @@ pub async fn seed_if_empty(pool: &AnyPool) -> Result<(), sqlx::Error> {
     let mut tx = pool.begin().await?;
     let now = now_ms();
     for w in compliance::seed_words() {
-        sqlx::query("INSERT INTO compliance_words (word, kind, created_at) VALUES ($1, $2, $3) ON CONFLICT (word) DO NOTHING")
-            .bind(&w.word)
-            .bind(w.kind.as_str())
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO compliance_words (word, kind, created_at) VALUES ($1, $2, $3) ON CONFLICT (word) DO NOTHING",
+        )
+        .bind(&w.word)
+        .bind(w.kind.as_str())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
     }
     tx.commit().await
 }
@@ -55,8 +57,9 @@ pub async fn require_clean(pool: &AnyPool, texts: &[(Field, &str)]) -> Result<()
 }
 
 pub async fn list(pool: &AnyPool, org: &OrgSettings) -> Result<Vec<WordRow>, AppError> {
-    let rows =
-        sqlx::query("SELECT id, word, kind, created_at FROM compliance_words ORDER BY kind, id").fetch_all(pool).await?;
+    let rows = sqlx::query("SELECT id, word, kind, created_at FROM compliance_words ORDER BY kind, id")
+        .fetch_all(pool)
+        .await?;
     rows.iter()
         .map(|r| {
             Ok(WordRow {

@@ -84,7 +84,10 @@ pub async fn run<J: Job>(state: AppState, mut queue: Queue<J>) {
     }
 }
 
-async fn run_together<J: Job>(state: &AppState, batch: &[(J, Reply<J::Output>)]) -> Result<Vec<J::Output>, sqlx::Error> {
+async fn run_together<J: Job>(
+    state: &AppState,
+    batch: &[(J, Reply<J::Output>)],
+) -> Result<Vec<J::Output>, sqlx::Error> {
     let (_turn, mut tx) = db::begin_write(state).await?;
     let mut outputs = Vec::with_capacity(batch.len());
     for (job, _) in batch {

@@ -198,14 +198,20 @@ pub async fn submit(
         None => None,
     };
     let promoter_phone = match &link {
-        Some(l) => sqlx::query_scalar::<_, Option<String>>("SELECT phone FROM users WHERE id = $1")
-            .bind(l.promoter_id)
-            .fetch_one(&state.pool)
-            .await?,
+        Some(l) => {
+            sqlx::query_scalar::<_, Option<String>>("SELECT phone FROM users WHERE id = $1")
+                .bind(l.promoter_id)
+                .fetch_one(&state.pool)
+                .await?
+        }
         None => None,
     };
-    let fields = validate(form, &campaign.public.demand_tags, &state.org)
-        .map(|(name, phone, tags, note)| ValidLead { name, phone, tags, note });
+    let fields = validate(form, &campaign.public.demand_tags, &state.org).map(|(name, phone, tags, note)| ValidLead {
+        name,
+        phone,
+        tags,
+        note,
+    });
     let submission = Submission {
         campaign_id: campaign.id,
         campaign_name: campaign.public.name,
@@ -244,19 +250,22 @@ async fn screen_and_store(state: &AppState, s: &Submission, tx: &mut Tx) -> Resu
         .bind(rules.daily_cap)
         .fetch_one(&mut **tx)
         .await?;
-    let blacklisted = [("bl_phone", BlacklistHit::Phone), ("bl_device", BlacklistHit::Device), ("bl_ip", BlacklistHit::Ip)]
-        .into_iter()
-        .map(|(column, hit)| Ok((f.try_get::<i64, _>(column)? > 0).then_some(hit)))
-        .collect::<Result<Vec<_>, sqlx::Error>>()?
-        .into_iter()
-        .flatten()
-        .next();
-    let protecting_lead = match (f.try_get::<Option<i64>, _>("protecting_id")?, f.try_get::<Option<i64>, _>("protecting_at")?) {
-        (Some(id), Some(at)) => {
-            Some(ProtectingLead { id, submitted_at: chrono::DateTime::from_timestamp_millis(at).unwrap_or_default() })
-        }
-        _ => None,
-    };
+    let blacklisted =
+        [("bl_phone", BlacklistHit::Phone), ("bl_device", BlacklistHit::Device), ("bl_ip", BlacklistHit::Ip)]
+            .into_iter()
+            .map(|(column, hit)| Ok((f.try_get::<i64, _>(column)? > 0).then_some(hit)))
+            .collect::<Result<Vec<_>, sqlx::Error>>()?
+            .into_iter()
+            .flatten()
+            .next();
+    let protecting_lead =
+        match (f.try_get::<Option<i64>, _>("protecting_id")?, f.try_get::<Option<i64>, _>("protecting_at")?) {
+            (Some(id), Some(at)) => Some(ProtectingLead {
+                id,
+                submitted_at: chrono::DateTime::from_timestamp_millis(at).unwrap_or_default(),
+            }),
+            _ => None,
+        };
     let facts = Facts {
         phone: phone::Phone::from_e164(lead.phone.clone()),
         submitted_at: now,

@@ -2,8 +2,8 @@
 //! and re-evaluation of duplicates when the lead they lost to turns out invalid.
 use super::leads::{lead_row, local_time, LEAD_ROW_COLUMNS, LEAD_ROW_FROM};
 use super::{db, now_ms, AppState, OrgSettings};
-use crate::error::{AppError, Field, Problem};
 use crate::domain::assignment::Choice;
+use crate::error::{AppError, Field, Problem};
 use crate::model::{Decision, ReviewRow, UserView};
 use sqlx::{AnyPool, Row};
 
@@ -126,12 +126,14 @@ pub async fn decide(
                 let tags: Vec<String> =
                     serde_json::from_str(&row.try_get::<String, _>("demand_tags")?).unwrap_or_default();
                 let choice = super::assignment::choose(&mut tx, campaign_id, &tags).await?;
-                sqlx::query("UPDATE leads SET status = 'valid', flag = NULL, reviewed_at = $1, reviewed_by = $2 WHERE id = $3")
-                    .bind(now)
-                    .bind(reviewer.id)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query(
+                    "UPDATE leads SET status = 'valid', flag = NULL, reviewed_at = $1, reviewed_by = $2 WHERE id = $3",
+                )
+                .bind(now)
+                .bind(reviewer.id)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
                 event(&mut tx, *id, Some(reviewer.id), "valid", &note).await?;
                 let how = match choice {
                     Choice::Rule(_) => "rule",

@@ -165,13 +165,16 @@ pub fn parse_policy(
         .problems()
         .into_iter()
         .map(|p| match p {
-            RulesError::ProtectionDays { min, max } => FieldError::new(Field::ProtectionDays, Problem::OutOfRange { min, max }),
+            RulesError::ProtectionDays { min, max } => {
+                FieldError::new(Field::ProtectionDays, Problem::OutOfRange { min, max })
+            }
             RulesError::DailyCap { min, max } => FieldError::new(Field::DailyCap, Problem::OutOfRange { min, max }),
         })
         .collect();
-    let holidays = parse_dates(&dates.holidays).map_err(|_| errors.push(FieldError::new(Field::Holidays, Problem::Date)));
-    let extra_workdays =
-        parse_dates(&dates.extra_workdays).map_err(|_| errors.push(FieldError::new(Field::ExtraWorkdays, Problem::Date)));
+    let holidays =
+        parse_dates(&dates.holidays).map_err(|_| errors.push(FieldError::new(Field::Holidays, Problem::Date)));
+    let extra_workdays = parse_dates(&dates.extra_workdays)
+        .map_err(|_| errors.push(FieldError::new(Field::ExtraWorkdays, Problem::Date)));
     match (holidays, extra_workdays) {
         (Ok(holidays), Ok(extra_workdays)) if errors.is_empty() => {
             Ok(Policy { rules, calendar: BusinessCalendar { holidays, extra_workdays } })
