@@ -164,10 +164,33 @@ const FACTS_SQL: &str = "SELECT \
      (SELECT COUNT(*) FROM (SELECT 1 FROM leads WHERE visitor = $2 AND submitted_at >= $4 LIMIT $5) d) AS device_today, \
      (SELECT COUNT(*) FROM (SELECT 1 FROM leads WHERE ip_hash = $3 AND submitted_at >= $4 LIMIT $5) i) AS ip_today";
 
+/// What the writer did with a submission, and the thank-you message it owes.
+pub struct Stored {
+    screened: Screened,
+    /// Recipient and text of the 感谢参与短信, queued with the batch.
+    thanks: Option<(String, String)>,
+}
+
 impl super::group_commit::Job for Submission {
-    type Output = Screened;
-    fn run<'a>(&'a self, state: &'a AppState, tx: &'a mut Tx) -> super::group_commit::JobFuture<'a, Screened> {
+    type Output = Stored;
+    fn run<'a>(&'a self, state: &'a AppState, tx: &'a mut Tx) -> super::group_commit::JobFuture<'a, Stored> {
         Box::pin(screen_and_store(state, self, tx))
+    }
+
+    /// The batch's thank-you messages, in one insert.
+    fn finish_batch<'a>(
+        _state: &'a AppState,
+        tx: &'a mut Tx,
+        outputs: &'a [Stored],
+    ) -> super::group_commit::JobFuture<'a, ()> {
+        Box::pin(async move {
+            let messages: Vec<(&str, &str)> = outputs
+                .iter()
+                .filter_map(|o| o.thanks.as_ref())
+                .map(|(to, body)| (to.as_str(), body.as_str()))
+                .collect();
+            super::outbox::enqueue_many(tx, "thank_you", &messages).await
+        })
     }
 }
 
@@ -221,21 +244,22 @@ pub async fn submit(
         origin: Origin { visitor: origin.visitor.filter(|v| !v.is_empty()), ip_hash: origin.ip_hash },
         burst_limit: state.config.lead_burst_per_minute,
     };
-    state.lead_writer.submit(submission).await?
+    state.lead_writer.submit(submission).await?.screened
 }
 
-async fn screen_and_store(state: &AppState, s: &Submission, tx: &mut Tx) -> Result<Screened, sqlx::Error> {
+async fn screen_and_store(state: &AppState, s: &Submission, tx: &mut Tx) -> Result<Stored, sqlx::Error> {
+    let refused = |e: AppError| Ok(Stored { screened: Err(e), thanks: None });
     let org = &*state.org;
     // The one refusal that stores nothing but the count: a burst no person types. Invalid
     // submissions count too.
     if let Some(retry_after_s) =
         super::rate_limit::hit(tx, &format!("lead:{}", s.origin.ip_hash), s.burst_limit).await?
     {
-        return Ok(Err(AppError::TooFast { retry_after_s }));
+        return refused(AppError::TooFast { retry_after_s });
     }
     let lead = match &s.fields {
         Ok(lead) => lead,
-        Err(errors) => return Ok(Err(AppError::Invalid(errors.clone()))),
+        Err(errors) => return refused(AppError::Invalid(errors.clone())),
     };
     let policy = state.policy().await;
     let rules = policy.rules;
@@ -335,10 +359,9 @@ async fn screen_and_store(state: &AppState, s: &Submission, tx: &mut Tx) -> Resu
             final_status = LeadStatus::Duplicate;
         }
     }
-    // 感谢参与短信: queued with the lead, sent by the dispatcher.
+    // 感谢参与短信: queued in the lead's transaction (see `finish_batch`), sent by the dispatcher.
     let thanks = format!("【{}】{}您好，感谢参与「{}」，顾问将尽快与您联系。", org.name, lead.name, s.campaign_name);
-    super::outbox::enqueue(tx, "thank_you", &lead.phone, &thanks).await?;
-    Ok(Ok(Submitted { lead_id, status: final_status }))
+    Ok(Stored { screened: Ok(Submitted { lead_id, status: final_status }), thanks: Some((lead.phone.clone(), thanks)) })
 }
 
 /// Columns `lead_row` reads, from `LEAD_ROW_FROM` (u: the promoter, a: the assigned rep).

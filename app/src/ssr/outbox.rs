@@ -38,6 +38,30 @@ pub async fn enqueue(
     Ok(())
 }
 
+/// Several messages of one kind in as few statements as possible (200 rows each).
+pub async fn enqueue_many(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    kind: &str,
+    messages: &[(&str, &str)],
+) -> Result<(), sqlx::Error> {
+    let now = now_ms();
+    for chunk in messages.chunks(200) {
+        // $1 kind, $2 now; then recipient and body per row.
+        let values: Vec<String> =
+            (0..chunk.len()).map(|i| format!("($1, ${}, ${}, $2, $2)", i * 2 + 3, i * 2 + 4)).collect();
+        let sql = format!(
+            "INSERT INTO outbox (kind, recipient, body, next_attempt_at, created_at) VALUES {}",
+            values.join(", ")
+        );
+        let mut q = sqlx::query(&sql).bind(kind).bind(now);
+        for (to, body) in chunk {
+            q = q.bind(*to).bind(*body);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
 fn from_row(r: &sqlx::any::AnyRow) -> Result<Message, sqlx::Error> {
     Ok(Message {
         id: r.try_get("id")?,
