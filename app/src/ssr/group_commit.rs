@@ -18,7 +18,21 @@ pub type JobFuture<'a, O> = Pin<Box<dyn Future<Output = Result<O, sqlx::Error>> 
 /// failed, so it must only touch the database through `tx`.
 pub trait Job: Send + Sync + 'static {
     type Output: Send + Sync + 'static;
-    fn run<'a>(&'a self, state: &'a AppState, tx: &'a mut db::Tx) -> JobFuture<'a, Self::Output>;
+    /// What the batch's jobs share, made once by `start_batch`.
+    type Batch: Default + Send;
+
+    /// Runs once before the batch's jobs, in the same transaction (e.g. one counter update
+    /// for all of them instead of one each).
+    fn start_batch<'a>(_state: &'a AppState, _tx: &'a mut db::Tx, _jobs: &'a [&'a Self]) -> JobFuture<'a, Self::Batch> {
+        Box::pin(async { Ok(Self::Batch::default()) })
+    }
+
+    fn run<'a>(
+        &'a self,
+        state: &'a AppState,
+        tx: &'a mut db::Tx,
+        batch: &'a mut Self::Batch,
+    ) -> JobFuture<'a, Self::Output>;
 
     /// Runs once after the batch's jobs, in the same transaction: writes the jobs share are
     /// cheaper as one statement (a multi-row insert) than one per job.
@@ -95,9 +109,11 @@ async fn run_together<J: Job>(
     batch: &[(J, Reply<J::Output>)],
 ) -> Result<Vec<J::Output>, sqlx::Error> {
     let (_turn, mut tx) = db::begin_write(state).await?;
+    let jobs: Vec<&J> = batch.iter().map(|(job, _)| job).collect();
+    let mut shared = J::start_batch(state, &mut tx, &jobs).await?;
     let mut outputs = Vec::with_capacity(batch.len());
-    for (job, _) in batch {
-        outputs.push(job.run(state, &mut tx).await?);
+    for job in jobs {
+        outputs.push(job.run(state, &mut tx, &mut shared).await?);
     }
     J::finish_batch(state, &mut tx, &outputs).await?;
     tx.commit().await?;
@@ -106,7 +122,8 @@ async fn run_together<J: Job>(
 
 async fn run_alone<J: Job>(state: &AppState, job: &J) -> Result<J::Output, sqlx::Error> {
     let (_turn, mut tx) = db::begin_write(state).await?;
-    let output = job.run(state, &mut tx).await?;
+    let mut shared = J::start_batch(state, &mut tx, &[job]).await?;
+    let output = job.run(state, &mut tx, &mut shared).await?;
     J::finish_batch(state, &mut tx, std::slice::from_ref(&output)).await?;
     tx.commit().await?;
     Ok(output)

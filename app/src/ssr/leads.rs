@@ -171,10 +171,52 @@ pub struct Stored {
     thanks: Option<(String, String)>,
 }
 
+impl Submission {
+    fn burst_key(&self) -> String {
+        format!("lead:{}", self.origin.ip_hash)
+    }
+}
+
+/// The burst counter of each address in a batch: the number the next submission gets, and
+/// when the window ends.
+pub type BurstCounts = std::collections::HashMap<String, super::rate_limit::Counted>;
+
 impl super::group_commit::Job for Submission {
     type Output = Stored;
-    fn run<'a>(&'a self, state: &'a AppState, tx: &'a mut Tx) -> super::group_commit::JobFuture<'a, Stored> {
-        Box::pin(screen_and_store(state, self, tx))
+    type Batch = BurstCounts;
+
+    /// The burst counter, one statement per address for the whole batch. Invalid submissions
+    /// count too.
+    fn start_batch<'a>(
+        _state: &'a AppState,
+        tx: &'a mut Tx,
+        jobs: &'a [&'a Self],
+    ) -> super::group_commit::JobFuture<'a, BurstCounts> {
+        Box::pin(async move {
+            let mut per_key: Vec<(String, i64)> = Vec::new();
+            for job in jobs {
+                let key = job.burst_key();
+                match per_key.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, n)) => *n += 1,
+                    None => per_key.push((key, 1)),
+                }
+            }
+            let mut counts = BurstCounts::new();
+            for (key, n) in per_key {
+                let counted = super::rate_limit::hit_many(tx, &key, n).await?;
+                counts.insert(key, counted);
+            }
+            Ok(counts)
+        })
+    }
+
+    fn run<'a>(
+        &'a self,
+        state: &'a AppState,
+        tx: &'a mut Tx,
+        burst: &'a mut BurstCounts,
+    ) -> super::group_commit::JobFuture<'a, Stored> {
+        Box::pin(screen_and_store(state, self, tx, burst))
     }
 
     /// The batch's thank-you messages, in one insert.
@@ -247,15 +289,21 @@ pub async fn submit(
     state.lead_writer.submit(submission).await?.screened
 }
 
-async fn screen_and_store(state: &AppState, s: &Submission, tx: &mut Tx) -> Result<Stored, sqlx::Error> {
+async fn screen_and_store(
+    state: &AppState,
+    s: &Submission,
+    tx: &mut Tx,
+    burst: &mut BurstCounts,
+) -> Result<Stored, sqlx::Error> {
     let refused = |e: AppError| Ok(Stored { screened: Err(e), thanks: None });
     let org = &*state.org;
-    // The one refusal that stores nothing but the count: a burst no person types. Invalid
-    // submissions count too.
-    if let Some(retry_after_s) =
-        super::rate_limit::hit(tx, &format!("lead:{}", s.origin.ip_hash), s.burst_limit).await?
-    {
-        return refused(AppError::TooFast { retry_after_s });
+    // The one refusal that stores nothing but the count: a burst no person types.
+    if let Some(counted) = burst.get_mut(&s.burst_key()) {
+        let number = counted.first;
+        counted.first += 1;
+        if number > s.burst_limit {
+            return refused(AppError::TooFast { retry_after_s: counted.retry_after_s });
+        }
     }
     let lead = match &s.fields {
         Ok(lead) => lead,
