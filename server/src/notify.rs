@@ -75,16 +75,24 @@ pub fn spawn_dispatcher(state: AppState, notifier: Arc<dyn Notifier>) -> tokio::
 }
 
 pub async fn dispatch_once(state: &AppState, notifier: &dyn Notifier) -> Result<usize, sqlx::Error> {
-    let due = outbox::due(&state.pool, 50).await?;
+    let due = outbox::due(&state.pool, 200).await?;
+    let mut outcomes = Vec::with_capacity(due.len());
     for m in &due {
-        match notifier.send(m).await {
-            Ok(()) => outbox::mark_sent(&state.pool, m.id).await?,
+        outcomes.push(notifier.send(m).await);
+    }
+    // The outcomes in one write, taken in turn with the other writers (on SQLite a write
+    // outside the queue would make the lead writer wait in SQLite's busy handler).
+    let (_turn, mut tx) = app::ssr::db::begin_write(state).await?;
+    for (m, outcome) in due.iter().zip(outcomes) {
+        match outcome {
+            Ok(()) => outbox::mark_sent(&mut tx, m.id).await?,
             Err(e) => {
                 tracing::warn!(id = m.id, attempt = m.attempts + 1, error = %e, "message not delivered");
-                outbox::mark_attempt_failed(&state.pool, m, &e, state.config.notify_backoff_ms).await?
+                outbox::mark_attempt_failed(&mut tx, m, &e, state.config.notify_backoff_ms).await?
             }
         }
     }
+    tx.commit().await?;
     Ok(due.len())
 }
 

@@ -89,14 +89,14 @@ pub async fn due(pool: &AnyPool, limit: i64) -> Result<Vec<Message>, sqlx::Error
     rows.iter().map(from_row).collect()
 }
 
-pub async fn mark_sent(pool: &AnyPool, id: i64) -> Result<(), sqlx::Error> {
+pub async fn mark_sent(conn: &mut sqlx::AnyConnection, id: i64) -> Result<(), sqlx::Error> {
     let now = now_ms();
     sqlx::query(
         "UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = $1, last_error = NULL WHERE id = $2",
     )
     .bind(now)
     .bind(id)
-    .execute(pool)
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }
@@ -104,7 +104,7 @@ pub async fn mark_sent(pool: &AnyPool, id: i64) -> Result<(), sqlx::Error> {
 /// Records a failed attempt: retried after `base_ms × 2^attempts` (at most an hour), given
 /// up as `failed` after `MAX_ATTEMPTS`.
 pub async fn mark_attempt_failed(
-    pool: &AnyPool,
+    conn: &mut sqlx::AnyConnection,
     message: &Message,
     error: &str,
     base_ms: i64,
@@ -118,7 +118,7 @@ pub async fn mark_attempt_failed(
         .bind(now_ms() + delay)
         .bind(error.chars().take(500).collect::<String>())
         .bind(message.id)
-        .execute(pool)
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }
