@@ -78,7 +78,7 @@ const MAX_BATCH: usize = 2000;
 
 impl ClickWriter {
     pub fn new() -> (ClickWriter, ClickQueue) {
-        let (sender, receiver) = mpsc::channel(MAX_BATCH * 8);
+        let (sender, receiver) = mpsc::channel(MAX_BATCH * 32);
         (ClickWriter { sender }, ClickQueue(receiver))
     }
 
