@@ -41,6 +41,12 @@ pub enum Field {
     Word,
     WordKind,
     CampaignName,
+    /// An uploaded picture.
+    Image,
+    /// A content item's title, text and date.
+    Title,
+    Body,
+    PublishOn,
     Slug,
     Product,
     SellingPoints,
@@ -78,6 +84,10 @@ impl Field {
             Field::Word => K::WordLabel,
             Field::WordKind => K::WordKindLabel,
             Field::CampaignName => K::CampaignNameLabel,
+            Field::Image => K::ImageLabel,
+            Field::Title => K::TitleLabel,
+            Field::Body => K::BodyLabel,
+            Field::PublishOn => K::PublishOnLabel,
             Field::Slug => K::SlugLabel,
             Field::Product => K::Product,
             Field::SellingPoints => K::SellingPointsLabel,
@@ -117,6 +127,10 @@ impl Field {
             Field::Word => "word",
             Field::WordKind => "kind",
             Field::CampaignName => "campaign_name",
+            Field::Image => "file",
+            Field::Title => "title",
+            Field::Body => "body",
+            Field::PublishOn => "publish_on",
             Field::Slug => "slug",
             Field::Product => "product",
             Field::SellingPoints => "selling_points",
@@ -156,6 +170,11 @@ pub enum Problem {
     SlugFormat,
     /// One window per line: start, end, multiplier (1–10).
     Boosts,
+    FileTooLarge {
+        max_kb: i64,
+    },
+    /// Only PNG, JPEG and WebP images.
+    FileType,
 }
 
 impl From<TextError> for Problem {
@@ -192,6 +211,8 @@ impl Problem {
             Problem::EndsBeforeStart => t(K::ProblemEndsBeforeStart),
             Problem::SlugFormat => t(K::ProblemSlugFormat),
             Problem::Boosts => t(K::ProblemBoosts),
+            Problem::FileTooLarge { max_kb } => format!("{}{max_kb} KB", t(K::ProblemFileTooLarge)),
+            Problem::FileType => t(K::ProblemFileType),
         }
     }
 }

@@ -86,6 +86,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/c/:slug") view=pages::landing::Landing ssr=SsrMode::Async />
                     <Route path=path!("/c/:slug/thanks") view=pages::landing::Thanks ssr=SsrMode::Async />
                     <Route path=path!("/campaigns") view=pages::campaigns::Campaigns />
+                    <Route path=path!("/content") view=pages::content::Content />
                     <Route path=path!("/leads") view=pages::leads::Leads />
                     <Route path=path!("/leads/settings") view=pages::lead_settings::LeadSettings />
                     <Route path=path!("/review") view=pages::review::Review />

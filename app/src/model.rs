@@ -80,6 +80,8 @@ pub struct PromoCard {
     pub link_url: String,
     /// The campaign's form carrying this promoter's code, to fill in for a customer.
     pub on_behalf_path: String,
+    /// The campaign's poster artwork, if uploaded.
+    pub artwork_url: Option<String>,
     pub promoter_name: String,
     /// The link the poster's QR code carries (`?ch=qr`), and its modules (`1` dark).
     pub qr_url: String,
@@ -92,6 +94,8 @@ pub struct PromoCard {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CampaignPublic {
+    /// The uploaded poster artwork, if any.
+    pub artwork_url: Option<String>,
     pub slug: String,
     pub name: String,
     pub product: String,
@@ -391,4 +395,39 @@ pub struct CampaignListRow {
     pub starts_on: String,
     pub ends_on: String,
     pub phase: crate::domain::campaign::Phase,
+}
+
+/// A content-library item as marketing edits it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ContentEdit {
+    pub id: Option<i64>,
+    pub campaign_id: i64,
+    pub title: String,
+    pub body: String,
+    /// Org-local `YYYY-MM-DD`.
+    pub publish_on: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContentRow {
+    pub id: i64,
+    pub campaign_id: i64,
+    pub campaign_name: String,
+    pub title: String,
+    pub body: String,
+    pub image_url: Option<String>,
+    pub publish_on: String,
+    pub published: bool,
+    pub shares: i64,
+}
+
+/// An item as a promoter shares it: the text ends with their own link.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShareItem {
+    pub id: i64,
+    pub title: String,
+    pub text: String,
+    pub image_url: Option<String>,
+    pub publish_on: String,
 }

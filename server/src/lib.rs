@@ -53,6 +53,18 @@ pub async fn build(
         .route("/healthz", get(routes::healthz))
         .route("/r/{code}", get(routes::personal_link))
         .route("/qr/{code}", get(routes::link_qr))
+        .route("/media/{key}", get(routes::media))
+        // Uploads: the image limit plus room for the multipart framing.
+        .route(
+            "/campaigns/{id}/artwork",
+            post(routes::campaign_artwork)
+                .layer(axum::extract::DefaultBodyLimit::max(app::domain::media::MAX_BYTES + 64 * 1024)),
+        )
+        .route(
+            "/content/{id}/image",
+            post(routes::content_image)
+                .layer(axum::extract::DefaultBodyLimit::max(app::domain::media::MAX_BYTES + 64 * 1024)),
+        )
         .route("/c/{slug}/lead", post(routes::lead_form))
         .route("/lang/{code}", get(routes::switch_language))
         .leptos_routes(&state, routes, {

@@ -1,5 +1,6 @@
 //! Plain axum routes beside the Leptos ones: the personal-link redirect, the referral form
 //! post (works without JavaScript), the language switch and the health check.
+use app::error::AppError;
 use app::i18n::{Locale, LANG_COOKIE};
 use app::ssr::{self, auth, campaigns, clicks, leads, AppState};
 use axum::body::Body;
@@ -142,7 +143,7 @@ pub async fn lead_form(
 }
 
 /// A plain page with the error in the user's language (a 429 also says when to retry).
-fn error_response(e: &app::error::AppError, headers: &HeaderMap) -> Response {
+fn error_response(e: &AppError, headers: &HeaderMap) -> Response {
     let locale = Locale::from_cookie_header(headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).unwrap_or(""));
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut res = (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], e.message(locale)).into_response();
@@ -184,5 +185,79 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
                 .body(Body::from(r#"{"status":"unavailable","database":"down"}"#))
                 .unwrap_or_default()
         }
+    }
+}
+
+/// `GET /media/{key}`: an uploaded image. Keys are content hashes, so it never changes.
+pub async fn media(State(state): State<AppState>, Path(key): Path<String>, uri: Uri, req: Request) -> Response {
+    match ssr::media::load(&state.pool, &key).await {
+        Ok(Some((content_type, bytes))) => (
+            StatusCode::OK,
+            [
+                (header::CONTENT_TYPE, content_type),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable".to_string()),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Ok(None) => not_found(state, uri, req).await,
+        Err(e) => error_response(&e, req.headers()),
+    }
+}
+
+/// Reads the `file` field of a multipart upload and stores it, for marketing.
+async fn upload(state: &AppState, headers: &HeaderMap, mut form: axum::extract::Multipart) -> Result<String, AppError> {
+    use app::model::Role;
+    let user = auth::require_in(state, headers, &[Role::Marketing, Role::Admin]).await?;
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some("file") {
+            let bytes = field.bytes().await.map_err(|_| {
+                AppError::invalid(
+                    app::error::Field::Image,
+                    app::error::Problem::FileTooLarge { max_kb: (app::domain::media::MAX_BYTES / 1024) as i64 },
+                )
+            })?;
+            return ssr::media::store(&state.pool, user.id, &bytes).await;
+        }
+    }
+    Err(AppError::invalid(app::error::Field::Image, app::domain::text::TextError::Required))
+}
+
+/// `POST /campaigns/{id}/artwork` (multipart, works without JavaScript): the poster artwork.
+pub async fn campaign_artwork(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    form: axum::extract::Multipart,
+) -> Response {
+    let result = async {
+        let key = upload(&state, &headers, form).await?;
+        ssr::campaigns::set_artwork(&state.pool, id, &key).await?;
+        state.caches.campaign_changed();
+        Ok::<_, AppError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => see_other("/campaigns", &[]),
+        Err(e) => error_response(&e, &headers),
+    }
+}
+
+/// `POST /content/{id}/image` (multipart): a content item's picture.
+pub async fn content_image(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    form: axum::extract::Multipart,
+) -> Response {
+    let result = async {
+        let key = upload(&state, &headers, form).await?;
+        ssr::content::set_image(&state.pool, id, &key).await
+    }
+    .await;
+    match result {
+        Ok(()) => see_other("/content", &[]),
+        Err(e) => error_response(&e, &headers),
     }
 }

@@ -162,7 +162,7 @@ async fn every_role_boundary_is_enforced() {
     // allowed — past the role check, before anything is touched.
     type Call<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [&'a str], StatusCode);
     const OK: StatusCode = StatusCode::OK;
-    let calls: [Call; 32] = [
+    let calls: [Call; 37] = [
         ("list_leads", &[], &["admin", "marketing"], OK),
         ("list_users", &[], &["admin"], OK),
         ("list_departments", &[], &["admin"], OK),
@@ -217,6 +217,16 @@ async fn every_role_boundary_is_enforced() {
         (
             "record_share",
             &[("code", "nosuchcode"), ("kind", "poster")],
+            &["marketing", "sales", "employee", "customer", "partner"],
+            StatusCode::NOT_FOUND,
+        ),
+        ("content_calendar", &[], &["admin", "marketing"], OK),
+        ("save_content", &[("item[title]", "X")], &["admin", "marketing"], StatusCode::UNPROCESSABLE_ENTITY),
+        ("publish_content", &[("id", "999999")], &["admin", "marketing"], StatusCode::NOT_FOUND),
+        ("my_content", &[], &["marketing", "sales", "employee", "customer", "partner"], OK),
+        (
+            "share_content",
+            &[("id", "999999")],
             &["marketing", "sales", "employee", "customer", "partner"],
             StatusCode::NOT_FOUND,
         ),

@@ -224,6 +224,16 @@ fn CampaignEditor(initial: CampaignEdit, saved: RwSignal<u32>) -> impl IntoView 
             })}
             <button type="submit" class="button primary" data-testid="campaign-save">{i18n.t(K::Save)}</button>
         </form>
+        // A plain form: uploading works without JavaScript. Saved campaigns only.
+        {move || id.get().map(|id| view! {
+            <form method="post" enctype="multipart/form-data" action=format!("/campaigns/{id}/artwork") class="form inline-form" data-testid="artwork-form">
+                <label>
+                    <span>{i18n.t(K::ArtworkLabel)}</span>
+                    <input type="file" name="file" accept="image/png,image/jpeg,image/webp" />
+                </label>
+                <button type="submit" class="button">{i18n.t(K::Upload)}</button>
+            </form>
+        })}
     }
 }
 

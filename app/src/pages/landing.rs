@@ -119,6 +119,7 @@ fn LandingView(data: LandingData) -> impl IntoView {
     };
     view! {
         <section class="landing">
+            {c.artwork_url.clone().map(|src| view! { <img class="artwork" src=src alt="" /> })}
             <h1>{c.name.clone()}</h1>
             <p class="product">{c.product}</p>
             <ul class="points">{c.selling_points.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>

@@ -71,7 +71,7 @@ pub fn Header() -> impl IntoView {
                                     let sales = u.has_any(&[Role::Sales]);
                                     view! {
                                         {promoter.then(|| view! { <A href="/me">{i18n.t(K::NavMyPromotion)}</A> })}
-                                        {marketing.then(|| view! { <A href="/campaigns">{i18n.t(K::NavCampaigns)}</A> <A href="/review">{i18n.t(K::NavReview)}</A> <A href="/leads">{i18n.t(K::NavLeads)}</A> <A href="/leads/settings">{i18n.t(K::NavLeadSettings)}</A> })}
+                                        {marketing.then(|| view! { <A href="/campaigns">{i18n.t(K::NavCampaigns)}</A> <A href="/content">{i18n.t(K::NavContent)}</A> <A href="/review">{i18n.t(K::NavReview)}</A> <A href="/leads">{i18n.t(K::NavLeads)}</A> <A href="/leads/settings">{i18n.t(K::NavLeadSettings)}</A> })}
                                         {sales.then(|| view! { <A href="/follow-up">{i18n.t(K::NavFollowUp)}</A> })}
                                         {admin.then(|| view! { <A href="/admin">{i18n.t(K::NavAdmin)}</A> })}
                                         <span class="who" data-testid="signed-in-user">{u.display_name}</span>

@@ -2,6 +2,7 @@
 //! server through `ssr::auth::require` and finishes through `ssr::respond`.
 pub mod admin;
 pub mod campaigns;
+pub mod content;
 pub mod follow_up;
 pub mod home;
 pub mod landing;

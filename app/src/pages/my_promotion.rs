@@ -82,6 +82,7 @@ pub fn MyPromotion() -> impl IntoView {
                 })
             })}
         </Suspense>
+        <super::content::ShareItems />
         <MyLeads />
     }
 }

@@ -48,7 +48,12 @@ pub fn wrap(text: &str, max: f64, width: impl Fn(&str) -> f64) -> Vec<String> {
 }
 
 /// Draws the poster and returns it as a PNG data URL.
-fn draw(card: &PromoCard, scan_hint: &str, referred_by: &str) -> Result<String, wasm_bindgen::JsValue> {
+fn draw(
+    card: &PromoCard,
+    artwork: Option<&web_sys::HtmlImageElement>,
+    scan_hint: &str,
+    referred_by: &str,
+) -> Result<String, wasm_bindgen::JsValue> {
     use wasm_bindgen::JsCast;
     let canvas: web_sys::HtmlCanvasElement = document().create_element("canvas")?.dyn_into()?;
     canvas.set_width(WIDTH);
@@ -60,6 +65,25 @@ fn draw(card: &PromoCard, scan_hint: &str, referred_by: &str) -> Result<String, 
     ctx.fill_rect(0.0, 0.0, w, h);
     ctx.set_fill_style_str("#c8473a");
     ctx.fill_rect(0.0, 0.0, w, 520.0);
+    if let Some(img) = artwork.filter(|i| i.natural_width() > 0 && i.natural_height() > 0) {
+        // Cover the top band, cropped to its shape, darkened so the white title reads.
+        let (iw, ih) = (img.natural_width() as f64, img.natural_height() as f64);
+        let band = w / 520.0;
+        let (sw, sh) = if iw / ih > band { (ih * band, ih) } else { (iw, iw / band) };
+        ctx.draw_image_with_html_image_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
+            img,
+            (iw - sw) / 2.0,
+            (ih - sh) / 2.0,
+            sw,
+            sh,
+            0.0,
+            0.0,
+            w,
+            520.0,
+        )?;
+        ctx.set_fill_style_str("rgba(0, 0, 0, 0.35)");
+        ctx.fill_rect(0.0, 0.0, w, 520.0);
+    }
     let font = |px: u32, bold: bool| {
         format!(
             "{}{px}px \"WenQuanYi Micro Hei\", \"PingFang SC\", \"Microsoft YaHei\", sans-serif",
@@ -147,15 +171,34 @@ pub fn Poster(card: PromoCard) -> impl IntoView {
         share.dispatch(RecordShare { code: code.clone(), kind: "poster".into() });
     };
     let card = StoredValue::new(card);
-    // Drawn in the browser only, once asked for (canvas is a browser API).
+    // Drawn in the browser only, once asked for (canvas is a browser API); with artwork,
+    // once it has loaded (same origin, so the canvas stays exportable).
     Effect::new(move |_| {
-        if wanted.get() && image.get_untracked().is_none() {
-            let locale = i18n.locale();
-            let drawn = card.with_value(|c| draw(c, K::PosterScanHint.text(locale), K::PosterReferredBy.text(locale)));
+        if !wanted.get() || image.get_untracked().is_some() {
+            return;
+        }
+        let locale = i18n.locale();
+        let render = move |artwork: Option<&web_sys::HtmlImageElement>| {
+            let drawn =
+                card.with_value(|c| draw(c, artwork, K::PosterScanHint.text(locale), K::PosterReferredBy.text(locale)));
             match drawn {
                 Ok(url) => image.set(Some(url)),
                 Err(e) => leptos::logging::error!("poster: {e:?}"),
             }
+        };
+        let artwork_url = card.with_value(|c| c.artwork_url.clone());
+        match (artwork_url, web_sys::HtmlImageElement::new()) {
+            (Some(src), Ok(img)) => {
+                use wasm_bindgen::JsCast;
+                let loaded = img.clone();
+                let on_load = wasm_bindgen::closure::Closure::once_into_js(move || render(Some(&loaded)));
+                // A picture that fails to load still leaves a poster.
+                let on_error = wasm_bindgen::closure::Closure::once_into_js(move || render(None));
+                img.set_onload(Some(on_load.unchecked_ref()));
+                img.set_onerror(Some(on_error.unchecked_ref()));
+                img.set_src(&src);
+            }
+            _ => render(None),
         }
     });
     let file_name = card.with_value(|c| format!("poster-{}.png", c.code));

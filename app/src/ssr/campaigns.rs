@@ -55,7 +55,7 @@ impl Campaign {
 
 const CAMPAIGN_COLUMNS: &str =
     "id, slug, name, product, selling_points, landing_copy, demand_tags, starts_on, ends_on, \
-     published_at, promoter_roles, department_ids, boosts, accepts_repurchase";
+     published_at, promoter_roles, department_ids, boosts, accepts_repurchase, artwork";
 
 fn campaign_from_row(r: &AnyRow) -> Result<Campaign, sqlx::Error> {
     Ok(Campaign {
@@ -68,6 +68,7 @@ fn campaign_from_row(r: &AnyRow) -> Result<Campaign, sqlx::Error> {
         boosts: serde_json::from_str(&r.try_get::<String, _>("boosts")?).unwrap_or_default(),
         accepts_repurchase: r.try_get::<i64, _>("accepts_repurchase")? != 0,
         public: CampaignPublic {
+            artwork_url: r.try_get::<Option<String>, _>("artwork")?.map(|k| super::media::url(&k)),
             slug: r.try_get("slug")?,
             name: r.try_get("name")?,
             product: r.try_get("product")?,
@@ -189,6 +190,7 @@ pub async fn my_promotion(
             link_url: format!("{base_url}/r/{code}"),
             on_behalf_path: format!("/c/{}?ref={code}", c.public.slug),
             promoter_name: user.display_name.clone(),
+            artwork_url: c.public.artwork_url.clone(),
             qr_url: format!("{base_url}/r/{code}?ch=qr"),
             qr_modules: qr_modules(&format!("{base_url}/r/{code}?ch=qr")),
             clicks: row.try_get("clicks")?,
@@ -354,6 +356,7 @@ async fn require_compliant(pool: &AnyPool, c: &CampaignPublic) -> Result<(), App
 pub async fn save(pool: &AnyPool, edit: &CampaignEdit) -> Result<i64, AppError> {
     let r = validate_edit(pool, edit).await?;
     let public = CampaignPublic {
+        artwork_url: None,
         slug: r.slug.clone(),
         name: r.name.clone(),
         product: r.product.clone(),
@@ -485,5 +488,13 @@ pub async fn record_share(pool: &AnyPool, user: &UserView, code: &str, kind: &st
         .bind(now_ms())
         .execute(pool)
         .await?;
+    Ok(())
+}
+
+pub async fn set_artwork(pool: &AnyPool, id: i64, key: &str) -> Result<(), AppError> {
+    let n = sqlx::query("UPDATE campaigns SET artwork = $1 WHERE id = $2").bind(key).bind(id).execute(pool).await?;
+    if n.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
     Ok(())
 }
