@@ -418,6 +418,8 @@ pub struct ContentRow {
     pub body: String,
     pub image_url: Option<String>,
     pub publish_on: String,
+    /// The Monday of its week.
+    pub week_of: String,
     pub published: bool,
     pub shares: i64,
 }

@@ -223,16 +223,13 @@ pub fn Content() -> impl IntoView {
 /// Items a week by default (the product's calendar).
 pub const PER_WEEK: usize = 3;
 
-/// Items per week (by the week's Monday), in date order.
+/// Items per week, in date order (weeks come from the server: no date parsing in the wasm).
 fn weeks(rows: &[ContentRow]) -> Vec<(String, usize)> {
-    use chrono::Datelike;
     let mut out: Vec<(String, usize)> = Vec::new();
     for r in rows {
-        let Ok(d) = chrono::NaiveDate::parse_from_str(&r.publish_on, "%Y-%m-%d") else { continue };
-        let monday = (d - chrono::Duration::days(d.weekday().num_days_from_monday() as i64)).to_string();
-        match out.iter_mut().find(|(m, _)| *m == monday) {
+        match out.iter_mut().find(|(m, _)| *m == r.week_of) {
             Some((_, n)) => *n += 1,
-            None => out.push((monday, 1)),
+            None => out.push((r.week_of.clone(), 1)),
         }
     }
     out

@@ -112,6 +112,11 @@ pub async fn calendar(pool: &AnyPool, org: &OrgSettings) -> Result<Vec<ContentRo
                 title: r.try_get("title")?,
                 body: r.try_get("body")?,
                 image_url: r.try_get::<Option<String>, _>("image")?.map(|k| super::media::url(&k)),
+                week_of: {
+                    let day: String = r.try_get("publish_on")?;
+                    let d = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d").unwrap_or(monday);
+                    (d - chrono::Duration::days(d.weekday().num_days_from_monday() as i64)).to_string()
+                },
                 publish_on: r.try_get("publish_on")?,
                 published: r.try_get::<Option<i64>, _>("published_at")?.is_some(),
                 shares: r.try_get("shares")?,
