@@ -316,3 +316,30 @@ async fn marketing_manages_the_blacklist_and_screening_uses_it() {
     assert_eq!(status, StatusCode::FORBIDDEN);
     s.stop().await;
 }
+
+/// A phone with a won lead is an existing customer: a new referral of it is invalid, unless
+/// the campaign accepts repurchase referrals (then the usual rules apply).
+#[tokio::test]
+async fn an_existing_customer_is_invalid_unless_the_campaign_accepts_repurchase() {
+    let s = TestServer::start().await;
+    s.submit_lead(&s.client(), "13944440001", None).await;
+    let id = first_id(&s, "+8613944440001").await.to_string();
+    let marketing = s.signed_in(MARKETING).await;
+    let _: i64 = s.call_json(&marketing, "review_leads", &[("ids[0]", &id), ("decision", "valid")]).await;
+    let rep = s.signed_in("sales@demo.allhands.cn").await;
+    let (status, body) = s.call(&rep, "update_stage", &[("lead_id", &id), ("stage", "won"), ("note", "签约")]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    s.submit_lead(&s.client(), "139 4444 0001", None).await;
+    let (status, reason, _, _) = last_lead(&s, "+8613944440001").await;
+    assert_eq!((status.as_str(), reason.as_deref()), ("invalid", Some("existing_customer")));
+    // The campaign now takes repurchase referrals: the first lead still protects the phone.
+    sqlx::query("UPDATE campaigns SET accepts_repurchase = 1").execute(&s.state.pool).await.unwrap();
+    s.state.caches.campaign_changed();
+    s.submit_lead(&s.client(), "13944440001", None).await;
+    let (status, reason, _, of) = last_lead(&s, "+8613944440001").await;
+    assert_eq!(
+        (status.as_str(), reason.as_deref(), of.map(|o| o.to_string())),
+        ("duplicate", Some("duplicate"), Some(id))
+    );
+    s.stop().await;
+}

@@ -135,6 +135,7 @@ use db::Tx;
 pub struct Submission {
     campaign_id: i64,
     campaign_name: String,
+    accepts_repurchase: bool,
     link: Option<campaigns::LinkTarget>,
     promoter_phone: Option<String>,
     fields: Result<ValidLead, Vec<FieldError>>,
@@ -152,7 +153,8 @@ struct ValidLead {
 /// Screened and stored, or refused (too fast, invalid fields).
 pub type Screened = Result<Submitted, AppError>;
 
-/// Screening's facts from the database, in one statement. Counts stop at the daily cap:
+/// Screening's facts from the database, in one statement. An existing customer is a phone
+/// with a won lead (sales recorded the deal). Counts stop at the daily cap:
 /// screening only asks whether it is reached, and an address with thousands of submissions
 /// today must not cost thousands of index entries per check.
 const FACTS_SQL: &str = "SELECT \
@@ -162,7 +164,8 @@ const FACTS_SQL: &str = "SELECT \
      (SELECT p.lead_id FROM lead_protections p WHERE p.phone = $1) AS protecting_id, \
      (SELECT l.submitted_at FROM lead_protections p JOIN leads l ON l.id = p.lead_id WHERE p.phone = $1) AS protecting_at, \
      (SELECT COUNT(*) FROM (SELECT 1 FROM leads WHERE visitor = $2 AND submitted_at >= $4 LIMIT $5) d) AS device_today, \
-     (SELECT COUNT(*) FROM (SELECT 1 FROM leads WHERE ip_hash = $3 AND submitted_at >= $4 LIMIT $5) i) AS ip_today";
+     (SELECT COUNT(*) FROM (SELECT 1 FROM leads WHERE ip_hash = $3 AND submitted_at >= $4 LIMIT $5) i) AS ip_today, \
+     (SELECT COUNT(*) FROM (SELECT 1 FROM leads WHERE phone = $1 AND stage = 'won' LIMIT 1) w) AS won";
 
 /// What the writer did with a submission, and the thank-you message it owes.
 pub struct Stored {
@@ -280,6 +283,7 @@ pub async fn submit(
     let submission = Submission {
         campaign_id: campaign.id,
         campaign_name: campaign.public.name,
+        accepts_repurchase: campaign.accepts_repurchase,
         link,
         promoter_phone,
         fields,
@@ -343,9 +347,8 @@ async fn screen_and_store(
         submitted_at: now,
         blacklisted,
         promoter_phone: s.promoter_phone.clone().map(phone::Phone::from_e164),
-        // Won deals arrive with the deals module; until then nobody is an existing customer.
-        existing_customer: false,
-        campaign_accepts_repurchase: false,
+        existing_customer: f.try_get::<i64, _>("won")? > 0,
+        campaign_accepts_repurchase: s.accepts_repurchase,
         protecting_lead,
         earlier_today_from_device: f.try_get("device_today")?,
         earlier_today_from_ip: f.try_get("ip_today")?,
