@@ -6,10 +6,10 @@ command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteract
 cargo leptos build --release >&2
 BIN="$CARGO_TARGET_DIR/server-release/server"
 SECONDS_RUN="${BENCH_SECONDS:-10}"
-PG_URL="${ALLHANDS_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/test}"
+source bench/lib.bash
 verdict="pass"
 
-run() { # name database_url count_cmd
+run() { # name database_url
   local name="$1" url="$2"
   local port=$((20000 + RANDOM % 20000))
   DATABASE_URL="$url" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_OUTPUT_NAME=allhands RUST_LOG=warn \
@@ -27,7 +27,7 @@ run() { # name database_url count_cmd
   p99=$(sed -E 's/.*p99_us=([0-9]+).*/\1/' <<<"$out")
   local acknowledged=$((requests - non3xx))
   local stored
-  stored=$(count_leads "$url")
+  stored=$(count_rows "$url" leads)
   local per_s
   per_s=$(awk -v n="$acknowledged" -v d="$duration" 'BEGIN { printf "%.0f", n / (d / 1e6) }')
   echo "${name}_submissions_per_s: $per_s"
@@ -42,22 +42,9 @@ run() { # name database_url count_cmd
   fi
 }
 
-count_leads() {
-  case "$1" in
-    postgres*) psql "${1%%\?*}" -Atc "select count(*) from $PG_SCHEMA.leads" ;;
-    *) python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from leads').fetchone()[0])" "${1#sqlite://}" ;;
-  esac
-}
 
 dir=$(mktemp -d)
-run sqlite "sqlite://$dir/bench.db"
-PG_SCHEMA="bench_$$"
-if psql "$PG_URL" -Atc "create schema $PG_SCHEMA" >/dev/null 2>&1; then
-  run postgres "$PG_URL?options=-c%20search_path%3D$PG_SCHEMA"
-  psql "$PG_URL" -q -Atc "drop schema $PG_SCHEMA cascade" >/dev/null 2>&1
-else
-  echo "postgres_skipped: unreachable"
-fi
+on_both_engines run "$dir"
 # The figures the issue asks for, for SQLite.
 echo "submissions_per_s: $SQLITE_RATE"
 echo "p99_ms: $(awk -v u="$SQLITE_P99" 'BEGIN { printf "%.2f", u / 1000 }')"

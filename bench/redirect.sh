@@ -13,7 +13,7 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 cargo leptos build --release >&2
 BIN="$CARGO_TARGET_DIR/server-release/server"
 SECONDS_RUN="${BENCH_SECONDS:-10}"
-PG_URL="${ALLHANDS_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/test}"
+source bench/lib.bash
 dir=$(mktemp -d)
 verdict="pass"
 
@@ -51,12 +51,6 @@ kill -QUIT "$(cat "$dir/nginx.pid")" || true
 nginx_rate=$(awk -v n="$(field requests "$out")" -v d="$(field duration_us "$out")" 'BEGIN { printf "%.0f", n / (d / 1e6) }')
 echo "nginx_req_per_s: $nginx_rate"
 
-count() {
-  case "$1" in
-    postgres*) psql "${1%%\?*}" -Atc "select count(*) from $PG_SCHEMA.clicks" ;;
-    *) python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from clicks').fetchone()[0])" "${1#sqlite://}" ;;
-  esac
-}
 
 run() { # name database_url
   local name="$1" url="$2"
@@ -76,7 +70,7 @@ run() { # name database_url
   requests=$(field requests "$out"); non3xx=$(field non3xx "$out"); p99=$(field p99_us "$out"); duration=$(field duration_us "$out")
   local answered=$((requests - non3xx))
   local recorded
-  recorded=$(count "$url")
+  recorded=$(count_rows "$url" clicks)
   local rate ratio
   rate=$(awk -v n="$answered" -v d="$duration" 'BEGIN { printf "%.0f", n / (d / 1e6) }')
   ratio=$(awk -v a="$rate" -v b="$nginx_rate" 'BEGIN { printf "%.2f", a / b }')
@@ -90,14 +84,7 @@ run() { # name database_url
   if [ "$name" = sqlite ]; then SQLITE=("$rate" "$ratio" "$p99" "$answered" "$recorded"); fi
 }
 
-run sqlite "sqlite://$dir/bench.db"
-PG_SCHEMA="bench_$$"
-if psql "$PG_URL" -Atc "create schema $PG_SCHEMA" >/dev/null 2>&1; then
-  run postgres "$PG_URL?options=-c%20search_path%3D$PG_SCHEMA"
-  psql "$PG_URL" -q -Atc "drop schema $PG_SCHEMA cascade" >/dev/null 2>&1
-else
-  echo "postgres_skipped: unreachable"
-fi
+on_both_engines run "$dir"
 # The figures the issue asks for, for SQLite.
 echo "req_per_s: ${SQLITE[0]}"
 echo "ratio_vs_nginx: ${SQLITE[1]}"

@@ -33,6 +33,21 @@ fn set_headers(res: &mut Response, location: &str, cookies: &[String]) {
     }
 }
 
+/// The target of a personal-link code (cached), or the response to give instead: the
+/// friendly 404 page for an unknown code.
+async fn link_target(
+    state: &AppState,
+    code: &str,
+    uri: Uri,
+    req: Request,
+) -> Result<(campaigns::LinkTarget, Request), Response> {
+    match state.caches.links.get_or_load(code, campaigns::resolve_code(&state.pool, code)).await {
+        Ok(Some(t)) => Ok((t, req)),
+        Ok(None) => Err(not_found(state.clone(), uri, req).await),
+        Err(e) => Err(error_response(&e, req.headers())),
+    }
+}
+
 #[derive(Deserialize)]
 pub struct LinkQuery {
     ch: Option<String>,
@@ -48,10 +63,9 @@ pub async fn personal_link(
     uri: Uri,
     req: Request,
 ) -> Response {
-    let target = match state.caches.links.get_or_load(&code, campaigns::resolve_code(&state.pool, &code)).await {
-        Ok(Some(t)) => t,
-        Ok(None) => return not_found(state, uri, req).await,
-        Err(e) => return error_response(&e, req.headers()),
+    let (target, req) = match link_target(&state, &code, uri, req).await {
+        Ok(found) => found,
+        Err(res) => return res,
     };
     let headers = req.headers();
     let (visitor, new_visitor) = match ssr::cookie(headers, clicks::VISITOR_COOKIE) {
@@ -99,11 +113,10 @@ pub async fn link_qr(
     req: Request,
 ) -> Response {
     let code = code.trim_end_matches(".svg").to_string();
-    match state.caches.links.get_or_load(&code, campaigns::resolve_code(&state.pool, &code)).await {
-        Ok(Some(_)) => {}
-        Ok(None) => return not_found(state, uri, req).await,
-        Err(e) => return error_response(&e, req.headers()),
-    }
+    let req = match link_target(&state, &code, uri, req).await {
+        Ok((_, req)) => req,
+        Err(res) => return res,
+    };
     let channel = clicks::channel(q.ch.as_deref());
     let query = if channel == "direct" { String::new() } else { format!("?ch={channel}") };
     let link = format!("{}/r/{code}{query}", ssr::base_url(req.headers()));

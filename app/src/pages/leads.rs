@@ -26,7 +26,7 @@ pub async fn list_reps() -> Result<Vec<RepOption>, AppError> {
     ssr::respond(
         async {
             ssr::auth::require(&[Role::Marketing, Role::Admin]).await?;
-            Ok(ssr::assignment::overview(&ssr::state()?.pool).await?.reps)
+            Ok(ssr::assignment::active_reps(&ssr::state()?.pool).await?)
         }
         .await,
     )

@@ -8,7 +8,9 @@ use crate::model::{AssignmentOverview, AssignmentRuleRow, CampaignAssignment, Re
 use sqlx::{AnyPool, Row};
 
 /// Active sales reps, by id.
-async fn active_reps<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(ex: E) -> Result<Vec<RepOption>, sqlx::Error> {
+pub async fn active_reps<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    ex: E,
+) -> Result<Vec<RepOption>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT u.id, u.display_name FROM users u JOIN user_roles r ON r.user_id = u.id \
          WHERE r.role = 'sales' AND u.active = 1 ORDER BY u.id",
@@ -57,13 +59,7 @@ pub async fn assign(tx: &mut Tx, lead_id: i64, rep: i64, how: &str, actor: i64) 
         .bind(lead_id)
         .execute(&mut **tx)
         .await?;
-    sqlx::query("INSERT INTO lead_events (lead_id, at, actor_id, kind, note) VALUES ($1, $2, $3, 'assigned', $4)")
-        .bind(lead_id)
-        .bind(now)
-        .bind(actor)
-        .bind(format!("{how}:{rep}"))
-        .execute(&mut **tx)
-        .await?;
+    super::review::event(tx, lead_id, Some(actor), "assigned", &format!("{how}:{rep}")).await?;
     let row = sqlx::query("SELECT name, phone FROM leads WHERE id = $1").bind(lead_id).fetch_one(&mut **tx).await?;
     let (name, phone): (String, String) = (row.try_get("name")?, row.try_get("phone")?);
     let national = crate::domain::phone::Phone::from_e164(phone).national().to_string();

@@ -83,7 +83,8 @@ pub async fn run<J: Job>(state: AppState, mut queue: Queue<J>) {
                 Err(_) => break,
             }
         }
-        match run_together(&state, &batch).await {
+        let jobs: Vec<&J> = batch.iter().map(|(job, _)| job).collect();
+        match run_together(&state, &jobs).await {
             Ok(outputs) => {
                 for ((_, reply), output) in batch.drain(..).zip(outputs) {
                     let _ = reply.send(Ok(output));
@@ -96,7 +97,7 @@ pub async fn run<J: Job>(state: AppState, mut queue: Queue<J>) {
                     tracing::warn!(error = %e, jobs = batch.len(), "batch failed; retrying its jobs one by one");
                 }
                 for (job, reply) in batch.drain(..) {
-                    let result = run_alone(&state, &job).await;
+                    let result = run_together(&state, &[&job]).await.map(|mut o| o.remove(0));
                     let _ = reply.send(result);
                 }
             }
@@ -104,27 +105,15 @@ pub async fn run<J: Job>(state: AppState, mut queue: Queue<J>) {
     }
 }
 
-async fn run_together<J: Job>(
-    state: &AppState,
-    batch: &[(J, Reply<J::Output>)],
-) -> Result<Vec<J::Output>, sqlx::Error> {
+/// The jobs in one transaction, with the batch-level steps around them.
+async fn run_together<J: Job>(state: &AppState, jobs: &[&J]) -> Result<Vec<J::Output>, sqlx::Error> {
     let (_turn, mut tx) = db::begin_write(state).await?;
-    let jobs: Vec<&J> = batch.iter().map(|(job, _)| job).collect();
-    let mut shared = J::start_batch(state, &mut tx, &jobs).await?;
-    let mut outputs = Vec::with_capacity(batch.len());
+    let mut shared = J::start_batch(state, &mut tx, jobs).await?;
+    let mut outputs = Vec::with_capacity(jobs.len());
     for job in jobs {
         outputs.push(job.run(state, &mut tx, &mut shared).await?);
     }
     J::finish_batch(state, &mut tx, &outputs).await?;
     tx.commit().await?;
     Ok(outputs)
-}
-
-async fn run_alone<J: Job>(state: &AppState, job: &J) -> Result<J::Output, sqlx::Error> {
-    let (_turn, mut tx) = db::begin_write(state).await?;
-    let mut shared = J::start_batch(state, &mut tx, &[job]).await?;
-    let output = job.run(state, &mut tx, &mut shared).await?;
-    J::finish_batch(state, &mut tx, std::slice::from_ref(&output)).await?;
-    tx.commit().await?;
-    Ok(output)
 }

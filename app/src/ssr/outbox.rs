@@ -27,15 +27,7 @@ pub async fn enqueue(
     recipient: &str,
     body: &str,
 ) -> Result<(), sqlx::Error> {
-    let now = now_ms();
-    sqlx::query("INSERT INTO outbox (kind, recipient, body, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $4)")
-        .bind(kind)
-        .bind(recipient)
-        .bind(body)
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
+    enqueue_many(tx, kind, &[(recipient, body)]).await
 }
 
 /// Several messages of one kind in as few statements as possible (200 rows each).

@@ -31,7 +31,14 @@ pub async fn queue(pool: &AnyPool, org: &OrgSettings) -> Result<Vec<ReviewRow>, 
         .collect()
 }
 
-async fn event(tx: &mut Tx, lead_id: i64, actor: Option<i64>, kind: &str, note: &str) -> Result<(), sqlx::Error> {
+/// One step in a lead's history.
+pub(super) async fn event(
+    tx: &mut Tx,
+    lead_id: i64,
+    actor: Option<i64>,
+    kind: &str,
+    note: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO lead_events (lead_id, at, actor_id, kind, note) VALUES ($1, $2, $3, $4, $5)")
         .bind(lead_id)
         .bind(now_ms())
