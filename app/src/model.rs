@@ -83,8 +83,7 @@ pub struct PromoCard {
     /// The campaign's poster artwork, if uploaded.
     pub artwork_url: Option<String>,
     pub promoter_name: String,
-    /// The link the poster's QR code carries (`?ch=qr`), and its modules (`1` dark).
-    pub qr_url: String,
+    /// The modules (`1` dark) of the QR code of the link with `?ch=qr`, for the poster.
     pub qr_modules: Vec<String>,
     /// This month (org-local), bots left out.
     pub clicks: i64,

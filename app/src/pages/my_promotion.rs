@@ -123,6 +123,8 @@ fn CampaignCard(card: PromoCard) -> impl IntoView {
                 </button>
                 // The same form the prospect sees, credited to this promoter.
                 <a href=card.on_behalf_path class="button" data-testid="on-behalf">{i18n.t(K::SubmitOnBehalf)}</a>
+                // The same QR code as an SVG, sharp at any print size.
+                <a href=format!("/qr/{}.svg?ch=qr", card.code) class="button" rel="external" target="_blank">{i18n.t(K::PrintQr)}</a>
             </div>
             <super::poster::Poster card=poster_card />
         </article>

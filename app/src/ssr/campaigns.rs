@@ -191,7 +191,6 @@ pub async fn my_promotion(
             on_behalf_path: format!("/c/{}?ref={code}", c.public.slug),
             promoter_name: user.display_name.clone(),
             artwork_url: c.public.artwork_url.clone(),
-            qr_url: format!("{base_url}/r/{code}?ch=qr"),
             qr_modules: qr_modules(&format!("{base_url}/r/{code}?ch=qr")),
             clicks: row.try_get("clicks")?,
             unique_visitors: row.try_get("visitors")?,
