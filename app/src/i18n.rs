@@ -234,6 +234,7 @@ messages! {
     Unassigned => "未分配", "Unassigned";
     WordLabel => "词语", "Word";
     StatClicks => "本月点击", "Clicks this month";
+    SharesLabel => "分享次数", "Shares";
     PrintQr => "打印二维码", "QR code to print";
     MakePoster => "生成推广海报", "Make my share poster";
     PosterLongPress => "长按图片保存，发朋友圈或微信群", "Long-press the image to save it, then post it to Moments or a group";

@@ -198,7 +198,7 @@ pub fn Content() -> impl IntoView {
                             <article class="card" data-testid="content-row">
                                 <b>{item.publish_on}" · "{item.title}</b>" "
                                 <span class="status">{if item.published { K::PhaseRunning } else { K::PhaseDraft }.text(i18n.locale())}</span>
-                                <p class="muted">{item.campaign_name}" · "{i18n.t(K::StatShares)}": "{item.shares}</p>
+                                <p class="muted">{item.campaign_name}" · "{i18n.t(K::SharesLabel)}": "{item.shares}</p>
                                 <p class="share-text">{item.body}</p>
                                 {item.image_url.map(|src| view! { <img class="share-image" src=src alt="" loading="lazy" /> })}
                                 // A plain form: uploading works without JavaScript.
