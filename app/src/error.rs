@@ -1,5 +1,6 @@
 //! One error type for every server function and handler: a status code and a message in the
 //! user's language. Internal causes are logged on the server and never sent to the client.
+use crate::domain::money::MoneyError;
 use crate::domain::phone::PhoneError;
 use crate::domain::text::TextError;
 use crate::i18n::{Locale, K};
@@ -55,6 +56,18 @@ pub enum Field {
     EndsOn,
     Boosts,
     PromoterKinds,
+    OrderNo,
+    Amount,
+    Cost,
+    GrossProfit,
+    SignedOn,
+    DueOn,
+    ReferralCode,
+    PaidOn,
+    Period,
+    Scope,
+    ImportFile,
+    Rule,
 }
 
 impl Field {
@@ -96,6 +109,18 @@ impl Field {
             Field::EndsOn => K::EndsOnLabel,
             Field::Boosts => K::BoostsLabel,
             Field::PromoterKinds => K::PromoterKindsLabel,
+            Field::OrderNo => K::OrderNoLabel,
+            Field::Amount => K::AmountLabel,
+            Field::Cost => K::CostLabel,
+            Field::GrossProfit => K::GrossProfitLabel,
+            Field::SignedOn => K::SignedOnLabel,
+            Field::DueOn => K::DueOnLabel,
+            Field::ReferralCode => K::ReferralCodeLabel,
+            Field::PaidOn => K::PaidOnLabel,
+            Field::Period => K::PeriodLabel,
+            Field::Scope => K::ScopeLabel,
+            Field::ImportFile => K::ImportFileLabel,
+            Field::Rule => K::RuleLabel,
         }
     }
 
@@ -139,6 +164,18 @@ impl Field {
             Field::EndsOn => "ends_on",
             Field::Boosts => "boosts",
             Field::PromoterKinds => "promoter_roles",
+            Field::OrderNo => "order_no",
+            Field::Amount => "amount",
+            Field::Cost => "cost",
+            Field::GrossProfit => "gross_profit",
+            Field::SignedOn => "signed_on",
+            Field::DueOn => "due_on",
+            Field::ReferralCode => "referral_code",
+            Field::PaidOn => "paid_on",
+            Field::Period => "period",
+            Field::Scope => "scope",
+            Field::ImportFile => "file",
+            Field::Rule => "spec",
         }
     }
 }
@@ -175,6 +212,21 @@ pub enum Problem {
     },
     /// Only PNG, JPEG and WebP images.
     FileType,
+    Money(MoneyError),
+    /// Must be more than zero.
+    NotPositive,
+    /// No promoter has this referral code.
+    UnknownCode,
+    /// More than was collected on the deal.
+    RefundTooLarge,
+    /// A reward rule that does not parse or does not make sense.
+    Rule,
+}
+
+impl From<MoneyError> for Problem {
+    fn from(e: MoneyError) -> Self {
+        Problem::Money(e)
+    }
 }
 
 impl From<TextError> for Problem {
@@ -213,6 +265,13 @@ impl Problem {
             Problem::Boosts => t(K::ProblemBoosts),
             Problem::FileTooLarge { max_kb } => format!("{}{max_kb} KB", t(K::ProblemFileTooLarge)),
             Problem::FileType => t(K::ProblemFileType),
+            Problem::Money(MoneyError::Empty) => t(K::ProblemRequired),
+            Problem::Money(MoneyError::NotANumber | MoneyError::OutOfRange) => t(K::ProblemMoney),
+            Problem::Money(MoneyError::TooManyDecimals) => t(K::ProblemMoneyDecimals),
+            Problem::NotPositive => t(K::ProblemNotPositive),
+            Problem::UnknownCode => t(K::ProblemUnknownCode),
+            Problem::RefundTooLarge => t(K::ProblemRefundTooLarge),
+            Problem::Rule => t(K::ProblemRule),
         }
     }
 }
@@ -265,6 +324,9 @@ pub enum AppError {
     /// A burst far above human speed from one address.
     #[error("too many submissions, retry after {retry_after_s}s")]
     TooFast { retry_after_s: i64 },
+    /// The settlement run is approved (frozen) or already paid.
+    #[error("frozen")]
+    Frozen,
     #[error("cross-origin request refused")]
     CrossOrigin,
     #[error("internal error")]
@@ -284,6 +346,7 @@ impl AppError {
             AppError::Unauthenticated | AppError::BadCredentials => 401,
             AppError::Forbidden | AppError::CrossOrigin => 403,
             AppError::NotFound => 404,
+            AppError::Frozen => 409,
             AppError::Invalid(_) | AppError::Noncompliant(_) => 422,
             AppError::TooManyAttempts { .. } | AppError::TooFast { .. } => 429,
             AppError::Internal | AppError::Transport(_) => 500,
@@ -315,6 +378,7 @@ impl AppError {
             AppError::TooManyAttempts { retry_after_s } => format!("{}{retry_after_s}", t(K::ErrTooManyAttempts)),
             AppError::TooFast { retry_after_s } => format!("{}{retry_after_s}", t(K::ErrTooFast)),
             AppError::CrossOrigin => t(K::ErrCrossOrigin),
+            AppError::Frozen => t(K::ErrFrozen),
             AppError::Internal => t(K::ErrInternal),
             AppError::Transport(_) => t(K::ErrTransport),
         }

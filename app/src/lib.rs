@@ -92,6 +92,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/review") view=pages::review::Review />
                     <Route path=path!("/follow-up") view=pages::follow_up::FollowUp />
                     <Route path=path!("/admin") view=pages::admin::Admin />
+                    <Route path=path!("/deals") view=pages::deals::Deals />
+                    <Route path=path!("/settlement") view=pages::settlement::Settlement />
+                    <Route path=path!("/me/rewards") view=pages::rewards::MyRewardsPage />
+                    <Route path=path!("/redeem") view=pages::rewards::Redeem />
+                    <Route path=path!("/rewards/rules") view=pages::rewards::Rules />
                 </Routes>
             </main>
         </Router>

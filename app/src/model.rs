@@ -432,3 +432,144 @@ pub struct ShareItem {
     pub image_url: Option<String>,
     pub publish_on: String,
 }
+
+/// A deal as sales types it (amounts in yuan, dates YYYY-MM-DD), kept when refused. Every
+/// field may be missing: validation names what is required.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DealInput {
+    pub order_no: String,
+    pub customer_phone: String,
+    pub customer_name: String,
+    pub amount: String,
+    /// Cost in yuan; or leave it empty and give the gross profit.
+    pub cost: String,
+    pub gross_profit: String,
+    pub signed_on: String,
+    pub due_on: String,
+    /// A referral code (or empty: the lead's promoter, or the code the customer redeemed).
+    pub referral_code: String,
+    pub lead_id: Option<i64>,
+    pub campaign_id: Option<i64>,
+    /// An imported deal's first payment, if the file carries one.
+    pub paid_on: String,
+    pub paid_amount: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DealRow {
+    pub id: i64,
+    pub order_no: String,
+    pub customer: String,
+    pub referrer: Option<String>,
+    pub sales_rep: Option<String>,
+    pub amount_fen: i64,
+    pub cost_fen: Option<i64>,
+    pub collected_fen: i64,
+    pub signed_on: String,
+    pub due_on: Option<String>,
+    pub source: String,
+    pub audit: String,
+    pub payments: Vec<PaymentRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PaymentRow {
+    pub id: i64,
+    pub paid_on: String,
+    pub amount_fen: i64,
+}
+
+/// Won leads without a deal yet, for "record the deal".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WonLead {
+    pub id: i64,
+    pub name: String,
+    pub phone: String,
+    pub campaign: String,
+    pub referrer: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportReport {
+    pub created: i64,
+    pub unchanged: i64,
+    pub payments: i64,
+    /// Line number (1 = header) and the problems with it.
+    pub errors: Vec<(i64, Vec<FieldError>)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunRow {
+    pub id: i64,
+    pub period: String,
+    pub scope: String,
+    pub status: String,
+    pub statements: i64,
+    pub gross_fen: i64,
+    pub tax_fen: i64,
+    pub net_fen: i64,
+    pub drafted_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatementView {
+    pub id: i64,
+    pub run_id: i64,
+    pub period: String,
+    pub run_status: String,
+    pub promoter: String,
+    pub treatment: String,
+    pub carried_in_fen: i64,
+    pub gross_fen: i64,
+    pub tax_fen: i64,
+    pub net_fen: i64,
+    pub carry_out_fen: i64,
+    pub carry_reason: Option<String>,
+    pub lines: Vec<StatementLineView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatementLineView {
+    pub explanation_zh: String,
+    pub explanation_en: String,
+    pub amount_fen: i64,
+    pub adjustment: bool,
+    pub rule: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CouponRow {
+    pub code: String,
+    pub amount_fen: i64,
+    pub perk: bool,
+    pub status: String,
+    pub expires_on: String,
+}
+
+/// The promoter's rewards: what waits (audit, holding period), what vested and is not yet
+/// settled, what is approved for payout and what was paid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MyRewards {
+    pub referral_code: String,
+    pub pending_fen: i64,
+    pub vested_fen: i64,
+    pub approved_fen: i64,
+    pub paid_fen: i64,
+    pub statements: Vec<StatementView>,
+    pub coupons: Vec<CouponRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleRow {
+    pub rule_id: i64,
+    pub version: i64,
+    pub name: String,
+    pub promoter_kind: String,
+    pub scope: String,
+    pub effective_from: String,
+    pub effective_to: Option<String>,
+    pub kind: String,
+    /// The rule as editable JSON.
+    pub spec: String,
+}

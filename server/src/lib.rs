@@ -48,6 +48,7 @@ pub async fn build(
     tokio::spawn(clicks::run(state.clone(), click_queue));
     notify::spawn_dispatcher(state.clone(), notify::notifier_for(&state));
     notify::spawn_overdue_check(state.clone());
+    notify::spawn_settlement_schedule(state.clone());
     let routes = generate_route_list(app::App);
     let router = Router::new()
         .route("/healthz", get(routes::healthz))
@@ -66,6 +67,8 @@ pub async fn build(
                 .layer(axum::extract::DefaultBodyLimit::max(app::domain::media::MAX_BYTES + 64 * 1024)),
         )
         .route("/c/{slug}/lead", post(routes::lead_form))
+        .route("/settlement/{id}/{file}", get(routes::payout_file))
+        .route("/api/v1/deals", post(routes::api_deals))
         .route("/lang/{code}", get(routes::switch_language))
         .leptos_routes(&state, routes, {
             let options = options.clone();

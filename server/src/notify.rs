@@ -111,3 +111,22 @@ pub fn spawn_overdue_check(state: AppState) -> tokio::task::JoinHandle<()> {
         }
     })
 }
+
+/// Drafts the settlement runs that are due (from the 5th, for the previous month; partners
+/// quarterly), checking every hour.
+pub fn spawn_settlement_schedule(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        while !state.pool.is_closed() {
+            tick.tick().await;
+            match app::ssr::settlement::draft_due(&state).await {
+                Ok(runs) if runs.is_empty() => {}
+                Ok(runs) => tracing::info!(?runs, "settlement runs drafted"),
+                Err(e) if !state.pool.is_closed() => {
+                    tracing::warn!(error = ?e, "scheduled settlement draft failed; will retry")
+                }
+                Err(_) => {}
+            }
+        }
+    })
+}

@@ -274,3 +274,58 @@ pub async fn content_image(
         Err(e) => error_response(&e, &headers),
     }
 }
+
+/// `GET /settlement/{id}/{bank|wallet|payroll}.csv`: an approved run's payout file, for finance.
+pub async fn payout_file(
+    State(state): State<AppState>,
+    Path((id, file)): Path<(i64, String)>,
+    headers: HeaderMap,
+) -> Response {
+    use app::model::Role;
+    let result = async {
+        auth::require_in(&state, &headers, &[Role::Finance, Role::Admin]).await?;
+        let layout = file.strip_suffix(".csv").ok_or(AppError::NotFound)?;
+        ssr::settlement::export(&state.pool, id, layout).await.map(|csv| (layout.to_string(), csv))
+    }
+    .await;
+    match result {
+        Ok((layout, csv)) => (
+            [
+                (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"allhands-run-{id}-{layout}.csv\""),
+                ),
+            ],
+            // A BOM so that spreadsheet programs read the Chinese names as UTF-8.
+            format!("\u{feff}{csv}"),
+        )
+            .into_response(),
+        Err(e) => error_response(&e, &headers),
+    }
+}
+
+/// `POST /api/v1/deals`: order systems push deals (a JSON array of deal rows, the CSV's
+/// columns); the same order number twice changes nothing. Sales, finance or admin session.
+pub async fn api_deals(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::Json(deals): axum::Json<Vec<app::model::DealInput>>,
+) -> Response {
+    use app::model::{ImportReport, Role};
+    let result = async {
+        let user = auth::require_in(&state, &headers, &[Role::Sales, Role::Finance, Role::Admin]).await?;
+        let inputs = deals.into_iter().enumerate().map(|(i, d)| (i as i64 + 1, d)).collect();
+        let empty = ImportReport { created: 0, unchanged: 0, payments: 0, errors: Vec::new() };
+        ssr::deals::import(&state, user.id, inputs, "api", empty).await
+    }
+    .await;
+    match result {
+        Ok(report) => axum::Json(report).into_response(),
+        Err(e) => (
+            axum::http::StatusCode::from_u16(e.status()).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
+            axum::Json(e),
+        )
+            .into_response(),
+    }
+}

@@ -162,7 +162,7 @@ async fn every_role_boundary_is_enforced() {
     // allowed — past the role check, before anything is touched.
     type Call<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [&'a str], StatusCode);
     const OK: StatusCode = StatusCode::OK;
-    let calls: [Call; 37] = [
+    let calls: [Call; 49] = [
         ("list_leads", &[], &["admin", "marketing"], OK),
         ("list_users", &[], &["admin"], OK),
         ("list_departments", &[], &["admin"], OK),
@@ -236,6 +236,33 @@ async fn every_role_boundary_is_enforced() {
             &["admin", "marketing"],
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
+        ("load_deals", &[], &["admin", "marketing", "sales", "finance"], OK),
+        ("record_deal", &[("deal[order_no]", "X")], &["admin", "marketing", "sales"], StatusCode::UNPROCESSABLE_ENTITY),
+        (
+            "record_payment",
+            &[("deal_id", "999999"), ("paid_on", "2026-11-01"), ("amount", "1")],
+            &["admin", "sales", "finance"],
+            StatusCode::NOT_FOUND,
+        ),
+        ("import_deals", &[("csv", "")], &["admin", "sales", "finance"], StatusCode::UNPROCESSABLE_ENTITY),
+        (
+            "decide_audit",
+            &[("deal_id", "999999"), ("verified", "true")],
+            &["admin", "marketing"],
+            StatusCode::NOT_FOUND,
+        ),
+        ("settlement_runs", &[], &["admin", "finance"], OK),
+        (
+            "draft_run",
+            &[("scope", "employee"), ("period", "bad")],
+            &["admin", "finance"],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        ("run_action", &[("run_id", "999999"), ("action", "approve")], &["admin", "finance"], StatusCode::NOT_FOUND),
+        ("run_statements", &[("run_id", "999999")], &["admin", "finance"], OK),
+        ("load_my_rewards", &[], &["marketing", "sales", "employee", "customer", "partner"], OK),
+        ("reward_rules", &[], &["admin", "marketing", "finance"], OK),
+        ("save_rule", &[("spec", "x")], &["admin", "marketing"], StatusCode::UNPROCESSABLE_ENTITY),
     ];
     let anonymous = s.client();
     for (name, args, _, _) in &calls {

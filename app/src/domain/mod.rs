@@ -8,5 +8,8 @@ pub mod money;
 pub mod period;
 pub mod phone;
 pub mod response;
+pub mod reward;
 pub mod screening;
+pub mod settlement;
+pub mod tax;
 pub mod text;

@@ -66,7 +66,7 @@ pub fn format_yuan(fen: i64) -> String {
     format!("{sign}¥{grouped}.{cents:02}")
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum MoneyError {
     Empty,
     NotANumber,

@@ -80,6 +80,18 @@ impl Period {
         start <= at && at < end
     }
 
+    /// The month or quarter named by its key (`2026-11`, `2026-Q4`).
+    pub fn parse_key(key: &str) -> Option<Self> {
+        let (year, rest) = key.trim().split_once('-')?;
+        let year: i32 = year.parse().ok().filter(|y| (2000..=2999).contains(y))?;
+        if let Some(q) = rest.strip_prefix('Q') {
+            let quarter: u32 = q.parse().ok().filter(|q| (1..=4).contains(q))?;
+            return Some(Period::Quarter { year, quarter });
+        }
+        let month: u32 = rest.parse().ok().filter(|m| (1..=12).contains(m))?;
+        (rest.len() == 2).then_some(Period::Month { year, month })
+    }
+
     /// `2026-11`, `2026-Q4`, `2026-11-30`: stable keys for storage and display.
     pub fn key(&self) -> String {
         match *self {
@@ -283,6 +295,16 @@ mod tests {
             prop_assert!(due > at);
             let due_day = local_date(due - Duration::seconds(1), DEFAULT_TZ);
             prop_assert!(cal.is_business_day(due_day));
+        }
+    }
+
+    #[test]
+    fn month_and_quarter_keys_round_trip() {
+        for key in ["2026-11", "2026-01", "2026-Q4", "2027-Q1"] {
+            assert_eq!(Period::parse_key(key).map(|p| p.key()), Some(key.to_string()));
+        }
+        for bad in ["2026-13", "2026-Q5", "2026-1", "26-11", "2026/11", ""] {
+            assert_eq!(Period::parse_key(bad), None, "{bad}");
         }
     }
 }

@@ -69,10 +69,14 @@ pub fn Header() -> impl IntoView {
                                     let marketing = u.has_any(&[Role::Marketing, Role::Admin]);
                                     let admin = u.has_any(&[Role::Admin]);
                                     let sales = u.has_any(&[Role::Sales]);
+                                    let deals = u.has_any(&[Role::Sales, Role::Marketing, Role::Finance, Role::Admin]);
+                                    let finance = u.has_any(&[Role::Finance, Role::Admin]);
                                     view! {
-                                        {promoter.then(|| view! { <A href="/me">{i18n.t(K::NavMyPromotion)}</A> })}
-                                        {marketing.then(|| view! { <A href="/campaigns">{i18n.t(K::NavCampaigns)}</A> <A href="/content">{i18n.t(K::NavContent)}</A> <A href="/review">{i18n.t(K::NavReview)}</A> <A href="/leads">{i18n.t(K::NavLeads)}</A> <A href="/leads/settings">{i18n.t(K::NavLeadSettings)}</A> })}
+                                        {promoter.then(|| view! { <A href="/me">{i18n.t(K::NavMyPromotion)}</A> <A href="/me/rewards">{i18n.t(K::NavMyRewards)}</A> })}
+                                        {marketing.then(|| view! { <A href="/campaigns">{i18n.t(K::NavCampaigns)}</A> <A href="/content">{i18n.t(K::NavContent)}</A> <A href="/review">{i18n.t(K::NavReview)}</A> <A href="/leads">{i18n.t(K::NavLeads)}</A> <A href="/leads/settings">{i18n.t(K::NavLeadSettings)}</A> <A href="/rewards/rules">{i18n.t(K::NavRules)}</A> })}
                                         {sales.then(|| view! { <A href="/follow-up">{i18n.t(K::NavFollowUp)}</A> })}
+                                        {deals.then(|| view! { <A href="/deals">{i18n.t(K::NavDeals)}</A> })}
+                                        {finance.then(|| view! { <A href="/settlement">{i18n.t(K::NavSettlement)}</A> })}
                                         {admin.then(|| view! { <A href="/admin">{i18n.t(K::NavAdmin)}</A> })}
                                         <span class="who" data-testid="signed-in-user">{u.display_name}</span>
                                         <ActionForm action=sign_out attr:class="inline">

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod campaigns;
 pub mod content;
+pub mod deals;
 pub mod follow_up;
 pub mod home;
 pub mod landing;
@@ -14,6 +15,8 @@ pub mod my_promotion;
 pub mod not_found;
 pub mod poster;
 pub mod review;
+pub mod rewards;
+pub mod settlement;
 
 use crate::error::AppError;
 use crate::i18n::{use_i18n, K};

@@ -9,6 +9,7 @@ pub mod clicks;
 pub mod compliance;
 pub mod content;
 pub mod db;
+pub mod deals;
 pub mod follow_up;
 pub mod group_commit;
 pub mod leads;
@@ -16,8 +17,10 @@ pub mod media;
 pub mod outbox;
 pub mod rate_limit;
 pub mod review;
+pub mod rewards;
 pub mod seed;
 pub mod settings;
+pub mod settlement;
 pub mod users;
 
 use crate::error::AppError;

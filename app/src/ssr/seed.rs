@@ -49,7 +49,7 @@ pub const DEMO_USERS: [DemoUser; 7] = [
         name: "员工 张伟",
         email: "employee@demo.allhands.cn",
         phone: "13800000005",
-        department: Some(1),
+        department: Some(2),
         roles: &["employee"],
     },
     DemoUser {
@@ -75,7 +75,7 @@ pub async fn first_start(pool: &AnyPool, config: &Config) -> Result<(), AppError
     super::compliance::seed_if_empty(pool).await?;
     let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await?;
     if users > 0 {
-        return Ok(());
+        return super::rewards::seed_if_empty(pool).await;
     }
     if config.demo_data {
         seed_demo(pool).await?;
@@ -96,15 +96,18 @@ pub async fn first_start(pool: &AnyPool, config: &Config) -> Result<(), AppError
         )
         .await?;
     }
-    Ok(())
+    super::rewards::seed_if_empty(pool).await
 }
 
 async fn seed_demo(pool: &AnyPool) -> Result<(), AppError> {
     tracing::info!("seeding the demo organization");
     settings::set(pool, "demo", "1").await?;
     settings::set(pool, "org_name", "演示公司 Demo Co.").await?;
-    let departments =
-        [users::create_department(pool, "市场部").await?, users::create_department(pool, "销售部").await?];
+    let departments = [
+        users::create_department(pool, "市场部").await?,
+        users::create_department(pool, "销售部").await?,
+        users::create_department(pool, "门店运营部").await?,
+    ];
     for u in DEMO_USERS {
         users::create_user(
             pool,
