@@ -322,6 +322,8 @@ messages! {
     WonLeadsTitle => "已成交线索（待录入订单）", "Won leads without a deal";
     RecordDeal => "录入成交", "Record the deal";
     FromLead => "来自线索", "From lead";
+    FromLeadHint => "客户手机号与姓名可留空，自动取自线索", "leave the customer's phone and name empty to take the lead's";
+    Notices => "奖励通知", "Reward notices";
     RecordPayment => "登记回款", "Record payment";
     RecordRefund => "登记退款", "Record refund";
     ImportDealsTitle => "批量导入订单（CSV）", "Import deals (CSV)";

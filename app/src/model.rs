@@ -558,6 +558,8 @@ pub struct MyRewards {
     pub paid_fen: i64,
     pub statements: Vec<StatementView>,
     pub coupons: Vec<CouponRow>,
+    /// The latest "reward vested" / "reward paid" messages sent to this promoter.
+    pub notices: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -41,6 +41,8 @@ pub async fn record_deal(deal: DealInput) -> Result<i64, AppError> {
         async {
             let user = ssr::auth::require(&[Role::Sales, Role::Marketing, Role::Admin]).await?;
             let state = ssr::state()?;
+            let mut deal = deal;
+            ssr::deals::fill_from_lead(&state.pool, &mut deal).await?;
             let valid = ssr::deals::validate(&state.org, &deal)?;
             if let Some(lead) = valid.lead_id {
                 // A rep records deals of their own leads only.
@@ -253,7 +255,7 @@ fn DealForm(record: ServerAction<RecordDeal>, lead: RwSignal<Option<i64>>) -> im
     view! {
         <section class="card" id="deal-form">
             <h2>{i18n.t(K::RecordDeal)}</h2>
-            {move || lead.get().map(|id| view! { <p class="status" data-testid="deal-lead">{i18n.t(K::FromLead)}" #"{id}</p> })}
+            {move || lead.get().map(|id| view! { <p class="status" data-testid="deal-lead">{i18n.t(K::FromLead)}" #"{id}" · "{i18n.t(K::FromLeadHint)}</p> })}
             <form class="form" on:submit=submit data-testid="deal-form">
                 {input(K::OrderNoLabel, order_no, "text", "deal-order-no")}
                 {input(K::PhoneLabel, phone, "tel", "deal-phone")}

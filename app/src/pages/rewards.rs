@@ -97,6 +97,11 @@ pub fn MyRewardsPage() -> impl IntoView {
                             <div><dt>{i18n.t(K::RewardPaid)}</dt><dd data-testid="reward-paid">{format_yuan(r.paid_fen)}</dd></div>
                         </dl>
                     </section>
+                    {(!r.notices.is_empty()).then(|| view! {
+                        <section class="card"><h2>{i18n.t(K::Notices)}</h2>
+                            <ul class="plain" data-testid="notices">{r.notices.into_iter().map(|n| view! { <li data-testid="notice">{n}</li> }).collect_view()}</ul>
+                        </section>
+                    })}
                     {(!r.coupons.is_empty()).then(|| view! {
                         <section class="card"><h2>{i18n.t(K::CouponWallet)}</h2><CouponList coupons=r.coupons /></section>
                     })}
@@ -147,16 +152,16 @@ pub fn Rules() -> impl IntoView {
         <Transition fallback=move || view! { <p>{i18n.t(K::Loading)}</p> }>
             {move || Suspend::new(async move {
                 super::show_result(rules.await, move |rows: Vec<RuleRow>| view! {
-                    <table class="table" data-testid="rules">
+                    <table class="table cards" data-testid="rules">
                         <thead><tr><th>"#"</th><th>{i18n.t(K::RuleLabel)}</th><th>{i18n.t(K::PeriodLabel)}</th><th></th></tr></thead>
                         <tbody>
                             {rows.into_iter().map(|r| {
                                 let json = r.spec.clone();
                                 view! {
                                     <tr>
-                                        <td>{r.rule_id}" v"{r.version}</td>
-                                        <td>{r.name}<br/><span class="muted">{r.kind}" · "{r.promoter_kind}" "{r.scope}</span></td>
-                                        <td>{r.effective_from}" – "{r.effective_to.unwrap_or_default()}</td>
+                                        <td data-label="#">{r.rule_id}" v"{r.version}</td>
+                                        <td data-label=i18n.t(K::RuleLabel)>{r.name}" · "{r.kind}" · "{r.promoter_kind}" "{r.scope}</td>
+                                        <td data-label=i18n.t(K::PeriodLabel)>{r.effective_from}" – "{r.effective_to.unwrap_or_default()}</td>
                                         <td><button type="button" class="link-button" on:click=move |_| spec.set(json.clone())>{i18n.t(K::EditCampaign)}</button></td>
                                     </tr>
                                 }

@@ -94,7 +94,7 @@ pub fn StatementCard(s: StatementView) -> impl IntoView {
     view! {
         <article class="card statement" data-testid="statement">
             <h3>{s.promoter}" · "{s.period}" · "<span class="status">{i18n.t(status_label(&s.run_status))}</span></h3>
-            <table class="table">
+            <table class="lines">
                 <tbody>
                     {s.lines.into_iter().map(|l| view! {
                         <tr data-testid="statement-line">
@@ -147,7 +147,7 @@ pub fn Settlement() -> impl IntoView {
         <Transition fallback=move || view! { <p>{i18n.t(K::Loading)}</p> }>
             {move || Suspend::new(async move {
                 super::show_result(runs.await, move |rows: Vec<RunRow>| view! {
-                    <table class="table" data-testid="runs">
+                    <table class="table cards" data-testid="runs">
                         <thead><tr>
                             <th>{i18n.t(K::PeriodLabel)}</th><th>{i18n.t(K::ColStatus)}</th><th>{i18n.t(K::Gross)}</th><th>{i18n.t(K::Tax)}</th><th>{i18n.t(K::Net)}</th><th></th>
                         </tr></thead>
@@ -158,11 +158,11 @@ pub fn Settlement() -> impl IntoView {
                                 let status = r.status.clone();
                                 view! {
                                     <tr data-testid="run-row">
-                                        <td>{r.period}" "{i18n.t(scope)}<br/><span class="muted">{r.statements}" · "{r.drafted_at}</span></td>
-                                        <td data-testid="run-status">{i18n.t(status_label(&r.status))}</td>
-                                        <td class="num">{format_yuan(r.gross_fen)}</td>
-                                        <td class="num">{format_yuan(r.tax_fen)}</td>
-                                        <td class="num" data-testid="run-net">{format_yuan(r.net_fen)}</td>
+                                        <td data-label=i18n.t(K::PeriodLabel)>{r.period}" "{i18n.t(scope)}" · "{r.statements}</td>
+                                        <td data-label=i18n.t(K::ColStatus) data-testid="run-status">{i18n.t(status_label(&r.status))}</td>
+                                        <td data-label=i18n.t(K::Gross) class="num">{format_yuan(r.gross_fen)}</td>
+                                        <td data-label=i18n.t(K::Tax) class="num">{format_yuan(r.tax_fen)}</td>
+                                        <td data-label=i18n.t(K::Net) class="num" data-testid="run-net">{format_yuan(r.net_fen)}</td>
                                         <td class="actions">
                                             <button type="button" class="link-button" data-testid="run-open" on:click=move |_| open.set(Some(id))>{i18n.t(K::Statements)}</button>
                                             {(status == "draft").then(|| view! {

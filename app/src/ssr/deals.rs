@@ -34,6 +34,22 @@ fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
 }
 
+/// A deal recorded from a won lead takes the lead's customer unless sales typed one.
+pub async fn fill_from_lead(pool: &AnyPool, input: &mut DealInput) -> Result<(), AppError> {
+    let Some(lead_id) = input.lead_id else { return Ok(()) };
+    if let Some(r) =
+        sqlx::query("SELECT name, phone FROM leads WHERE id = $1").bind(lead_id).fetch_optional(pool).await?
+    {
+        if input.customer_phone.trim().is_empty() {
+            input.customer_phone = r.try_get("phone")?;
+        }
+        if input.customer_name.trim().is_empty() {
+            input.customer_name = r.try_get("name")?;
+        }
+    }
+    Ok(())
+}
+
 /// Checks every field; all problems at once, each naming its field.
 pub fn validate(org: &OrgSettings, input: &DealInput) -> Result<NewDeal, AppError> {
     let mut errors = Vec::new();

@@ -419,6 +419,12 @@ pub async fn my_rewards(state: &AppState, user: &UserView) -> Result<MyRewards, 
         paid_fen,
         statements,
         coupons: super::deals::coupons(pool, &state.org, user).await?,
+        notices: sqlx::query_scalar(
+            "SELECT body FROM outbox WHERE recipient = $1 AND kind IN ('reward_vested', 'reward_paid') ORDER BY id DESC LIMIT 10",
+        )
+        .bind(format!("user:{}", user.id))
+        .fetch_all(pool)
+        .await?,
     })
 }
 
