@@ -25,16 +25,7 @@ async fn code_of(s: &TestServer, login: &str) -> String {
 }
 
 /// Records a deal as sales; returns its id.
-async fn deal(
-    s: &TestServer,
-    sales: &Client,
-    order: &str,
-    phone: &str,
-    amount: &str,
-    signed: &str,
-    due: &str,
-    code: &str,
-) -> i64 {
+async fn deal(s: &TestServer, sales: &Client, [order, phone, amount, signed, due, code]: [&str; 6]) -> i64 {
     s.call_json(
         sales,
         "record_deal",
@@ -73,8 +64,8 @@ async fn worked_example_1_employee_november_through_payout() {
     let s = start().await;
     let code = code_of(&s, EMPLOYEE).await;
     let sales = s.signed_in(SALES).await;
-    let a = deal(&s, &sales, "SO-1001", "13911110001", "12345.67", "2026-11-01", "2026-11-30", &code).await;
-    let b = deal(&s, &sales, "SO-1002", "13911110002", "50,000.00", "2026-11-02", "", &code).await;
+    let a = deal(&s, &sales, ["SO-1001", "13911110001", "12345.67", "2026-11-01", "2026-11-30", &code]).await;
+    let b = deal(&s, &sales, ["SO-1002", "13911110002", "50,000.00", "2026-11-02", "", &code]).await;
     assert_eq!(pay(&s, &sales, a, "2026-11-03", "12345.67", false).await.0, StatusCode::OK);
     assert_eq!(pay(&s, &sales, b, "2026-11-20", "50000", false).await.0, StatusCode::OK);
     // "Reward vested" went to the employee through the outbox.
@@ -145,7 +136,7 @@ async fn worked_example_2_to_4_late_boost_and_cost() {
         .execute(&s.state.pool)
         .await
         .unwrap();
-    let late = deal(&s, &sales, "L-45", "13911120001", "10000", "2026-09-01", "2026-10-01", &code).await;
+    let late = deal(&s, &sales, ["L-45", "13911120001", "10000", "2026-09-01", "2026-10-01", &code]).await;
     pay(&s, &sales, late, "2026-11-15", "10000", false).await;
     let cost = s
         .call_json::<i64>(
@@ -195,8 +186,8 @@ async fn worked_example_5_partner_quarter_with_labour_tax() {
     let s = start().await;
     let code = code_of(&s, PARTNER).await;
     let sales = s.signed_in(SALES).await;
-    let oct = deal(&s, &sales, "P-10", "13911130001", "60000", "2026-10-02", "", &code).await;
-    let nov = deal(&s, &sales, "P-11", "13911130002", "70000", "2026-11-02", "", &code).await;
+    let oct = deal(&s, &sales, ["P-10", "13911130001", "60000", "2026-10-02", "", &code]).await;
+    let nov = deal(&s, &sales, ["P-11", "13911130002", "70000", "2026-11-02", "", &code]).await;
     pay(&s, &sales, oct, "2026-10-20", "60000", false).await;
     pay(&s, &sales, nov, "2026-11-20", "70000", false).await;
     let finance = s.signed_in(FINANCE).await;
@@ -217,7 +208,7 @@ async fn a_refund_after_approval_is_offset_in_the_next_period_and_carried_forwar
     let code = code_of(&s, EMPLOYEE).await;
     let sales = s.signed_in(SALES).await;
     let finance = s.signed_in(FINANCE).await;
-    let d = deal(&s, &sales, "R-1", "13911140001", "50000", "2026-11-01", "", &code).await;
+    let d = deal(&s, &sales, ["R-1", "13911140001", "50000", "2026-11-01", "", &code]).await;
     pay(&s, &sales, d, "2026-11-02", "50000", false).await;
     let nov = draft(&s, &finance, "employee", "2026-11").await;
     act(&s, &finance, nov, "approve").await;
@@ -234,7 +225,7 @@ async fn a_refund_after_approval_is_offset_in_the_next_period_and_carried_forwar
     assert_eq!(statements(&s, &finance, nov).await[0].gross_fen, 100_000);
     // January: the negative carry offsets new rewards.
     act(&s, &finance, dec, "approve").await;
-    let d2 = deal(&s, &sales, "R-2", "13911140002", "12345.67", "2027-01-02", "", &code).await;
+    let d2 = deal(&s, &sales, ["R-2", "13911140002", "12345.67", "2027-01-02", "", &code]).await;
     pay(&s, &sales, d2, "2027-01-03", "12345.67", false).await;
     let jan = draft(&s, &finance, "employee", "2027-01").await;
     let st = statements(&s, &finance, jan).await;
@@ -247,7 +238,7 @@ async fn concurrent_drafts_for_one_period_make_one_run() {
     let s = start().await;
     let code = code_of(&s, EMPLOYEE).await;
     let sales = s.signed_in(SALES).await;
-    let d = deal(&s, &sales, "X-1", "13911150001", "1000", "2026-11-01", "", &code).await;
+    let d = deal(&s, &sales, ["X-1", "13911150001", "1000", "2026-11-01", "", &code]).await;
     pay(&s, &sales, d, "2026-11-02", "1000", false).await;
     let finance = s.signed_in(FINANCE).await;
     let mut calls = tokio::task::JoinSet::new();
@@ -279,7 +270,8 @@ async fn concurrent_drafts_for_one_period_make_one_run() {
 }
 
 async fn snapshot(s: &TestServer) -> String {
-    let deals: Vec<(String, String, i64, Option<i64>, String, Option<String>, Option<i64>)> = sqlx::query_as(
+    type Row = (String, String, i64, Option<i64>, String, Option<String>, Option<i64>);
+    let deals: Vec<Row> = sqlx::query_as(
         "SELECT order_no, customer_phone, amount_fen, cost_fen, signed_on, due_on, promoter_id FROM deals ORDER BY order_no",
     )
     .fetch_all(&s.state.pool)
@@ -355,7 +347,7 @@ async fn a_redeemed_code_ties_the_deal_and_issues_the_benefit_and_customers_earn
     assert_eq!(fields, vec![app::error::Field::Phone, app::error::Field::ReferralCode]);
     // The deal without a code is attributed through the redemption.
     let sales = s.signed_in(SALES).await;
-    let first = deal(&s, &sales, "N-1", "13933330001", "5000", "2026-02-01", "", "").await;
+    let first = deal(&s, &sales, ["N-1", "13933330001", "5000", "2026-02-01", "", ""]).await;
     assert_eq!(
         app::ssr::deals::deal(&s.state.pool, first).await.unwrap().promoter_id,
         Some(s.count("SELECT id FROM users WHERE email = 'customer@demo.allhands.cn'").await)
@@ -363,17 +355,9 @@ async fn a_redeemed_code_ties_the_deal_and_issues_the_benefit_and_customers_earn
     pay(&s, &sales, first, "2026-02-02", "5000", false).await;
     // Three more referred customers this year: ¥200, ¥200, ¥800 + free service, ¥200.
     for (i, month) in ["05", "08", "11"].iter().enumerate() {
-        let id = deal(
-            &s,
-            &sales,
-            &format!("N-{}", i + 2),
-            &format!("1393333000{}", i + 2),
-            "5000",
-            &format!("2026-{month}-01"),
-            "",
-            &customer_code,
-        )
-        .await;
+        let (order, phone, signed) =
+            (format!("N-{}", i + 2), format!("1393333000{}", i + 2), format!("2026-{month}-01"));
+        let id = deal(&s, &sales, [&order, &phone, "5000", &signed, "", &customer_code]).await;
         pay(&s, &sales, id, &format!("2026-{month}-02"), "5000", false).await;
     }
     let customer = s.signed_in(CUSTOMER).await;
@@ -390,7 +374,7 @@ async fn sampled_deals_wait_for_the_audit_and_a_rejection_reverses_them() {
     app::ssr::settings::set(&s.state.pool, "audit_percent", "100").await.unwrap();
     let code = code_of(&s, EMPLOYEE).await;
     let sales = s.signed_in(SALES).await;
-    let d = deal(&s, &sales, "A-1", "13944440001", "10000", "2026-11-01", "", &code).await;
+    let d = deal(&s, &sales, ["A-1", "13944440001", "10000", "2026-11-01", "", &code]).await;
     pay(&s, &sales, d, "2026-11-02", "10000", false).await;
     let finance = s.signed_in(FINANCE).await;
     let run = draft(&s, &finance, "employee", "2026-11").await;
@@ -441,7 +425,7 @@ async fn deal_entry_names_bad_fields_and_refuses_a_known_order_number() {
         vec![Field::OrderNo, Field::Phone, Field::Amount, Field::SignedOn]
     );
     assert!(e.message(app::i18n::Locale::ZhCn).contains("订单号"), "{}", e.message(app::i18n::Locale::ZhCn));
-    deal(&s, &sales, "D-1", "13955551111", "100", "2026-11-01", "", "").await;
+    deal(&s, &sales, ["D-1", "13955551111", "100", "2026-11-01", "", ""]).await;
     let (status, body) = s
         .call(
             &sales,

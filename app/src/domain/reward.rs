@@ -271,16 +271,10 @@ pub struct Facts {
     pub boosts: Vec<(i64, Vec<Boost>)>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Terms {
     /// Days after payment before a reward vests (a return window); 0 by default.
     pub holding_days: i64,
-}
-
-impl Default for Terms {
-    fn default() -> Self {
-        Terms { holding_days: 0 }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -419,7 +413,7 @@ fn deductions(d: &Deal, paid_on: NaiveDate) -> (Decimal, Vec<Deduction>) {
 /// the order of the inputs: lines come out sorted by promoter, vesting date and key.
 pub fn compute(rules: &[Rule], facts: &Facts, terms: Terms) -> Vec<RewardLine> {
     let mut deals: Vec<&Deal> = facts.deals.iter().collect();
-    deals.sort_by(|a, b| (a.signed_on, a.id).cmp(&(b.signed_on, b.id)));
+    deals.sort_by_key(|d| (d.signed_on, d.id));
     let mut first_order: BTreeMap<&str, &Deal> = BTreeMap::new();
     for d in &deals {
         first_order.entry(d.customer.as_str()).or_insert(d);
@@ -433,7 +427,7 @@ pub fn compute(rules: &[Rule], facts: &Facts, terms: Terms) -> Vec<RewardLine> {
         first_order,
     };
     let mut payments: Vec<&Payment> = facts.payments.iter().filter(|p| ctx.deals.contains_key(&p.deal_id)).collect();
-    payments.sort_by(|a, b| (a.paid_on, a.id).cmp(&(b.paid_on, b.id)));
+    payments.sort_by_key(|p| (p.paid_on, p.id));
 
     let mut lines = Vec::new();
     payment_lines(&ctx, &payments, &mut lines);
@@ -549,10 +543,18 @@ fn payment_lines(ctx: &Ctx, payments: &[&Payment], out: &mut Vec<RewardLine>) {
     }
 }
 
+/// One promoter's collected amount in one month or quarter under one tier rule.
+struct Pool {
+    /// After cost, lateness and boost.
+    basis: Decimal,
+    collected_fen: i64,
+    multiplier: Decimal,
+}
+
 /// Marginal tiers: one line per promoter and month or quarter, over the amounts collected in it.
+/// Payments of deals waiting for their audit join the pool once verified.
 fn tier_lines(ctx: &Ctx, payments: &[&Payment], out: &mut Vec<RewardLine>) {
-    // (rule id, version, promoter, period) → (effective basis, collected, multiplier seen, held)
-    let mut pools: BTreeMap<(i64, i64, i64, Period), (Decimal, i64, Decimal, bool)> = BTreeMap::new();
+    let mut pools: BTreeMap<(i64, i64, i64, Period), Pool> = BTreeMap::new();
     let mut specs: BTreeMap<(i64, i64), &Rule> = BTreeMap::new();
     for pay in payments {
         let d = ctx.deals[&pay.deal_id];
@@ -564,25 +566,24 @@ fn tier_lines(ctx: &Ctx, payments: &[&Payment], out: &mut Vec<RewardLine>) {
             PeriodKind::Quarter => Period::Quarter { year: pay.paid_on.year(), quarter: pay.paid_on.month0() / 3 + 1 },
         };
         specs.insert((rule.id, rule.version), rule);
-        let entry = pools.entry((rule.id, rule.version, referrer.id, period)).or_insert((
-            Decimal::ZERO,
-            0,
-            Decimal::ONE,
-            false,
-        ));
+        let pool = pools.entry((rule.id, rule.version, referrer.id, period)).or_insert(Pool {
+            basis: Decimal::ZERO,
+            collected_fen: 0,
+            multiplier: Decimal::ONE,
+        });
         if d.audit == Audit::Pending {
-            entry.3 = true;
             continue;
         }
         let (factor, _) = deductions(d, pay.paid_on);
         let m = ctx.multiplier(d);
-        entry.0 += Decimal::from(pay.amount_fen) * factor * m;
-        entry.1 += pay.amount_fen;
-        entry.2 = entry.2.max(m);
+        pool.basis += Decimal::from(pay.amount_fen) * factor * m;
+        pool.collected_fen += pay.amount_fen;
+        pool.multiplier = pool.multiplier.max(m);
     }
-    for ((rule_id, version, promoter, period), (basis, collected, multiplier, _held)) in pools {
+    for ((rule_id, version, promoter, period), pool) in pools {
         let rule = specs[&(rule_id, version)];
         let RuleSpec::MarginalTiers { tiers, .. } = &rule.spec else { continue };
+        let basis = pool.basis;
         let exact = marginal(basis.max(Decimal::ZERO), tiers);
         let amount = round_fen(exact);
         let rate = if basis > Decimal::ZERO { (exact / basis).round_dp(6) } else { Decimal::ZERO };
@@ -593,9 +594,9 @@ fn tier_lines(ctx: &Ctx, payments: &[&Payment], out: &mut Vec<RewardLine>) {
             rule_version: version,
             kind: LineKind::Cash,
             deal_id: None,
-            basis_fen: collected,
+            basis_fen: pool.collected_fen,
             rate,
-            multiplier,
+            multiplier: pool.multiplier,
             deductions: Vec::new(),
             amount_fen: amount,
             vests_on: Some(period.dates().1),
