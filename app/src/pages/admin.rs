@@ -91,9 +91,9 @@ pub fn Admin() -> impl IntoView {
     let i18n = use_i18n();
     let new_user = ServerAction::<CreateUser>::new();
     let new_department = ServerAction::<CreateDepartment>::new();
-    let users = Resource::new(move || new_user.version().get(), |_| list_users());
-    let departments = Resource::new(move || new_department.version().get(), |_| list_departments());
-    let outbox = Resource::new(|| (), |_| list_outbox());
+    let users = super::resource(move || new_user.version().get(), |_| list_users());
+    let departments = super::resource(move || new_department.version().get(), |_| list_departments());
+    let outbox = super::resource(|| (), |_| list_outbox());
 
     view! {
         <h1>{i18n.t(K::AdminTitle)}</h1>
@@ -179,7 +179,7 @@ pub fn Admin() -> impl IntoView {
 #[component]
 fn NewUserForm(
     action: ServerAction<CreateUser>,
-    departments: Resource<Result<Vec<DepartmentRow>, AppError>>,
+    departments: Resource<Result<Vec<DepartmentRow>, AppError>, super::Json>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let display_name = RwSignal::new(String::new());

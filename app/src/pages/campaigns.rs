@@ -140,7 +140,7 @@ fn CampaignEditor(initial: CampaignEdit, saved: RwSignal<u32>) -> impl IntoView 
     let roles = RwSignal::new(initial.promoter_roles);
     let departments_chosen = RwSignal::new(initial.department_ids);
     let repurchase = RwSignal::new(initial.accepts_repurchase);
-    let departments = Resource::new(|| (), |_| campaign_departments());
+    let departments = super::resource(|| (), |_| campaign_departments());
     Effect::new(move |_| {
         if let Some(Ok(new_id)) = save.value().get() {
             id.set(Some(new_id));
@@ -242,7 +242,7 @@ fn WordLists() -> impl IntoView {
     let i18n = use_i18n();
     let add = ServerAction::<AddWord>::new();
     let remove = ServerAction::<RemoveWord>::new();
-    let words = Resource::new(move || (add.version().get(), remove.version().get()), |_| list_words());
+    let words = super::resource(move || (add.version().get(), remove.version().get()), |_| list_words());
     let word = RwSignal::new(String::new());
     let kind = RwSignal::new("extreme".to_string());
     view! {
@@ -296,10 +296,10 @@ pub fn Campaigns() -> impl IntoView {
     let i18n = use_i18n();
     let saved = RwSignal::new(0u32);
     let publish = ServerAction::<PublishCampaign>::new();
-    let list = Resource::new(move || (saved.get(), publish.version().get()), |_| list_campaigns());
+    let list = super::resource(move || (saved.get(), publish.version().get()), |_| list_campaigns());
     // None: the list; Some(None): a new campaign; Some(Some(id)): editing that one.
     let editing = RwSignal::new(None::<Option<i64>>);
-    let loaded = Resource::new(
+    let loaded = super::resource(
         move || editing.get(),
         |e| async move {
             match e {

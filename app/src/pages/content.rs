@@ -77,7 +77,7 @@ pub async fn share_content(id: i64) -> Result<(), AppError> {
 #[component]
 pub fn ShareItems() -> impl IntoView {
     let i18n = use_i18n();
-    let items = Resource::new(|| (), |_| my_content());
+    let items = super::resource(|| (), |_| my_content());
     let share = ServerAction::<ShareContent>::new();
     view! {
         <h2>{i18n.t(K::ContentTitle)}</h2>
@@ -125,8 +125,8 @@ pub fn Content() -> impl IntoView {
     let i18n = use_i18n();
     let save = ServerAction::<SaveContent>::new();
     let publish = ServerAction::<PublishContent>::new();
-    let items = Resource::new(move || (save.version().get(), publish.version().get()), |_| content_calendar());
-    let campaigns = Resource::new(|| (), |_| super::campaigns::list_campaigns());
+    let items = super::resource(move || (save.version().get(), publish.version().get()), |_| content_calendar());
+    let campaigns = super::resource(|| (), |_| super::campaigns::list_campaigns());
     let campaign = RwSignal::new(String::new());
     let title = RwSignal::new(String::new());
     let body = RwSignal::new(String::new());

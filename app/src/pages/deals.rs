@@ -118,7 +118,7 @@ pub fn Deals() -> impl IntoView {
     let pay = ServerAction::<RecordPayment>::new();
     let import = ServerAction::<ImportDeals>::new();
     let audit = ServerAction::<DecideAudit>::new();
-    let data = Resource::new(
+    let data = super::resource(
         move || (record.version().get(), pay.version().get(), import.version().get(), audit.version().get()),
         |_| load_deals(),
     );

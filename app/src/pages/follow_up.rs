@@ -43,7 +43,7 @@ fn duration_text(ms: i64, locale: Locale) -> String {
 pub fn FollowUp() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<UpdateStage>::new();
-    let leads = Resource::new(move || action.version().get(), |_| my_follow_up());
+    let leads = super::resource(move || action.version().get(), |_| my_follow_up());
     view! {
         <h1>{i18n.t(K::FollowUpTitle)}</h1>
         {move || action.value().get().and_then(|r| r.err()).map(|error| view! { <super::ErrorNote error /> })}

@@ -21,7 +21,7 @@ pub async fn demo_accounts() -> Result<Vec<(String, String)>, AppError> {
 #[component]
 pub fn Home() -> impl IntoView {
     let i18n = use_i18n();
-    let accounts = Resource::new(|| (), |_| demo_accounts());
+    let accounts = super::resource(|| (), |_| demo_accounts());
     view! {
         <section class="hero">
             <h1>{i18n.t(K::AppName)}</h1>

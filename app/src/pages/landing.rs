@@ -52,9 +52,10 @@ pub fn Landing() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     // Blocking, so the draft cookie can be cleared in this response's headers.
-    let data = Resource::new_blocking(
+    let data = Resource::<_, super::Json>::new_with_options(
         move || (params.read().get("slug").unwrap_or_default(), query.read().get("ref")),
         |(slug, ref_code)| load_landing(slug, ref_code),
+        true,
     );
     view! {
         <Suspense fallback=move || view! { <p>{i18n.t(K::Loading)}</p> }>

@@ -46,7 +46,7 @@ pub fn Header() -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
     // Refetched on every navigation so the header follows sign-in and sign-out.
-    let session = Resource::new(move || location.pathname.get(), |_| get_session());
+    let session = super::resource(move || location.pathname.get(), |_| get_session());
     let sign_out = ServerAction::<SignOut>::new();
     let lang_href = move || {
         let next = location.pathname.get();

@@ -237,9 +237,9 @@ fn CampaignAssignmentCard(campaign: CampaignAssignment, reps: Vec<RepOption>, ch
 #[component]
 pub fn LeadSettings() -> impl IntoView {
     let i18n = use_i18n();
-    let policy = Resource::new(|| (), |_| lead_policy());
+    let policy = super::resource(|| (), |_| lead_policy());
     let changed = RwSignal::new(0u32);
-    let overview = Resource::new(move || changed.get(), |_| load_assignment());
+    let overview = super::resource(move || changed.get(), |_| load_assignment());
     view! {
         <h1>{i18n.t(K::LeadSettingsTitle)}</h1>
         <section class="card">

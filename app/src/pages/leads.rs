@@ -75,8 +75,8 @@ fn AssignedRep(row: LeadRow, reps: Vec<RepOption>, action: ServerAction<Reassign
 pub fn Leads() -> impl IntoView {
     let i18n = use_i18n();
     let reassign = ServerAction::<ReassignLead>::new();
-    let leads = Resource::new(move || reassign.version().get(), |_| list_leads());
-    let reps = Resource::new(|| (), |_| list_reps());
+    let leads = super::resource(move || reassign.version().get(), |_| list_leads());
+    let reps = super::resource(|| (), |_| list_reps());
     view! {
         <h1>{i18n.t(K::LeadsTitle)}</h1>
         {move || reassign.value().get().and_then(|r| r.err()).map(|error| view! { <super::ErrorNote error /> })}

@@ -40,3 +40,40 @@ where
         Err(error) => view! { <ErrorNote error /> }.into_any(),
     }
 }
+
+/// JSON for resources, decoded from bytes like server-function responses are: one serde_json
+/// reader type, so each response type is compiled into the wasm once instead of twice
+/// (`bench/run bundle`).
+pub struct Json;
+
+impl<T: serde::Serialize> codee::Encoder<T> for Json {
+    type Error = serde_json::Error;
+    type Encoded = String;
+
+    fn encode(val: &T) -> Result<String, Self::Error> {
+        serde_json::to_string(val)
+    }
+}
+
+impl<T: serde::de::DeserializeOwned> codee::Decoder<T> for Json {
+    type Error = serde_json::Error;
+    type Encoded = str;
+
+    fn decode(val: &str) -> Result<T, Self::Error> {
+        serde_json::from_slice(val.as_bytes())
+    }
+}
+
+/// `Resource::new` with the `Json` codec above.
+#[track_caller]
+pub fn resource<S, T, Fut>(
+    source: impl Fn() -> S + Send + Sync + 'static,
+    fetcher: impl Fn(S) -> Fut + Send + Sync + 'static,
+) -> Resource<T, Json>
+where
+    S: PartialEq + Clone + Send + Sync + 'static,
+    T: serde::Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+{
+    Resource::new_with_options(source, fetcher, false)
+}

@@ -37,7 +37,7 @@ pub async fn my_leads() -> Result<Vec<MyLeadRow>, AppError> {
 #[component]
 fn MyLeads() -> impl IntoView {
     let i18n = use_i18n();
-    let leads = Resource::new(|| (), |_| my_leads());
+    let leads = super::resource(|| (), |_| my_leads());
     view! {
         <h2>{i18n.t(K::MyLeadsTitle)}</h2>
         <Suspense fallback=|| ()>
@@ -68,7 +68,7 @@ fn MyLeads() -> impl IntoView {
 #[component]
 pub fn MyPromotion() -> impl IntoView {
     let i18n = use_i18n();
-    let cards = Resource::new(|| (), |_| load_my_promotion());
+    let cards = super::resource(|| (), |_| load_my_promotion());
     view! {
         <h1>{i18n.t(K::MyPromotionTitle)}</h1>
         <Suspense fallback=move || view! { <p>{i18n.t(K::Loading)}</p> }>

@@ -80,7 +80,7 @@ fn Blacklist() -> impl IntoView {
     let i18n = use_i18n();
     let add = ServerAction::<AddBlacklist>::new();
     let remove = ServerAction::<RemoveBlacklist>::new();
-    let list = Resource::new(move || (add.version().get(), remove.version().get()), |_| list_blacklist());
+    let list = super::resource(move || (add.version().get(), remove.version().get()), |_| list_blacklist());
     let kind_label = |kind: &str| match kind {
         "phone" => K::BlacklistKindPhone,
         "device" => K::BlacklistKindDevice,
@@ -129,7 +129,7 @@ fn Blacklist() -> impl IntoView {
 pub fn Review() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<ReviewLeads>::new();
-    let queue = Resource::new(move || action.version().get(), |_| review_queue());
+    let queue = super::resource(move || action.version().get(), |_| review_queue());
     let selected = RwSignal::new(Vec::<i64>::new());
     let note = RwSignal::new(String::new());
     let decide = move |ids: Vec<i64>, decision: &'static str| {

@@ -81,7 +81,7 @@ fn CouponList(coupons: Vec<CouponRow>) -> impl IntoView {
 #[component]
 pub fn MyRewardsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let data = Resource::new(|| (), |_| load_my_rewards());
+    let data = super::resource(|| (), |_| load_my_rewards());
     view! {
         <h1>{i18n.t(K::MyRewardsTitle)}</h1>
         <Transition fallback=move || view! { <p>{i18n.t(K::Loading)}</p> }>
@@ -144,7 +144,7 @@ pub fn Redeem() -> impl IntoView {
 pub fn Rules() -> impl IntoView {
     let i18n = use_i18n();
     let save = ServerAction::<SaveRule>::new();
-    let rules = Resource::new(move || save.version().get(), |_| reward_rules());
+    let rules = super::resource(move || save.version().get(), |_| reward_rules());
     let spec = RwSignal::new(String::new());
     view! {
         <h1>{i18n.t(K::RulesTitle)}</h1>

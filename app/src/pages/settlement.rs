@@ -118,9 +118,9 @@ pub fn Settlement() -> impl IntoView {
     let i18n = use_i18n();
     let draft = ServerAction::<DraftRun>::new();
     let act = ServerAction::<RunAction>::new();
-    let runs = Resource::new(move || (draft.version().get(), act.version().get()), |_| settlement_runs());
+    let runs = super::resource(move || (draft.version().get(), act.version().get()), |_| settlement_runs());
     let open = RwSignal::new(None::<i64>);
-    let statements = Resource::new(
+    let statements = super::resource(
         move || (open.get(), act.version().get(), draft.version().get()),
         |(id, _, _)| async move {
             match id {
