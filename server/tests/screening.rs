@@ -253,17 +253,20 @@ async fn a_concurrent_burst_is_counted_exactly() {
     let ip = app::ssr::auth::keyed_hash(&s.state.org.secret, "127.0.0.1");
     let now = chrono::Utc::now().timestamp_millis();
     let window = now - now.rem_euclid(60_000);
-    if window + 60_000 - now < 5_000 {
+    if window + 60_000 - now < 15_000 {
         // Too close to the minute's end for the whole burst to land in one window.
         tokio::time::sleep(std::time::Duration::from_millis((window + 60_000 - now + 100) as u64)).await;
     }
     let now = chrono::Utc::now().timestamp_millis();
-    sqlx::query("INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, 55)")
-        .bind(format!("lead:{ip}"))
-        .bind(now - now.rem_euclid(60_000))
-        .execute(&s.state.pool)
-        .await
-        .unwrap();
+    // This minute and the next: on a loaded machine the burst may only arrive after the turn.
+    for window in [now - now.rem_euclid(60_000), now - now.rem_euclid(60_000) + 60_000] {
+        sqlx::query("INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, 55)")
+            .bind(format!("lead:{ip}"))
+            .bind(window)
+            .execute(&s.state.pool)
+            .await
+            .unwrap();
+    }
     let mut requests = tokio::task::JoinSet::new();
     for i in 0..80 {
         let c = s.client();
