@@ -345,7 +345,7 @@ pub async fn record_payment(
     }
     let (turn, mut tx) = db::begin_write(state).await?;
     let collected: Option<i64> = sqlx::query_scalar(
-        "SELECT COALESCE((SELECT SUM(amount_fen) FROM payments WHERE deal_id = d.id), 0) FROM deals d WHERE d.id = $1",
+        "SELECT CAST(COALESCE((SELECT SUM(amount_fen) FROM payments WHERE deal_id = d.id), 0) AS BIGINT) FROM deals d WHERE d.id = $1",
     )
     .bind(deal_id)
     .fetch_optional(&mut *tx)
@@ -630,7 +630,7 @@ pub async fn list(pool: &AnyPool, user: &UserView) -> Result<Vec<DealRow>, AppEr
     let rows = sqlx::query(
         "SELECT d.id, d.order_no, d.customer_phone, d.customer_name, d.amount_fen, d.cost_fen, d.signed_on, d.due_on, d.source, d.audit, \
          p.display_name AS referrer, s.display_name AS sales_rep, \
-         COALESCE((SELECT SUM(amount_fen) FROM payments WHERE deal_id = d.id), 0) AS collected \
+         CAST(COALESCE((SELECT SUM(amount_fen) FROM payments WHERE deal_id = d.id), 0) AS BIGINT) AS collected \
          FROM deals d LEFT JOIN users p ON p.id = d.promoter_id LEFT JOIN users s ON s.id = d.sales_rep_id \
          WHERE $1 = 1 OR d.sales_rep_id = $2 OR d.created_by = $2 ORDER BY d.id DESC LIMIT 200",
     )

@@ -296,8 +296,8 @@ async fn transition(state: &AppState, actor: i64, run_id: i64, from: &str, to: &
 
 pub async fn runs(state: &AppState) -> Result<Vec<RunRow>, AppError> {
     let rows = sqlx::query(
-        "SELECT r.id, r.period, r.scope, r.status, r.drafted_at, COUNT(s.id) AS n, COALESCE(SUM(s.gross_fen), 0) AS gross, \
-         COALESCE(SUM(s.tax_fen), 0) AS tax, COALESCE(SUM(s.net_fen), 0) AS net FROM settlement_runs r \
+        "SELECT r.id, r.period, r.scope, r.status, r.drafted_at, COUNT(s.id) AS n, CAST(COALESCE(SUM(s.gross_fen), 0) AS BIGINT) AS gross, \
+         CAST(COALESCE(SUM(s.tax_fen), 0) AS BIGINT) AS tax, CAST(COALESCE(SUM(s.net_fen), 0) AS BIGINT) AS net FROM settlement_runs r \
          LEFT JOIN statements s ON s.run_id = r.id GROUP BY r.id, r.period, r.scope, r.status, r.drafted_at \
          ORDER BY r.period DESC, r.scope",
     )
