@@ -1,0 +1,104 @@
+//! `bench/run settlement`: drafts an employee settlement over DEALS deals with payments for
+//! PROMOTERS promoters on a fresh database (DATABASE_URL), and times the same database's
+//! `SELECT promoter_id, SUM(amount_fen) … GROUP BY promoter_id` over the same rows.
+//! Prints `key: value` figures; the verdict is bench/settlement.sh's.
+use app::ssr::{settlement, Config};
+use std::time::Instant;
+
+fn env(name: &str, default: i64) -> i64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb: f64 = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
+    kb / 1024.0
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let deals = env("DEALS", 1_000_000);
+    let promoters = env("PROMOTERS", 10_000);
+    let url = std::env::var("DATABASE_URL")?;
+    let config = Config {
+        database_url: url,
+        demo_data: false,
+        session_ttl_s: 3600,
+        secure_cookies: false,
+        bootstrap_admin: None,
+        notify_webhook: None,
+        notify_backoff_ms: 1000,
+        lead_burst_per_minute: 60,
+    };
+    let options = leptos::config::LeptosOptions::builder().output_name("allhands").build();
+    let (_router, state) = server::build(config, options).await?;
+    let pool = &state.pool;
+    let now = chrono::Utc::now().timestamp_millis();
+
+    // Promoters (employees), then deals of November 2026 with one on-time payment each.
+    let mut tx = pool.begin().await?;
+    for chunk in (0..promoters).collect::<Vec<_>>().chunks(500) {
+        let mut sql = String::from("INSERT INTO users (display_name, email, password_hash, created_at) VALUES ");
+        for (i, p) in chunk.iter().enumerate() {
+            sql += &format!("{}('promoter {p}', 'p{p}@bench.invalid', 'x', {now})", if i > 0 { ", " } else { "" });
+        }
+        sqlx::query(&sql).execute(&mut *tx).await?;
+    }
+    sqlx::query(
+        "INSERT INTO user_roles (user_id, role) SELECT id, 'employee' FROM users WHERE email LIKE '%@bench.invalid'",
+    )
+    .execute(&mut *tx)
+    .await?;
+    let first_user: i64 =
+        sqlx::query_scalar("SELECT MIN(id) FROM users WHERE email LIKE '%@bench.invalid'").fetch_one(&mut *tx).await?;
+    for start in (0..deals).step_by(1000) {
+        let mut d = String::from(
+            "INSERT INTO deals (order_no, customer_phone, promoter_id, amount_fen, signed_on, source, created_at) VALUES ",
+        );
+        let mut p = String::from("INSERT INTO payments (deal_id, paid_on, amount_fen, created_at) VALUES ");
+        for i in start..(start + 1000).min(deals) {
+            let amount = 10_000 + (i * 7919) % 5_000_000;
+            let day = 1 + i % 28;
+            let sep = if i > start { ", " } else { "" };
+            d += &format!(
+                "{sep}('B-{i}', '+86139{:08}', {}, {amount}, '2026-11-{day:02}', 'import', {now})",
+                i,
+                first_user + i % promoters
+            );
+            p += &format!("{sep}({}, '2026-11-{day:02}', {amount}, {now})", i + 1);
+        }
+        sqlx::query(&d).execute(&mut *tx).await?;
+        sqlx::query(&p).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    let before_mb = peak_rss_mb();
+
+    let t = Instant::now();
+    let run = settlement::draft(&state, None, "employee", "2026-11").await.map_err(|e| format!("draft: {e}"))?;
+    let draft_s = t.elapsed().as_secs_f64();
+    let statements: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM statements WHERE run_id = $1").bind(run).fetch_one(pool).await?;
+
+    let t = Instant::now();
+    let rows = sqlx::query("SELECT promoter_id, CAST(SUM(amount_fen) AS BIGINT) FROM deals GROUP BY promoter_id")
+        .fetch_all(pool)
+        .await?;
+    let aggregate_s = t.elapsed().as_secs_f64();
+
+    println!("deals: {deals}");
+    println!("promoters: {promoters}");
+    println!("statements: {statements}");
+    println!("aggregate_rows: {}", rows.len());
+    println!("draft_s: {draft_s:.3}");
+    println!("aggregate_s: {aggregate_s:.3}");
+    println!("ratio_vs_aggregate: {:.1}", draft_s / aggregate_s.max(1e-6));
+    println!("rss_before_draft_mb: {before_mb:.0}");
+    println!("peak_rss_mb: {:.0}", peak_rss_mb());
+    pool.close().await;
+    Ok(())
+}
