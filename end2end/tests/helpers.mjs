@@ -82,3 +82,17 @@ export function useBrowser() {
   after(async () => state.browser?.close());
   return () => state.browser;
 }
+
+/** A prospect opens `link` on their own phone, fills the referral form and sees the thank-you page. */
+export async function submitThroughLink(browser, link, name, phone) {
+  const prospect = await phoneContext(browser);
+  const page = await prospect.newPage();
+  await page.goto(link);
+  await page.waitForSelector('body[data-hydrated="true"]');
+  await page.getByTestId('lead-name').fill(name);
+  await page.getByTestId('lead-phone').fill(phone);
+  await page.getByTestId('lead-consent').check();
+  await page.getByTestId('lead-submit').click();
+  await page.getByTestId('thanks').waitFor();
+  await prospect.close();
+}

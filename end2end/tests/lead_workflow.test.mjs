@@ -3,7 +3,7 @@
 // employee sees the status change with the phone masked.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, phoneContext, open, signIn, assertNoErrors, SHOTS } from './helpers.mjs';
+import { useBrowser, phoneContext, open, signIn, assertNoErrors, submitThroughLink, SHOTS } from './helpers.mjs';
 
 const browser = useBrowser();
 
@@ -17,16 +17,7 @@ test('submit → marketing marks valid → rep contacts → promoter sees it, ma
   const tail = String(Date.now() % 10000).padStart(4, '0');
   const phone = `1375555${tail}`;
   const name = `流程客户${tail}`;
-  const prospect = await phoneContext(browser());
-  const pPage = await prospect.newPage();
-  await pPage.goto(link);
-  await pPage.waitForSelector('body[data-hydrated="true"]');
-  await pPage.getByTestId('lead-name').fill(name);
-  await pPage.getByTestId('lead-phone').fill(phone);
-  await pPage.getByTestId('lead-consent').check();
-  await pPage.getByTestId('lead-submit').click();
-  await pPage.getByTestId('thanks').waitFor();
-  await prospect.close();
+  await submitThroughLink(browser(), link, name, phone);
 
   const marketing = await phoneContext(browser());
   const mPage = await marketing.newPage();

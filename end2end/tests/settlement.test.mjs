@@ -3,7 +3,7 @@
 // paid; the employee sees the statement line by line and the "reward paid" notice.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, phoneContext, open, signIn, assertNoErrors, freshPhone, BASE, SHOTS } from './helpers.mjs';
+import { useBrowser, phoneContext, open, signIn, assertNoErrors, freshPhone, submitThroughLink, BASE, SHOTS } from './helpers.mjs';
 
 const browser = useBrowser();
 
@@ -23,16 +23,7 @@ test('won lead → deal → payment → finance drafts, approves, exports, pays 
   await ePage.waitForURL('**/me');
   const link = await ePage.getByTestId('my-link').first().inputValue();
 
-  const prospect = await phoneContext(browser());
-  const pPage = await prospect.newPage();
-  await pPage.goto(link);
-  await pPage.waitForSelector('body[data-hydrated="true"]');
-  await pPage.getByTestId('lead-name').fill(name);
-  await pPage.getByTestId('lead-phone').fill(phone);
-  await pPage.getByTestId('lead-consent').check();
-  await pPage.getByTestId('lead-submit').click();
-  await pPage.getByTestId('thanks').waitFor();
-  await prospect.close();
+  await submitThroughLink(browser(), link, name, phone);
 
   const marketing = await phoneContext(browser());
   const mPage = await marketing.newPage();

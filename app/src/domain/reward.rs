@@ -623,9 +623,9 @@ pub fn marginal(amount: Decimal, tiers: &[Tier]) -> Decimal {
     total
 }
 
-/// Flat per deal: vests with the deal's first payment; nothing once it is fully refunded.
-fn flat_deal_lines(ctx: &Ctx, deals: &[&Deal], payments: &[&Payment], out: &mut Vec<RewardLine>) {
-    let mut first_paid: BTreeMap<i64, NaiveDate> = BTreeMap::new();
+/// Per deal: the date of its first payment and what it netted after refunds.
+fn paid_totals(payments: &[&Payment]) -> (BTreeMap<i64, NaiveDate>, BTreeMap<i64, i64>) {
+    let mut first_paid = BTreeMap::new();
     let mut net: BTreeMap<i64, i64> = BTreeMap::new();
     for p in payments {
         if p.amount_fen > 0 {
@@ -633,6 +633,12 @@ fn flat_deal_lines(ctx: &Ctx, deals: &[&Deal], payments: &[&Payment], out: &mut 
         }
         *net.entry(p.deal_id).or_default() += p.amount_fen;
     }
+    (first_paid, net)
+}
+
+/// Flat per deal: vests with the deal's first payment; nothing once it is fully refunded.
+fn flat_deal_lines(ctx: &Ctx, deals: &[&Deal], payments: &[&Payment], out: &mut Vec<RewardLine>) {
+    let (first_paid, net) = paid_totals(payments);
     for d in deals {
         let Some(paid_on) = first_paid.get(&d.id).copied() else { continue };
         let Some(referrer) = ctx.referrer(d) else { continue };
@@ -736,14 +742,7 @@ fn target_lines(ctx: &Ctx, facts: &Facts, out: &mut Vec<RewardLine>) {
 /// Customers' coupon ladder: the nth successful referral of the calendar year (a referred
 /// customer's first order, paid, not refunded, not failed or waiting for audit).
 fn coupon_lines(ctx: &Ctx, payments: &[&Payment], out: &mut Vec<RewardLine>) {
-    let mut first_paid: BTreeMap<i64, NaiveDate> = BTreeMap::new();
-    let mut net: BTreeMap<i64, i64> = BTreeMap::new();
-    for p in payments {
-        if p.amount_fen > 0 {
-            first_paid.entry(p.deal_id).or_insert(p.paid_on);
-        }
-        *net.entry(p.deal_id).or_default() += p.amount_fen;
-    }
+    let (first_paid, net) = paid_totals(payments);
     let mut successes: Vec<(NaiveDate, &Deal, &Promoter)> = Vec::new();
     for (deal_id, paid_on) in &first_paid {
         let d = ctx.deals[deal_id];

@@ -75,7 +75,7 @@ pub async fn record_payment(
             let state = ssr::state()?;
             // Reps record money on deals they can see; finance and admins on any.
             if !user.has_any(&[Role::Finance, Role::Admin])
-                && !ssr::deals::list(&state.pool, &user).await?.iter().any(|d| d.id == deal_id)
+                && !ssr::deals::is_reps(&state.pool, user.id, deal_id).await?
             {
                 return Err(AppError::NotFound);
             }

@@ -391,8 +391,9 @@ async fn notify_vested(state: &AppState, deal_id: i64) -> Result<(), AppError> {
     let terms = rewards::terms(&state.pool).await?;
     let today = local_date(chrono::Utc::now(), state.org.tz);
     let latest: Option<i64> = facts.payments.iter().filter(|p| p.deal_id == deal_id).map(|p| p.id).max();
+    let lines = compute(&rules, &facts, terms);
     let mut messages = Vec::new();
-    for line in compute(&rules, &facts, terms) {
+    for line in &lines {
         let is_latest = latest.is_some_and(|p| line.key.contains(&format!(":{p}:")));
         if line.deal_id == Some(deal_id) && line.amount_fen > 0 && line.kind == LineKind::Cash && is_latest {
             let when = line.vests_on.filter(|v| *v <= today);
@@ -410,7 +411,7 @@ async fn notify_vested(state: &AppState, deal_id: i64) -> Result<(), AppError> {
         }
     }
     // Customers' ladder coupons are issued as they are earned.
-    let coupons = compute(&rules, &facts, terms).into_iter().filter(|l| matches!(l.kind, LineKind::Coupon { .. }));
+    let coupons = lines.iter().filter(|l| matches!(l.kind, LineKind::Coupon { .. }));
     let (_turn, mut tx) = db::begin_write(state).await?;
     for c in coupons {
         issue_coupon(
@@ -674,6 +675,17 @@ pub async fn list(pool: &AnyPool, user: &UserView) -> Result<Vec<DealRow>, AppEr
         });
     }
     Ok(out)
+}
+
+/// Whether a rep may record money on the deal: their own (as its rep or its author).
+pub async fn is_reps(pool: &AnyPool, user_id: i64, deal_id: i64) -> Result<bool, AppError> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM deals WHERE id = $1 AND (sales_rep_id = $2 OR created_by = $2)")
+            .bind(deal_id)
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await?;
+    Ok(found.is_some())
 }
 
 /// Won leads that have no deal yet: the rep's own, or all for marketing and admins.
