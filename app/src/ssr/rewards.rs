@@ -267,8 +267,27 @@ pub async fn facts(pool: &AnyPool, org: &OrgSettings, customers: Option<&[String
     };
     let deals: Vec<Deal> = deal_rows.iter().map(deal_of).collect::<Result<_, _>>()?;
     let ids: std::collections::BTreeSet<i64> = deals.iter().map(|d| d.id).collect();
+    // Only the chosen customers' payments: this runs on every payment recorded.
+    let payment_rows = match customers {
+        None => sqlx::query("SELECT id, deal_id, paid_on, amount_fen FROM payments").fetch_all(pool).await?,
+        Some(list) => {
+            let mut rows = Vec::new();
+            for c in list {
+                rows.extend(
+                    sqlx::query(
+                        "SELECT p.id, p.deal_id, p.paid_on, p.amount_fen FROM payments p \
+                         JOIN deals d ON d.id = p.deal_id WHERE d.customer_phone = $1",
+                    )
+                    .bind(c)
+                    .fetch_all(pool)
+                    .await?,
+                );
+            }
+            rows
+        }
+    };
     let mut payments = Vec::new();
-    for r in sqlx::query("SELECT id, deal_id, paid_on, amount_fen FROM payments").fetch_all(pool).await? {
+    for r in &payment_rows {
         let deal_id: i64 = r.try_get("deal_id")?;
         if ids.contains(&deal_id) {
             payments.push(crate::domain::reward::Payment {
