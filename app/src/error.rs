@@ -68,6 +68,14 @@ pub enum Field {
     Scope,
     ImportFile,
     Rule,
+    /// A dashboard's period and filters.
+    From,
+    To,
+    Channel,
+    Dimension,
+    /// A department target's metric and figure.
+    Metric,
+    Target,
 }
 
 impl Field {
@@ -121,6 +129,12 @@ impl Field {
             Field::Scope => K::ScopeLabel,
             Field::ImportFile => K::ImportFileLabel,
             Field::Rule => K::RuleLabel,
+            Field::From => K::FromLabel,
+            Field::To => K::ToLabel,
+            Field::Channel => K::ChannelLabel,
+            Field::Dimension => K::DimensionLabel,
+            Field::Metric => K::MetricLabel,
+            Field::Target => K::TargetLabel,
         }
     }
 
@@ -176,6 +190,12 @@ impl Field {
             Field::Scope => "scope",
             Field::ImportFile => "file",
             Field::Rule => "spec",
+            Field::From => "from",
+            Field::To => "to",
+            Field::Channel => "channel",
+            Field::Dimension => "table",
+            Field::Metric => "metric",
+            Field::Target => "target",
         }
     }
 }

@@ -97,6 +97,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/me/rewards") view=pages::rewards::MyRewardsPage />
                     <Route path=path!("/redeem") view=pages::rewards::Redeem />
                     <Route path=path!("/rewards/rules") view=pages::rewards::Rules />
+                    <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage />
+                    <Route path=path!("/heroes") view=pages::dashboard::HeroBoardPage />
                 </Routes>
             </main>
         </Router>

@@ -19,6 +19,8 @@ impl Role {
         [Role::Admin, Role::Marketing, Role::Sales, Role::Finance, Role::Employee, Role::Customer, Role::Partner];
     /// The roles that promote: they own links, codes and posters.
     pub const PROMOTERS: [Role; 3] = [Role::Employee, Role::Customer, Role::Partner];
+    /// The company's own people (not customers or partners).
+    pub const STAFF: [Role; 5] = [Role::Employee, Role::Sales, Role::Marketing, Role::Finance, Role::Admin];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -574,4 +576,172 @@ pub struct RuleRow {
     pub kind: String,
     /// The rule as editable JSON.
     pub spec: String,
+}
+
+/// What a live event is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LiveKind {
+    Click,
+    Share,
+    Lead,
+    LeadStatus,
+    Deal,
+    Payment,
+    Reward,
+    /// Events may have been missed: reload the figures.
+    Reset,
+}
+
+/// One event of the live stream (`GET /live`, server-sent events).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveEvent {
+    pub kind: LiveKind,
+    pub campaign_id: Option<i64>,
+    pub promoter_id: Option<i64>,
+    /// How many facts the event stands for (a batch of clicks is one event).
+    pub count: i64,
+    /// When it happened, microseconds since the epoch.
+    pub at_us: i64,
+}
+
+/// The dashboard's filters. Dates are org-local `YYYY-MM-DD`; empty strings and `None` mean all.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DashboardQuery {
+    /// `today`, `month` or `custom` (then `from` and `to`).
+    pub range: String,
+    pub from: String,
+    pub to: String,
+    pub campaign_id: Option<i64>,
+    pub channel: String,
+    pub department_id: Option<i64>,
+    pub promoter_kind: String,
+}
+
+/// The figures of PRODUCT.md §6 for one slice. Ratios are in basis points (1/100 of a
+/// percent), `None` where the divisor is zero.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Figures {
+    pub clicks: i64,
+    pub unique_visitors: i64,
+    pub shares: i64,
+    pub leads: i64,
+    pub leads_pending: i64,
+    pub leads_held: i64,
+    pub leads_valid: i64,
+    pub leads_duplicate: i64,
+    pub leads_invalid: i64,
+    pub leads_rejected: i64,
+    pub response_rate_bp: Option<i64>,
+    pub deals: i64,
+    pub deal_amount_fen: i64,
+    pub deal_profit_fen: i64,
+    pub reward_cost_fen: i64,
+    /// Deal profit ÷ reward cost, in hundredths (1234 = 12.34).
+    pub roi_centi: Option<i64>,
+    pub active_promoters: i64,
+    pub output_per_promoter_fen: Option<i64>,
+    pub click_to_lead_bp: Option<i64>,
+    pub lead_to_deal_bp: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrendDay {
+    pub day: String,
+    pub clicks: i64,
+    pub leads: i64,
+    pub deals: i64,
+}
+
+/// One row of a cut: a campaign, channel, department or promoter kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CutRow {
+    pub key: String,
+    pub label: String,
+    pub figures: Figures,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cut {
+    /// `campaign`, `channel`, `department` or `promoter_kind`.
+    pub dimension: String,
+    pub rows: Vec<CutRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub from: String,
+    pub to: String,
+    pub totals: Figures,
+    pub trend: Vec<TrendDay>,
+    pub cuts: Vec<Cut>,
+    pub targets: Vec<TargetProgress>,
+    pub campaigns: Vec<Choice>,
+    pub departments: Vec<Choice>,
+}
+
+/// A promoter on the hero board (英雄榜).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeroRow {
+    pub rank: i64,
+    pub promoter_id: i64,
+    pub name: String,
+    pub department: String,
+    pub deal_amount_fen: i64,
+    pub deals: i64,
+    pub leads: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeroBoard {
+    pub month: String,
+    pub quarter: String,
+    pub monthly: Vec<HeroRow>,
+    pub quarterly: Vec<HeroRow>,
+}
+
+/// A department's target for a month against what it achieved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TargetProgress {
+    pub department_id: i64,
+    pub department: String,
+    pub month: String,
+    /// `shares_per_employee`, `valid_leads` or `deals`.
+    pub metric: String,
+    pub target: i64,
+    /// For shares per employee, in hundredths (250 = 2.5 a head).
+    pub actual_centi: i64,
+    /// 0–100.
+    pub percent: i64,
+}
+
+/// The promoter's own numbers this month (我的数据).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyNumbers {
+    pub month: String,
+    pub clicks: i64,
+    pub unique_visitors: i64,
+    pub shares: i64,
+    pub leads: i64,
+    pub leads_pending: i64,
+    pub leads_valid: i64,
+    pub leads_duplicate: i64,
+    pub leads_invalid: i64,
+    pub deals: i64,
+    pub deal_amount_fen: i64,
+    pub pending_fen: i64,
+    pub vested_fen: i64,
+    pub paid_fen: i64,
+    /// Place on this month's hero board; `None` without a deal.
+    pub rank: Option<i64>,
+    /// Leads this month that came through links this promoter shared.
+    pub leads_from_shares: i64,
+    pub department_targets: Vec<TargetProgress>,
 }

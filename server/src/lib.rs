@@ -1,6 +1,7 @@
 //! Wiring: configuration, the router, and serving with graceful shutdown. The product's
 //! rules live in `app`; this crate only connects them to HTTP.
 pub mod config;
+pub mod live;
 pub mod notify;
 pub mod routes;
 pub mod security;
@@ -43,7 +44,11 @@ pub async fn build(
         click_writer,
         caches: Default::default(),
         policy: Arc::new(settings::PolicyCache::new(policy)),
+        events: Default::default(),
     };
+    if backend == db::Backend::Postgres {
+        tokio::spawn(app::ssr::events::listen(state.clone()));
+    }
     tokio::spawn(group_commit::run(state.clone(), lead_queue));
     tokio::spawn(clicks::run(state.clone(), click_queue));
     notify::spawn_dispatcher(state.clone(), notify::notifier_for(&state));
@@ -69,6 +74,8 @@ pub async fn build(
         .route("/c/{slug}/lead", post(routes::lead_form))
         .route("/settlement/{id}/{file}", get(routes::payout_file))
         .route("/api/v1/deals", post(routes::api_deals))
+        .route("/live", get(live::live))
+        .route("/dashboard/export.csv", get(routes::dashboard_export))
         .route("/lang/{code}", get(routes::switch_language))
         .leptos_routes(&state, routes, {
             let options = options.clone();

@@ -156,7 +156,7 @@ pub async fn lead_form(
 }
 
 /// A plain page with the error in the user's language (a 429 also says when to retry).
-fn error_response(e: &AppError, headers: &HeaderMap) -> Response {
+pub(crate) fn error_response(e: &AppError, headers: &HeaderMap) -> Response {
     let locale = Locale::from_cookie_header(headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).unwrap_or(""));
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut res = (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], e.message(locale)).into_response();
@@ -289,18 +289,73 @@ pub async fn payout_file(
     }
     .await;
     match result {
-        Ok((layout, csv)) => (
-            [
-                (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (
-                    axum::http::header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"allhands-run-{id}-{layout}.csv\""),
-                ),
-            ],
-            // A BOM so that spreadsheet programs read the Chinese names as UTF-8.
-            format!("\u{feff}{csv}"),
-        )
-            .into_response(),
+        Ok((layout, csv)) => csv_response(&format!("allhands-run-{id}-{layout}.csv"), csv),
+        Err(e) => error_response(&e, &headers),
+    }
+}
+
+fn csv_response(filename: &str, csv: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+        ],
+        // A BOM so that spreadsheet programs read the Chinese names as UTF-8.
+        format!("\u{feff}{csv}"),
+    )
+        .into_response()
+}
+
+/// The dashboard's filters and the cut to export, as the page's export links write them.
+#[derive(Deserialize)]
+pub struct ExportQuery {
+    table: String,
+    #[serde(default)]
+    range: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    campaign_id: Option<String>,
+    #[serde(default)]
+    channel: String,
+    department_id: Option<String>,
+    #[serde(default)]
+    promoter_kind: String,
+}
+
+/// `GET /dashboard/export.csv`: one table of the dashboard (a cut) as CSV. Marketing or admin.
+pub async fn dashboard_export(
+    State(state): State<AppState>,
+    Query(q): Query<ExportQuery>,
+    headers: HeaderMap,
+) -> Response {
+    use app::error::{Field, Problem};
+    use app::model::{DashboardQuery, Role};
+    let result = async {
+        auth::require_in(&state, &headers, &[Role::Marketing, Role::Admin]).await?;
+        let id = |v: Option<String>, field: Field| -> Result<Option<i64>, AppError> {
+            match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                None => Ok(None),
+                Some(v) => v.parse().map(Some).map_err(|_| AppError::invalid(field, Problem::UnknownChoice)),
+            }
+        };
+        let query = DashboardQuery {
+            range: q.range,
+            from: q.from,
+            to: q.to,
+            campaign_id: id(q.campaign_id, Field::Campaign)?,
+            channel: q.channel,
+            department_id: id(q.department_id, Field::Department)?,
+            promoter_kind: q.promoter_kind,
+        };
+        let slice = ssr::dashboard::Slice::parse(&query, &state.org)?;
+        let csv = ssr::dashboard::cut_csv(&state.pool, &state.org, &slice, &q.table).await?;
+        Ok::<_, AppError>((slice, csv))
+    }
+    .await;
+    match result {
+        Ok((slice, csv)) => csv_response(&format!("allhands-{}-{}-{}.csv", q.table, slice.from, slice.to), csv),
         Err(e) => error_response(&e, &headers),
     }
 }

@@ -162,7 +162,7 @@ async fn every_role_boundary_is_enforced() {
     // allowed — past the role check, before anything is touched.
     type Call<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [&'a str], StatusCode);
     const OK: StatusCode = StatusCode::OK;
-    let calls: [Call; 49] = [
+    let calls: [Call; 53] = [
         ("list_leads", &[], &["admin", "marketing"], OK),
         ("list_users", &[], &["admin"], OK),
         ("list_departments", &[], &["admin"], OK),
@@ -252,6 +252,15 @@ async fn every_role_boundary_is_enforced() {
             StatusCode::NOT_FOUND,
         ),
         ("settlement_runs", &[], &["admin", "finance"], OK),
+        ("load_dashboard", &[("query[range]", "today")], &["admin", "marketing"], OK),
+        ("load_hero_board", &[], &["admin", "marketing", "sales", "finance", "employee"], OK),
+        (
+            "save_target",
+            &[("department_id", "999999"), ("month", "2026-11"), ("metric", "deals"), ("target", "1")],
+            &["admin", "marketing"],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        ("load_my_numbers", &[], &["marketing", "sales", "employee", "customer", "partner"], OK),
         (
             "draft_run",
             &[("scope", "employee"), ("period", "bad")],

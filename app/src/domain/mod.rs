@@ -3,6 +3,7 @@
 pub mod assignment;
 pub mod campaign;
 pub mod compliance;
+pub mod dashboard;
 pub mod media;
 pub mod money;
 pub mod period;

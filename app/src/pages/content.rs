@@ -67,7 +67,7 @@ pub async fn share_content(id: i64) -> Result<(), AppError> {
     ssr::respond(
         async {
             let user = ssr::auth::require(&Role::PROMOTERS).await?;
-            ssr::content::record_share(&ssr::state()?.pool, &user, id).await
+            ssr::content::record_share(&ssr::state()?, &user, id).await
         }
         .await,
     )

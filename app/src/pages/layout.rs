@@ -71,8 +71,11 @@ pub fn Header() -> impl IntoView {
                                     let sales = u.has_any(&[Role::Sales]);
                                     let deals = u.has_any(&[Role::Sales, Role::Marketing, Role::Finance, Role::Admin]);
                                     let finance = u.has_any(&[Role::Finance, Role::Admin]);
+                                    let staff = u.has_any(&Role::STAFF);
                                     view! {
                                         {promoter.then(|| view! { <A href="/me">{i18n.t(K::NavMyPromotion)}</A> <A href="/me/rewards">{i18n.t(K::NavMyRewards)}</A> })}
+                                        {marketing.then(|| view! { <A href="/dashboard">{i18n.t(K::NavDashboard)}</A> })}
+                                        {staff.then(|| view! { <A href="/heroes">{i18n.t(K::NavHeroes)}</A> })}
                                         {marketing.then(|| view! { <A href="/campaigns">{i18n.t(K::NavCampaigns)}</A> <A href="/content">{i18n.t(K::NavContent)}</A> <A href="/review">{i18n.t(K::NavReview)}</A> <A href="/leads">{i18n.t(K::NavLeads)}</A> <A href="/leads/settings">{i18n.t(K::NavLeadSettings)}</A> <A href="/rewards/rules">{i18n.t(K::NavRules)}</A> })}
                                         {sales.then(|| view! { <A href="/follow-up">{i18n.t(K::NavFollowUp)}</A> })}
                                         {deals.then(|| view! { <A href="/deals">{i18n.t(K::NavDeals)}</A> })}

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod campaigns;
 pub mod content;
+pub mod dashboard;
 pub mod deals;
 pub mod follow_up;
 pub mod home;

@@ -1,6 +1,7 @@
+use crate::domain::money::format_yuan;
 use crate::error::AppError;
 use crate::i18n::{use_i18n, K};
-use crate::model::{MyLeadRow, PromoCard};
+use crate::model::{MyLeadRow, MyNumbers, PromoCard};
 use leptos::prelude::*;
 
 /// The signed-in promoter's running campaigns with their personal links.
@@ -32,6 +33,57 @@ pub async fn my_leads() -> Result<Vec<MyLeadRow>, AppError> {
         }
         .await,
     )
+}
+
+/// The promoter's numbers this month, rank and department targets.
+#[server(endpoint = "load_my_numbers")]
+pub async fn load_my_numbers() -> Result<MyNumbers, AppError> {
+    use crate::model::Role;
+    use crate::ssr;
+    ssr::respond(
+        async {
+            let user = ssr::auth::require(&Role::PROMOTERS).await?;
+            ssr::dashboard::my_numbers(&ssr::state()?, &user).await
+        }
+        .await,
+    )
+}
+
+#[component]
+fn MyNumbersCard() -> impl IntoView {
+    let i18n = use_i18n();
+    let numbers = super::resource(|| (), |_| load_my_numbers());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                super::show_result(numbers.await, move |n: MyNumbers| view! {
+                    <section class="card" data-testid="my-numbers">
+                        <h2>{i18n.t(K::MyNumbersTitle)}" "<span class="muted">{n.month.clone()}</span></h2>
+                        <p class="headline" data-testid="shares-brought">{i18n.t(K::SharesBroughtPrefix)}" "<b>{n.leads_from_shares}</b>" "{i18n.t(K::SharesBroughtSuffix)}</p>
+                        <dl class="stats">
+                            <div><dt>{i18n.t(K::StatClicks)}</dt><dd data-testid="my-clicks">{n.clicks}</dd></div>
+                            <div><dt>{i18n.t(K::StatShares)}</dt><dd data-testid="my-shares">{n.shares}</dd></div>
+                            <div><dt>{i18n.t(K::StatLeads)}</dt><dd data-testid="my-leads-count">{n.leads}</dd></div>
+                            <div><dt>{i18n.t(K::StatusValid)}</dt><dd>{n.leads_valid}</dd></div>
+                            <div><dt>{i18n.t(K::StatusPending)}</dt><dd>{n.leads_pending}</dd></div>
+                            <div><dt>{i18n.t(K::StatusDuplicate)}</dt><dd>{n.leads_duplicate}</dd></div>
+                            <div><dt>{i18n.t(K::StatusInvalid)}</dt><dd>{n.leads_invalid}</dd></div>
+                            <div><dt>{i18n.t(K::StatDeals)}</dt><dd data-testid="my-deals">{n.deals}</dd></div>
+                            <div><dt>{i18n.t(K::DealAmount)}</dt><dd>{format_yuan(n.deal_amount_fen)}</dd></div>
+                            <div><dt>{i18n.t(K::RewardPending)}</dt><dd>{format_yuan(n.pending_fen)}</dd></div>
+                            <div><dt>{i18n.t(K::RewardVested)}</dt><dd>{format_yuan(n.vested_fen)}</dd></div>
+                            <div><dt>{i18n.t(K::RewardPaid)}</dt><dd>{format_yuan(n.paid_fen)}</dd></div>
+                            <div><dt>{i18n.t(K::MyRank)}</dt><dd data-testid="my-rank">{match n.rank { Some(r) => format!("#{r}"), None => K::NoRankYet.text(i18n.locale()).to_string() }}</dd></div>
+                        </dl>
+                        {(!n.department_targets.is_empty()).then(|| view! {
+                            <h3>{i18n.t(K::MyTeamTargets)}</h3>
+                            <super::dashboard::Targets targets=n.department_targets.clone() />
+                        })}
+                    </section>
+                })
+            })}
+        </Suspense>
+    }
 }
 
 #[component]
@@ -71,6 +123,7 @@ pub fn MyPromotion() -> impl IntoView {
     let cards = super::resource(|| (), |_| load_my_promotion());
     view! {
         <h1>{i18n.t(K::MyPromotionTitle)}</h1>
+        <MyNumbersCard />
         <Suspense fallback=move || view! { <p>{i18n.t(K::Loading)}</p> }>
             {move || Suspend::new(async move {
                 super::show_result(cards.await, |cards| {

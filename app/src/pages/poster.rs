@@ -14,7 +14,7 @@ pub async fn record_share(code: String, kind: String) -> Result<(), crate::error
     ssr::respond(
         async {
             let user = ssr::auth::require(&Role::PROMOTERS).await?;
-            ssr::campaigns::record_share(&ssr::state()?.pool, &user, &code, &kind).await
+            ssr::campaigns::record_share(&ssr::state()?, &user, &code, &kind).await
         }
         .await,
     )

@@ -471,7 +471,8 @@ pub fn qr_svg(url: &str) -> Option<String> {
 }
 
 /// Records a share (poster saved, link copied) of the promoter's own link.
-pub async fn record_share(pool: &AnyPool, user: &UserView, code: &str, kind: &str) -> Result<(), AppError> {
+pub async fn record_share(state: &super::AppState, user: &UserView, code: &str, kind: &str) -> Result<(), AppError> {
+    let pool = &state.pool;
     if !["poster", "link", "content"].contains(&kind) {
         return Err(AppError::invalid(crate::error::Field::Selection, crate::error::Problem::UnknownChoice));
     }
@@ -487,6 +488,7 @@ pub async fn record_share(pool: &AnyPool, user: &UserView, code: &str, kind: &st
         .bind(now_ms())
         .execute(pool)
         .await?;
+    super::events::publish(state, crate::model::LiveKind::Share, None, Some(user.id), 1).await;
     Ok(())
 }
 

@@ -121,6 +121,11 @@ pub async fn run(state: AppState, mut queue: ClickQueue) {
                 tracing::warn!(error = %e, attempt, "click batch failed; retrying");
                 tokio::time::sleep(std::time::Duration::from_millis(50 << attempt)).await;
             }
+            // Bots and link previews are not clicks on the dashboard.
+            let n = clicks.iter().filter(|c| c.ua_class != "bot").count() as i64;
+            if n > 0 {
+                super::events::publish(&state, crate::model::LiveKind::Click, None, None, n).await;
+            }
             clicks.clear();
         }
         for f in flushes.drain(..) {

@@ -162,7 +162,8 @@ pub async fn for_promoter(
 }
 
 /// A promoter copied an item's text or saved its image: a share of their link.
-pub async fn record_share(pool: &AnyPool, user: &UserView, content_id: i64) -> Result<(), AppError> {
+pub async fn record_share(state: &super::AppState, user: &UserView, content_id: i64) -> Result<(), AppError> {
+    let pool = &state.pool;
     let campaign_id: i64 =
         sqlx::query_scalar("SELECT campaign_id FROM content_items WHERE id = $1 AND published_at IS NOT NULL")
             .bind(content_id)
@@ -178,5 +179,6 @@ pub async fn record_share(pool: &AnyPool, user: &UserView, content_id: i64) -> R
         .bind(now_ms())
         .execute(pool)
         .await?;
+    super::events::publish(state, crate::model::LiveKind::Share, Some(campaign_id), Some(user.id), 1).await;
     Ok(())
 }

@@ -10,7 +10,7 @@ use crate::domain::phone::{normalize, Phone};
 use crate::domain::reward::{compute, LineKind, PromoterKind};
 use crate::domain::text::clean;
 use crate::error::{AppError, Field, FieldError, Problem};
-use crate::model::{CouponRow, DealInput, DealRow, ImportReport, PaymentRow, UserView, WonLead};
+use crate::model::{CouponRow, DealInput, DealRow, ImportReport, LiveKind, PaymentRow, UserView, WonLead};
 use chrono::NaiveDate;
 use sqlx::{AnyPool, Row};
 
@@ -153,6 +153,9 @@ pub async fn record(
     let id = insert(&mut tx, &state.org, actor, deal, source, percent).await?;
     tx.commit().await?;
     drop(turn);
+    if id.is_some() {
+        super::events::publish(state, LiveKind::Deal, deal.campaign_id, None, 1).await;
+    }
     if let Some(id) = id {
         if deal.payment.is_some() {
             notify_vested(state, id).await?;
@@ -309,6 +312,9 @@ pub async fn import(
         }
         tx.commit().await?;
     }
+    if report.created > 0 {
+        super::events::publish(state, LiveKind::Deal, None, None, report.created).await;
+    }
     for id in paid {
         notify_vested(state, id).await?;
     }
@@ -366,6 +372,7 @@ pub async fn record_payment(
     .await?;
     tx.commit().await?;
     drop(turn);
+    super::events::publish(state, LiveKind::Payment, None, None, 1).await;
     if !refund {
         notify_vested(state, deal_id).await?;
     }
@@ -387,7 +394,8 @@ async fn notify_vested(state: &AppState, deal_id: i64) -> Result<(), AppError> {
         customers.dedup();
     }
     let rules = rewards::rules(&state.pool).await?;
-    let facts = rewards::facts(&state.pool, &state.org, Some(&customers)).await?;
+    let everyone = rewards::promoters(&state.pool).await?;
+    let facts = rewards::facts(&state.pool, &state.org, &everyone, rewards::FactScope::Customers(&customers)).await?;
     let terms = rewards::terms(&state.pool).await?;
     let today = local_date(chrono::Utc::now(), state.org.tz);
     let latest: Option<i64> = facts.payments.iter().filter(|p| p.deal_id == deal_id).map(|p| p.id).max();
@@ -428,6 +436,9 @@ async fn notify_vested(state: &AppState, deal_id: i64) -> Result<(), AppError> {
     let refs: Vec<(&str, &str)> = messages.iter().map(|(r, b)| (r.as_str(), b.as_str())).collect();
     outbox::enqueue_many(&mut tx, "reward_vested", &refs).await?;
     tx.commit().await?;
+    if !messages.is_empty() {
+        super::events::publish(state, LiveKind::Reward, None, None, messages.len() as i64).await;
+    }
     Ok(())
 }
 

@@ -73,6 +73,7 @@ pub async fn progress(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
+    super::events::publish(state, crate::model::LiveKind::LeadStatus, None, None, 1).await;
     Ok(())
 }
 

@@ -4,7 +4,7 @@ use crate::domain::period::Period;
 use crate::domain::screening::{self, BlacklistHit, Facts, Outcome, ProtectingLead};
 use crate::domain::{phone, text};
 use crate::error::{AppError, Field, FieldError, Problem};
-use crate::model::{LeadDraft, LeadRow, LeadStatus};
+use crate::model::{LeadDraft, LeadRow, LeadStatus, LiveKind};
 use sqlx::{AnyPool, Row};
 
 pub const NOTE_MAX: usize = 500;
@@ -290,7 +290,12 @@ pub async fn submit(
         origin: Origin { visitor: origin.visitor.filter(|v| !v.is_empty()), ip_hash: origin.ip_hash },
         burst_limit: state.config.lead_burst_per_minute,
     };
-    state.lead_writer.submit(submission).await?.screened
+    let (campaign_id, promoter_id) = (submission.campaign_id, submission.link.as_ref().map(|l| l.promoter_id));
+    let screened = state.lead_writer.submit(submission).await?.screened;
+    if screened.is_ok() {
+        super::events::publish(state, LiveKind::Lead, Some(campaign_id), promoter_id, 1).await;
+    }
+    screened
 }
 
 async fn screen_and_store(

@@ -8,8 +8,10 @@ pub mod campaigns;
 pub mod clicks;
 pub mod compliance;
 pub mod content;
+pub mod dashboard;
 pub mod db;
 pub mod deals;
+pub mod events;
 pub mod follow_up;
 pub mod group_commit;
 pub mod leads;
@@ -68,6 +70,8 @@ pub struct AppState {
     pub click_writer: clicks::ClickWriter,
     /// The lead policy (protection window, daily cap, business calendar).
     pub policy: Arc<settings::PolicyCache>,
+    /// The live stream's fan-out to dashboards.
+    pub events: events::EventBus,
 }
 
 impl AppState {

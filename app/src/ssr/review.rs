@@ -170,5 +170,6 @@ pub async fn decide(
         decided += 1;
     }
     tx.commit().await?;
+    super::events::publish(state, crate::model::LiveKind::LeadStatus, None, None, decided).await;
     Ok(decided)
 }

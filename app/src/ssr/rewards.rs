@@ -246,34 +246,45 @@ pub(super) fn deal_of(r: &sqlx::any::AnyRow) -> Result<Deal, sqlx::Error> {
 pub(super) const DEAL_COLUMNS: &str =
     "id, order_no, customer_phone, promoter_id, sales_rep_id, campaign_id, amount_fen, cost_fen, signed_on, due_on, audit";
 
-/// Every fact the engine needs. `customers`: only the deals of these customers (and their
-/// payments), for a quick look at one deal; `None` for all of them.
-pub async fn facts(pool: &AnyPool, org: &OrgSettings, customers: Option<&[String]>) -> Result<Facts, AppError> {
-    let promoters = promoters(pool).await?;
-    let deal_rows = match customers {
-        None => sqlx::query(&format!("SELECT {DEAL_COLUMNS} FROM deals")).fetch_all(pool).await?,
-        Some(list) => {
-            let mut rows = Vec::new();
+/// Which facts to read.
+pub enum FactScope<'a> {
+    /// The deals of these customers and their payments, for a quick look at one deal.
+    Customers(&'a [String]),
+    /// Everything these promoters can earn from: every deal of every customer they referred or
+    /// sold to (a customer's first order decides later orders' rates and attribution), and
+    /// their own activity and valid leads. Lines for other promoters come out too; ignore them.
+    Promoters(&'a [i64]),
+}
+
+/// A list of ids for `IN (…)`: integers only, so nothing user-typed reaches the SQL.
+pub(super) fn id_list(ids: &[i64]) -> String {
+    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+    if list.is_empty() {
+        "NULL".to_string()
+    } else {
+        list.join(",")
+    }
+}
+
+/// Every fact the engine needs within `scope`. `promoters`: every promoter (the engine looks up
+/// referrers and sales reps outside the scope too).
+pub async fn facts(
+    pool: &AnyPool,
+    org: &OrgSettings,
+    promoters: &BTreeMap<i64, PromoterInfo>,
+    scope: FactScope<'_>,
+) -> Result<Facts, AppError> {
+    let (deal_rows, payment_rows) = match scope {
+        FactScope::Customers(list) => {
+            let (mut deals, mut payments) = (Vec::new(), Vec::new());
             for c in list {
-                rows.extend(
+                deals.extend(
                     sqlx::query(&format!("SELECT {DEAL_COLUMNS} FROM deals WHERE customer_phone = $1"))
                         .bind(c)
                         .fetch_all(pool)
                         .await?,
                 );
-            }
-            rows
-        }
-    };
-    let deals: Vec<Deal> = deal_rows.iter().map(deal_of).collect::<Result<_, _>>()?;
-    let ids: std::collections::BTreeSet<i64> = deals.iter().map(|d| d.id).collect();
-    // Only the chosen customers' payments: this runs on every payment recorded.
-    let payment_rows = match customers {
-        None => sqlx::query("SELECT id, deal_id, paid_on, amount_fen FROM payments").fetch_all(pool).await?,
-        Some(list) => {
-            let mut rows = Vec::new();
-            for c in list {
-                rows.extend(
+                payments.extend(
                     sqlx::query(
                         "SELECT p.id, p.deal_id, p.paid_on, p.amount_fen FROM payments p \
                          JOIN deals d ON d.id = p.deal_id WHERE d.customer_phone = $1",
@@ -283,20 +294,35 @@ pub async fn facts(pool: &AnyPool, org: &OrgSettings, customers: Option<&[String
                     .await?,
                 );
             }
-            rows
+            (deals, payments)
+        }
+        FactScope::Promoters(ids) => {
+            let ids = id_list(ids);
+            let customers = format!(
+                "SELECT customer_phone FROM deals WHERE promoter_id IN ({ids}) UNION \
+                 SELECT customer_phone FROM deals WHERE sales_rep_id IN ({ids})"
+            );
+            let deals = sqlx::query(&format!("SELECT {DEAL_COLUMNS} FROM deals WHERE customer_phone IN ({customers})"))
+                .fetch_all(pool)
+                .await?;
+            let payments = sqlx::query(&format!(
+                "SELECT p.id, p.deal_id, p.paid_on, p.amount_fen FROM payments p JOIN deals d ON d.id = p.deal_id \
+                 WHERE d.customer_phone IN ({customers})"
+            ))
+            .fetch_all(pool)
+            .await?;
+            (deals, payments)
         }
     };
-    let mut payments = Vec::new();
+    let deals: Vec<Deal> = deal_rows.iter().map(deal_of).collect::<Result<_, _>>()?;
+    let mut payments = Vec::with_capacity(payment_rows.len());
     for r in &payment_rows {
-        let deal_id: i64 = r.try_get("deal_id")?;
-        if ids.contains(&deal_id) {
-            payments.push(crate::domain::reward::Payment {
-                id: r.try_get("id")?,
-                deal_id,
-                paid_on: date(&r.try_get::<String, _>("paid_on")?)?,
-                amount_fen: r.try_get("amount_fen")?,
-            });
-        }
+        payments.push(crate::domain::reward::Payment {
+            id: r.try_get("id")?,
+            deal_id: r.try_get("deal_id")?,
+            paid_on: date(&r.try_get::<String, _>("paid_on")?)?,
+            amount_fen: r.try_get("amount_fen")?,
+        });
     }
     let mut boosts = Vec::new();
     for r in sqlx::query("SELECT id, boosts FROM campaigns").fetch_all(pool).await? {
@@ -306,10 +332,12 @@ pub async fn facts(pool: &AnyPool, org: &OrgSettings, customers: Option<&[String
             boosts.push((r.try_get("id")?, list));
         }
     }
-    let (valid_leads, activity) =
-        if customers.is_some() { (Vec::new(), Vec::new()) } else { activity(pool, org).await? };
+    let (valid_leads, activity) = match scope {
+        FactScope::Customers(_) => (Vec::new(), Vec::new()),
+        FactScope::Promoters(ids) => activity(pool, org, &id_list(ids)).await?,
+    };
     Ok(Facts {
-        promoters: promoters.into_values().map(|p| p.promoter).collect(),
+        promoters: promoters.values().map(|p| p.promoter.clone()).collect(),
         deals,
         payments,
         valid_leads,
@@ -322,8 +350,9 @@ fn local_day(org: &OrgSettings, ms: i64) -> NaiveDate {
     local_date(DateTime::from_timestamp_millis(ms).unwrap_or_default(), org.tz)
 }
 
-/// Valid leads, and shares, unique visitors and valid leads per promoter and month.
-async fn activity(pool: &AnyPool, org: &OrgSettings) -> Result<(Vec<ValidLead>, Vec<Activity>), AppError> {
+/// Valid leads, and shares, unique visitors and valid leads per promoter and month, of the
+/// promoters in `ids` (an `id_list`).
+async fn activity(pool: &AnyPool, org: &OrgSettings, ids: &str) -> Result<(Vec<ValidLead>, Vec<Activity>), AppError> {
     let mut months: BTreeMap<(i64, i32, u32), Activity> = BTreeMap::new();
     let mut slot = |promoter_id: i64, d: NaiveDate| -> (i64, i32, u32) {
         let key = (promoter_id, d.year(), d.month());
@@ -338,13 +367,17 @@ async fn activity(pool: &AnyPool, org: &OrgSettings) -> Result<(Vec<ValidLead>, 
         key
     };
     let mut keys = Vec::new();
-    for r in sqlx::query("SELECT pl.promoter_id, s.at FROM shares s JOIN promo_links pl ON pl.id = s.link_id")
+    for r in sqlx::query(&format!(
+        "SELECT pl.promoter_id, s.at FROM shares s JOIN promo_links pl ON pl.id = s.link_id WHERE pl.promoter_id IN ({ids})"
+    ))
         .fetch_all(pool)
         .await?
     {
         keys.push((slot(r.try_get("promoter_id")?, local_day(org, r.try_get("at")?)), 0));
     }
-    for r in sqlx::query("SELECT pl.promoter_id, v.day FROM link_visitors v JOIN promo_links pl ON pl.id = v.link_id")
+    for r in sqlx::query(&format!(
+        "SELECT pl.promoter_id, v.day FROM link_visitors v JOIN promo_links pl ON pl.id = v.link_id WHERE pl.promoter_id IN ({ids})"
+    ))
         .fetch_all(pool)
         .await?
     {
@@ -352,7 +385,10 @@ async fn activity(pool: &AnyPool, org: &OrgSettings) -> Result<(Vec<ValidLead>, 
     }
     let mut leads = Vec::new();
     for r in sqlx::query(
-        "SELECT id, promoter_id, campaign_id, reviewed_at FROM leads WHERE status = 'valid' AND promoter_id IS NOT NULL AND reviewed_at IS NOT NULL",
+        &format!(
+            "SELECT id, promoter_id, campaign_id, reviewed_at FROM leads WHERE status = 'valid' AND promoter_id IN ({ids}) \
+             AND reviewed_at IS NOT NULL"
+        ),
     )
     .fetch_all(pool)
     .await?

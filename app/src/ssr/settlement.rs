@@ -2,12 +2,12 @@
 //! quarterly), approved by finance (then frozen), exported as payout files and marked paid.
 //! One run per period and scope is a unique key in the database.
 use super::db;
-use super::rewards;
+use super::rewards::{self, FactScope};
 use super::{now_ms, outbox, AppState};
 use crate::domain::money::format_yuan;
 use crate::domain::period::{local_date, Period};
 use crate::domain::reward::{compute, PromoterKind};
-use crate::domain::settlement::{draft as draft_statements, CarryReason, Draft, Settled, Statement};
+use crate::domain::settlement::{draft as draft_statements, CarryReason, Draft, Settled, Statement, StatementLine};
 use crate::domain::tax::TaxTreatment;
 use crate::error::{AppError, Field, Problem};
 use crate::i18n::Locale;
@@ -36,13 +36,14 @@ fn check(scope: &str, period: &str) -> Result<(PromoterKind, Period), AppError> 
     }
 }
 
-/// What approved (or paid) runs of a scope paid, per line key.
-async fn settled(pool: &AnyPool, scope: &str) -> Result<Vec<Settled>, sqlx::Error> {
-    sqlx::query(
-        "SELECT sl.line_key, s.promoter_id, sl.amount_fen FROM statement_lines sl \
-         JOIN statements s ON s.id = sl.statement_id JOIN settlement_runs r ON r.id = s.run_id \
-         WHERE r.scope = $1 AND r.status <> 'draft'",
-    )
+/// What approved (or paid) runs of a scope paid these promoters, per line key.
+async fn settled(pool: &AnyPool, scope: &str, promoters: &[i64]) -> Result<Vec<Settled>, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT sl.line_key, s.promoter_id, sl.amount_fen FROM statements s \
+         JOIN statement_lines sl ON sl.statement_id = s.id JOIN settlement_runs r ON r.id = s.run_id \
+         WHERE s.promoter_id IN ({}) AND r.scope = $1 AND r.status <> 'draft'",
+        rewards::id_list(promoters)
+    ))
     .bind(scope)
     .fetch_all(pool)
     .await?
@@ -57,12 +58,18 @@ async fn settled(pool: &AnyPool, scope: &str) -> Result<Vec<Settled>, sqlx::Erro
     .collect()
 }
 
-/// Carried forward by the last approved run of the scope before `period`.
-async fn carried_in(pool: &AnyPool, scope: &str, period: &str) -> Result<BTreeMap<i64, i64>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT promoter_id, carry_out_fen FROM statements WHERE run_id = \
+/// Carried forward to these promoters by the last approved run of the scope before `period`.
+async fn carried_in(
+    pool: &AnyPool,
+    scope: &str,
+    period: &str,
+    promoters: &[i64],
+) -> Result<BTreeMap<i64, i64>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "SELECT promoter_id, carry_out_fen FROM statements WHERE promoter_id IN ({}) AND run_id = \
          (SELECT id FROM settlement_runs WHERE scope = $1 AND status <> 'draft' AND period < $2 ORDER BY period DESC LIMIT 1)",
-    )
+        rewards::id_list(promoters)
+    ))
     .bind(scope)
     .bind(period)
     .fetch_all(pool)
@@ -70,33 +77,23 @@ async fn carried_in(pool: &AnyPool, scope: &str, period: &str) -> Result<BTreeMa
     rows.iter().map(|r| Ok((r.try_get("promoter_id")?, r.try_get("carry_out_fen")?))).collect()
 }
 
+/// Promoters per step of a draft: what a draft holds in memory depends on this, not on the
+/// number of deals.
+const PROMOTERS_PER_STEP: usize = 250;
+
 /// Drafts (or re-drafts, while still a draft) the run for a period and scope; returns its id.
-/// Two concurrent drafts of one period make one run: the unique key decides.
+/// Two concurrent drafts of one period make one run: the unique key decides. The draft goes
+/// through the promoters a few hundred at a time, each step's statements written before the
+/// next step's facts are read, in one transaction: the run appears whole or not at all.
 pub async fn draft(state: &AppState, actor: Option<i64>, scope: &str, period_key: &str) -> Result<i64, AppError> {
     let (kind, period) = check(scope, period_key)?;
     let pool = &state.pool;
     let rules = rewards::rules(pool).await?;
-    let facts = rewards::facts(pool, &state.org, None).await?;
     let terms = rewards::terms(pool).await?;
-    let promoters: BTreeMap<i64, TaxTreatment> = rewards::promoters(pool)
-        .await?
-        .into_iter()
-        .filter(|(_, p)| p.promoter.kind == kind)
-        .map(|(id, p)| (id, p.treatment))
-        .collect();
-    let lines = compute(&rules, &facts, terms);
-    let settled = settled(pool, scope).await?;
-    let carried = carried_in(pool, scope, &period.key()).await?;
+    let minimum_payout_fen = rewards::minimum_payout_fen(pool).await?;
+    let everyone = rewards::promoters(pool).await?;
+    let in_scope: Vec<i64> = everyone.iter().filter(|(_, p)| p.promoter.kind == kind).map(|(id, _)| *id).collect();
     let (first_day, last_day) = period.dates();
-    let statements = draft_statements(&Draft {
-        promoters: &promoters,
-        lines: &lines,
-        settled: &settled,
-        carried_in: &carried,
-        first_day,
-        last_day,
-        minimum_payout_fen: rewards::minimum_payout_fen(pool).await?,
-    });
 
     let (_turn, mut tx) = db::begin_write(state).await?;
     sqlx::query(
@@ -130,8 +127,22 @@ pub async fn draft(state: &AppState, actor: Option<i64>, scope: &str, period_key
         .execute(&mut *tx)
         .await?;
     sqlx::query("DELETE FROM statements WHERE run_id = $1").bind(run_id).execute(&mut *tx).await?;
-    for s in &statements {
-        store(&mut tx, run_id, s).await?;
+    // Facts, and what earlier runs paid, are read beside the transaction: they are not what it writes.
+    for step in in_scope.chunks(PROMOTERS_PER_STEP) {
+        let facts = rewards::facts(pool, &state.org, &everyone, FactScope::Promoters(step)).await?;
+        let lines = compute(&rules, &facts, terms);
+        drop(facts);
+        let promoters: BTreeMap<i64, TaxTreatment> = step.iter().map(|id| (*id, everyone[id].treatment)).collect();
+        let statements = draft_statements(&Draft {
+            promoters: &promoters,
+            lines: &lines,
+            settled: &settled(pool, scope, step).await?,
+            carried_in: &carried_in(pool, scope, &period.key(), step).await?,
+            first_day,
+            last_day,
+            minimum_payout_fen,
+        });
+        store(&mut tx, run_id, &statements).await?;
     }
     tx.commit().await?;
     Ok(run_id)
@@ -144,79 +155,75 @@ fn reason_key(r: Option<CarryReason>) -> Option<&'static str> {
     })
 }
 
-async fn store(tx: &mut db::Tx, run_id: i64, s: &Statement) -> Result<(), sqlx::Error> {
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO statements (run_id, promoter_id, treatment, carried_in_fen, gross_fen, tax_fen, net_fen, carry_out_fen, carry_reason) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-    )
-    .bind(run_id)
-    .bind(s.promoter_id)
-    .bind(s.treatment.as_str())
-    .bind(s.carried_in_fen)
-    .bind(s.gross_fen)
-    .bind(s.tax_fen)
-    .bind(s.net_fen)
-    .bind(s.carry_out_fen)
-    .bind(reason_key(s.carry_reason))
-    .fetch_one(&mut **tx)
-    .await?;
-    for chunk in s.lines.chunks(50) {
-        let mut sql = String::from(
-            "INSERT INTO statement_lines (statement_id, line_key, rule_id, rule_version, deal_id, basis_fen, rate, multiplier, \
-             amount_fen, adjustment, vests_on, explanation_zh, explanation_en) VALUES ",
-        );
-        for i in 0..chunk.len() {
-            let b = i * 13;
-            sql += &format!(
-                "{}(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                if i > 0 { ", " } else { "" },
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6,
-                b + 7,
-                b + 8,
-                b + 9,
-                b + 10,
-                b + 11,
-                b + 12,
-                b + 13
-            );
-        }
-        let mut q = sqlx::query(&sql);
-        for l in chunk {
-            let r = l.line.as_ref();
-            let (zh, en) = match r {
-                Some(r) if l.adjustment => (
-                    format!("调整：{}（已结 {}）", r.explain(Locale::ZhCn), format_yuan(l.previously_paid_fen)),
-                    format!(
-                        "adjustment: {} (paid before {})",
-                        r.explain(Locale::En),
-                        format_yuan(l.previously_paid_fen)
-                    ),
-                ),
-                Some(r) => (r.explain(Locale::ZhCn), r.explain(Locale::En)),
-                None => ("调整：原奖励冲回".to_string(), "adjustment: earlier reward reversed".to_string()),
-            };
-            q = q
-                .bind(id)
-                .bind(l.key.clone())
-                .bind(r.map(|r| r.rule_id))
-                .bind(r.map(|r| r.rule_version))
-                .bind(r.and_then(|r| r.deal_id))
-                .bind(r.map_or(0, |r| r.basis_fen))
-                .bind(r.map_or("0".to_string(), |r| r.rate.normalize().to_string()))
-                .bind(r.map_or("1".to_string(), |r| r.multiplier.normalize().to_string()))
-                .bind(l.amount_fen)
-                .bind(i64::from(l.adjustment))
-                .bind(r.and_then(|r| r.vests_on).map(|d| d.to_string()))
-                .bind(zh)
-                .bind(en);
-        }
-        q.execute(&mut **tx).await?;
+/// Statement lines per INSERT: 13 parameters each, well under both engines' limits.
+const LINES_PER_INSERT: usize = 500;
+
+async fn store(tx: &mut db::Tx, run_id: i64, statements: &[Statement]) -> Result<(), sqlx::Error> {
+    let mut lines: Vec<(i64, &StatementLine)> = Vec::new();
+    for s in statements {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO statements (run_id, promoter_id, treatment, carried_in_fen, gross_fen, tax_fen, net_fen, carry_out_fen, carry_reason) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(run_id)
+        .bind(s.promoter_id)
+        .bind(s.treatment.as_str())
+        .bind(s.carried_in_fen)
+        .bind(s.gross_fen)
+        .bind(s.tax_fen)
+        .bind(s.net_fen)
+        .bind(s.carry_out_fen)
+        .bind(reason_key(s.carry_reason))
+        .fetch_one(&mut **tx)
+        .await?;
+        lines.extend(s.lines.iter().map(|l| (id, l)));
     }
+    for chunk in lines.chunks(LINES_PER_INSERT) {
+        store_lines(tx, chunk).await?;
+    }
+    Ok(())
+}
+
+async fn store_lines(tx: &mut db::Tx, lines: &[(i64, &StatementLine)]) -> Result<(), sqlx::Error> {
+    let mut sql = String::from(
+        "INSERT INTO statement_lines (statement_id, line_key, rule_id, rule_version, deal_id, basis_fen, rate, multiplier, \
+         amount_fen, adjustment, vests_on, explanation_zh, explanation_en) VALUES ",
+    );
+    for i in 0..lines.len() {
+        let b = i * 13;
+        sql += if i > 0 { ", (" } else { "(" };
+        for k in 1..=13 {
+            sql += &format!("{}${}", if k > 1 { ", " } else { "" }, b + k);
+        }
+        sql += ")";
+    }
+    let mut q = sqlx::query(&sql);
+    for (statement_id, l) in lines {
+        let r = l.line.as_ref();
+        let (zh, en) = match r {
+            Some(r) if l.adjustment => (
+                format!("调整：{}（已结 {}）", r.explain(Locale::ZhCn), format_yuan(l.previously_paid_fen)),
+                format!("adjustment: {} (paid before {})", r.explain(Locale::En), format_yuan(l.previously_paid_fen)),
+            ),
+            Some(r) => (r.explain(Locale::ZhCn), r.explain(Locale::En)),
+            None => ("调整：原奖励冲回".to_string(), "adjustment: earlier reward reversed".to_string()),
+        };
+        q = q
+            .bind(*statement_id)
+            .bind(l.key.clone())
+            .bind(r.map(|r| r.rule_id))
+            .bind(r.map(|r| r.rule_version))
+            .bind(r.and_then(|r| r.deal_id))
+            .bind(r.map_or(0, |r| r.basis_fen))
+            .bind(r.map_or("0".to_string(), |r| r.rate.normalize().to_string()))
+            .bind(r.map_or("1".to_string(), |r| r.multiplier.normalize().to_string()))
+            .bind(l.amount_fen)
+            .bind(i64::from(l.adjustment))
+            .bind(r.and_then(|r| r.vests_on).map(|d| d.to_string()))
+            .bind(zh)
+            .bind(en);
+    }
+    q.execute(&mut **tx).await?;
     Ok(())
 }
 
@@ -263,6 +270,7 @@ pub async fn mark_paid(state: &AppState, actor: i64, run_id: i64) -> Result<(), 
     let refs: Vec<(&str, &str)> = messages.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
     outbox::enqueue_many(&mut tx, "reward_paid", &refs).await?;
     tx.commit().await?;
+    super::events::publish(state, crate::model::LiveKind::Reward, None, None, rows.len() as i64).await;
     Ok(())
 }
 
@@ -392,14 +400,13 @@ pub async fn my_rewards(state: &AppState, user: &UserView) -> Result<MyRewards, 
     let paid_fen = statements.iter().filter(|s| s.run_status == "paid").map(|s| s.net_fen).sum();
     // What the engine says now, against what approved runs already cover.
     let rules = rewards::rules(pool).await?;
-    let facts = rewards::facts(pool, &state.org, None).await?;
+    let everyone = rewards::promoters(pool).await?;
+    let facts = rewards::facts(pool, &state.org, &everyone, FactScope::Promoters(&[user.id])).await?;
     let lines = compute(&rules, &facts, rewards::terms(pool).await?);
     let mut covered: BTreeMap<String, i64> = BTreeMap::new();
     for scope in ["employee", "partner"] {
-        for s in settled(pool, scope).await? {
-            if s.promoter_id == user.id {
-                *covered.entry(s.key).or_default() += s.amount_fen;
-            }
+        for s in settled(pool, scope, &[user.id]).await? {
+            *covered.entry(s.key).or_default() += s.amount_fen;
         }
     }
     let today = local_date(chrono::Utc::now(), state.org.tz);
