@@ -11,14 +11,10 @@ verdict="pass"
 
 run() { # name database_url
   local name="$1" url="$2"
-  local port=$((20000 + RANDOM % 20000))
-  DATABASE_URL="$url" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_OUTPUT_NAME=allhands RUST_LOG=warn \
-    ALLHANDS_LEAD_BURST_PER_MINUTE=100000000 "$BIN" >/dev/null 2>&1 &
-  local pid=$!
-  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+  start_server "$url" ALLHANDS_LEAD_BURST_PER_MINUTE=100000000
   local out
-  out=$(wrk -t2 -c50 -d"${SECONDS_RUN}s" --timeout 5s -s bench/leads.lua "http://127.0.0.1:$port" | grep '^WRK')
-  kill -TERM "$pid"; wait "$pid" || true   # clean shutdown: in-flight requests finish
+  out=$(wrk -t2 -c50 -d"${SECONDS_RUN}s" --timeout 5s -s bench/leads.lua "$SERVER_BASE" | grep '^WRK')
+  kill -TERM "$SERVER_PID"; wait "$SERVER_PID" || true   # clean shutdown: in-flight requests finish
   local requests non3xx errors duration p99
   requests=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$out")
   non3xx=$(sed -E 's/.*non3xx=([0-9]+).*/\1/' <<<"$out")

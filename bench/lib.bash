@@ -11,6 +11,18 @@ count_rows() {
   esac
 }
 
+# start_server DATABASE_URL [ENV=VALUE…]: the release server ($BIN) on a free loopback port,
+# once it answers its health check. Sets SERVER_PID and SERVER_BASE.
+start_server() {
+  local url="$1"; shift
+  local port=$((20000 + RANDOM % 20000))
+  env DATABASE_URL="$url" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_OUTPUT_NAME=allhands RUST_LOG=warn "$@" \
+    "$BIN" >/dev/null 2>&1 &
+  SERVER_PID=$!
+  SERVER_BASE="http://127.0.0.1:$port"
+  for _ in $(seq 1 100); do curl -fs "$SERVER_BASE/healthz" >/dev/null && break; sleep 0.1; done
+}
+
 # on_both_engines FUNCTION DIR: FUNCTION sqlite URL, then FUNCTION postgres URL (if reachable).
 on_both_engines() {
   "$1" sqlite "sqlite://$2/bench.db"

@@ -54,18 +54,15 @@ echo "nginx_req_per_s: $nginx_rate"
 
 run() { # name database_url
   local name="$1" url="$2"
-  local port=$((20000 + RANDOM % 20000))
-  DATABASE_URL="$url" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_OUTPUT_NAME=allhands RUST_LOG=warn "$BIN" >/dev/null 2>&1 &
-  local pid=$!
-  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+  start_server "$url"
   # The demo employee's personal link, as the promoter shares it.
   local code
-  code=$(curl -fs -c "$dir/jar" -H "Origin: http://127.0.0.1:$port" -d "login=employee@demo.allhands.cn&password=demo1234" \
-    "http://127.0.0.1:$port/api/sign_in" >/dev/null && curl -fs -b "$dir/jar" -X POST -H "Accept: application/json" \
-    -H "Origin: http://127.0.0.1:$port" "http://127.0.0.1:$port/api/load_my_promotion" | python3 -c "import json,sys; print(json.load(sys.stdin)[0]['code'])")
+  code=$(curl -fs -c "$dir/jar" -H "Origin: $SERVER_BASE" -d "login=employee@demo.allhands.cn&password=demo1234" \
+    "$SERVER_BASE/api/sign_in" >/dev/null && curl -fs -b "$dir/jar" -X POST -H "Accept: application/json" \
+    -H "Origin: $SERVER_BASE" "$SERVER_BASE/api/load_my_promotion" | python3 -c "import json,sys; print(json.load(sys.stdin)[0]['code'])")
   local out
-  out=$(load "http://127.0.0.1:$port/r/$code?ch=moments")
-  kill -TERM "$pid"; wait "$pid" || true   # clean shutdown: queued clicks are written
+  out=$(load "$SERVER_BASE/r/$code?ch=moments")
+  kill -TERM "$SERVER_PID"; wait "$SERVER_PID" || true   # clean shutdown: queued clicks are written
   local requests non3xx p99 duration
   requests=$(field requests "$out"); non3xx=$(field non3xx "$out"); p99=$(field p99_us "$out"); duration=$(field duration_us "$out")
   local answered=$((requests - non3xx))

@@ -381,6 +381,11 @@ messages! {
     CampaignUpcomingTitle => "活动尚未开始", "This campaign has not started yet";
     CampaignUpcomingBody => "活动即将开始，敬请期待。", "It starts soon, please come back then.";
     FromLabel => "开始日期", "From";
+    DashPeriod => "统计期间", "Period";
+    Clicks => "点击", "Clicks";
+    Visitors => "独立访客", "Unique visitors";
+    Shares => "分享", "Shares";
+    NoData => "本期暂无数据", "Nothing in this period";
     ToLabel => "结束日期", "To";
     ChannelLabel => "渠道", "Channel";
     DimensionLabel => "报表", "Table";

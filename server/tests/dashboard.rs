@@ -96,6 +96,7 @@ async fn lead(
     id(s, "SELECT MAX(id) FROM leads").await
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn deal(
     s: &TestServer,
     f: &Facts,

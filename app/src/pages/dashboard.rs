@@ -79,7 +79,7 @@ pub fn live_updates(on_event: impl Fn() + Clone + 'static) -> ReadSignal<bool> {
                     pending.set(false);
                     on_event();
                 },
-                std::time::Duration::from_millis(150),
+                std::time::Duration::from_millis(300),
             );
         });
         source.set_onmessage(Some(message.as_ref().unchecked_ref()));
@@ -197,7 +197,7 @@ fn Filters(d: Dashboard, query: DashboardQuery) -> impl IntoView {
     let selected = |a: bool| a.then_some("selected");
     view! {
         <form method="get" action="/dashboard" class="card form filters" data-testid="dashboard-filters">
-            <label>{i18n.t(K::PeriodLabel)}
+            <label>{i18n.t(K::DashPeriod)}
                 <select name="range" data-testid="filter-range">
                     <option value="today" selected=selected(query.range == "today")>{i18n.t(K::RangeToday)}</option>
                     <option value="month" selected=selected(query.range == "month")>{i18n.t(K::RangeMonth)}</option>
@@ -243,9 +243,9 @@ fn Kpis(f: Figures) -> impl IntoView {
     };
     view! {
         <dl class="kpis" data-testid="kpis">
-            {tile(K::StatClicks, f.clicks.to_string(), "kpi-clicks")}
-            {tile(K::StatVisitors, f.unique_visitors.to_string(), "kpi-visitors")}
-            {tile(K::StatShares, f.shares.to_string(), "kpi-shares")}
+            {tile(K::Clicks, f.clicks.to_string(), "kpi-clicks")}
+            {tile(K::Visitors, f.unique_visitors.to_string(), "kpi-visitors")}
+            {tile(K::Shares, f.shares.to_string(), "kpi-shares")}
             {tile(K::StatLeads, f.leads.to_string(), "kpi-leads")}
             {tile(K::StatusValid, f.leads_valid.to_string(), "kpi-valid")}
             {tile(K::StatusDuplicate, f.leads_duplicate.to_string(), "kpi-duplicate")}
@@ -269,8 +269,8 @@ fn Kpis(f: Figures) -> impl IntoView {
 fn FunnelChart(f: Figures) -> impl IntoView {
     let i18n = use_i18n();
     let steps = [
-        (K::StatClicks, f.clicks),
-        (K::StatVisitors, f.unique_visitors),
+        (K::Clicks, f.clicks),
+        (K::Visitors, f.unique_visitors),
         (K::StatLeads, f.leads),
         (K::StatusValid, f.leads_valid),
         (K::StatDeals, f.deals),
@@ -280,7 +280,7 @@ fn FunnelChart(f: Figures) -> impl IntoView {
     view! {
         <svg class="funnel" viewBox=format!("0 0 320 {}", row_h * 5) role="img" aria-label=i18n.t(K::Funnel) data-testid="funnel">
             {steps.into_iter().enumerate().map(|(i, (label, n))| {
-                let w = (n as f64 / max as f64 * 300.0).max(2.0);
+                let w = n as f64 / max as f64 * 300.0;
                 let y = i as i64 * row_h;
                 let prev = if i == 0 { None } else { Some(steps[i - 1].1) };
                 let rate = prev.map(|p| format!(" ({})", format_bp(crate::domain::dashboard::ratio_bp(n, p)))).unwrap_or_default();
@@ -328,7 +328,7 @@ fn TrendChart(days: Vec<TrendDay>) -> impl IntoView {
             <polyline points=points(|d| d.deals) class="series deals" />
         </svg>
         <p class="legend">
-            <span class="key clicks"></span>{i18n.t(K::StatClicks)}" "
+            <span class="key clicks"></span>{i18n.t(K::Clicks)}" "
             <span class="key leads"></span>{i18n.t(K::StatLeads)}" "
             <span class="key deals"></span>{i18n.t(K::StatDeals)}
         </p>
@@ -396,12 +396,13 @@ fn CutTable(cut: Cut, query: DashboardQuery) -> impl IntoView {
     view! {
         <section class="card" data-testid=format!("cut-{}", cut.dimension)>
             <h2>{i18n.t(title)}" "<a href=export_href(&query, &cut.dimension) rel="external" download class="small" data-testid=format!("export-{}", cut.dimension)>{i18n.t(K::ExportCsv)}</a></h2>
-            <div class="scroll">
+            <div class="table-wrap">
                 <table class="table">
                     <thead><tr>
-                        <th></th><th>{i18n.t(K::StatClicks)}</th><th>{i18n.t(K::StatShares)}</th><th>{i18n.t(K::StatLeads)}</th><th>{i18n.t(K::StatusValid)}</th><th>{i18n.t(K::StatDeals)}</th><th>{i18n.t(K::DealAmount)}</th><th>{i18n.t(K::RewardCost)}</th><th>{i18n.t(K::Roi)}</th>
+                        <th></th><th>{i18n.t(K::Clicks)}</th><th>{i18n.t(K::Shares)}</th><th>{i18n.t(K::StatLeads)}</th><th>{i18n.t(K::StatusValid)}</th><th>{i18n.t(K::StatDeals)}</th><th>{i18n.t(K::DealAmount)}</th><th>{i18n.t(K::RewardCost)}</th><th>{i18n.t(K::Roi)}</th>
                     </tr></thead>
                     <tbody>
+                        {cut.rows.is_empty().then(|| view! { <tr><td colspan="9" class="muted">{i18n.t(K::NoData)}</td></tr> })}
                         {cut.rows.into_iter().map(|r| {
                             let label = match dimension.as_str() {
                                 "channel" => K::text(channel_label(&r.key), i18n.locale()).to_string(),

@@ -142,7 +142,7 @@ pub async fn draft(state: &AppState, actor: Option<i64>, scope: &str, period_key
             last_day,
             minimum_payout_fen,
         });
-        store(&mut tx, run_id, &statements).await?;
+        store(state.backend, &mut tx, run_id, &statements).await?;
     }
     tx.commit().await?;
     Ok(run_id)
@@ -155,10 +155,15 @@ fn reason_key(r: Option<CarryReason>) -> Option<&'static str> {
     })
 }
 
-/// Statement lines per INSERT: 13 parameters each, well under both engines' limits.
-const LINES_PER_INSERT: usize = 500;
+/// Statement lines per INSERT: 13 parameters each, under both engines' limits (SQLite 32,766).
+const LINES_PER_INSERT: usize = 1000;
 
-async fn store(tx: &mut db::Tx, run_id: i64, statements: &[Statement]) -> Result<(), sqlx::Error> {
+async fn store(
+    backend: db::Backend,
+    tx: &mut db::Tx,
+    run_id: i64,
+    statements: &[Statement],
+) -> Result<(), sqlx::Error> {
     let mut lines: Vec<(i64, &StatementLine)> = Vec::new();
     for s in statements {
         let id: i64 = sqlx::query_scalar(
@@ -179,24 +184,21 @@ async fn store(tx: &mut db::Tx, run_id: i64, statements: &[Statement]) -> Result
         lines.extend(s.lines.iter().map(|l| (id, l)));
     }
     for chunk in lines.chunks(LINES_PER_INSERT) {
-        store_lines(tx, chunk).await?;
+        store_lines(backend, tx, chunk).await?;
     }
     Ok(())
 }
 
-async fn store_lines(tx: &mut db::Tx, lines: &[(i64, &StatementLine)]) -> Result<(), sqlx::Error> {
-    let mut sql = String::from(
+async fn store_lines(
+    backend: db::Backend,
+    tx: &mut db::Tx,
+    lines: &[(i64, &StatementLine)],
+) -> Result<(), sqlx::Error> {
+    let sql = format!(
         "INSERT INTO statement_lines (statement_id, line_key, rule_id, rule_version, deal_id, basis_fen, rate, multiplier, \
-         amount_fen, adjustment, vests_on, explanation_zh, explanation_en) VALUES ",
+         amount_fen, adjustment, vests_on, explanation_zh, explanation_en) VALUES {}",
+        db::placeholders(backend, lines.len(), 13)
     );
-    for i in 0..lines.len() {
-        let b = i * 13;
-        sql += if i > 0 { ", (" } else { "(" };
-        for k in 1..=13 {
-            sql += &format!("{}${}", if k > 1 { ", " } else { "" }, b + k);
-        }
-        sql += ")";
-    }
     let mut q = sqlx::query(&sql);
     for (statement_id, l) in lines {
         let r = l.line.as_ref();
