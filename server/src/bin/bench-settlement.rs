@@ -76,6 +76,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         sqlx::query(&p).execute(&mut *tx).await?;
     }
     tx.commit().await?;
+    // PostgreSQL in service has planner statistics (autovacuum analyzes); a fresh bulk load does
+    // not until it is analyzed. SQLite never analyzes on its own, so it runs as loaded.
+    if state.backend == app::ssr::db::Backend::Postgres {
+        sqlx::query("ANALYZE").execute(pool).await?;
+    }
     let before_mb = peak_rss_mb();
 
     let t = Instant::now();
