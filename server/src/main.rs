@@ -13,7 +13,13 @@ fn return_large_buffers_to_the_os() {
 
 fn main() {
     return_large_buffers_to_the_os();
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime").block_on(serve());
+    match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime.block_on(serve()),
+        Err(e) => {
+            eprintln!("could not start the async runtime: {e}");
+            std::process::exit(1);
+        }
+    }
 }
 
 async fn serve() {
