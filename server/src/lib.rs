@@ -33,7 +33,7 @@ pub async fn build(
     let backend = db::Backend::of_url(&config.database_url);
     let (lead_writer, lead_queue) = group_commit::GroupCommit::new();
     let (click_writer, click_queue) = clicks::ClickWriter::new();
-    let state = AppState {
+    let state = AppState::new(app::ssr::Shared {
         options: options.clone(),
         pool,
         config: Arc::new(config),
@@ -45,9 +45,14 @@ pub async fn build(
         caches: Default::default(),
         policy: Arc::new(settings::PolicyCache::new(policy)),
         events: Default::default(),
-    };
-    if backend == db::Backend::Postgres {
-        tokio::spawn(app::ssr::events::listen(state.clone()));
+    });
+    match backend {
+        db::Backend::Postgres => {
+            tokio::spawn(app::ssr::events::listen(state.clone()));
+        }
+        db::Backend::Sqlite => {
+            tokio::spawn(db::checkpoints(state.pool.clone()));
+        }
     }
     tokio::spawn(group_commit::run(state.clone(), lead_queue));
     tokio::spawn(clicks::run(state.clone(), click_queue));

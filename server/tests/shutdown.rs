@@ -119,3 +119,33 @@ async fn sigterm_finishes_in_flight_requests() {
     // And it is down.
     assert!(client.get(format!("{base}/healthz")).send().await.is_err());
 }
+
+/// SQLite: committing writers leave the write-ahead log to the background checkpointer, which
+/// copies it into the database file within a fraction of a second. A reader that ignores the
+/// log (`immutable`) sees a lead moments after it is acknowledged.
+#[tokio::test]
+async fn the_log_reaches_the_database_file_behind_the_writers() {
+    let server = TestServer::start().await;
+    if !server.db.url.starts_with("sqlite:") {
+        return server.stop().await;
+    }
+    let client = server.client();
+    server.submit_lead(&client, "13800138123", None).await;
+    let file_only = format!("{}?immutable=true", server.db.url);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let pool = sqlx::AnyPool::connect(&file_only).await.expect("database file opens");
+        // Before the first checkpoint the file may not even hold the tables.
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM leads WHERE phone = '+8613800138123'")
+            .fetch_one(&pool)
+            .await
+            .unwrap_or(0);
+        pool.close().await;
+        if n == 1 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the lead never left the write-ahead log");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    server.stop().await;
+}

@@ -345,6 +345,8 @@ struct Ctx<'a> {
     deals: BTreeMap<i64, &'a Deal>,
     /// The first order of each customer.
     first_order: BTreeMap<&'a str, &'a Deal>,
+    /// Each deal's referrer and commission rule, found once instead of once per payment.
+    commission: BTreeMap<i64, (&'a Promoter, &'a Rule)>,
 }
 
 impl<'a> Ctx<'a> {
@@ -418,14 +420,22 @@ pub fn compute(rules: &[Rule], facts: &Facts, terms: Terms) -> Vec<RewardLine> {
     for d in &deals {
         first_order.entry(d.customer.as_str()).or_insert(d);
     }
-    let ctx = Ctx {
+    let mut ctx = Ctx {
         rules,
         terms,
         promoters: facts.promoters.iter().map(|p| (p.id, p)).collect(),
         boosts: facts.boosts.iter().map(|(c, b)| (*c, b.as_slice())).collect(),
         deals: facts.deals.iter().map(|d| (d.id, d)).collect(),
         first_order,
+        commission: BTreeMap::new(),
     };
+    ctx.commission = deals
+        .iter()
+        .filter_map(|d| {
+            let referrer = ctx.referrer(d)?;
+            Some((d.id, (referrer, ctx.commission_rule(referrer, d)?)))
+        })
+        .collect();
     let mut payments: Vec<&Payment> = facts.payments.iter().filter(|p| ctx.deals.contains_key(&p.deal_id)).collect();
     payments.sort_by_key(|p| (p.paid_on, p.id));
 
@@ -452,8 +462,7 @@ fn payment_lines(ctx: &Ctx, payments: &[&Payment], out: &mut Vec<RewardLine>) {
     let mut earned: BTreeMap<(i64, i64, i64, SplitRole), Earned> = BTreeMap::new();
     for pay in payments {
         let d = ctx.deals[&pay.deal_id];
-        let Some(referrer) = ctx.referrer(d) else { continue };
-        let Some(rule) = ctx.commission_rule(referrer, d) else { continue };
+        let Some(&(referrer, rule)) = ctx.commission.get(&d.id) else { continue };
         let first = ctx.is_first_order(d);
         let (rate, shares): (Decimal, Vec<(SplitRole, Decimal)>) = match &rule.spec {
             RuleSpec::PercentOfDeal { rate } => (*rate, vec![(SplitRole::Referrer, Decimal::ONE)]),
@@ -558,8 +567,7 @@ fn tier_lines(ctx: &Ctx, payments: &[&Payment], out: &mut Vec<RewardLine>) {
     let mut specs: BTreeMap<(i64, i64), &Rule> = BTreeMap::new();
     for pay in payments {
         let d = ctx.deals[&pay.deal_id];
-        let Some(referrer) = ctx.referrer(d) else { continue };
-        let Some(rule) = ctx.commission_rule(referrer, d) else { continue };
+        let Some(&(referrer, rule)) = ctx.commission.get(&d.id) else { continue };
         let RuleSpec::MarginalTiers { per, .. } = &rule.spec else { continue };
         let period = match per {
             PeriodKind::Month => Period::Month { year: pay.paid_on.year(), month: pay.paid_on.month() },

@@ -153,11 +153,9 @@ async fn write(state: &AppState, clicks: &[NewClick]) -> Result<(), sqlx::Error>
     let (_turn, mut tx) = db::begin_write(state).await?;
     let mut first_visits: HashSet<(i64, String, String)> = HashSet::new();
     for chunk in keys.chunks(CHUNK) {
-        let values: Vec<String> =
-            (0..chunk.len()).map(|i| format!("(${}, ${}, ${})", i * 3 + 1, i * 3 + 2, i * 3 + 3)).collect();
         let sql = format!(
             "INSERT INTO link_visitors (link_id, day, visitor) VALUES {} ON CONFLICT DO NOTHING RETURNING link_id, day, visitor",
-            values.join(", ")
+            db::placeholders(state.backend, chunk.len(), 3)
         );
         let mut q = sqlx::query(&sql);
         for (link, d, v) in chunk {
@@ -174,15 +172,9 @@ async fn write(state: &AppState, clicks: &[NewClick]) -> Result<(), sqlx::Error>
         .map(|(c, d)| (c, c.ua_class != "bot" && first_visits.remove(&(c.link_id, d.clone(), c.visitor.clone()))))
         .collect();
     for chunk in rows.chunks(CHUNK) {
-        let values: Vec<String> = (0..chunk.len())
-            .map(|i| {
-                let b = i * 7;
-                format!("(${}, ${}, ${}, ${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7)
-            })
-            .collect();
         let sql = format!(
             "INSERT INTO clicks (link_id, channel, visitor, ip_hash, ua_class, at, unique_visit) VALUES {}",
-            values.join(", ")
+            db::placeholders(state.backend, chunk.len(), 7)
         );
         let mut q = sqlx::query(&sql);
         for (c, unique) in chunk {

@@ -37,9 +37,12 @@ pub async fn connect(url: &str) -> Result<AnyPool, sqlx::Error> {
                 if backend == Backend::Sqlite {
                     // WAL lets readers run beside the writer; busy_timeout queues writers
                     // instead of failing them; FULL sync keeps every acknowledged commit.
+                    // Checkpoints are [`checkpoints`]' job, not the committing writer's: a
+                    // commit that also copies the log into the database keeps every request
+                    // queued behind it waiting.
                     conn.execute(
                         "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; \
-                         PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;",
+                         PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=0;",
                     )
                     .await?;
                 }
@@ -52,6 +55,22 @@ pub async fn connect(url: &str) -> Result<AnyPool, sqlx::Error> {
     Ok(pool)
 }
 
+/// SQLite: copies the write-ahead log into the database file a few times a second, on a
+/// connection of its own, beside the writer (PASSIVE: it never blocks a reader or a writer).
+/// Runs for the life of the pool.
+pub async fn checkpoints(pool: AnyPool) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_millis(250));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    while !pool.is_closed() {
+        tick.tick().await;
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await {
+            if !pool.is_closed() {
+                tracing::warn!(error = %e, "checkpoint failed; retrying");
+            }
+        }
+    }
+}
+
 pub async fn migrate(pool: &AnyPool, backend: Backend) -> Result<(), sqlx::Error> {
     match backend {
         Backend::Sqlite => sqlx::migrate!("../migrations/sqlite").run(pool).await?,
@@ -61,6 +80,15 @@ pub async fn migrate(pool: &AnyPool, backend: Backend) -> Result<(), sqlx::Error
 }
 
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// The engine behind a connection (inside a transaction, where the pool's `AppState` is not at hand).
+pub fn backend_of(conn: &sqlx::AnyConnection) -> Backend {
+    if conn.backend_name() == "PostgreSQL" {
+        Backend::Postgres
+    } else {
+        Backend::Sqlite
+    }
+}
 
 /// `rows` groups of `cols` bind placeholders for a multi-row INSERT: `(?, ?), (?, ?)` on
 /// SQLite, `($1, $2), ($3, $4)` on PostgreSQL. SQLite looks a numbered parameter's name up by

@@ -52,9 +52,27 @@ pub struct Config {
     pub lead_burst_per_minute: i64,
 }
 
-/// The one state handed to every route, handler and server function.
+/// The one state handed to every route, handler and server function. One pointer: axum
+/// clones the state for every request, and the redirect is answered tens of thousands of times a
+/// second.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    pub fn new(shared: Shared) -> Self {
+        AppState(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What [`AppState`] holds.
+pub struct Shared {
     pub options: LeptosOptions,
     pub pool: sqlx::AnyPool,
     pub config: Arc<Config>,

@@ -37,17 +37,15 @@ pub async fn enqueue_many(
     messages: &[(&str, &str)],
 ) -> Result<(), sqlx::Error> {
     let now = now_ms();
+    let backend = super::db::backend_of(tx);
     for chunk in messages.chunks(200) {
-        // $1 kind, $2 now; then recipient and body per row.
-        let values: Vec<String> =
-            (0..chunk.len()).map(|i| format!("($1, ${}, ${}, $2, $2)", i * 2 + 3, i * 2 + 4)).collect();
         let sql = format!(
             "INSERT INTO outbox (kind, recipient, body, next_attempt_at, created_at) VALUES {}",
-            values.join(", ")
+            super::db::placeholders(backend, chunk.len(), 5)
         );
-        let mut q = sqlx::query(&sql).bind(kind).bind(now);
+        let mut q = sqlx::query(&sql);
         for (to, body) in chunk {
-            q = q.bind(*to).bind(*body);
+            q = q.bind(kind).bind(*to).bind(*body).bind(now).bind(now);
         }
         q.execute(&mut **tx).await?;
     }

@@ -274,55 +274,52 @@ pub async fn facts(
     promoters: &BTreeMap<i64, PromoterInfo>,
     scope: FactScope<'_>,
 ) -> Result<Facts, AppError> {
-    let (deal_rows, payment_rows) = match scope {
+    let (mut deals, mut payments) = (Vec::new(), Vec::new());
+    match scope {
         FactScope::Customers(list) => {
-            let (mut deals, mut payments) = (Vec::new(), Vec::new());
             for c in list {
-                deals.extend(
-                    sqlx::query(&format!("SELECT {DEAL_COLUMNS} FROM deals WHERE customer_phone = $1"))
-                        .bind(c)
-                        .fetch_all(pool)
-                        .await?,
-                );
-                payments.extend(
-                    sqlx::query(
-                        "SELECT p.id, p.deal_id, p.paid_on, p.amount_fen FROM payments p \
-                         JOIN deals d ON d.id = p.deal_id WHERE d.customer_phone = $1",
-                    )
+                for r in sqlx::query(&format!("SELECT {DEAL_COLUMNS} FROM deals WHERE customer_phone = $1"))
                     .bind(c)
                     .fetch_all(pool)
-                    .await?,
-                );
+                    .await?
+                {
+                    deals.push(deal_of(&r)?);
+                }
+                for r in sqlx::query(
+                    "SELECT p.id, p.deal_id, p.paid_on, p.amount_fen FROM payments p \
+                     JOIN deals d ON d.id = p.deal_id WHERE d.customer_phone = $1",
+                )
+                .bind(c)
+                .fetch_all(pool)
+                .await?
+                {
+                    payments.push(payment_of(&r, "id", "amount_fen")?);
+                }
             }
-            (deals, payments)
         }
         FactScope::Promoters(ids) => {
             let ids = id_list(ids);
-            let customers = format!(
-                "SELECT customer_phone FROM deals WHERE promoter_id IN ({ids}) UNION \
-                 SELECT customer_phone FROM deals WHERE sales_rep_id IN ({ids})"
-            );
-            let deals = sqlx::query(&format!("SELECT {DEAL_COLUMNS} FROM deals WHERE customer_phone IN ({customers})"))
-                .fetch_all(pool)
-                .await?;
-            let payments = sqlx::query(&format!(
-                "SELECT p.id, p.deal_id, p.paid_on, p.amount_fen FROM payments p JOIN deals d ON d.id = p.deal_id \
-                 WHERE d.customer_phone IN ({customers})"
+            // Each deal with its payments, in one pass: a deal's columns repeat on each of
+            // its payment rows.
+            let rows = sqlx::query(&format!(
+                "SELECT {}, p.id AS payment_id, p.deal_id, p.paid_on, p.amount_fen AS paid_fen FROM deals d \
+                 LEFT JOIN payments p ON p.deal_id = d.id WHERE d.customer_phone IN \
+                 (SELECT customer_phone FROM deals WHERE promoter_id IN ({ids}) UNION \
+                  SELECT customer_phone FROM deals WHERE sales_rep_id IN ({ids})) ORDER BY d.id",
+                DEAL_COLUMNS.split(", ").map(|c| format!("d.{c}")).collect::<Vec<_>>().join(", ")
             ))
             .fetch_all(pool)
             .await?;
-            (deals, payments)
+            for r in &rows {
+                let id: i64 = r.try_get("id")?;
+                if deals.last().is_none_or(|d: &Deal| d.id != id) {
+                    deals.push(deal_of(r)?);
+                }
+                if r.try_get::<Option<i64>, _>("payment_id")?.is_some() {
+                    payments.push(payment_of(r, "payment_id", "paid_fen")?);
+                }
+            }
         }
-    };
-    let deals: Vec<Deal> = deal_rows.iter().map(deal_of).collect::<Result<_, _>>()?;
-    let mut payments = Vec::with_capacity(payment_rows.len());
-    for r in &payment_rows {
-        payments.push(crate::domain::reward::Payment {
-            id: r.try_get("id")?,
-            deal_id: r.try_get("deal_id")?,
-            paid_on: date(&r.try_get::<String, _>("paid_on")?)?,
-            amount_fen: r.try_get("amount_fen")?,
-        });
     }
     let mut boosts = Vec::new();
     for r in sqlx::query("SELECT id, boosts FROM campaigns").fetch_all(pool).await? {
@@ -343,6 +340,15 @@ pub async fn facts(
         valid_leads,
         activity,
         boosts,
+    })
+}
+
+fn payment_of(r: &sqlx::any::AnyRow, id: &str, amount: &str) -> Result<crate::domain::reward::Payment, sqlx::Error> {
+    Ok(crate::domain::reward::Payment {
+        id: r.try_get(id)?,
+        deal_id: r.try_get("deal_id")?,
+        paid_on: date(&r.try_get::<String, _>("paid_on")?)?,
+        amount_fen: r.try_get(amount)?,
     })
 }
 

@@ -13,6 +13,7 @@ use crate::error::{AppError, Field, Problem};
 use crate::i18n::Locale;
 use crate::model::{MyRewards, RunRow, StatementLineView, StatementView, UserView};
 use chrono::Datelike;
+use futures_util::StreamExt;
 use sqlx::{AnyPool, Row};
 use std::collections::BTreeMap;
 
@@ -81,10 +82,14 @@ async fn carried_in(
 /// number of deals.
 const PROMOTERS_PER_STEP: usize = 250;
 
+/// Steps read and computed at once, ahead of the one being written.
+const STEPS_AHEAD: usize = 3;
+
 /// Drafts (or re-drafts, while still a draft) the run for a period and scope; returns its id.
 /// Two concurrent drafts of one period make one run: the unique key decides. The draft goes
-/// through the promoters a few hundred at a time, each step's statements written before the
-/// next step's facts are read, in one transaction: the run appears whole or not at all.
+/// through the promoters a few hundred at a time, in one transaction: the run appears whole
+/// or not at all. Reading and computing the next steps (a task of its own, on connections
+/// beside the transaction) overlaps with writing this one.
 pub async fn draft(state: &AppState, actor: Option<i64>, scope: &str, period_key: &str) -> Result<i64, AppError> {
     let (kind, period) = check(scope, period_key)?;
     let pool = &state.pool;
@@ -127,25 +132,86 @@ pub async fn draft(state: &AppState, actor: Option<i64>, scope: &str, period_key
         .execute(&mut *tx)
         .await?;
     sqlx::query("DELETE FROM statements WHERE run_id = $1").bind(run_id).execute(&mut *tx).await?;
-    // Facts, and what earlier runs paid, are read beside the transaction: they are not what it writes.
-    for step in in_scope.chunks(PROMOTERS_PER_STEP) {
-        let facts = rewards::facts(pool, &state.org, &everyone, FactScope::Promoters(step)).await?;
-        let lines = compute(&rules, &facts, terms);
-        drop(facts);
-        let promoters: BTreeMap<i64, TaxTreatment> = step.iter().map(|id| (*id, everyone[id].treatment)).collect();
-        let statements = draft_statements(&Draft {
-            promoters: &promoters,
-            lines: &lines,
-            settled: &settled(pool, scope, step).await?,
-            carried_in: &carried_in(pool, scope, &period.key(), step).await?,
-            first_day,
-            last_day,
-            minimum_payout_fen,
-        });
-        store(state.backend, &mut tx, run_id, &statements).await?;
+
+    // Facts, and what earlier runs paid, are read beside the transaction: they are not what it
+    // writes. Each step is a task of its own, so steps are read and computed on every core
+    // while this task writes; they are taken in order, at most STEPS_AHEAD ahead.
+    let job = std::sync::Arc::new(Job {
+        scope: scope.to_string(),
+        period_key: period.key(),
+        rules,
+        terms,
+        everyone,
+        first_day,
+        last_day,
+        minimum_payout_fen,
+    });
+    let steps: Vec<Vec<i64>> = in_scope.chunks(PROMOTERS_PER_STEP).map(<[i64]>::to_vec).collect();
+    let mut ready = futures_util::stream::iter(steps)
+        .map(|step: Vec<i64>| {
+            let (job, state) = (job.clone(), state.clone());
+            tokio::spawn(async move { job.step(&state, &step).await })
+        })
+        .buffered(STEPS_AHEAD);
+    let (mut statements, mut lines) = (0, 0);
+    // Where the time went: waiting for the reader, or writing.
+    let (mut waiting, mut writing) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
+    let mut clock = std::time::Instant::now();
+    while let Some(step) = ready.next().await {
+        let step = step.map_err(super::internal)??;
+        waiting += clock.elapsed();
+        clock = std::time::Instant::now();
+        statements += step.len();
+        lines += step.iter().map(|s| s.lines.len()).sum::<usize>();
+        store(state.backend, &mut tx, run_id, step).await?;
+        writing += clock.elapsed();
+        clock = std::time::Instant::now();
     }
     tx.commit().await?;
+    tracing::info!(
+        run_id,
+        period = %period.key(),
+        scope,
+        statements,
+        lines,
+        waiting_s = waiting.as_secs_f64(),
+        writing_s = writing.as_secs_f64(),
+        commit_s = clock.elapsed().as_secs_f64(),
+        "settlement drafted"
+    );
     Ok(run_id)
+}
+
+/// What a draft computes with, for the task that reads and computes its steps.
+struct Job {
+    scope: String,
+    period_key: String,
+    rules: Vec<crate::domain::reward::Rule>,
+    terms: crate::domain::reward::Terms,
+    everyone: BTreeMap<i64, rewards::PromoterInfo>,
+    first_day: chrono::NaiveDate,
+    last_day: chrono::NaiveDate,
+    minimum_payout_fen: i64,
+}
+
+impl Job {
+    /// The statements of one step's promoters, ready to store.
+    async fn step(&self, state: &AppState, step: &[i64]) -> Result<Vec<StatementRows>, AppError> {
+        let facts = rewards::facts(&state.pool, &state.org, &self.everyone, FactScope::Promoters(step)).await?;
+        let lines = compute(&self.rules, &facts, self.terms);
+        drop(facts);
+        let promoters: BTreeMap<i64, TaxTreatment> = step.iter().map(|id| (*id, self.everyone[id].treatment)).collect();
+        let drafted = draft_statements(&Draft {
+            promoters: &promoters,
+            lines: &lines,
+            settled: &settled(&state.pool, &self.scope, step).await?,
+            carried_in: &carried_in(&state.pool, &self.scope, &self.period_key, step).await?,
+            first_day: self.first_day,
+            last_day: self.last_day,
+            minimum_payout_fen: self.minimum_payout_fen,
+        });
+        Ok(drafted.into_iter().map(StatementRows::from).collect())
+    }
 }
 
 fn reason_key(r: Option<CarryReason>) -> Option<&'static str> {
@@ -155,6 +221,64 @@ fn reason_key(r: Option<CarryReason>) -> Option<&'static str> {
     })
 }
 
+/// A statement line as its row is written: its explanation sentences made beforehand, so the
+/// transaction's task only binds and writes.
+struct LineRow {
+    key: String,
+    rule_id: Option<i64>,
+    rule_version: Option<i64>,
+    deal_id: Option<i64>,
+    basis_fen: i64,
+    rate: String,
+    multiplier: String,
+    amount_fen: i64,
+    adjustment: i64,
+    vests_on: Option<String>,
+    explanation_zh: String,
+    explanation_en: String,
+}
+
+impl From<StatementLine> for LineRow {
+    fn from(l: StatementLine) -> Self {
+        let r = l.line.as_ref();
+        let (explanation_zh, explanation_en) = match r {
+            Some(r) if l.adjustment => (
+                format!("调整：{}（已结 {}）", r.explain(Locale::ZhCn), format_yuan(l.previously_paid_fen)),
+                format!("adjustment: {} (paid before {})", r.explain(Locale::En), format_yuan(l.previously_paid_fen)),
+            ),
+            Some(r) => (r.explain(Locale::ZhCn), r.explain(Locale::En)),
+            None => ("调整：原奖励冲回".to_string(), "adjustment: earlier reward reversed".to_string()),
+        };
+        LineRow {
+            rule_id: r.map(|r| r.rule_id),
+            rule_version: r.map(|r| r.rule_version),
+            deal_id: r.and_then(|r| r.deal_id),
+            basis_fen: r.map_or(0, |r| r.basis_fen),
+            rate: r.map_or("0".to_string(), |r| r.rate.normalize().to_string()),
+            multiplier: r.map_or("1".to_string(), |r| r.multiplier.normalize().to_string()),
+            amount_fen: l.amount_fen,
+            adjustment: i64::from(l.adjustment),
+            vests_on: r.and_then(|r| r.vests_on).map(|d| d.to_string()),
+            key: l.key,
+            explanation_zh,
+            explanation_en,
+        }
+    }
+}
+
+/// A statement and its line rows.
+struct StatementRows {
+    statement: Statement,
+    lines: Vec<LineRow>,
+}
+
+impl From<Statement> for StatementRows {
+    fn from(mut statement: Statement) -> Self {
+        let lines = std::mem::take(&mut statement.lines).into_iter().map(LineRow::from).collect();
+        StatementRows { statement, lines }
+    }
+}
+
 /// Statement lines per INSERT: 13 parameters each, under both engines' limits (SQLite 32,766).
 const LINES_PER_INSERT: usize = 1000;
 
@@ -162,10 +286,10 @@ async fn store(
     backend: db::Backend,
     tx: &mut db::Tx,
     run_id: i64,
-    statements: &[Statement],
+    statements: Vec<StatementRows>,
 ) -> Result<(), sqlx::Error> {
-    let mut lines: Vec<(i64, &StatementLine)> = Vec::new();
-    for s in statements {
+    let mut lines: Vec<(i64, LineRow)> = Vec::new();
+    for StatementRows { statement: s, lines: rows } in statements {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO statements (run_id, promoter_id, treatment, carried_in_fen, gross_fen, tax_fen, net_fen, carry_out_fen, carry_reason) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -181,19 +305,16 @@ async fn store(
         .bind(reason_key(s.carry_reason))
         .fetch_one(&mut **tx)
         .await?;
-        lines.extend(s.lines.iter().map(|l| (id, l)));
+        lines.extend(rows.into_iter().map(|l| (id, l)));
     }
-    for chunk in lines.chunks(LINES_PER_INSERT) {
-        store_lines(backend, tx, chunk).await?;
+    while !lines.is_empty() {
+        let rest = lines.split_off(lines.len().min(LINES_PER_INSERT));
+        store_lines(backend, tx, std::mem::replace(&mut lines, rest)).await?;
     }
     Ok(())
 }
 
-async fn store_lines(
-    backend: db::Backend,
-    tx: &mut db::Tx,
-    lines: &[(i64, &StatementLine)],
-) -> Result<(), sqlx::Error> {
+async fn store_lines(backend: db::Backend, tx: &mut db::Tx, lines: Vec<(i64, LineRow)>) -> Result<(), sqlx::Error> {
     let sql = format!(
         "INSERT INTO statement_lines (statement_id, line_key, rule_id, rule_version, deal_id, basis_fen, rate, multiplier, \
          amount_fen, adjustment, vests_on, explanation_zh, explanation_en) VALUES {}",
@@ -201,29 +322,20 @@ async fn store_lines(
     );
     let mut q = sqlx::query(&sql);
     for (statement_id, l) in lines {
-        let r = l.line.as_ref();
-        let (zh, en) = match r {
-            Some(r) if l.adjustment => (
-                format!("调整：{}（已结 {}）", r.explain(Locale::ZhCn), format_yuan(l.previously_paid_fen)),
-                format!("adjustment: {} (paid before {})", r.explain(Locale::En), format_yuan(l.previously_paid_fen)),
-            ),
-            Some(r) => (r.explain(Locale::ZhCn), r.explain(Locale::En)),
-            None => ("调整：原奖励冲回".to_string(), "adjustment: earlier reward reversed".to_string()),
-        };
         q = q
-            .bind(*statement_id)
-            .bind(l.key.clone())
-            .bind(r.map(|r| r.rule_id))
-            .bind(r.map(|r| r.rule_version))
-            .bind(r.and_then(|r| r.deal_id))
-            .bind(r.map_or(0, |r| r.basis_fen))
-            .bind(r.map_or("0".to_string(), |r| r.rate.normalize().to_string()))
-            .bind(r.map_or("1".to_string(), |r| r.multiplier.normalize().to_string()))
+            .bind(statement_id)
+            .bind(l.key)
+            .bind(l.rule_id)
+            .bind(l.rule_version)
+            .bind(l.deal_id)
+            .bind(l.basis_fen)
+            .bind(l.rate)
+            .bind(l.multiplier)
             .bind(l.amount_fen)
-            .bind(i64::from(l.adjustment))
-            .bind(r.and_then(|r| r.vests_on).map(|d| d.to_string()))
-            .bind(zh)
-            .bind(en);
+            .bind(l.adjustment)
+            .bind(l.vests_on)
+            .bind(l.explanation_zh)
+            .bind(l.explanation_en);
     }
     q.execute(&mut **tx).await?;
     Ok(())

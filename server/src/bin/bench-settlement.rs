@@ -22,6 +22,11 @@ fn peak_rss_mb() -> f64 {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    // The draft's own log line (time reading, computing, writing) goes to stderr.
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(tracing_subscriber::EnvFilter::new("warn,app::ssr::settlement=info"))
+        .init();
     let deals = env("DEALS", 1_000_000);
     let promoters = env("PROMOTERS", 10_000);
     let url = std::env::var("DATABASE_URL")?;
@@ -82,6 +87,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         sqlx::query("ANALYZE").execute(pool).await?;
     }
     let before_mb = peak_rss_mb();
+    // The aggregate is timed three times (once before the draft, twice after) and the fastest
+    // counts: the target is against the database's best, not a run slowed by the draft's
+    // write-ahead log.
+    let aggregate = || async {
+        let t = Instant::now();
+        let rows = sqlx::query("SELECT promoter_id, CAST(SUM(amount_fen) AS BIGINT) FROM deals GROUP BY promoter_id")
+            .fetch_all(pool)
+            .await?;
+        Ok::<_, sqlx::Error>((t.elapsed().as_secs_f64(), rows.len()))
+    };
+    let (mut aggregate_s, aggregate_rows) = aggregate().await?;
 
     let t = Instant::now();
     let run = settlement::draft(&state, None, "employee", "2026-11").await.map_err(|e| format!("draft: {e}"))?;
@@ -89,16 +105,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let statements: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM statements WHERE run_id = $1").bind(run).fetch_one(pool).await?;
 
-    let t = Instant::now();
-    let rows = sqlx::query("SELECT promoter_id, CAST(SUM(amount_fen) AS BIGINT) FROM deals GROUP BY promoter_id")
-        .fetch_all(pool)
-        .await?;
-    let aggregate_s = t.elapsed().as_secs_f64();
+    for _ in 0..2 {
+        aggregate_s = aggregate_s.min(aggregate().await?.0);
+    }
 
     println!("deals: {deals}");
     println!("promoters: {promoters}");
     println!("statements: {statements}");
-    println!("aggregate_rows: {}", rows.len());
+    println!("aggregate_rows: {aggregate_rows}");
     println!("draft_s: {draft_s:.3}");
     println!("aggregate_s: {aggregate_s:.3}");
     println!("ratio_vs_aggregate: {:.1}", draft_s / aggregate_s.max(1e-6));
