@@ -153,7 +153,7 @@ pub async fn draft(state: &AppState, actor: Option<i64>, scope: &str, period_key
             tokio::spawn(async move { job.step(&state, &step).await })
         })
         .buffered(STEPS_AHEAD);
-    let (mut statements, mut lines) = (0, 0);
+    let (mut statements, mut lines, mut analyzed) = (0, 0, false);
     // Where the time went: waiting for the reader, or writing.
     let (mut waiting, mut writing) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
     let mut clock = std::time::Instant::now();
@@ -164,6 +164,14 @@ pub async fn draft(state: &AppState, actor: Option<i64>, scope: &str, period_key
         statements += step.len();
         lines += step.iter().map(|s| s.lines.len()).sum::<usize>();
         store(state.backend, &mut tx, run_id, step).await?;
+        if state.backend == db::Backend::Postgres && !analyzed && statements > 0 {
+            analyzed = true;
+            // PostgreSQL checks each line's statement through a plan made for the table as it
+            // was last analyzed; for the first run that is empty, and the plan scans the whole
+            // table for every line. Statistics that count this step's statements make it an
+            // index lookup.
+            sqlx::query("ANALYZE statements").execute(&mut *tx).await?;
+        }
         writing += clock.elapsed();
         clock = std::time::Instant::now();
     }
