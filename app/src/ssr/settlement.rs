@@ -88,8 +88,8 @@ const STEPS_AHEAD: usize = 3;
 /// Drafts (or re-drafts, while still a draft) the run for a period and scope; returns its id.
 /// Two concurrent drafts of one period make one run: the unique key decides. The draft goes
 /// through the promoters a few hundred at a time, in one transaction: the run appears whole
-/// or not at all. Reading and computing the next steps (a task of its own, on connections
-/// beside the transaction) overlaps with writing this one.
+/// or not at all. The next steps are read and computed (tasks of their own, on connections
+/// beside the transaction) while this one is written.
 pub async fn draft(state: &AppState, actor: Option<i64>, scope: &str, period_key: &str) -> Result<i64, AppError> {
     let (kind, period) = check(scope, period_key)?;
     let pool = &state.pool;
@@ -154,7 +154,7 @@ pub async fn draft(state: &AppState, actor: Option<i64>, scope: &str, period_key
         })
         .buffered(STEPS_AHEAD);
     let (mut statements, mut lines, mut analyzed) = (0, 0, false);
-    // Where the time went: waiting for the reader, or writing.
+    // Where the time went: waiting for steps, or writing them.
     let (mut waiting, mut writing) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
     let mut clock = std::time::Instant::now();
     while let Some(step) = ready.next().await {
