@@ -206,7 +206,7 @@ fn DealList(
                                 pay.dispatch(RecordPayment { deal_id: id, paid_on: paid_on.get_untracked(), amount: amount.get_untracked(), refund: true });
                             }>{i18n.t(K::RecordRefund)}</button>
                             {pending_audit.then(|| view! {
-                                <button type="button" class="button" on:click=move |_| { audit.dispatch(DecideAudit { deal_id: id, verified: true }); }>{i18n.t(K::AuditVerify)}</button>
+                                <button type="button" class="button" data-testid="audit-verify" on:click=move |_| { audit.dispatch(DecideAudit { deal_id: id, verified: true }); }>{i18n.t(K::AuditVerify)}</button>
                                 <button type="button" class="link-button" on:click=move |_| { audit.dispatch(DecideAudit { deal_id: id, verified: false }); }>{i18n.t(K::AuditReject)}</button>
                             })}
                         </div>
