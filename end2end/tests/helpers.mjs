@@ -59,6 +59,14 @@ export async function signIn(page, login, password = 'demo1234') {
   await page.getByTestId('signed-in-user').waitFor({ timeout: 15_000 });
 }
 
+/** A phone-sized context and a page in it, signed in as `login`. */
+export async function signedInPhone(browser, login) {
+  const context = await phoneContext(browser);
+  const page = await context.newPage();
+  await signIn(page, login);
+  return [context, page];
+}
+
 /** `allow`: patterns of errors the test caused on purpose (the browser logs every 4xx). */
 export function assertNoErrors(context, { allow = [] } = {}) {
   const errors = context.errors.filter((e) => !allow.some((pattern) => pattern.test(e)));

@@ -3,7 +3,7 @@
 // paid; the employee sees the statement line by line and the "reward paid" notice.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, phoneContext, open, signIn, assertNoErrors, freshPhone, submitThroughLink, BASE, SHOTS } from './helpers.mjs';
+import { useBrowser, signedInPhone, open, assertNoErrors, freshPhone, submitThroughLink, BASE, SHOTS } from './helpers.mjs';
 
 const browser = useBrowser();
 
@@ -17,17 +17,13 @@ test('won lead → deal → payment → finance drafts, approves, exports, pays 
   const name = `成交客户${phone.slice(-4)}`;
   const order = `E2E-${n}`;
 
-  const employee = await phoneContext(browser());
-  const ePage = await employee.newPage();
-  await signIn(ePage, 'employee@demo.allhands.cn');
+  const [employee, ePage] = await signedInPhone(browser(), 'employee@demo.allhands.cn');
   await ePage.waitForURL('**/me');
   const link = await ePage.getByTestId('my-link').first().inputValue();
 
   await submitThroughLink(browser(), link, name, phone);
 
-  const marketing = await phoneContext(browser());
-  const mPage = await marketing.newPage();
-  await signIn(mPage, 'marketing@demo.allhands.cn');
+  const [marketing, mPage] = await signedInPhone(browser(), 'marketing@demo.allhands.cn');
   await open(mPage, '/review');
   const row = mPage.getByTestId('review-row').filter({ hasText: name });
   await row.getByTestId('mark-valid').click();
@@ -35,9 +31,7 @@ test('won lead → deal → payment → finance drafts, approves, exports, pays 
   await marketing.close();
 
   // The rep wins the lead, records the deal from it and the payment.
-  const sales = await phoneContext(browser());
-  const sPage = await sales.newPage();
-  await signIn(sPage, 'sales@demo.allhands.cn');
+  const [sales, sPage] = await signedInPhone(browser(), 'sales@demo.allhands.cn');
   await open(sPage, '/follow-up');
   const lead = sPage.getByTestId('follow-up-row').filter({ hasText: name });
   await lead.getByTestId('stage-won').click();
@@ -63,9 +57,7 @@ test('won lead → deal → payment → finance drafts, approves, exports, pays 
   assertNoErrors(sales);
   await sales.close();
   if (sampled) {
-    const auditor = await phoneContext(browser());
-    const aPage = await auditor.newPage();
-    await signIn(aPage, 'marketing@demo.allhands.cn');
+    const [auditor, aPage] = await signedInPhone(browser(), 'marketing@demo.allhands.cn');
     await open(aPage, '/deals');
     const audited = aPage.getByTestId('deal-row').filter({ hasText: order });
     await audited.getByTestId('audit-verify').click();
@@ -75,9 +67,7 @@ test('won lead → deal → payment → finance drafts, approves, exports, pays 
   }
 
   // Finance: draft, read, approve, export, mark paid.
-  const finance = await phoneContext(browser());
-  const fPage = await finance.newPage();
-  await signIn(fPage, 'finance@demo.allhands.cn');
+  const [finance, fPage] = await signedInPhone(browser(), 'finance@demo.allhands.cn');
   await open(fPage, '/settlement');
   await fPage.getByTestId('run-scope').selectOption('employee');
   await fPage.getByTestId('run-period').fill(period);
