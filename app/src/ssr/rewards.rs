@@ -266,6 +266,20 @@ pub(super) fn id_list(ids: &[i64]) -> String {
     }
 }
 
+/// The deals of every customer these promoters referred or sold to, each with its payments in
+/// one pass (a deal's columns repeat on each of its payment rows), in deal order. Public for
+/// the settlement benchmark, which times this very query inside the database.
+pub fn promoter_deals_sql(ids: &[i64]) -> String {
+    let ids = id_list(ids);
+    format!(
+        "SELECT {}, p.id AS payment_id, p.deal_id, p.paid_on, p.amount_fen AS paid_fen FROM deals d \
+         LEFT JOIN payments p ON p.deal_id = d.id WHERE d.customer_phone IN \
+         (SELECT customer_phone FROM deals WHERE promoter_id IN ({ids}) UNION \
+          SELECT customer_phone FROM deals WHERE sales_rep_id IN ({ids})) ORDER BY d.id",
+        DEAL_COLUMNS.split(", ").map(|c| format!("d.{c}")).collect::<Vec<_>>().join(", ")
+    )
+}
+
 /// Every fact the engine needs within `scope`. `promoters`: every promoter (the engine looks up
 /// referrers and sales reps outside the scope too).
 pub async fn facts(
@@ -298,18 +312,7 @@ pub async fn facts(
             }
         }
         FactScope::Promoters(ids) => {
-            let ids = id_list(ids);
-            // Each deal with its payments, in one pass: a deal's columns repeat on each of
-            // its payment rows.
-            let rows = sqlx::query(&format!(
-                "SELECT {}, p.id AS payment_id, p.deal_id, p.paid_on, p.amount_fen AS paid_fen FROM deals d \
-                 LEFT JOIN payments p ON p.deal_id = d.id WHERE d.customer_phone IN \
-                 (SELECT customer_phone FROM deals WHERE promoter_id IN ({ids}) UNION \
-                  SELECT customer_phone FROM deals WHERE sales_rep_id IN ({ids})) ORDER BY d.id",
-                DEAL_COLUMNS.split(", ").map(|c| format!("d.{c}")).collect::<Vec<_>>().join(", ")
-            ))
-            .fetch_all(pool)
-            .await?;
+            let rows = sqlx::query(&promoter_deals_sql(ids)).fetch_all(pool).await?;
             for r in &rows {
                 let id: i64 = r.try_get("id")?;
                 if deals.last().is_none_or(|d: &Deal| d.id != id) {

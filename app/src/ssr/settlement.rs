@@ -80,7 +80,7 @@ async fn carried_in(
 
 /// Promoters per step of a draft: what a draft holds in memory depends on this, not on the
 /// number of deals.
-const PROMOTERS_PER_STEP: usize = 250;
+pub const PROMOTERS_PER_STEP: usize = 250;
 
 /// Steps read and computed at once, ahead of the one being written.
 const STEPS_AHEAD: usize = 3;

@@ -2,7 +2,8 @@
 //! PROMOTERS promoters on a fresh database (DATABASE_URL), and times the same database's
 //! `SELECT promoter_id, SUM(amount_fen) … GROUP BY promoter_id` over the same rows.
 //! Prints `key: value` figures; the verdict is bench/settlement.sh's.
-use app::ssr::{settlement, Config};
+use app::domain::reward::PromoterKind;
+use app::ssr::{rewards, settlement, Config};
 use std::time::Instant;
 
 fn env(name: &str, default: i64) -> i64 {
@@ -108,6 +109,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     for _ in 0..2 {
         aggregate_s = aggregate_s.min(aggregate().await?.0);
     }
+    let (db_read_s, db_write_s) = database_alone(&state, run).await?;
+    // Reads spread over the cores; the lines are written in one transaction. No draft that
+    // reads these facts and stores one row per line can take less than this.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+    let db_floor_s = db_write_s.max((db_read_s + db_write_s) / cores);
 
     println!("deals: {deals}");
     println!("promoters: {promoters}");
@@ -116,8 +122,56 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     println!("draft_s: {draft_s:.3}");
     println!("aggregate_s: {aggregate_s:.3}");
     println!("ratio_vs_aggregate: {:.1}", draft_s / aggregate_s.max(1e-6));
+    println!("db_read_s: {db_read_s:.3}");
+    println!("db_write_s: {db_write_s:.3}");
+    println!("db_floor_s: {db_floor_s:.3}");
+    println!("db_floor_ratio_vs_aggregate: {:.1}", db_floor_s / aggregate_s.max(1e-6));
     println!("rss_before_draft_mb: {before_mb:.0}");
     println!("peak_rss_mb: {:.0}", peak_rss_mb());
     pool.close().await;
     Ok(())
+}
+
+/// What the database alone takes, without the driver or the engine, for the draft's reads (the
+/// same query per step of promoters, every column consumed inside the database) and for its
+/// writes (the run's own statement lines inserted again from a copy, then rolled back; the
+/// commit's fsync is left out, so this is the lower bound).
+async fn database_alone(
+    state: &app::ssr::AppState,
+    run: i64,
+) -> Result<(f64, f64), Box<dyn std::error::Error + Send + Sync>> {
+    let pool = &state.pool;
+    let everyone = rewards::promoters(pool).await.map_err(|e| format!("promoters: {e}"))?;
+    let in_scope: Vec<i64> =
+        everyone.iter().filter(|(_, p)| p.promoter.kind == PromoterKind::Employee).map(|(id, _)| *id).collect();
+    let t = Instant::now();
+    for step in in_scope.chunks(settlement::PROMOTERS_PER_STEP) {
+        sqlx::query(&format!(
+            "SELECT COUNT(*), CAST(SUM(LENGTH(f.order_no) + LENGTH(f.customer_phone) + LENGTH(f.signed_on) + \
+             LENGTH(COALESCE(f.due_on, '')) + LENGTH(f.audit) + LENGTH(COALESCE(f.paid_on, '')) + f.amount_fen + \
+             COALESCE(f.cost_fen, 0) + f.promoter_id + COALESCE(f.sales_rep_id, 0) + COALESCE(f.campaign_id, 0) + \
+             COALESCE(f.payment_id, 0) + COALESCE(f.deal_id, 0) + COALESCE(f.paid_fen, 0)) AS BIGINT) FROM ({}) f",
+            rewards::promoter_deals_sql(step)
+        ))
+        .fetch_one(pool)
+        .await?;
+    }
+    let read_s = t.elapsed().as_secs_f64();
+
+    const COLUMNS: &str = "statement_id, line_key, rule_id, rule_version, deal_id, basis_fen, rate, multiplier, \
+         amount_fen, adjustment, vests_on, explanation_zh, explanation_en";
+    let mut tx = pool.begin().await?;
+    sqlx::query(&format!(
+        "CREATE TEMPORARY TABLE line_copy AS SELECT {COLUMNS} FROM statement_lines \
+         WHERE statement_id IN (SELECT id FROM statements WHERE run_id = {run})"
+    ))
+    .execute(&mut *tx)
+    .await?;
+    let t = Instant::now();
+    sqlx::query(&format!("INSERT INTO statement_lines ({COLUMNS}) SELECT {COLUMNS} FROM line_copy"))
+        .execute(&mut *tx)
+        .await?;
+    let write_s = t.elapsed().as_secs_f64();
+    tx.rollback().await?;
+    Ok((read_s, write_s))
 }
