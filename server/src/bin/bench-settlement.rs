@@ -91,14 +91,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     // The aggregate is timed three times (once before the draft, twice after) and the fastest
     // counts: the target is against the database's best, not a run slowed by the draft's
     // write-ahead log.
-    let aggregate = || async {
+    let timed = |sql: &'static str| async move {
         let t = Instant::now();
-        let rows = sqlx::query("SELECT promoter_id, CAST(SUM(amount_fen) AS BIGINT) FROM deals GROUP BY promoter_id")
-            .fetch_all(pool)
-            .await?;
+        let rows = sqlx::query(sql).fetch_all(pool).await?;
         Ok::<_, sqlx::Error>((t.elapsed().as_secs_f64(), rows.len()))
     };
+    let aggregate = || timed("SELECT promoter_id, CAST(SUM(amount_fen) AS BIGINT) FROM deals GROUP BY promoter_id");
+    // The least any draft reads: each deal with its payments, by promoter. Nothing else the
+    // draft needs (the customer's other deals, the engine, writing the statements) is in it.
+    let with_payments = || {
+        timed(
+            "SELECT d.promoter_id, CAST(SUM(d.amount_fen) AS BIGINT), CAST(SUM(p.amount_fen) AS BIGINT) \
+             FROM deals d LEFT JOIN payments p ON p.deal_id = d.id GROUP BY d.promoter_id",
+        )
+    };
     let (mut aggregate_s, aggregate_rows) = aggregate().await?;
+    let mut with_payments_s = with_payments().await?.0;
 
     let t = Instant::now();
     let run = settlement::draft(&state, None, "employee", "2026-11").await.map_err(|e| format!("draft: {e}"))?;
@@ -108,6 +116,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
 
     for _ in 0..2 {
         aggregate_s = aggregate_s.min(aggregate().await?.0);
+        with_payments_s = with_payments_s.min(with_payments().await?.0);
     }
     let (db_read_s, db_write_s) = database_alone(&state, run).await?;
     // Reads spread over the cores; the lines are written in one transaction. No draft that
@@ -122,6 +131,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     println!("draft_s: {draft_s:.3}");
     println!("aggregate_s: {aggregate_s:.3}");
     println!("ratio_vs_aggregate: {:.1}", draft_s / aggregate_s.max(1e-6));
+    println!("deals_with_payments_s: {with_payments_s:.3}");
+    println!("deals_with_payments_ratio_vs_aggregate: {:.1}", with_payments_s / aggregate_s.max(1e-6));
     println!("db_read_s: {db_read_s:.3}");
     println!("db_write_s: {db_write_s:.3}");
     println!("db_floor_s: {db_floor_s:.3}");
