@@ -290,6 +290,10 @@ impl From<Statement> for StatementRows {
 /// Statement lines per INSERT: 13 parameters each, under both engines' limits (SQLite 32,766).
 const LINES_PER_INSERT: usize = 1000;
 
+/// A statement line's columns, in the order `store_lines` binds them.
+pub const LINE_COLUMNS: &str = "statement_id, line_key, rule_id, rule_version, deal_id, basis_fen, rate, multiplier, \
+     amount_fen, adjustment, vests_on, explanation_zh, explanation_en";
+
 async fn store(
     backend: db::Backend,
     tx: &mut db::Tx,
@@ -323,11 +327,8 @@ async fn store(
 }
 
 async fn store_lines(backend: db::Backend, tx: &mut db::Tx, lines: Vec<(i64, LineRow)>) -> Result<(), sqlx::Error> {
-    let sql = format!(
-        "INSERT INTO statement_lines (statement_id, line_key, rule_id, rule_version, deal_id, basis_fen, rate, multiplier, \
-         amount_fen, adjustment, vests_on, explanation_zh, explanation_en) VALUES {}",
-        db::placeholders(backend, lines.len(), 13)
-    );
+    let sql =
+        format!("INSERT INTO statement_lines ({LINE_COLUMNS}) VALUES {}", db::placeholders(backend, lines.len(), 13));
     let mut q = sqlx::query(&sql);
     for (statement_id, l) in lines {
         q = q

@@ -169,8 +169,7 @@ async fn database_alone(
     }
     let read_s = t.elapsed().as_secs_f64();
 
-    const COLUMNS: &str = "statement_id, line_key, rule_id, rule_version, deal_id, basis_fen, rate, multiplier, \
-         amount_fen, adjustment, vests_on, explanation_zh, explanation_en";
+    use settlement::LINE_COLUMNS as COLUMNS;
     let mut tx = pool.begin().await?;
     sqlx::query(&format!(
         "CREATE TEMPORARY TABLE line_copy AS SELECT {COLUMNS} FROM statement_lines \
