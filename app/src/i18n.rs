@@ -341,6 +341,7 @@ messages! {
     RunPaid => "已发放", "Paid";
     Statements => "激励明细", "Statements";
     NoStatements => "暂无结算单", "No statements yet";
+    StatementCount => "张结算单", "statements";
     Gross => "税前合计", "Gross";
     Tax => "代扣个税", "Tax withheld";
     Net => "实发", "Net";

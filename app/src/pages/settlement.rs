@@ -158,7 +158,7 @@ pub fn Settlement() -> impl IntoView {
                                 let status = r.status.clone();
                                 view! {
                                     <tr data-testid="run-row">
-                                        <td data-label=i18n.t(K::PeriodLabel)>{r.period}" "{i18n.t(scope)}" · "{r.statements}</td>
+                                        <td data-label=i18n.t(K::PeriodLabel)>{r.period}" "{i18n.t(scope)}" · "{r.statements}" "{i18n.t(K::StatementCount)}</td>
                                         <td data-label=i18n.t(K::ColStatus) data-testid="run-status">{i18n.t(status_label(&r.status))}</td>
                                         <td data-label=i18n.t(K::Gross) class="num">{format_yuan(r.gross_fen)}</td>
                                         <td data-label=i18n.t(K::Tax) class="num">{format_yuan(r.tax_fen)}</td>
