@@ -1,5 +1,5 @@
 //! Configuration from the environment. Everything has a default that runs the demo.
-use app::ssr::Config;
+use app::plumbing::state::Config;
 use std::net::SocketAddr;
 
 fn flag(name: &str, default: bool) -> bool {
@@ -33,11 +33,15 @@ pub fn from_env() -> Config {
             .ok()
             .and_then(|v| v.parse().ok())
             .unwrap_or(1000),
-        lead_burst_per_minute: std::env::var("ALLHANDS_LEAD_BURST_PER_MINUTE")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(app::ssr::leads::BURST_PER_MINUTE),
     }
+}
+
+/// `ALLHANDS_LEAD_BURST_PER_MINUTE`: referral-form submissions a minute from one IP before 429.
+pub fn lead_burst_per_minute() -> i64 {
+    std::env::var("ALLHANDS_LEAD_BURST_PER_MINUTE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(app::features::leads::BURST_PER_MINUTE)
 }
 
 /// Leptos options as cargo-leptos passes them, with the output name filled in when the

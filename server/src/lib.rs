@@ -1,21 +1,41 @@
-//! Wiring: configuration, the router, and serving with graceful shutdown. The product's
-//! rules live in `app`; this crate only connects them to HTTP.
+//! Wiring: configuration, each feature's part of the state and its routes merged into one
+//! router, the background jobs, and serving with graceful shutdown. The product's rules live
+//! in `app`; this crate only connects them to HTTP.
 pub mod config;
-pub mod live;
+pub mod jobs;
 pub mod notify;
 pub mod routes;
 pub mod security;
 
-use app::ssr::{clicks, db, group_commit, seed, settings, AppState, Config};
-use axum::routing::{get, post};
+use app::features::{campaigns, dashboard, deals, leads, promotion, rewards, settlement};
+use app::plumbing::db::{self, Db};
+use app::plumbing::group_commit::{self, GroupCommit};
+use app::plumbing::state::{AppState, Config, Shared};
+use app::plumbing::{events, http, settings};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+
+/// What `build` needs besides the configuration.
+pub struct Build {
+    pub options: LeptosOptions,
+    /// Referral-form submissions a minute from one IP before 429.
+    pub lead_burst_per_minute: i64,
+    /// Extra routes, wrapped like every other (tests use it for a route that panics).
+    pub extra: Router<AppState>,
+}
+
+impl Build {
+    pub fn new(options: LeptosOptions) -> Self {
+        Build { options, lead_burst_per_minute: leads::BURST_PER_MINUTE, extra: Router::new() }
+    }
+}
 
 /// Connects the database (creating and migrating it), seeds a first start, and builds the
 /// router with every route.
@@ -23,71 +43,66 @@ pub async fn build(
     config: Config,
     options: LeptosOptions,
 ) -> Result<(Router, AppState), Box<dyn std::error::Error + Send + Sync>> {
+    build_with(config, Build::new(options)).await
+}
+
+pub async fn build_with(
+    config: Config,
+    b: Build,
+) -> Result<(Router, AppState), Box<dyn std::error::Error + Send + Sync>> {
     if db::Backend::of_url(&config.database_url) == db::Backend::Sqlite {
         config::ensure_sqlite_dir(&config.database_url);
     }
-    let pool = db::connect(&config.database_url).await?;
-    seed::first_start(&pool, &config).await.map_err(|e| format!("first start: {e}"))?;
-    let org = settings::load(&pool).await?;
-    let policy = settings::load_policy(&pool).await?;
-    let backend = db::Backend::of_url(&config.database_url);
-    let (lead_writer, lead_queue) = group_commit::GroupCommit::new();
-    let (click_writer, click_queue) = clicks::ClickWriter::new();
-    let state = AppState::new(app::ssr::Shared {
-        options: options.clone(),
-        pool,
-        config: Arc::new(config),
-        org: Arc::new(org),
-        backend,
-        sqlite_writer: Arc::new(tokio::sync::Mutex::new(())),
-        lead_writer,
-        click_writer,
-        caches: Default::default(),
-        policy: Arc::new(settings::PolicyCache::new(policy)),
-        events: Default::default(),
+    let db = Db::connect(&config.database_url).await?;
+    app::features::admin::store::seed::first_start(&db, &config).await.map_err(|e| format!("first start: {e}"))?;
+    let org = settings::load(&db).await?;
+    let policy = leads::store::policy::load_policy(&db.pool).await?;
+    let (lead_writer, lead_queue) = GroupCommit::new();
+    let (click_writer, click_queue) = promotion::store::clicks::ClickWriter::new();
+    let mut shared = Shared::new(b.options.clone(), db, config, org);
+    shared.insert(campaigns::Part::default());
+    shared.insert(promotion::Part::new(click_writer));
+    shared.insert(leads::Part {
+        writer: lead_writer,
+        policy: Arc::new(leads::store::policy::PolicyCache::new(policy)),
+        burst_per_minute: b.lead_burst_per_minute,
     });
-    match backend {
+    shared.insert(deals::Part::default().on_paid(rewards::on_paid()));
+    let state = AppState::new(shared);
+    match state.db.backend {
         db::Backend::Postgres => {
-            tokio::spawn(app::ssr::events::listen(state.clone()));
+            tokio::spawn(events::listen(state.clone()));
         }
         db::Backend::Sqlite => {
-            tokio::spawn(db::checkpoints(state.pool.clone()));
+            tokio::spawn(db::checkpoints(state.db.pool.clone()));
         }
     }
     tokio::spawn(group_commit::run(state.clone(), lead_queue));
-    tokio::spawn(clicks::run(state.clone(), click_queue));
+    tokio::spawn(promotion::store::clicks::run(state.clone(), click_queue));
     notify::spawn_dispatcher(state.clone(), notify::notifier_for(&state));
-    notify::spawn_overdue_check(state.clone());
-    notify::spawn_settlement_schedule(state.clone());
+    jobs::spawn(&state);
     let routes = generate_route_list(app::App);
     let router = Router::new()
-        .route("/healthz", get(routes::healthz))
-        .route("/r/{code}", get(routes::personal_link))
-        .route("/qr/{code}", get(routes::link_qr))
-        .route("/media/{key}", get(routes::media))
-        // Uploads: the image limit plus room for the multipart framing.
-        .route(
-            "/campaigns/{id}/artwork",
-            post(routes::campaign_artwork)
-                .layer(axum::extract::DefaultBodyLimit::max(app::domain::media::MAX_BYTES + 64 * 1024)),
-        )
-        .route(
-            "/content/{id}/image",
-            post(routes::content_image)
-                .layer(axum::extract::DefaultBodyLimit::max(app::domain::media::MAX_BYTES + 64 * 1024)),
-        )
-        .route("/c/{slug}/lead", post(routes::lead_form))
-        .route("/settlement/{id}/{file}", get(routes::payout_file))
-        .route("/api/v1/deals", post(routes::api_deals))
-        .route("/live", get(live::live))
-        .route("/dashboard/export.csv", get(routes::dashboard_export))
-        .route("/lang/{code}", get(routes::switch_language))
+        .merge(routes::routes())
+        .merge(campaigns::routes::routes())
+        .merge(promotion::routes::routes())
+        .merge(leads::routes::routes())
+        .merge(deals::routes::routes())
+        .merge(settlement::routes::routes())
+        .merge(dashboard::routes::routes())
+        .merge(b.extra)
         .leptos_routes(&state, routes, {
-            let options = options.clone();
+            let options = b.options.clone();
             move || app::shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        // A panic in one request answers 500; the server, its streams and its queues go on.
+        .layer(CatchPanicLayer::custom(routes::panicked))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), routes::not_found_pages))
         .layer(axum::middleware::from_fn(security::same_origin))
+        // Errors leave one way: problem details on /api, a message in the user's words elsewhere.
+        .layer(axum::middleware::from_fn(http::error_pages))
+        .layer(axum::middleware::from_fn(http::problem_status))
         .layer(CompressionLayer::new())
         // One structured log line per request: method, path, status, latency.
         .layer(
@@ -131,4 +146,11 @@ pub async fn shutdown_signal() {
         _ = term => {},
     }
     tracing::info!("shutting down: finishing in-flight requests");
+}
+
+/// Every click answered before a shutdown is stored before the process ends.
+pub async fn flush(state: &AppState) {
+    if let Ok(p) = promotion::part(state) {
+        p.clicks.flush().await;
+    }
 }

@@ -33,7 +33,9 @@ async fn serve() {
     let config = server::config::from_env();
     let options = server::config::leptos_options();
     let addr = options.site_addr;
-    let (router, state) = match server::build(config, options).await {
+    let build =
+        server::Build { lead_burst_per_minute: server::config::lead_burst_per_minute(), ..server::Build::new(options) };
+    let (router, state) = match server::build_with(config, build).await {
         Ok(built) => built,
         Err(e) => {
             tracing::error!(error = %e, "could not start");
@@ -50,7 +52,7 @@ async fn serve() {
     tracing::info!("listening on http://{addr}");
     let served = server::serve(listener, router, server::shutdown_signal()).await;
     // Every click answered before the shutdown is stored before the process ends.
-    state.click_writer.flush().await;
+    server::flush(&state).await;
     if let Err(e) = served {
         tracing::error!(error = %e, "server failed");
         std::process::exit(1);

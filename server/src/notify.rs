@@ -1,7 +1,7 @@
 //! Message delivery: the dispatcher takes due messages from the outbox and hands them to a
 //! notifier — the log (development) or an HTTP webhook (a real SMS / WeCom gateway).
-use app::ssr::outbox::{self, Message};
-use app::ssr::AppState;
+use app::plumbing::outbox::{self, Message};
+use app::plumbing::state::AppState;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -41,7 +41,8 @@ impl WebhookNotifier {
 impl Notifier for WebhookNotifier {
     fn send<'a>(&'a self, m: &'a Message) -> SendResult<'a> {
         Box::pin(async move {
-            let payload = serde_json::json!({ "id": m.id, "kind": m.kind, "recipient": m.recipient, "body": m.body });
+            let payload =
+                serde_json::json!({ "id": m.id, "kind": m.kind.as_str(), "recipient": m.recipient, "body": m.body });
             let res = self.client.post(&self.url).json(&payload).send().await.map_err(|e| e.to_string())?;
             if res.status().is_success() {
                 Ok(())
@@ -63,10 +64,10 @@ pub fn notifier_for(state: &AppState) -> Arc<dyn Notifier> {
 pub fn spawn_dispatcher(state: AppState, notifier: Arc<dyn Notifier>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_millis(500));
-        while !state.pool.is_closed() {
+        while !state.db.pool.is_closed() {
             tick.tick().await;
             if let Err(e) = dispatch_once(&state, notifier.as_ref()).await {
-                if !state.pool.is_closed() {
+                if !state.db.pool.is_closed() {
                     tracing::warn!(error = %e, "outbox dispatch failed; will retry");
                 }
             }
@@ -75,14 +76,14 @@ pub fn spawn_dispatcher(state: AppState, notifier: Arc<dyn Notifier>) -> tokio::
 }
 
 pub async fn dispatch_once(state: &AppState, notifier: &dyn Notifier) -> Result<usize, sqlx::Error> {
-    let due = outbox::due(&state.pool, 200).await?;
+    let due = outbox::due(&state.db.pool, 200).await?;
     let mut outcomes = Vec::with_capacity(due.len());
     for m in &due {
         outcomes.push(notifier.send(m).await);
     }
     // The outcomes in one write, taken in turn with the other writers (on SQLite a write
     // outside the queue would make the lead writer wait in SQLite's busy handler).
-    let (_turn, mut tx) = app::ssr::db::begin_write(state).await?;
+    let (_turn, mut tx) = state.db.begin_write().await?;
     for (m, outcome) in due.iter().zip(outcomes) {
         match outcome {
             Ok(()) => outbox::mark_sent(&mut tx, m.id).await?,
@@ -94,39 +95,4 @@ pub async fn dispatch_once(state: &AppState, notifier: &dyn Notifier) -> Result<
     }
     tx.commit().await?;
     Ok(due.len())
-}
-
-/// Checks the first-contact deadline every minute until the pool closes.
-pub fn spawn_overdue_check(state: AppState) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(60));
-        while !state.pool.is_closed() {
-            tick.tick().await;
-            match app::ssr::follow_up::flag_overdue(&state).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(flagged = n, "leads past the 24-hour first-contact deadline"),
-                Err(e) if !state.pool.is_closed() => tracing::warn!(error = ?e, "overdue check failed; will retry"),
-                Err(_) => {}
-            }
-        }
-    })
-}
-
-/// Drafts the settlement runs that are due (from the 5th, for the previous month; partners
-/// quarterly), checking every hour.
-pub fn spawn_settlement_schedule(state: AppState) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(3600));
-        while !state.pool.is_closed() {
-            tick.tick().await;
-            match app::ssr::settlement::draft_due(&state).await {
-                Ok(runs) if runs.is_empty() => {}
-                Ok(runs) => tracing::info!(?runs, "settlement runs drafted"),
-                Err(e) if !state.pool.is_closed() => {
-                    tracing::warn!(error = ?e, "scheduled settlement draft failed; will retry")
-                }
-                Err(_) => {}
-            }
-        }
-    })
 }

@@ -1,7 +1,7 @@
 //! Refuses state-changing requests from another origin (on top of SameSite=Lax cookies).
-use app::error::AppError;
+use app::plumbing::errors::AppError;
 use axum::extract::Request;
-use axum::http::{header, Method, StatusCode};
+use axum::http::{header, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -27,10 +27,7 @@ pub async fn same_origin(req: Request, next: Next) -> Response {
     };
     if cross {
         tracing::warn!(?origin, ?host, path = %req.uri().path(), "cross-origin request refused");
-        let locale = app::i18n::Locale::from_cookie_header(
-            headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).unwrap_or(""),
-        );
-        return (StatusCode::FORBIDDEN, AppError::CrossOrigin.message(locale)).into_response();
+        return AppError::CrossOrigin.into_response();
     }
     next.run(req).await
 }

@@ -1,8 +1,8 @@
 //! Assignment of valid leads (campaign team, demand-tag rules, reassignment) and the lead
 //! policy marketing sets (protection window, daily cap, holidays), through the HTTP API.
 mod common;
-use app::error::{AppError, Field};
-use app::model::{AssignmentOverview, FollowUpRow, PolicyView};
+use app::features::leads::{AssignmentOverview, Field, FollowUpRow, PolicyView};
+use app::plumbing::errors::AppError;
 use common::*;
 use reqwest::StatusCode;
 
@@ -18,7 +18,7 @@ async fn new_rep(s: &TestServer, admin: &reqwest::Client, email: &str) -> i64 {
 }
 
 async fn user_id(s: &TestServer, email: &str) -> i64 {
-    sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(email).fetch_one(&s.state.pool).await.unwrap()
+    sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(email).fetch_one(&s.state.db.pool).await.unwrap()
 }
 
 async fn submit_with_tag(s: &TestServer, phone: &str, tag: Option<&str>) -> i64 {
@@ -29,12 +29,12 @@ async fn submit_with_tag(s: &TestServer, phone: &str, tag: Option<&str>) -> i64 
     let res = s.post_lead(&s.client(), &form).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(res.headers()["location"], "/c/winter-home/thanks");
-    sqlx::query_scalar("SELECT MAX(id) FROM leads").fetch_one(&s.state.pool).await.unwrap()
+    sqlx::query_scalar("SELECT MAX(id) FROM leads").fetch_one(&s.state.db.pool).await.unwrap()
 }
 
-fn field_errors(body: &str) -> Vec<Field> {
+fn field_errors(body: &str) -> Vec<String> {
     match serde_json::from_str::<AppError>(body).expect("an AppError") {
-        AppError::Invalid(errors) => errors.into_iter().map(|e| e.field).collect(),
+        AppError::Invalid(errors) => errors.into_iter().map(|e| e.field.to_string()).collect(),
         other => panic!("expected field errors, got {other:?}"),
     }
 }
@@ -42,7 +42,7 @@ fn field_errors(body: &str) -> Vec<Field> {
 async fn assigned(s: &TestServer, lead: i64) -> (Option<i64>, Option<String>) {
     sqlx::query_as("SELECT assigned_to, assigned_by FROM leads WHERE id = $1")
         .bind(lead)
-        .fetch_one(&s.state.pool)
+        .fetch_one(&s.state.db.pool)
         .await
         .unwrap()
 }
@@ -79,7 +79,7 @@ async fn a_demand_tag_rule_first_then_round_robin_within_the_campaign_team() {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(field_errors(&body), [Field::DemandTag]);
+    assert_eq!(field_errors(&body), names(&[Field::DemandTag]));
     let (status, body) = s
         .call(
             &marketing,
@@ -88,7 +88,7 @@ async fn a_demand_tag_rule_first_then_round_robin_within_the_campaign_team() {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(field_errors(&body), [Field::DemandTag, Field::Rep]);
+    assert_eq!(field_errors(&body), names(&[Field::DemandTag, Field::Rep]));
     assert_eq!(s.count("SELECT COUNT(*) FROM assignment_rules").await, 1);
 
     let tagged = submit_with_tag(&s, "13966001001", Some("旧房翻新")).await;
@@ -128,7 +128,7 @@ async fn marketing_reassigns_a_valid_lead_and_the_new_rep_is_told() {
     // Not valid yet: it cannot be assigned.
     let (status, body) = s.call(&marketing, "reassign_lead", &[("lead_id", &lead_s), ("rep_id", &two_s)]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(field_errors(&body), [Field::Selection]);
+    assert_eq!(field_errors(&body), names(&[Field::Selection]));
     let _: i64 = s.call_json(&marketing, "review_leads", &[("ids[0]", &lead_s), ("decision", "valid")]).await;
     let first = assigned(&s, lead).await.0.unwrap();
     let target = if first == two { user_id(&s, SALES).await } else { two };
@@ -137,7 +137,7 @@ async fn marketing_reassigns_a_valid_lead_and_the_new_rep_is_told() {
     let employee = user_id(&s, EMPLOYEE).await.to_string();
     let (status, body) = s.call(&marketing, "reassign_lead", &[("lead_id", &lead_s), ("rep_id", &employee)]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(field_errors(&body), [Field::Rep]);
+    assert_eq!(field_errors(&body), names(&[Field::Rep]));
     let (status, body) = s.call(&marketing, "reassign_lead", &[("lead_id", &lead_s), ("rep_id", &target_s)]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(assigned(&s, lead).await, (Some(target), Some("reassigned".into())));
@@ -176,7 +176,7 @@ async fn the_lead_policy_is_a_setting_and_screening_follows_it() {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(field_errors(&body), [Field::ProtectionDays, Field::DailyCap, Field::Holidays]);
+    assert_eq!(field_errors(&body), names(&[Field::ProtectionDays, Field::DailyCap, Field::Holidays]));
     let (status, _) = s
         .call(&marketing, "save_lead_policy", &[("protection_days", "91"), ("daily_cap", "5"), ("holidays", "")])
         .await;
@@ -203,11 +203,11 @@ async fn the_lead_policy_is_a_setting_and_screening_follows_it() {
         s.submit_lead(&device, phone, None).await;
     }
     let statuses: Vec<String> =
-        sqlx::query_scalar("SELECT status FROM leads ORDER BY id").fetch_all(&s.state.pool).await.unwrap();
+        sqlx::query_scalar("SELECT status FROM leads ORDER BY id").fetch_all(&s.state.db.pool).await.unwrap();
     assert_eq!(statuses, ["pending", "pending", "held"]);
     // The review deadline skips the ten holidays.
     let (at, due): (i64, i64) = sqlx::query_as("SELECT submitted_at, review_due_at FROM leads ORDER BY id LIMIT 1")
-        .fetch_one(&s.state.pool)
+        .fetch_one(&s.state.db.pool)
         .await
         .unwrap();
     let due_day = chrono::DateTime::from_timestamp_millis(due).unwrap().with_timezone(&s.state.org.tz).date_naive();

@@ -1,6 +1,8 @@
 //! Sign-in, sessions, throttling, and every role boundary, through the real HTTP API.
 mod common;
-use app::error::AppError;
+use app::features::admin::store::seed::DEMO_USERS;
+use app::plumbing::access::{Access, UserView};
+use app::plumbing::errors::{AppError, FormField};
 use common::*;
 use reqwest::StatusCode;
 
@@ -46,7 +48,7 @@ async fn session_cookie_is_httponly_lax_and_sign_in_works_with_phone_too() {
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
     assert!(!cookie.contains("Secure"), "no TLS here: {cookie}");
-    let cards: Vec<app::model::PromoCard> = s.call_json(&c, "load_my_promotion", &[]).await;
+    let cards: Vec<app::features::promotion::PromoCard> = s.call_json(&c, "load_my_promotion", &[]).await;
     assert_eq!(cards.len(), 1);
     // Behind TLS the cookie is Secure.
     let res = s
@@ -148,25 +150,25 @@ async fn repeated_failures_slow_down_the_ip() {
 #[tokio::test]
 async fn every_role_boundary_is_enforced() {
     let s = TestServer::start().await;
-    let users = [
-        ("admin", "admin@demo.allhands.cn"),
-        ("marketing", "marketing@demo.allhands.cn"),
-        ("sales", "sales@demo.allhands.cn"),
-        ("finance", "finance@demo.allhands.cn"),
-        ("employee", EMPLOYEE),
-        ("customer", "customer@demo.allhands.cn"),
-        ("partner", "partner@demo.allhands.cn"),
-    ];
+    // Who may call what comes from the role table (`Access`), the one the header's links and
+    // every server function read; each demo user is one role (marketing and sales also promote).
+    let users: Vec<(&str, UserView)> = DEMO_USERS
+        .iter()
+        .map(|u| {
+            let view = UserView { id: 0, display_name: u.name.into(), roles: u.roles.to_vec(), department: None };
+            (u.email, view)
+        })
+        .collect();
     // (server function, arguments, who may call it, what they get). Marketing and sales
     // also promote. Calls about a lead or entry that does not exist answer 404 to those
     // allowed — past the role check, before anything is touched.
-    type Call<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [&'a str], StatusCode);
+    type Call<'a> = (&'a str, &'a [(&'a str, &'a str)], Access, StatusCode);
     const OK: StatusCode = StatusCode::OK;
     let calls: [Call; 53] = [
-        ("list_leads", &[], &["admin", "marketing"], OK),
-        ("list_users", &[], &["admin"], OK),
-        ("list_departments", &[], &["admin"], OK),
-        ("create_department", &[("name", "BOUNDARY")], &["admin"], OK),
+        ("list_leads", &[], Access::Marketing, OK),
+        ("list_users", &[], Access::Admin, OK),
+        ("list_departments", &[], Access::Admin, OK),
+        ("create_department", &[("name", "BOUNDARY")], Access::Admin, OK),
         (
             "create_user",
             &[
@@ -176,117 +178,98 @@ async fn every_role_boundary_is_enforced() {
                 ("password", "longenough"),
                 ("roles[0]", "employee"),
             ],
-            &["admin"],
+            Access::Admin,
             OK,
         ),
-        ("load_my_promotion", &[], &["marketing", "sales", "employee", "customer", "partner"], OK),
-        ("my_leads", &[], &["marketing", "sales", "employee", "customer", "partner"], OK),
-        ("review_queue", &[], &["admin", "marketing"], OK),
-        ("review_leads", &[("ids[0]", "999999"), ("decision", "valid")], &["admin", "marketing"], OK),
-        ("my_follow_up", &[], &["sales"], OK),
-        ("update_stage", &[("lead_id", "999999"), ("stage", "contacted")], &["sales"], StatusCode::NOT_FOUND),
-        ("list_outbox", &[], &["admin"], OK),
-        ("list_blacklist", &[], &["admin", "marketing"], OK),
+        ("load_my_promotion", &[], Access::Promoters, OK),
+        ("my_leads", &[], Access::Promoters, OK),
+        ("review_queue", &[], Access::Marketing, OK),
+        ("review_leads", &[("ids[0]", "999999"), ("decision", "valid")], Access::Marketing, OK),
+        ("my_follow_up", &[], Access::Sales, OK),
+        ("update_stage", &[("lead_id", "999999"), ("stage", "contacted")], Access::Sales, StatusCode::NOT_FOUND),
+        ("list_outbox", &[], Access::Admin, OK),
+        ("list_blacklist", &[], Access::Marketing, OK),
         (
             "add_blacklist",
             &[("kind", "phone"), ("value", "BOUNDARY")],
-            &["admin", "marketing"],
+            Access::Marketing,
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
-        ("remove_blacklist", &[("id", "999999")], &["admin", "marketing"], StatusCode::NOT_FOUND),
-        ("lead_policy", &[], &["admin", "marketing"], OK),
-        ("save_lead_policy", &[("protection_days", "30"), ("daily_cap", "5")], &["admin", "marketing"], OK),
-        ("load_assignment", &[], &["admin", "marketing"], OK),
-        ("list_reps", &[], &["admin", "marketing"], OK),
-        ("set_sales_team", &[("campaign_id", "1")], &["admin", "marketing"], OK),
+        ("remove_blacklist", &[("id", "999999")], Access::Marketing, StatusCode::NOT_FOUND),
+        ("lead_policy", &[], Access::Marketing, OK),
+        ("save_lead_policy", &[("protection_days", "30"), ("daily_cap", "5")], Access::Marketing, OK),
+        ("load_assignment", &[], Access::Marketing, OK),
+        ("list_reps", &[], Access::Marketing, OK),
+        ("set_sales_team", &[("campaign_id", "1")], Access::Marketing, OK),
         (
             "add_assignment_rule",
             &[("campaign_id", "1"), ("demand_tag", "刚需装修"), ("rep_id", "999999")],
-            &["admin", "marketing"],
+            Access::Marketing,
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
-        ("remove_assignment_rule", &[("id", "999999")], &["admin", "marketing"], StatusCode::NOT_FOUND),
-        ("list_campaigns", &[], &["admin", "marketing"], OK),
-        ("load_campaign", &[("id", "999999")], &["admin", "marketing"], StatusCode::NOT_FOUND),
-        ("save_campaign", &[("campaign[name]", "X")], &["admin", "marketing"], StatusCode::UNPROCESSABLE_ENTITY),
-        ("publish_campaign", &[("id", "999999")], &["admin", "marketing"], StatusCode::NOT_FOUND),
-        ("campaign_departments", &[], &["admin", "marketing"], OK),
-        ("list_words", &[], &["admin", "marketing"], OK),
-        ("add_word", &[("word", "BOUNDARY"), ("kind", "sensitive")], &["admin", "marketing"], OK),
-        ("remove_word", &[("id", "999999")], &["admin", "marketing"], StatusCode::NOT_FOUND),
-        (
-            "record_share",
-            &[("code", "nosuchcode"), ("kind", "poster")],
-            &["marketing", "sales", "employee", "customer", "partner"],
-            StatusCode::NOT_FOUND,
-        ),
-        ("content_calendar", &[], &["admin", "marketing"], OK),
-        ("save_content", &[("item[title]", "X")], &["admin", "marketing"], StatusCode::UNPROCESSABLE_ENTITY),
-        ("publish_content", &[("id", "999999")], &["admin", "marketing"], StatusCode::NOT_FOUND),
-        ("my_content", &[], &["marketing", "sales", "employee", "customer", "partner"], OK),
-        (
-            "share_content",
-            &[("id", "999999")],
-            &["marketing", "sales", "employee", "customer", "partner"],
-            StatusCode::NOT_FOUND,
-        ),
+        ("remove_assignment_rule", &[("id", "999999")], Access::Marketing, StatusCode::NOT_FOUND),
+        ("list_campaigns", &[], Access::Marketing, OK),
+        ("load_campaign", &[("id", "999999")], Access::Marketing, StatusCode::NOT_FOUND),
+        ("save_campaign", &[("campaign[name]", "X")], Access::Marketing, StatusCode::UNPROCESSABLE_ENTITY),
+        ("publish_campaign", &[("id", "999999")], Access::Marketing, StatusCode::NOT_FOUND),
+        ("campaign_departments", &[], Access::Marketing, OK),
+        ("list_words", &[], Access::Marketing, OK),
+        ("add_word", &[("word", "BOUNDARY"), ("kind", "sensitive")], Access::Marketing, OK),
+        ("remove_word", &[("id", "999999")], Access::Marketing, StatusCode::NOT_FOUND),
+        ("record_share", &[("code", "nosuchcode"), ("kind", "poster")], Access::Promoters, StatusCode::NOT_FOUND),
+        ("content_calendar", &[], Access::Marketing, OK),
+        ("save_content", &[("item[title]", "X")], Access::Marketing, StatusCode::UNPROCESSABLE_ENTITY),
+        ("publish_content", &[("id", "999999")], Access::Marketing, StatusCode::NOT_FOUND),
+        ("my_content", &[], Access::Promoters, OK),
+        ("share_content", &[("id", "999999")], Access::Promoters, StatusCode::NOT_FOUND),
         (
             "reassign_lead",
             &[("lead_id", "999999"), ("rep_id", "999999")],
-            &["admin", "marketing"],
+            Access::Marketing,
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
-        ("load_deals", &[], &["admin", "marketing", "sales", "finance"], OK),
-        ("record_deal", &[("deal[order_no]", "X")], &["admin", "marketing", "sales"], StatusCode::UNPROCESSABLE_ENTITY),
+        ("load_deals", &[], Access::Deals, OK),
+        ("record_deal", &[("deal[order_no]", "X")], Access::DealEntry, StatusCode::UNPROCESSABLE_ENTITY),
         (
             "record_payment",
             &[("deal_id", "999999"), ("paid_on", "2026-11-01"), ("amount", "1")],
-            &["admin", "sales", "finance"],
+            Access::Payments,
             StatusCode::NOT_FOUND,
         ),
-        ("import_deals", &[("csv", "")], &["admin", "sales", "finance"], StatusCode::UNPROCESSABLE_ENTITY),
-        (
-            "decide_audit",
-            &[("deal_id", "999999"), ("verified", "true")],
-            &["admin", "marketing"],
-            StatusCode::NOT_FOUND,
-        ),
-        ("settlement_runs", &[], &["admin", "finance"], OK),
-        ("load_dashboard", &[("query[range]", "today")], &["admin", "marketing"], OK),
-        ("load_hero_board", &[], &["admin", "marketing", "sales", "finance", "employee"], OK),
+        ("import_deals", &[("csv", "")], Access::Payments, StatusCode::UNPROCESSABLE_ENTITY),
+        ("decide_audit", &[("deal_id", "999999"), ("verified", "true")], Access::Marketing, StatusCode::NOT_FOUND),
+        ("settlement_runs", &[], Access::Finance, OK),
+        ("load_dashboard", &[("query[range]", "today")], Access::Marketing, OK),
+        ("load_hero_board", &[], Access::Staff, OK),
         (
             "save_target",
             &[("department_id", "999999"), ("month", "2026-11"), ("metric", "deals"), ("target", "1")],
-            &["admin", "marketing"],
+            Access::Marketing,
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
-        ("load_my_numbers", &[], &["marketing", "sales", "employee", "customer", "partner"], OK),
-        (
-            "draft_run",
-            &[("scope", "employee"), ("period", "bad")],
-            &["admin", "finance"],
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-        ("run_action", &[("run_id", "999999"), ("action", "approve")], &["admin", "finance"], StatusCode::NOT_FOUND),
-        ("run_statements", &[("run_id", "999999")], &["admin", "finance"], OK),
-        ("load_my_rewards", &[], &["marketing", "sales", "employee", "customer", "partner"], OK),
-        ("reward_rules", &[], &["admin", "marketing", "finance"], OK),
-        ("save_rule", &[("spec", "x")], &["admin", "marketing"], StatusCode::UNPROCESSABLE_ENTITY),
+        ("load_my_numbers", &[], Access::Promoters, OK),
+        ("draft_run", &[("scope", "employee"), ("period", "bad")], Access::Finance, StatusCode::UNPROCESSABLE_ENTITY),
+        ("run_action", &[("run_id", "999999"), ("action", "approve")], Access::Finance, StatusCode::NOT_FOUND),
+        ("run_statements", &[("run_id", "999999")], Access::Finance, OK),
+        ("load_my_rewards", &[], Access::Promoters, OK),
+        ("reward_rules", &[], Access::RulesRead, OK),
+        ("save_rule", &[("spec", "x")], Access::Marketing, StatusCode::UNPROCESSABLE_ENTITY),
     ];
     let anonymous = s.client();
     for (name, args, _, _) in &calls {
         let (status, _) = s.call(&anonymous, name, args).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "anonymous → {name}");
     }
-    for (role, login) in users {
+    for (login, user) in &users {
+        let role = login.split('@').next().unwrap_or_default();
         let c = s.signed_in(login).await;
-        for (i, (name, args, allowed, expected)) in calls.iter().enumerate() {
+        for (i, (name, args, access, expected)) in calls.iter().enumerate() {
             // Unique names so that allowed creations succeed rather than collide.
             let args: Vec<(&str, String)> =
                 args.iter().map(|(k, v)| (*k, v.replace("BOUNDARY", &format!("b{role}{i}@x.cn")))).collect();
             let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
             let (status, body) = s.call(&c, name, &args).await;
-            if allowed.contains(&role) {
+            if access.allows(Some(user)) {
                 assert_eq!(status, *expected, "{role} → {name}: {body}");
             } else {
                 assert_eq!(status, StatusCode::FORBIDDEN, "{role} → {name}: {body}");
@@ -338,7 +321,7 @@ async fn admin_creates_departments_and_users_with_field_errors() {
     let dep: i64 = s.call_json(&admin, "create_department", &[("name", "客服部")]).await;
     let (status, body) = s.call(&admin, "create_department", &[("name", "客服部")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(error_of(&body).field_errors()[0].field, app::error::Field::DepartmentName);
+    assert_eq!(error_of(&body).field_errors()[0].field, app::features::admin::Field::DepartmentName.name());
     let dep_s = dep.to_string();
     let id: i64 = s
         .call_json(
@@ -374,7 +357,7 @@ async fn admin_creates_departments_and_users_with_field_errors() {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert_eq!(error_of(&body).field_errors()[0].field, app::error::Field::Phone);
+    assert_eq!(error_of(&body).field_errors()[0].field, app::features::admin::Field::Phone.name());
     // Every problem at once, each naming its field.
     let (status, body) = s
         .call(
@@ -384,9 +367,9 @@ async fn admin_creates_departments_and_users_with_field_errors() {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let fields: Vec<_> = error_of(&body).field_errors().iter().map(|e| e.field).collect();
-    use app::error::Field::*;
-    for f in [DisplayName, Phone, Email, Password, Roles] {
+    let fields = field_names(&error_of(&body));
+    use app::features::admin::Field::*;
+    for f in names(&[DisplayName, Phone, Email, Password, Roles]) {
         assert!(fields.contains(&f), "{f:?} missing in {fields:?}");
     }
     s.stop().await;
@@ -406,7 +389,7 @@ async fn no_demo_data_when_turned_off_and_a_bootstrap_admin_instead() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let (status, _) = s.call(&c, "sign_in", &[("login", "owner@example.com"), ("password", "owner-password")]).await;
     assert_eq!(status, StatusCode::OK);
-    let session: app::model::SessionInfo = s.call_json(&c, "get_session", &[]).await;
+    let session: app::plumbing::access::SessionInfo = s.call_json(&c, "get_session", &[]).await;
     assert!(!session.demo);
     s.stop().await;
 }

@@ -1,7 +1,8 @@
 //! Uploaded images (campaign artwork, content pictures) and the content library, over HTTP.
 mod common;
-use app::error::{AppError, Field};
-use app::model::{ContentRow, ShareItem};
+use app::features::campaigns::{ContentRow, Field};
+use app::features::promotion::ShareItem;
+use app::plumbing::errors::{AppError, FormField};
 use common::*;
 use reqwest::StatusCode;
 
@@ -32,7 +33,7 @@ async fn campaign_artwork_is_checked_stored_and_shown() {
     let res = upload(&s, &marketing, "/campaigns/1/artwork", PNG).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let key: String =
-        sqlx::query_scalar("SELECT artwork FROM campaigns WHERE id = 1").fetch_one(&s.state.pool).await.unwrap();
+        sqlx::query_scalar("SELECT artwork FROM campaigns WHERE id = 1").fetch_one(&s.state.db.pool).await.unwrap();
     let res = s.client().get(s.url(&format!("/media/{key}"))).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["content-type"], "image/png");
@@ -47,7 +48,7 @@ async fn campaign_artwork_is_checked_stored_and_shown() {
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().await.unwrap().contains("只支持 PNG、JPEG、WebP"));
     let mut big = PNG.to_vec();
-    big.resize(app::domain::media::MAX_BYTES + 1, 0);
+    big.resize(app::features::campaigns::media::MAX_BYTES + 1, 0);
     let res = upload(&s, &marketing, "/campaigns/1/artwork", &big).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().await.unwrap().starts_with("图片过大"));
@@ -86,14 +87,17 @@ async fn content_items_are_checked_published_and_shared_with_the_promoters_link(
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let AppError::Noncompliant(hits) = serde_json::from_str(&body).unwrap() else { panic!("{body}") };
     assert_eq!(
-        hits.iter().map(|h| (h.field, h.word.as_str())).collect::<Vec<_>>(),
-        [(Field::Body, "最低价"), (Field::Body, "错过就没机会了")]
+        hits.iter().map(|h| (h.field.as_ref(), h.word.as_str())).collect::<Vec<_>>(),
+        [(Field::Body.name(), "最低价"), (Field::Body.name(), "错过就没机会了")]
     );
     // Fields are named.
     let (status, body) = save(&s, &marketing, item("明天", "", "x")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let AppError::Invalid(errors) = serde_json::from_str(&body).unwrap() else { panic!("{body}") };
-    assert_eq!(errors.iter().map(|e| e.field).collect::<Vec<_>>(), [Field::Title, Field::PublishOn]);
+    assert_eq!(
+        errors.iter().map(|e| e.field.to_string()).collect::<Vec<_>>(),
+        names(&[Field::Title, Field::PublishOn])
+    );
     // Fixed and published; a draft and a future item stay hidden from promoters.
     let mut fixed = item(&today.to_string(), "冬季焕新", "老朋友推荐，首单立减 200 元，设计师免费上门量房。");
     fixed.push(("item[id]", id.clone()));
@@ -114,7 +118,7 @@ async fn content_items_are_checked_published_and_shared_with_the_promoters_link(
     assert_eq!(calendar.len(), 3);
     assert_eq!(calendar.iter().find(|c| c.id.to_string() == id).unwrap().shares, 1);
     // The share counts on the promoter's page too.
-    let cards: Vec<app::model::PromoCard> = s.call_json(&employee, "load_my_promotion", &[]).await;
+    let cards: Vec<app::features::promotion::PromoCard> = s.call_json(&employee, "load_my_promotion", &[]).await;
     assert_eq!(cards[0].shares, 1);
     s.stop().await;
 }

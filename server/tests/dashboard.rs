@@ -2,8 +2,9 @@
 //! period boundaries in the org's time zone (Asia/Shanghai), the cuts, CSV export, the hero
 //! board, department targets, the promoter's own numbers and the live stream.
 mod common;
-use app::error::{AppError, Field};
-use app::model::{Dashboard, HeroBoard, LiveEvent, LiveKind, MyNumbers};
+use app::features::dashboard::{Dashboard, Field, HeroBoard, MyNumbers};
+use app::plumbing::errors::{AppError, FormField};
+use app::plumbing::live::{LiveEvent, LiveKind};
 use common::*;
 use reqwest::{Client, StatusCode};
 
@@ -29,7 +30,7 @@ async fn id(s: &TestServer, sql: &str) -> i64 {
 }
 
 async fn exec(s: &TestServer, sql: &str) {
-    sqlx::query(sql).execute(&s.state.pool).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    sqlx::query(sql).execute(&s.state.db.pool).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
 
 async fn facts(s: &TestServer) -> Facts {
@@ -152,9 +153,9 @@ async fn reward(s: &TestServer, promoter: i64, deal: Option<i64>, amount: i64, o
 }
 
 /// The field a validation error names.
-fn field_of(body: &str) -> Field {
+fn field_of(body: &str) -> String {
     match serde_json::from_str::<AppError>(body) {
-        Ok(AppError::Invalid(errors)) => errors[0].field,
+        Ok(AppError::Invalid(errors)) => errors[0].field.to_string(),
         other => panic!("not a validation error: {other:?} {body}"),
     }
 }
@@ -268,7 +269,7 @@ async fn the_cuts_split_every_figure_by_campaign_channel_department_and_kind() {
     let f = seed_october(&s).await;
     let m = s.signed_in(MARKETING).await;
     let d = dashboard(&s, &m, &[]).await;
-    let cut = |name: &str| d.cuts.iter().find(|c| c.dimension == name).unwrap().clone();
+    let cut = |name: &str| d.cuts.iter().find(|c| c.dimension.as_str() == name).unwrap().clone();
     let kinds = cut("promoter_kind");
     let employee = &kinds.rows.iter().find(|r| r.key == "employee").unwrap().figures;
     let partner = &kinds.rows.iter().find(|r| r.key == "partner").unwrap().figures;
@@ -306,10 +307,10 @@ async fn the_cuts_split_every_figure_by_campaign_channel_department_and_kind() {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert_eq!(field_of(&body), Field::To);
+    assert_eq!(field_of(&body), Field::To.name());
     let (status, body) = s.call(&m, "load_dashboard", &[("query[range]", "month"), ("query[channel]", "fax")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert_eq!(field_of(&body), Field::Channel);
+    assert_eq!(field_of(&body), Field::Channel.name());
 }
 
 #[tokio::test]
@@ -337,7 +338,7 @@ async fn the_hero_board_ranks_this_month_and_quarter_by_deal_amount() {
     let s = TestServer::start().await;
     let f = facts(&s).await;
     let sales = id(&s, &format!("SELECT id FROM users WHERE email = '{SALES}'")).await;
-    let month = app::domain::period::Period::month_of(chrono::Utc::now(), s.state.org.tz);
+    let month = app::shared::period::Period::month_of(chrono::Utc::now(), s.state.org.tz);
     let (first, _) = month.dates();
     let on = first.to_string();
     // Employee and partner tie on amount; the partner has more deals and wins.
@@ -365,7 +366,7 @@ async fn department_targets_show_progress_to_marketing_and_to_the_department() {
     let s = TestServer::start().await;
     let f = facts(&s).await;
     let m = s.signed_in(MARKETING).await;
-    let month = app::domain::period::Period::month_of(chrono::Utc::now(), s.state.org.tz);
+    let month = app::shared::period::Period::month_of(chrono::Utc::now(), s.state.org.tz);
     let dept = id(&s, "SELECT id FROM departments WHERE name = '门店运营部'").await.to_string();
     let employees = id(&s, &format!("SELECT COUNT(*) FROM users WHERE active = 1 AND department_id = {dept}")).await;
     let key = month.key();
@@ -383,7 +384,7 @@ async fn department_targets_show_progress_to_marketing_and_to_the_department() {
         .call(&m, "save_target", &[("department_id", &dept), ("month", &key), ("metric", "vibes"), ("target", "3")])
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(field_of(&body), Field::Metric);
+    assert_eq!(field_of(&body), Field::Metric.name());
     let (status, _) = s
         .call(&m, "save_target", &[("department_id", &dept), ("month", &key), ("metric", "deals"), ("target", "-1")])
         .await;
@@ -397,17 +398,17 @@ async fn department_targets_show_progress_to_marketing_and_to_the_department() {
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     // This month: 6 shares by the department and one valid lead.
-    let now = app::ssr::now_ms();
+    let now = app::plumbing::state::now_ms();
     for _ in 0..6 {
         share(&s, f.employee_link, now).await;
     }
     lead(&s, &f, f.employee_link, f.employee, "v", "valid", now, None).await;
     let d: Dashboard = s.call_json(&m, "load_dashboard", &[("query[range]", "month")]).await;
-    let shares = d.targets.iter().find(|t| t.metric == "shares_per_employee").unwrap();
+    let shares = d.targets.iter().find(|t| t.metric.as_str() == "shares_per_employee").unwrap();
     let per_head = 600 / employees;
     assert_eq!((shares.target, shares.actual_centi), (4, per_head));
     assert_eq!(shares.percent, ((per_head as f64 / 4.0).round() as i64).min(100));
-    let leads = d.targets.iter().find(|t| t.metric == "valid_leads").unwrap();
+    let leads = d.targets.iter().find(|t| t.metric.as_str() == "valid_leads").unwrap();
     assert_eq!((leads.actual_centi, leads.percent), (100, 50));
     // The department's own people see the same bars on "my promotion".
     let staff = s.signed_in(EMPLOYEE).await;

@@ -1,7 +1,7 @@
 //! The first path through the product over HTTP: personal link → click → landing form →
 //! lead attributed to the promoter → marketing's list; restarts lose nothing.
 mod common;
-use app::model::{LeadRow, LeadStatus};
+use app::features::leads::{LeadRow, LeadStatus};
 use common::*;
 use reqwest::StatusCode;
 
@@ -37,7 +37,7 @@ async fn personal_link_records_a_click_and_redirects_to_the_landing_page() {
     assert!(cookies.iter().any(|c| c.starts_with("ah_vid=")), "{cookies:?}");
     s.flush_clicks().await;
     let row: (String, String) =
-        sqlx::query_as("SELECT channel, ua_class FROM clicks").fetch_one(&s.state.pool).await.unwrap();
+        sqlx::query_as("SELECT channel, ua_class FROM clicks").fetch_one(&s.state.db.pool).await.unwrap();
     assert_eq!(row, ("moments".to_string(), "wechat".to_string()));
     // The landing page names the referrer.
     let page = prospect.get(s.url(&location(&res))).send().await.unwrap().text().await.unwrap();
@@ -100,7 +100,7 @@ async fn lead_is_attributed_to_the_promoter_and_marketing_sees_it() {
     assert_eq!(lead.demand_tags, vec!["刚需装修".to_string(), "旧房翻新".to_string()]);
     assert_eq!(lead.promoter_name.as_deref(), Some("员工 张伟"));
     assert_eq!(lead.status, LeadStatus::Pending);
-    let stored: String = sqlx::query_scalar("SELECT phone FROM leads").fetch_one(&s.state.pool).await.unwrap();
+    let stored: String = sqlx::query_scalar("SELECT phone FROM leads").fetch_one(&s.state.db.pool).await.unwrap();
     assert_eq!(stored, "+8613912345678", "stored normalized");
     s.stop().await;
 }

@@ -16,7 +16,7 @@ async fn submit(s: &TestServer, phone: &str) {
 /// (kind, recipient, body, status, attempts) of the outbox, oldest first.
 async fn outbox(s: &TestServer) -> Vec<(String, String, String, String, i64)> {
     sqlx::query_as("SELECT kind, recipient, body, status, attempts FROM outbox ORDER BY id")
-        .fetch_all(&s.state.pool)
+        .fetch_all(&s.state.db.pool)
         .await
         .unwrap()
 }
@@ -54,10 +54,10 @@ async fn a_submission_queues_a_thank_you_that_the_dispatcher_sends() {
 async fn assigning_a_lead_notifies_the_rep() {
     let s = TestServer::start().await;
     submit(&s, "13966660002").await;
-    let id: i64 = sqlx::query_scalar("SELECT id FROM leads").fetch_one(&s.state.pool).await.unwrap();
+    let id: i64 = sqlx::query_scalar("SELECT id FROM leads").fetch_one(&s.state.db.pool).await.unwrap();
     let marketing = s.signed_in(MARKETING).await;
     let _: i64 = s.call_json(&marketing, "review_leads", &[("ids[0]", &id.to_string()), ("decision", "valid")]).await;
-    let rep: i64 = sqlx::query_scalar("SELECT assigned_to FROM leads").fetch_one(&s.state.pool).await.unwrap();
+    let rep: i64 = sqlx::query_scalar("SELECT assigned_to FROM leads").fetch_one(&s.state.db.pool).await.unwrap();
     let rows = wait_until(&s, |r| r.iter().any(|m| m.0 == "lead_assigned" && m.3 == "sent")).await;
     let assigned = rows.iter().find(|m| m.0 == "lead_assigned").expect("lead_assigned queued");
     assert_eq!(assigned.1, format!("user:{rep}"));
@@ -126,7 +126,7 @@ async fn a_dead_gateway_never_blocks_or_fails_a_submission() {
     let rows = wait_until(&s, |r| r.first().is_some_and(|m| m.4 >= 1)).await;
     assert_eq!(rows[0].3, "queued", "kept for another attempt: {rows:?}");
     let error: Option<String> =
-        sqlx::query_scalar("SELECT last_error FROM outbox").fetch_one(&s.state.pool).await.unwrap();
+        sqlx::query_scalar("SELECT last_error FROM outbox").fetch_one(&s.state.db.pool).await.unwrap();
     assert!(error.is_some());
     s.stop().await;
 }

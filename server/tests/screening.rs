@@ -1,6 +1,10 @@
 //! Screening at submit (PRODUCT.md §2.5) through the real form post, on the test database.
 mod common;
-use app::ssr::{campaigns, seed, users};
+use app::features::admin::store::users;
+use app::features::campaigns::store::campaigns;
+use app::features::promotion::store::links;
+use app::plumbing::access::Role;
+use app::plumbing::errors::FormField;
 use common::*;
 use reqwest::StatusCode;
 
@@ -8,13 +12,17 @@ use reqwest::StatusCode;
 async fn last_lead(s: &TestServer, phone: &str) -> (String, Option<String>, Option<String>, Option<i64>) {
     sqlx::query_as("SELECT status, reason, flag, duplicate_of FROM leads WHERE phone = $1 ORDER BY id DESC LIMIT 1")
         .bind(phone)
-        .fetch_one(&s.state.pool)
+        .fetch_one(&s.state.db.pool)
         .await
         .unwrap()
 }
 
 async fn first_id(s: &TestServer, phone: &str) -> i64 {
-    sqlx::query_scalar("SELECT MIN(id) FROM leads WHERE phone = $1").bind(phone).fetch_one(&s.state.pool).await.unwrap()
+    sqlx::query_scalar("SELECT MIN(id) FROM leads WHERE phone = $1")
+        .bind(phone)
+        .fetch_one(&s.state.db.pool)
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -40,7 +48,7 @@ async fn self_referral_is_invalid() {
 async fn blacklisted_phone_device_and_ip_are_rejected_but_stored() {
     let s = TestServer::start().await;
     sqlx::query("INSERT INTO blacklist (kind, value, created_at) VALUES ('phone', '+8613911110002', 0)")
-        .execute(&s.state.pool)
+        .execute(&s.state.db.pool)
         .await
         .unwrap();
     s.submit_lead(&s.client(), "13911110002", None).await;
@@ -58,16 +66,16 @@ async fn blacklisted_phone_device_and_ip_are_rejected_but_stored() {
         .unwrap();
     sqlx::query("INSERT INTO blacklist (kind, value, created_at) VALUES ('device', $1, 0)")
         .bind(&visitor)
-        .execute(&s.state.pool)
+        .execute(&s.state.db.pool)
         .await
         .unwrap();
     s.submit_lead(&c, "13911110003", Some(&code)).await;
     assert_eq!(last_lead(&s, "+8613911110003").await.1.as_deref(), Some("blacklist_device"));
     // A blacklisted IP (stored as the keyed hash, like clicks and leads).
-    let ip = app::ssr::auth::keyed_hash(&s.state.org.secret, "127.0.0.1");
+    let ip = app::plumbing::auth::keyed_hash(&s.state.org.secret, "127.0.0.1");
     sqlx::query("INSERT INTO blacklist (kind, value, created_at) VALUES ('ip', $1, 0)")
         .bind(&ip)
-        .execute(&s.state.pool)
+        .execute(&s.state.db.pool)
         .await
         .unwrap();
     s.submit_lead(&s.client(), "13911110004", None).await;
@@ -87,7 +95,7 @@ async fn within_the_window_a_second_referral_is_a_duplicate_and_the_first_referr
         ("duplicate".into(), Some("duplicate".into()), None, Some(first))
     );
     let owner: i64 = sqlx::query_scalar("SELECT lead_id FROM lead_protections WHERE phone = '+8613911110005'")
-        .fetch_one(&s.state.pool)
+        .fetch_one(&s.state.db.pool)
         .await
         .unwrap();
     assert_eq!(owner, first, "the first referrer keeps the credit");
@@ -96,7 +104,7 @@ async fn within_the_window_a_second_referral_is_a_duplicate_and_the_first_referr
 
 /// Moves the protecting lead (and its claim) back in time by `ms`.
 async fn age_first_lead(s: &TestServer, phone: &str, ms: i64) {
-    let pool = &s.state.pool;
+    let pool = &s.state.db.pool;
     sqlx::query("UPDATE leads SET submitted_at = submitted_at - $1 WHERE phone = $2")
         .bind(ms)
         .bind(phone)
@@ -126,9 +134,9 @@ async fn window_edges_29_days_23_59_is_duplicate_30_days_is_new() {
     age_first_lead(&s, "+8613911110006", 60_000 + 5_000).await;
     s.submit_lead(&s.client(), "13911110006", None).await;
     assert_eq!(last_lead(&s, "+8613911110006").await, ("pending".into(), None, None, None));
-    let newest: i64 = sqlx::query_scalar("SELECT MAX(id) FROM leads").fetch_one(&s.state.pool).await.unwrap();
+    let newest: i64 = sqlx::query_scalar("SELECT MAX(id) FROM leads").fetch_one(&s.state.db.pool).await.unwrap();
     let owner: i64 = sqlx::query_scalar("SELECT lead_id FROM lead_protections WHERE phone = '+8613911110006'")
-        .fetch_one(&s.state.pool)
+        .fetch_one(&s.state.db.pool)
         .await
         .unwrap();
     assert_eq!(owner, newest);
@@ -145,7 +153,7 @@ async fn the_sixth_submission_of_the_day_from_one_device_is_held_not_lost() {
         s.submit_lead(&device, &format!("1391111100{i}"), Some(&code)).await;
     }
     let statuses: Vec<(String, Option<String>)> =
-        sqlx::query_as("SELECT status, flag FROM leads ORDER BY id").fetch_all(&s.state.pool).await.unwrap();
+        sqlx::query_as("SELECT status, flag FROM leads ORDER BY id").fetch_all(&s.state.db.pool).await.unwrap();
     assert_eq!(statuses.len(), 7, "nothing dropped");
     for (i, (status, flag)) in statuses.iter().enumerate() {
         if i < 5 {
@@ -160,25 +168,25 @@ async fn the_sixth_submission_of_the_day_from_one_device_is_held_not_lost() {
 #[tokio::test]
 async fn fifty_simultaneous_submissions_of_one_new_phone_make_one_protecting_lead() {
     let s = TestServer::start().await;
-    let pool = &s.state.pool;
-    let campaign = campaigns::by_slug(pool, seed::DEMO_CAMPAIGN_SLUG).await.unwrap().unwrap();
+    let (pool, db) = (&s.state.db.pool, &s.state.db);
+    let campaign = campaigns::by_slug(pool, campaigns::DEMO_CAMPAIGN_SLUG).await.unwrap().unwrap();
     // Fifty different promoters, each with a personal link.
     let mut codes = Vec::new();
     for i in 0..50 {
         let id = users::create_user(
-            pool,
+            db,
             users::NewUser {
                 display_name: format!("员工{i}"),
                 email: format!("p{i}@example.cn"),
                 password: "password-1".into(),
-                roles: vec!["employee".into()],
+                roles: vec![Role::Employee],
                 ..Default::default()
             },
             false,
         )
         .await
         .unwrap();
-        codes.push(campaigns::link_for(pool, campaign.id, id).await.unwrap());
+        codes.push(links::link_for(db, campaign.id, id).await.unwrap());
     }
     let tasks: Vec<_> = codes
         .into_iter()
@@ -227,13 +235,13 @@ async fn a_burst_above_sixty_a_minute_from_one_ip_gets_429_and_nothing_else_is_r
     let s = TestServer::start().await;
     // Pre-fill the counter as if 60 submissions had just come from this IP (this minute and
     // the next, in case the minute turns before the request arrives).
-    let ip = app::ssr::auth::keyed_hash(&s.state.org.secret, "127.0.0.1");
+    let ip = app::plumbing::auth::keyed_hash(&s.state.org.secret, "127.0.0.1");
     let now = chrono::Utc::now().timestamp_millis();
     for window in [now - now.rem_euclid(60_000), now - now.rem_euclid(60_000) + 60_000] {
         sqlx::query("INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, 60)")
             .bind(format!("lead:{ip}"))
             .bind(window)
-            .execute(&s.state.pool)
+            .execute(&s.state.db.pool)
             .await
             .unwrap();
     }
@@ -250,7 +258,7 @@ async fn a_burst_above_sixty_a_minute_from_one_ip_gets_429_and_nothing_else_is_r
 #[tokio::test]
 async fn a_concurrent_burst_is_counted_exactly() {
     let s = TestServer::start().await;
-    let ip = app::ssr::auth::keyed_hash(&s.state.org.secret, "127.0.0.1");
+    let ip = app::plumbing::auth::keyed_hash(&s.state.org.secret, "127.0.0.1");
     let now = chrono::Utc::now().timestamp_millis();
     let window = now - now.rem_euclid(60_000);
     if window + 60_000 - now < 15_000 {
@@ -263,7 +271,7 @@ async fn a_concurrent_burst_is_counted_exactly() {
         sqlx::query("INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, 55)")
             .bind(format!("lead:{ip}"))
             .bind(window)
-            .execute(&s.state.pool)
+            .execute(&s.state.db.pool)
             .await
             .unwrap();
     }
@@ -301,10 +309,10 @@ async fn marketing_manages_the_blacklist_and_screening_uses_it() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "already listed");
     let (status, body) = s.call(&marketing, "add_blacklist", &[("kind", "ip"), ("value", "not-an-ip")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let error: app::error::AppError = serde_json::from_str(&body).unwrap();
-    assert_eq!(error.field_errors()[0].field, app::error::Field::BlacklistEntry, "names the field");
+    let error: app::plumbing::errors::AppError = serde_json::from_str(&body).unwrap();
+    assert_eq!(error.field_errors()[0].field, app::features::leads::Field::BlacklistEntry.name(), "names the field");
     let _: i64 = s.call_json(&marketing, "add_blacklist", &[("kind", "ip"), ("value", "10.1.2.3")]).await;
-    let rows: Vec<app::model::BlacklistRow> = s.call_json(&marketing, "list_blacklist", &[]).await;
+    let rows: Vec<app::features::leads::BlacklistRow> = s.call_json(&marketing, "list_blacklist", &[]).await;
     assert_eq!(rows.len(), 2);
     assert!(rows.iter().all(|r| !r.value.contains("10.1.2.3")), "IPs are never kept in the clear");
     s.submit_lead(&s.client(), "13911110099", None).await;
@@ -336,8 +344,8 @@ async fn an_existing_customer_is_invalid_unless_the_campaign_accepts_repurchase(
     let (status, reason, _, _) = last_lead(&s, "+8613944440001").await;
     assert_eq!((status.as_str(), reason.as_deref()), ("invalid", Some("existing_customer")));
     // The campaign now takes repurchase referrals: the first lead still protects the phone.
-    sqlx::query("UPDATE campaigns SET accepts_repurchase = 1").execute(&s.state.pool).await.unwrap();
-    s.state.caches.campaign_changed();
+    sqlx::query("UPDATE campaigns SET accepts_repurchase = 1").execute(&s.state.db.pool).await.unwrap();
+    app::features::campaigns::part(&s.state).unwrap().campaign_changed();
     s.submit_lead(&s.client(), "13944440001", None).await;
     let (status, reason, _, of) = last_lead(&s, "+8613944440001").await;
     assert_eq!(

@@ -1,8 +1,10 @@
 //! Deals, payments, referral codes, the reward engine and settlement runs, through the real
 //! HTTP API: PRODUCT.md §4's worked examples to the fen, on SQLite and PostgreSQL.
 mod common;
-use app::error::AppError;
-use app::model::{CouponRow, ImportReport, MyRewards, RunRow, StatementView};
+use app::features::deals::{CouponRow, ImportReport};
+use app::features::settlement::{MyRewards, RunRow, StatementView};
+use app::plumbing::errors::AppError;
+use app::plumbing::errors::FormField;
 use common::*;
 use reqwest::{Client, StatusCode};
 
@@ -14,7 +16,7 @@ const CUSTOMER: &str = "customer@demo.allhands.cn";
 /// A server whose audit sample is empty, so that rewards vest on payment.
 async fn start() -> TestServer {
     let s = TestServer::start().await;
-    app::ssr::settings::set(&s.state.pool, "audit_percent", "0").await.unwrap();
+    app::plumbing::settings::set(&s.state.db, "audit_percent", "0").await.unwrap();
     s
 }
 
@@ -114,7 +116,7 @@ async fn worked_example_1_employee_november_through_payout() {
 
     assert_eq!(act(&s, &finance, run, "paid").await.0, StatusCode::OK);
     let paid: Vec<String> = sqlx::query_scalar("SELECT body FROM outbox WHERE kind = 'reward_paid'")
-        .fetch_all(&s.state.pool)
+        .fetch_all(&s.state.db.pool)
         .await
         .unwrap();
     assert_eq!(paid.len(), 1);
@@ -133,7 +135,7 @@ async fn worked_example_2_to_4_late_boost_and_cost() {
     let sales = s.signed_in(SALES).await;
     // A ×2 boost window on the demo campaign for deals signed 2026-11-10..12.
     sqlx::query("UPDATE campaigns SET boosts = '[{\"starts_on\":\"2026-11-10\",\"ends_on\":\"2026-11-12\",\"multiplier\":\"2\"}]'")
-        .execute(&s.state.pool)
+        .execute(&s.state.db.pool)
         .await
         .unwrap();
     let late = deal(&s, &sales, ["L-45", "13911120001", "10000", "2026-09-01", "2026-10-01", &code]).await;
@@ -198,7 +200,7 @@ async fn worked_example_5_partner_quarter_with_labour_tax() {
     let st = statements(&s, &finance, run).await;
     assert_eq!(st.len(), 1);
     assert_eq!((st[0].gross_fen, st[0].tax_fen, st[0].net_fen), (740_000, 118_400, 621_600));
-    assert_eq!(st[0].treatment, "labour");
+    assert_eq!(st[0].treatment.as_str(), "labour");
     s.stop().await;
 }
 
@@ -220,7 +222,7 @@ async fn a_refund_after_approval_is_offset_in_the_next_period_and_carried_forwar
     let st = statements(&s, &finance, dec).await;
     assert_eq!(st[0].lines.iter().map(|l| l.amount_fen).sum::<i64>(), -100_000, "exactly the offset");
     assert_eq!((st[0].gross_fen, st[0].tax_fen, st[0].net_fen, st[0].carry_out_fen), (-100_000, 0, 0, -100_000));
-    assert_eq!(st[0].carry_reason.as_deref(), Some("negative"));
+    assert_eq!(st[0].carry_reason.map(|r| r.as_str()), Some("negative"));
     // The November statement is unchanged: it was frozen.
     assert_eq!(statements(&s, &finance, nov).await[0].gross_fen, 100_000);
     // January: the negative carry offsets new rewards.
@@ -274,12 +276,12 @@ async fn snapshot(s: &TestServer) -> String {
     let deals: Vec<Row> = sqlx::query_as(
         "SELECT order_no, customer_phone, amount_fen, cost_fen, signed_on, due_on, promoter_id FROM deals ORDER BY order_no",
     )
-    .fetch_all(&s.state.pool)
+    .fetch_all(&s.state.db.pool)
     .await
     .unwrap();
     let payments: Vec<(i64, String, i64)> =
         sqlx::query_as("SELECT deal_id, paid_on, amount_fen FROM payments ORDER BY deal_id, paid_on")
-            .fetch_all(&s.state.pool)
+            .fetch_all(&s.state.db.pool)
             .await
             .unwrap();
     format!("{deals:?}\n{payments:?}")
@@ -301,9 +303,9 @@ async fn importing_the_same_csv_twice_leaves_the_same_database() {
     assert_eq!(first.errors.len(), 1);
     let (line, problems) = &first.errors[0];
     assert_eq!(*line, 4);
-    let fields: Vec<_> = problems.iter().map(|p| p.field).collect();
-    use app::error::Field;
-    assert_eq!(fields, vec![Field::Phone, Field::Amount, Field::SignedOn]);
+    let fields: Vec<_> = problems.iter().map(|p| p.field.to_string()).collect();
+    use app::features::deals::Field;
+    assert_eq!(fields, names(&[Field::Phone, Field::Amount, Field::SignedOn]));
     let before = snapshot(&s).await;
     let second: ImportReport = s.call_json(&finance, "import_deals", &[("csv", &csv)]).await;
     assert_eq!((second.created, second.unchanged, second.payments), (0, 2, 0));
@@ -343,13 +345,13 @@ async fn a_redeemed_code_ties_the_deal_and_issues_the_benefit_and_customers_earn
     let (status, body) = s.call(&anon, "redeem_code", &[("code", "NOPE"), ("name", ""), ("phone", "123")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let fields: Vec<_> =
-        serde_json::from_str::<AppError>(&body).unwrap().field_errors().iter().map(|e| e.field).collect();
-    assert_eq!(fields, vec![app::error::Field::Phone, app::error::Field::ReferralCode]);
+        serde_json::from_str::<AppError>(&body).unwrap().field_errors().iter().map(|e| e.field.to_string()).collect();
+    assert_eq!(fields, names(&[app::features::deals::Field::Phone, app::features::deals::Field::ReferralCode]));
     // The deal without a code is attributed through the redemption.
     let sales = s.signed_in(SALES).await;
     let first = deal(&s, &sales, ["N-1", "13933330001", "5000", "2026-02-01", "", ""]).await;
     assert_eq!(
-        app::ssr::deals::deal(&s.state.pool, first).await.unwrap().promoter_id,
+        app::features::rewards::store::facts::deal(&s.state.db.pool, first).await.unwrap().promoter_id,
         Some(s.count("SELECT id FROM users WHERE email = 'customer@demo.allhands.cn'").await)
     );
     pay(&s, &sales, first, "2026-02-02", "5000", false).await;
@@ -371,7 +373,7 @@ async fn a_redeemed_code_ties_the_deal_and_issues_the_benefit_and_customers_earn
 #[tokio::test]
 async fn sampled_deals_wait_for_the_audit_and_a_rejection_reverses_them() {
     let s = TestServer::start().await;
-    app::ssr::settings::set(&s.state.pool, "audit_percent", "100").await.unwrap();
+    app::plumbing::settings::set(&s.state.db, "audit_percent", "100").await.unwrap();
     let code = code_of(&s, EMPLOYEE).await;
     let sales = s.signed_in(SALES).await;
     let d = deal(&s, &sales, ["A-1", "13944440001", "10000", "2026-11-01", "", &code]).await;
@@ -394,9 +396,12 @@ async fn sampled_deals_wait_for_the_audit_and_a_rejection_reverses_them() {
     assert_eq!(st[0].lines[0].amount_fen, -20_000);
     // The sample is keyed by the org secret: reproducible, about the configured share.
     let org = &s.state.org;
-    let n = (1..=10_000).filter(|id| app::ssr::deals::sampled(org, *id, 10)).count();
+    let n = (1..=10_000).filter(|id| app::features::deals::store::deals::sampled(org, *id, 10)).count();
     assert!((800..1200).contains(&n), "{n}");
-    assert_eq!(app::ssr::deals::sampled(org, 42, 10), app::ssr::deals::sampled(org, 42, 10));
+    assert_eq!(
+        app::features::deals::store::deals::sampled(org, 42, 10),
+        app::features::deals::store::deals::sampled(org, 42, 10)
+    );
     s.stop().await;
 }
 
@@ -419,12 +424,13 @@ async fn deal_entry_names_bad_fields_and_refuses_a_known_order_number() {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let e: AppError = serde_json::from_str(&body).unwrap();
-    use app::error::Field;
-    assert_eq!(
-        e.field_errors().iter().map(|f| f.field).collect::<Vec<_>>(),
-        vec![Field::OrderNo, Field::Phone, Field::Amount, Field::SignedOn]
+    use app::features::deals::Field;
+    assert_eq!(field_names(&e), names(&[Field::OrderNo, Field::Phone, Field::Amount, Field::SignedOn]));
+    assert!(
+        e.message(app::plumbing::i18n::Locale::ZhCn).contains("订单号"),
+        "{}",
+        e.message(app::plumbing::i18n::Locale::ZhCn)
     );
-    assert!(e.message(app::i18n::Locale::ZhCn).contains("订单号"), "{}", e.message(app::i18n::Locale::ZhCn));
     deal(&s, &sales, ["D-1", "13955551111", "100", "2026-11-01", "", ""]).await;
     let (status, body) = s
         .call(
@@ -439,7 +445,7 @@ async fn deal_entry_names_bad_fields_and_refuses_a_known_order_number() {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(serde_json::from_str::<AppError>(&body).unwrap().field_errors()[0].field, Field::OrderNo);
+    assert_eq!(serde_json::from_str::<AppError>(&body).unwrap().field_errors()[0].field, Field::OrderNo.name());
     let (status, body) = s
         .call(
             &sales,
@@ -454,6 +460,6 @@ async fn deal_entry_names_bad_fields_and_refuses_a_known_order_number() {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(serde_json::from_str::<AppError>(&body).unwrap().field_errors()[0].field, Field::ReferralCode);
+    assert_eq!(serde_json::from_str::<AppError>(&body).unwrap().field_errors()[0].field, Field::ReferralCode.name());
     s.stop().await;
 }

@@ -1,8 +1,10 @@
 //! Campaigns marketing publishes (compliance check, pilot scope, period) and what their links
 //! do: friendly pages for ended campaigns, unique visitors per day, preview bots.
 mod common;
-use app::error::{AppError, Field};
-use app::model::{CampaignEdit, CampaignListRow, PromoCard};
+use app::features::campaigns::{CampaignEdit, CampaignListRow, Field};
+use app::features::promotion::PromoCard;
+use app::plumbing::access::Role;
+use app::plumbing::errors::{AppError, FormField};
 use common::*;
 use reqwest::StatusCode;
 
@@ -28,7 +30,7 @@ fn campaign_form(c: &CampaignEdit) -> Vec<(String, String)> {
         f.push(("campaign[id]".into(), id.to_string()));
     }
     for (i, r) in c.promoter_roles.iter().enumerate() {
-        f.push((format!("campaign[promoter_roles][{i}]"), r.clone()));
+        f.push((format!("campaign[promoter_roles][{i}]"), r.to_string()));
     }
     for (i, d) in c.department_ids.iter().enumerate() {
         f.push((format!("campaign[department_ids][{i}]"), d.to_string()));
@@ -80,12 +82,16 @@ async fn copy_with_extreme_words_cannot_be_published_and_the_error_names_them() 
     let (status, body) = s.call(&marketing, "publish_campaign", &[("id", &id.to_string())]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let AppError::Noncompliant(hits) = error_of(&body) else { panic!("{body}") };
-    let named: Vec<(Field, &str)> = hits.iter().map(|h| (h.field, h.word.as_str())).collect();
+    let named: Vec<(&str, &str)> = hits.iter().map(|h| (h.field.as_ref(), h.word.as_str())).collect();
     assert_eq!(
         named,
-        [(Field::SellingPoints, "最好"), (Field::LandingCopy, "最低价"), (Field::LandingCopy, "销量第一")]
+        [
+            (Field::SellingPoints.name(), "最好"),
+            (Field::LandingCopy.name(), "最低价"),
+            (Field::LandingCopy.name(), "销量第一")
+        ]
     );
-    assert!(error_of(&body).message(app::i18n::Locale::ZhCn).contains("落地页文案「最低价」"));
+    assert!(error_of(&body).message(app::plumbing::i18n::Locale::ZhCn).contains("落地页文案「最低价」"));
     // Bare 最 and 第一 are caught too.
     edit.id = Some(id);
     edit.selling_points = "十年质保".into();
@@ -106,9 +112,7 @@ async fn copy_with_extreme_words_cannot_be_published_and_the_error_names_them() 
     edit.name = "史上最强厨房节".into();
     let (status, body) = save(&s, &marketing, &edit).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        matches!(error_of(&body), AppError::Noncompliant(h) if h[0].field == Field::CampaignName && h[0].word == "最")
-    );
+    assert!(matches!(error_of(&body), AppError::Noncompliant(h) if h[0].is(Field::CampaignName) && h[0].word == "最"));
     // Marketing edits the list: a new sensitive word blocks publishing too.
     let _: i64 = s.call_json(&marketing, "add_word", &[("word", "橱柜王"), ("kind", "sensitive")]).await;
     let (status, body) = s.call(&marketing, "add_word", &[("word", "橱柜王"), ("kind", "sensitive")]).await;
@@ -125,18 +129,18 @@ async fn campaign_fields_are_checked_and_named() {
     edit.name = String::new();
     edit.ends_on = (today(&s) - chrono::Duration::days(1)).to_string();
     edit.boosts = "2026-12-07 2026-12-01 2".into();
-    edit.promoter_roles = vec!["admin".into()];
+    edit.promoter_roles = vec![Role::Admin];
     let (status, body) = save(&s, &marketing, &edit).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let AppError::Invalid(errors) = error_of(&body) else { panic!("{body}") };
-    let fields: Vec<Field> = errors.iter().map(|e| e.field).collect();
-    assert_eq!(fields, [Field::CampaignName, Field::Slug, Field::EndsOn, Field::PromoterKinds, Field::Boosts]);
+    let fields: Vec<String> = errors.iter().map(|e| e.field.to_string()).collect();
+    assert_eq!(fields, names(&[Field::CampaignName, Field::Slug, Field::EndsOn, Field::PromoterKinds, Field::Boosts]));
     // A slug already in use.
     let mut edit = spring(&s);
     edit.slug = "winter-home".into();
     let (status, body) = save(&s, &marketing, &edit).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(matches!(error_of(&body), AppError::Invalid(e) if e[0].field == Field::Slug));
+    assert!(matches!(error_of(&body), AppError::Invalid(e) if e[0].is(Field::Slug)));
     s.stop().await;
 }
 
@@ -145,7 +149,7 @@ async fn promoters_see_only_campaigns_they_take_part_in() {
     let s = TestServer::start().await;
     let marketing = s.signed_in(MARKETING).await;
     let mut edit = spring(&s);
-    edit.promoter_roles = vec!["partner".into()];
+    edit.promoter_roles = vec![Role::Partner];
     let id: i64 = save(&s, &marketing, &edit).await.1.parse().unwrap();
     assert_eq!(s.call(&marketing, "publish_campaign", &[("id", &id.to_string())]).await.0, StatusCode::OK);
     assert_eq!(cards(&s, EMPLOYEE).await.len(), 1, "employees are not in this pilot");
@@ -170,7 +174,7 @@ async fn an_ended_campaign_gets_a_friendly_page_and_takes_no_leads() {
     let yesterday = (today(&s) - chrono::Duration::days(1)).to_string();
     sqlx::query("UPDATE campaigns SET starts_on = '2026-01-01', ends_on = $1")
         .bind(&yesterday)
-        .execute(&s.state.pool)
+        .execute(&s.state.db.pool)
         .await
         .unwrap();
     let prospect = s.client();
@@ -212,7 +216,7 @@ async fn unique_visitors_count_once_a_day_and_preview_bots_not_at_all() {
     assert_eq!(s.count("SELECT CAST(SUM(unique_visit) AS BIGINT) FROM clicks").await, 2, "two people");
     // A visitor seen yesterday is a new unique visitor today.
     let yesterday = (today(&s) - chrono::Duration::days(1)).to_string();
-    sqlx::query("UPDATE link_visitors SET day = $1").bind(&yesterday).execute(&s.state.pool).await.unwrap();
+    sqlx::query("UPDATE link_visitors SET day = $1").bind(&yesterday).execute(&s.state.db.pool).await.unwrap();
     visitor.get(s.url(&format!("/r/{code}"))).header("User-Agent", phone_ua).send().await.unwrap();
     s.flush_clicks().await;
     assert_eq!(s.count("SELECT CAST(SUM(unique_visit) AS BIGINT) FROM clicks").await, 3);
@@ -237,11 +241,11 @@ async fn every_answered_click_is_stored_after_a_clean_stop() {
             answered += 1;
         }
     }
-    let pool = s.state.pool.clone();
+    let pool = s.state.db.pool.clone();
     let url = s.db.url.clone();
     s.stop().await;
     drop(pool);
-    let pool = app::ssr::db::connect(&url).await.unwrap();
+    let pool = app::plumbing::db::Db::connect(&url).await.unwrap().pool;
     let recorded: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM clicks").fetch_one(&pool).await.unwrap();
     assert_eq!((answered, recorded), (300, 300));
 }

@@ -1,13 +1,18 @@
 //! Review, assignment, follow-up and the promoter's own view, through the real HTTP API.
 mod common;
-use app::model::{FollowUpRow, LeadStatus, MyLeadRow, ReviewRow, Stage};
+use app::features::leads::{FollowUpRow, LeadStatus, MyLeadRow, ReviewRow, Stage};
+use app::plumbing::errors::FormField;
 use common::*;
 use reqwest::StatusCode;
 
 const SALES: &str = "sales@demo.allhands.cn";
 
 async fn lead_id(s: &TestServer, phone: &str) -> i64 {
-    sqlx::query_scalar("SELECT MIN(id) FROM leads WHERE phone = $1").bind(phone).fetch_one(&s.state.pool).await.unwrap()
+    sqlx::query_scalar("SELECT MIN(id) FROM leads WHERE phone = $1")
+        .bind(phone)
+        .fetch_one(&s.state.db.pool)
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -23,10 +28,10 @@ async fn review_queue_is_oldest_first_with_a_business_day_deadline() {
     // The stored deadline is the business-day rule applied to the submission time.
     let (at, due): (i64, i64) = sqlx::query_as("SELECT submitted_at, review_due_at FROM leads WHERE id = $1")
         .bind(queue[0].lead.id)
-        .fetch_one(&s.state.pool)
+        .fetch_one(&s.state.db.pool)
         .await
         .unwrap();
-    let expected = app::domain::period::BusinessCalendar::default()
+    let expected = app::shared::period::BusinessCalendar::default()
         .deadline(chrono::DateTime::from_timestamp_millis(at).unwrap(), 1, s.state.org.tz)
         .timestamp_millis();
     assert_eq!(due, expected);
@@ -58,7 +63,7 @@ async fn valid_leads_are_assigned_round_robin_and_the_rep_follows_up() {
         s.call_json(&marketing, "review_leads", &[("ids[0]", &a_s), ("ids[1]", &b_s), ("decision", "valid")]).await;
     assert_eq!(n, 2, "bulk action");
     let reps: Vec<Option<i64>> =
-        sqlx::query_scalar("SELECT assigned_to FROM leads ORDER BY id").fetch_all(&s.state.pool).await.unwrap();
+        sqlx::query_scalar("SELECT assigned_to FROM leads ORDER BY id").fetch_all(&s.state.db.pool).await.unwrap();
     assert!(reps[0].is_some() && reps[1].is_some() && reps[0] != reps[1], "round-robin: {reps:?}");
     // Deciding again changes nothing: they are no longer waiting for review.
     let n: i64 = s.call_json(&marketing, "review_leads", &[("ids[0]", &a_s), ("decision", "invalid")]).await;
@@ -86,8 +91,8 @@ async fn valid_leads_are_assigned_round_robin_and_the_rep_follows_up() {
     assert_eq!(status, StatusCode::OK);
     let (status, body) = s.call(&rep, "update_stage", &[("lead_id", &id), ("stage", "lost")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let error: app::error::AppError = serde_json::from_str(&body).unwrap();
-    assert_eq!(error.field_errors()[0].field, app::error::Field::Stage, "names the field");
+    let error: app::plumbing::errors::AppError = serde_json::from_str(&body).unwrap();
+    assert_eq!(error.field_errors()[0].field, app::features::leads::Field::Stage.name(), "names the field");
     let events: i64 = s.count("SELECT COUNT(*) FROM lead_events").await;
     assert!(events >= 6, "every step is in the history: {events}");
     s.stop().await;
@@ -99,7 +104,8 @@ async fn marking_the_protecting_lead_invalid_promotes_the_later_duplicate() {
     s.submit_lead(&s.client(), "13955550005", None).await;
     s.submit_lead(&s.client(), "13955550005", None).await;
     s.submit_lead(&s.client(), "13955550005", None).await;
-    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM leads ORDER BY id").fetch_all(&s.state.pool).await.unwrap();
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM leads ORDER BY id").fetch_all(&s.state.db.pool).await.unwrap();
     let marketing = s.signed_in(MARKETING).await;
     let first = ids[0].to_string();
     let n: i64 =
@@ -107,7 +113,7 @@ async fn marking_the_protecting_lead_invalid_promotes_the_later_duplicate() {
     assert_eq!(n, 1);
     let rows: Vec<(String, Option<String>, Option<i64>)> =
         sqlx::query_as("SELECT status, reason, duplicate_of FROM leads ORDER BY id")
-            .fetch_all(&s.state.pool)
+            .fetch_all(&s.state.db.pool)
             .await
             .unwrap();
     assert_eq!(rows[0], ("invalid".into(), Some("空号".into()), None));
@@ -117,7 +123,8 @@ async fn marking_the_protecting_lead_invalid_promotes_the_later_duplicate() {
         ("duplicate".into(), Some("duplicate".into()), Some(ids[1])),
         "relinked to the new protecting lead"
     );
-    let owner: i64 = sqlx::query_scalar("SELECT lead_id FROM lead_protections").fetch_one(&s.state.pool).await.unwrap();
+    let owner: i64 =
+        sqlx::query_scalar("SELECT lead_id FROM lead_protections").fetch_one(&s.state.db.pool).await.unwrap();
     assert_eq!(owner, ids[1]);
     s.stop().await;
 }
@@ -153,7 +160,8 @@ async fn a_missed_first_contact_is_flagged_once_to_the_rep_and_marketing_and_cou
     s.submit_lead(&s.client(), "13955550007", None).await;
     s.submit_lead(&s.client(), "13955550008", None).await;
     let marketing = s.signed_in(MARKETING).await;
-    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM leads ORDER BY id").fetch_all(&s.state.pool).await.unwrap();
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM leads ORDER BY id").fetch_all(&s.state.db.pool).await.unwrap();
     let (a, b) = (ids[0].to_string(), ids[1].to_string());
     let _: i64 =
         s.call_json(&marketing, "review_leads", &[("ids[0]", &a), ("ids[1]", &b), ("decision", "valid")]).await;
@@ -161,17 +169,17 @@ async fn a_missed_first_contact_is_flagged_once_to_the_rep_and_marketing_and_cou
     sqlx::query("UPDATE leads SET assigned_at = assigned_at - $1 WHERE id = $2")
         .bind(25 * 3_600_000i64)
         .bind(ids[0])
-        .execute(&s.state.pool)
+        .execute(&s.state.db.pool)
         .await
         .unwrap();
     let rep = s.signed_in(SALES).await;
     let (status, _) = s.call(&rep, "update_stage", &[("lead_id", &b), ("stage", "contacted")]).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(app::ssr::follow_up::flag_overdue(&s.state).await.unwrap(), 1);
-    assert_eq!(app::ssr::follow_up::flag_overdue(&s.state).await.unwrap(), 0, "flagged once");
+    assert_eq!(app::features::leads::store::follow_up::flag_overdue(&s.state).await.unwrap(), 1);
+    assert_eq!(app::features::leads::store::follow_up::flag_overdue(&s.state).await.unwrap(), 0, "flagged once");
     let recipients: Vec<String> =
         sqlx::query_scalar("SELECT recipient FROM outbox WHERE kind = 'lead_overdue' ORDER BY id")
-            .fetch_all(&s.state.pool)
+            .fetch_all(&s.state.db.pool)
             .await
             .unwrap();
     assert_eq!(recipients.len(), 2);
@@ -181,7 +189,7 @@ async fn a_missed_first_contact_is_flagged_once_to_the_rep_and_marketing_and_cou
     let late = mine.iter().find(|r| r.id == ids[0]).unwrap();
     assert!(late.first_contact_left_ms.unwrap() < 0);
     // One in time, one overdue: 50%.
-    let rate = app::ssr::follow_up::response_rate(&s.state.pool, 0, i64::MAX).await.unwrap();
+    let rate = app::features::leads::store::follow_up::response_rate(&s.state.db.pool, 0, i64::MAX).await.unwrap();
     assert_eq!(rate, Some(rust_decimal::Decimal::new(5, 1)));
     s.stop().await;
 }
@@ -190,7 +198,7 @@ async fn a_missed_first_contact_is_flagged_once_to_the_rep_and_marketing_and_cou
 async fn a_promoter_submits_on_a_customers_behalf_and_gets_the_credit() {
     let s = TestServer::start().await;
     let employee = s.signed_in(EMPLOYEE).await;
-    let cards: Vec<app::model::PromoCard> = s.call_json(&employee, "load_my_promotion", &[]).await;
+    let cards: Vec<app::features::promotion::PromoCard> = s.call_json(&employee, "load_my_promotion", &[]).await;
     let path = &cards[0].on_behalf_path;
     assert_eq!(path, &format!("/c/winter-home?ref={}", cards[0].code));
     let page = employee.get(s.url(path)).send().await.unwrap().text().await.unwrap();

@@ -2,8 +2,11 @@
 //! PROMOTERS promoters on a fresh database (DATABASE_URL), and times the same database's
 //! `SELECT promoter_id, SUM(amount_fen) … GROUP BY promoter_id` over the same rows.
 //! Prints `key: value` figures; the verdict is bench/settlement.sh's.
-use app::domain::reward::PromoterKind;
-use app::ssr::{rewards, settlement, Config};
+use app::features::rewards::engine::PromoterKind;
+use app::features::rewards::store::facts;
+use app::features::settlement::store::draft;
+use app::features::settlement::Scope;
+use app::plumbing::state::Config;
 use std::time::Instant;
 
 fn env(name: &str, default: i64) -> i64 {
@@ -26,7 +29,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     // The draft's own log line (time reading, computing, writing) goes to stderr.
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
-        .with_env_filter(tracing_subscriber::EnvFilter::new("warn,app::ssr::settlement=info"))
+        .with_env_filter(tracing_subscriber::EnvFilter::new("warn,app::features::settlement=info"))
         .init();
     let deals = env("DEALS", 1_000_000);
     let promoters = env("PROMOTERS", 10_000);
@@ -39,11 +42,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         bootstrap_admin: None,
         notify_webhook: None,
         notify_backoff_ms: 1000,
-        lead_burst_per_minute: 60,
     };
     let options = leptos::config::LeptosOptions::builder().output_name("allhands").build();
     let (_router, state) = server::build(config, options).await?;
-    let pool = &state.pool;
+    let pool = &state.db.pool;
     let now = chrono::Utc::now().timestamp_millis();
 
     // Promoters (employees), then deals of November 2026 with one on-time payment each.
@@ -84,7 +86,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     tx.commit().await?;
     // PostgreSQL in service has planner statistics (autovacuum analyzes); a fresh bulk load does
     // not until it is analyzed. SQLite never analyzes on its own, so it runs as loaded.
-    if state.backend == app::ssr::db::Backend::Postgres {
+    if state.db.backend == app::plumbing::db::Backend::Postgres {
         sqlx::query("ANALYZE").execute(pool).await?;
     }
     let before_mb = peak_rss_mb();
@@ -109,7 +111,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let mut with_payments_s = with_payments().await?.0;
 
     let t = Instant::now();
-    let run = settlement::draft(&state, None, "employee", "2026-11").await.map_err(|e| format!("draft: {e}"))?;
+    let run = draft::draft(&state, None, Scope::Employee, "2026-11").await.map_err(|e| format!("draft: {e}"))?;
     let draft_s = t.elapsed().as_secs_f64();
     let statements: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM statements WHERE run_id = $1").bind(run).fetch_one(pool).await?;
@@ -148,28 +150,28 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
 /// writes (the run's own statement lines inserted again from a copy, then rolled back; the
 /// commit's fsync is left out, so this is the lower bound).
 async fn database_alone(
-    state: &app::ssr::AppState,
+    state: &app::plumbing::state::AppState,
     run: i64,
 ) -> Result<(f64, f64), Box<dyn std::error::Error + Send + Sync>> {
-    let pool = &state.pool;
-    let everyone = rewards::promoters(pool).await.map_err(|e| format!("promoters: {e}"))?;
+    let pool = &state.db.pool;
+    let everyone = facts::promoters(pool).await.map_err(|e| format!("promoters: {e}"))?;
     let in_scope: Vec<i64> =
-        everyone.iter().filter(|(_, p)| p.promoter.kind == PromoterKind::Employee).map(|(id, _)| *id).collect();
+        everyone.iter().filter(|(_, p)| p.kind == PromoterKind::Employee).map(|(id, _)| *id).collect();
     let t = Instant::now();
-    for step in in_scope.chunks(settlement::PROMOTERS_PER_STEP) {
+    for step in in_scope.chunks(draft::PROMOTERS_PER_STEP) {
         sqlx::query(&format!(
             "SELECT COUNT(*), CAST(SUM(LENGTH(f.order_no) + LENGTH(f.customer_phone) + LENGTH(f.signed_on) + \
              LENGTH(COALESCE(f.due_on, '')) + LENGTH(f.audit) + LENGTH(COALESCE(f.paid_on, '')) + f.amount_fen + \
              COALESCE(f.cost_fen, 0) + f.promoter_id + COALESCE(f.sales_rep_id, 0) + COALESCE(f.campaign_id, 0) + \
              COALESCE(f.payment_id, 0) + COALESCE(f.deal_id, 0) + COALESCE(f.paid_fen, 0)) AS BIGINT) FROM ({}) f",
-            rewards::promoter_deals_sql(step)
+            facts::promoter_deals_sql(step)
         ))
         .fetch_one(pool)
         .await?;
     }
     let read_s = t.elapsed().as_secs_f64();
 
-    use settlement::LINE_COLUMNS as COLUMNS;
+    use draft::LINE_COLUMNS as COLUMNS;
     let mut tx = pool.begin().await?;
     sqlx::query(&format!(
         "CREATE TEMPORARY TABLE line_copy AS SELECT {COLUMNS} FROM statement_lines \

@@ -1,7 +1,8 @@
 //! Test harness: the real server on 127.0.0.1:0 against a fresh database — a new SQLite file,
 //! or a new PostgreSQL schema when `ALLHANDS_TEST_DATABASE=postgres`. No mocks.
 #![allow(dead_code)]
-use app::ssr::Config;
+use app::plumbing::errors::{AppError, FormField};
+use app::plumbing::state::Config;
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{Client, StatusCode};
 use serde::de::DeserializeOwned;
@@ -54,15 +55,20 @@ pub fn config(db: &TestDb) -> Config {
         bootstrap_admin: None,
         notify_webhook: None,
         notify_backoff_ms: 50,
-        lead_burst_per_minute: app::ssr::leads::BURST_PER_MINUTE,
     }
+}
+
+/// What the server is built with in tests.
+pub fn build() -> server::Build {
+    let options = leptos::config::LeptosOptions::builder().output_name("allhands").site_root("target/site").build();
+    server::Build::new(options)
 }
 
 pub struct TestServer {
     pub addr: SocketAddr,
     pub base: String,
     pub db: TestDb,
-    pub state: app::ssr::AppState,
+    pub state: app::plumbing::state::AppState,
     shutdown: Option<oneshot::Sender<()>>,
     handle: Option<JoinHandle<()>>,
 }
@@ -74,10 +80,14 @@ impl TestServer {
     }
 
     pub async fn start_with(config: Config, db: TestDb) -> TestServer {
+        Self::start_built(config, db, build()).await
+    }
+
+    /// With extra routes or settings of the build.
+    pub async fn start_built(config: Config, db: TestDb, build: server::Build) -> TestServer {
         // Server logs show up with a failing test's output.
         let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn,server=info,app=info").try_init();
-        let options = leptos::config::LeptosOptions::builder().output_name("allhands").site_root("target/site").build();
-        let (router, state) = server::build(config, options).await.expect("server builds");
+        let (router, state) = server::build_with(config, build).await.expect("server builds");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let (tx, rx) = oneshot::channel::<()>();
@@ -99,8 +109,8 @@ impl TestServer {
         if let Some(h) = self.handle.take() {
             let _ = h.await;
         }
-        self.state.click_writer.flush().await;
-        self.state.pool.close().await;
+        server::flush(&self.state).await;
+        self.state.db.pool.close().await;
     }
 
     /// A browser-like client: keeps cookies, does not follow redirects.
@@ -142,7 +152,7 @@ impl TestServer {
     /// The employee's personal link code for the demo campaign.
     pub async fn employee_code(&self) -> String {
         let client = self.signed_in(EMPLOYEE).await;
-        let cards: Vec<app::model::PromoCard> = self.call_json(&client, "load_my_promotion", &[]).await;
+        let cards: Vec<app::features::promotion::PromoCard> = self.call_json(&client, "load_my_promotion", &[]).await;
         cards[0].code.clone()
     }
 
@@ -171,11 +181,11 @@ impl TestServer {
 
     /// Waits until every click answered so far is stored.
     pub async fn flush_clicks(&self) {
-        self.state.click_writer.flush().await;
+        server::flush(&self.state).await;
     }
 
     pub async fn count(&self, sql: &str) -> i64 {
-        sqlx::query_scalar(sql).fetch_one(&self.state.pool).await.expect("count")
+        sqlx::query_scalar(sql).fetch_one(&self.state.db.pool).await.expect("count")
     }
 }
 
@@ -183,4 +193,14 @@ pub fn same_origin(server: &TestServer) -> HeaderMap {
     let mut h = HeaderMap::new();
     h.insert("Origin", HeaderValue::from_str(&server.base).expect("origin"));
     h
+}
+
+/// The form names of fields, to compare with the fields an error names.
+pub fn names<F: FormField>(fields: &[F]) -> Vec<String> {
+    fields.iter().map(|f| f.name().to_string()).collect()
+}
+
+/// The form names of the fields an error names.
+pub fn field_names(error: &AppError) -> Vec<String> {
+    error.field_errors().iter().map(|e| e.field.to_string()).collect()
 }

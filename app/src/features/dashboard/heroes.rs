@@ -1,0 +1,60 @@
+//! The hero board (英雄榜): this month's and this quarter's Top 10 by deal amount, for staff.
+use super::model::{HeroBoard, HeroRow};
+use crate::features::dashboard::i18n::K;
+use crate::plumbing::errors::AppError;
+use crate::plumbing::i18n::{use_i18n, C};
+use crate::plumbing::ui::{resource, show_result};
+use crate::shared::money::format_yuan;
+use leptos::prelude::*;
+
+#[server(endpoint = "load_hero_board")]
+pub async fn load_hero_board() -> Result<HeroBoard, AppError> {
+    use crate::plumbing::serve::*;
+    let cx = authorize(Access::Staff).await?;
+    let state = &cx.state;
+    super::store::heroes::hero_board(&state.db.pool, &state.org).await
+}
+
+#[component]
+fn HeroTable(title: K, period: String, rows: Vec<HeroRow>, id: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="card" data-testid=id>
+            <h2>{i18n.t(title)}" "<span class="muted">{period}</span></h2>
+            {if rows.is_empty() {
+                view! { <p class="muted">{i18n.t(K::HeroEmpty)}</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="heroes">
+                        {rows.into_iter().map(|r| view! {
+                            <li data-testid="hero">
+                                <span class="rank">{r.rank}</span>
+                                <span class="who"><b data-testid="hero-name">{r.name}</b><br /><span class="muted">{r.department}</span></span>
+                                <span class="num"><b data-testid="hero-amount">{format_yuan(r.deal_amount_fen)}</b><br />
+                                    <span class="muted">{i18n.t(K::StatDeals)}" "{r.deals}" · "{i18n.t(K::StatLeads)}" "{r.leads}</span></span>
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+pub fn HeroBoardPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let tick = RwSignal::new(0u64);
+    let board = resource(move || tick.get(), |_| load_hero_board());
+    view! {
+        <h1>{i18n.t(K::HeroBoardTitle)}</h1>
+        <Transition fallback=move || view! { <p>{i18n.t(C::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                show_result(board.await, |b: HeroBoard| view! {
+                    <HeroTable title=K::HeroMonthly period=b.month rows=b.monthly id="heroes-monthly" />
+                    <HeroTable title=K::HeroQuarterly period=b.quarter rows=b.quarterly id="heroes-quarterly" />
+                })
+            })}
+        </Transition>
+    }
+}

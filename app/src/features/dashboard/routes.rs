@@ -1,0 +1,125 @@
+//! The dashboard's plain routes: the live stream (server-sent events) and the CSV export.
+use super::model::{DashboardQuery, Dimension, Field};
+use super::store::figures::{cut_csv, Slice};
+use crate::plumbing::access::Access;
+use crate::plumbing::auth::require_in;
+use crate::plumbing::errors::{AppError, Problem};
+use crate::plumbing::events::{Batch, EventBus, RESET};
+use crate::plumbing::http::csv_download;
+use crate::plumbing::state::AppState;
+use crate::shared::closed_set::Sent;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use serde::Deserialize;
+use std::convert::Infallible;
+use tokio::sync::watch;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/live", get(live)).route("/dashboard/export.csv", get(export))
+}
+
+/// `GET /live` (marketing, admin): the live stream as server-sent events. Each message is a
+/// JSON array of events (`plumbing::live::LiveEvent`); its id lets a reconnecting browser
+/// catch up, or be told to reload (an event of kind `reset`). See `plumbing::events`.
+async fn live(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+    require_in(&state, &headers, Access::Marketing).await?;
+    let last_id = headers.get("last-event-id").and_then(|v| v.to_str().ok());
+    let bus = state.events.clone();
+    let start = bus.resume_point(last_id);
+    let receiver = bus.subscribe();
+    let stream = futures_util::stream::unfold((bus, receiver, start), next);
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()).into_response())
+}
+
+fn reset() -> String {
+    format!("[{RESET}]")
+}
+
+type Cursor = (EventBus, watch::Receiver<u64>, Option<u64>);
+
+/// The next message: everything after the cursor, once there is something.
+async fn next((bus, mut receiver, after): Cursor) -> Option<(Result<Event, Infallible>, Cursor)> {
+    let Some(after) = after else {
+        // Too far behind, or from another instance: reload, then follow from here.
+        let latest = bus.latest();
+        let event = Event::default().id(bus.id(latest)).data(reset());
+        return Some((Ok(event), (bus, receiver, Some(latest))));
+    };
+    while bus.latest() <= after {
+        receiver.changed().await.ok()?;
+    }
+    let (data, last) = match bus.since(after) {
+        Batch::Events(events, last) => {
+            let mut data = String::with_capacity(events.iter().map(|e| e.len() + 1).sum::<usize>() + 2);
+            data.push('[');
+            for (i, e) in events.iter().enumerate() {
+                if i > 0 {
+                    data.push(',');
+                }
+                data.push_str(e);
+            }
+            data.push(']');
+            (data, last)
+        }
+        Batch::Reset(last) => (reset(), last),
+    };
+    Some((Ok(Event::default().id(bus.id(last)).data(data)), (bus, receiver, Some(last))))
+}
+
+/// The dashboard's filters and the cut to export, as the page's export links write them.
+#[derive(Deserialize)]
+struct ExportQuery {
+    table: String,
+    #[serde(default)]
+    range: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    campaign_id: Option<String>,
+    #[serde(default)]
+    channel: String,
+    department_id: Option<String>,
+    #[serde(default)]
+    promoter_kind: String,
+}
+
+/// A link's value of a closed set, as sent; empty is none.
+fn sent<T: std::str::FromStr>(value: String) -> Option<Sent<T>> {
+    (!value.is_empty()).then(|| match value.parse() {
+        Ok(t) => Sent::Known(t),
+        Err(_) => Sent::Unknown(value),
+    })
+}
+
+/// `GET /dashboard/export.csv`: one table of the dashboard (a cut) as CSV. Marketing or admin.
+async fn export(
+    State(state): State<AppState>,
+    Query(q): Query<ExportQuery>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    require_in(&state, &headers, Access::Marketing).await?;
+    let id = |v: Option<String>, field: Field| -> Result<Option<i64>, AppError> {
+        match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+            None => Ok(None),
+            Some(v) => v.parse().map(Some).map_err(|_| AppError::invalid(field, Problem::UnknownChoice)),
+        }
+    };
+    let dimension = Dimension::parse(&q.table).ok_or(AppError::invalid(Field::Dimension, Problem::UnknownChoice))?;
+    let query = DashboardQuery {
+        range: sent(q.range),
+        from: q.from,
+        to: q.to,
+        campaign_id: id(q.campaign_id, Field::Campaign)?,
+        channel: sent(q.channel),
+        department_id: id(q.department_id, Field::Department)?,
+        promoter_kind: sent(q.promoter_kind),
+    };
+    let slice = Slice::parse(&query, &state.org)?;
+    let csv = cut_csv(&state.db.pool, &state.org, &slice, dimension).await?;
+    Ok(csv_download(&format!("allhands-{dimension}-{}-{}.csv", slice.from, slice.to), csv))
+}

@@ -1,0 +1,22 @@
+//! A coupon wallet's list: amount, perk, code, status, expiry.
+use super::model::CouponRow;
+use crate::features::deals::i18n::K;
+use crate::plumbing::i18n::use_i18n;
+use crate::shared::money::format_yuan;
+use leptos::prelude::*;
+
+#[component]
+pub fn CouponList(coupons: Vec<CouponRow>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <ul class="plain" data-testid="coupons">
+            {coupons.into_iter().map(|c| view! {
+                <li data-testid="coupon">
+                    <b>{format_yuan(c.amount_fen)}</b>" "{i18n.t(K::Coupon)}
+                    {c.perk.then(|| view! { " + "{i18n.t(K::FreeService)} })}
+                    " · "<code>{c.code}</code>" · "{i18n.t(c.status.label())}" · "{i18n.t(K::ExpiresOn)}" "{c.expires_on}
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+}

@@ -1,0 +1,71 @@
+//! Deals in bulk: a CSV import, and the same rows as JSON from an order system.
+use super::deals::{audit_percent, insert, validate};
+use crate::features::deals::model::{DealInput, DealSource, Field, ImportReport};
+use crate::plumbing::errors::{AppError, FieldError, Problem};
+use crate::plumbing::events;
+use crate::plumbing::live::LiveKind;
+use crate::plumbing::state::AppState;
+
+/// Imports deals from CSV (header: order_no, customer_phone, amount, signed_on, and optionally
+/// customer_name, cost, gross_profit, due_on, referral_code, paid_on, paid_amount). Rows
+/// with problems are reported by line and skipped; known order numbers change nothing.
+pub async fn import_csv(state: &AppState, actor: i64, text: &str) -> Result<ImportReport, AppError> {
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(text.as_bytes());
+    let mut inputs = Vec::new();
+    let mut report = ImportReport { created: 0, unchanged: 0, payments: 0, errors: Vec::new() };
+    for (i, row) in reader.deserialize::<DealInput>().enumerate() {
+        let line = i as i64 + 2;
+        match row {
+            Ok(input) => inputs.push((line, input)),
+            Err(_) => report.errors.push((line, vec![FieldError::new(Field::ImportFile, Problem::UnknownChoice)])),
+        }
+    }
+    if inputs.is_empty() && report.errors.is_empty() {
+        return Err(AppError::invalid(Field::ImportFile, crate::shared::text::TextError::Required));
+    }
+    import(state, actor, inputs, DealSource::Import, report).await
+}
+
+/// The JSON flavour of the import (`POST /api/v1/deals`), same rules.
+pub async fn import(
+    state: &AppState,
+    actor: i64,
+    inputs: Vec<(i64, DealInput)>,
+    source: DealSource,
+    mut report: ImportReport,
+) -> Result<ImportReport, AppError> {
+    let percent = audit_percent(&state.db.pool).await?;
+    let mut valid = Vec::new();
+    for (line, input) in inputs {
+        match validate(&state.org, &input) {
+            Ok(d) => valid.push((line, d)),
+            Err(e) => report.errors.push((line, e.field_errors().to_vec())),
+        }
+    }
+    let mut paid = Vec::new();
+    for chunk in valid.chunks(500) {
+        let (_turn, mut tx) = state.db.begin_write().await?;
+        for (line, d) in chunk {
+            match insert(&mut tx, &state.org, Some(actor), d, source, percent).await {
+                Ok(Some(id)) => {
+                    report.created += 1;
+                    if d.payment.is_some() {
+                        report.payments += 1;
+                        paid.push(id);
+                    }
+                }
+                Ok(None) => report.unchanged += 1,
+                Err(AppError::Invalid(e)) => report.errors.push((*line, e)),
+                Err(e) => return Err(e),
+            }
+        }
+        tx.commit().await?;
+    }
+    if report.created > 0 {
+        events::publish(state, LiveKind::Deal, None, None, report.created).await;
+    }
+    for id in paid {
+        crate::features::deals::paid(state, id).await?;
+    }
+    Ok(report)
+}

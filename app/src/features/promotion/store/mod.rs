@@ -1,0 +1,3 @@
+//! Links, clicks and shares as stored.
+pub mod clicks;
+pub mod links;

@@ -1,0 +1,19 @@
+//! The reward engine (激励规则), PRODUCT.md §3: a pure function from rules and facts to reward
+//! lines. Every line carries its rule id and version, basis, rate, multiplier, deductions and
+//! amount, and explains itself. Lines have stable keys so that settlement can tell what was
+//! already paid from what changed since (refunds, audits, late facts).
+//!
+//! Deductions apply in this order: at or below cost → late payment → boost multiplier → audit
+//! hold. Each line is rounded once to the fen; a split rounds the pool once and hands it out
+//! by largest remainder.
+mod compute;
+mod defaults;
+mod explain;
+mod types;
+
+pub use compute::{compute, late_percent, marginal, new_customer_benefit};
+pub use defaults::default_rules;
+pub use types::*;
+
+#[cfg(test)]
+mod tests;

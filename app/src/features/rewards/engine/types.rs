@@ -1,0 +1,295 @@
+//! The reward engine's vocabulary: rules and their kinds, the facts they run on, and the
+//! reward lines they produce.
+pub use crate::features::campaigns::rules::Boost;
+pub use crate::features::deals::Audit;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+crate::closed_set! {
+    /// Who promotes: the company's employees (any staff member), customers, partners.
+    pub enum PromoterKind("promoter kind") {
+        Employee = "employee",
+        Customer = "customer",
+        Partner = "partner",
+    }
+}
+
+/// Which orders of a referred customer earn under a rule (衍生项目也算业绩).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Attribution {
+    FirstOrder,
+    /// Every order signed within N months of the customer's first order.
+    Months(u32),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum SplitRole {
+    Referrer,
+    Sales,
+    Service,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FlatEvent {
+    ValidLead,
+    Deal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Metric {
+    Shares,
+    UniqueVisitors,
+    ValidLeads,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PeriodKind {
+    Month,
+    Quarter,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Band {
+    pub min_fen: i64,
+    pub rate: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tier {
+    /// Upper bound of the tier in fen; `None` for the last, open tier.
+    pub up_to_fen: Option<i64>,
+    pub rate: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Step {
+    pub amount_fen: i64,
+    pub perk: bool,
+}
+
+/// The rule kinds of PRODUCT.md §3. (The boost multiplier is the campaign's, applied to all.)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RuleSpec {
+    /// A rate of every amount collected on the deal.
+    PercentOfDeal {
+        rate: Decimal,
+    },
+    /// First order: the rate of the highest band the deal amount reaches; later orders of the
+    /// same customer: `later_rate`.
+    PercentBand {
+        bands: Vec<Band>,
+        later_rate: Decimal,
+    },
+    /// Marginal tiers over the promoter's collected amount in each month or quarter.
+    MarginalTiers {
+        per: PeriodKind,
+        tiers: Vec<Tier>,
+    },
+    FlatPerEvent {
+        event: FlatEvent,
+        amount_fen: i64,
+    },
+    /// A monthly activity target: reach `threshold` → `amount_fen`.
+    ActivityTarget {
+        metric: Metric,
+        threshold: i64,
+        amount_fen: i64,
+    },
+    /// A pool of `rate` of the collected amount, split between the referrer, the deal's sales
+    /// rep and its service contact; the customer's first order and later orders split differently.
+    Split {
+        rate: Decimal,
+        first_order: Vec<(SplitRole, Decimal)>,
+        repeat: Vec<(SplitRole, Decimal)>,
+    },
+    /// Customers' coupons for successful referrals; counts reset every calendar year.
+    CouponLadder {
+        steps: Vec<Step>,
+        later: Step,
+    },
+    /// The referred customer's first-order benefit, issued when a code is redeemed.
+    NewCustomerBenefit {
+        amount_fen: i64,
+    },
+}
+
+impl RuleSpec {
+    /// Commission rules compete: a deal earns under the single most specific one.
+    pub(super) fn is_commission(&self) -> bool {
+        matches!(
+            self,
+            RuleSpec::PercentOfDeal { .. }
+                | RuleSpec::PercentBand { .. }
+                | RuleSpec::MarginalTiers { .. }
+                | RuleSpec::Split { .. }
+        )
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            RuleSpec::PercentOfDeal { .. } => "percent_of_deal",
+            RuleSpec::PercentBand { .. } => "percent_band",
+            RuleSpec::MarginalTiers { .. } => "marginal_tiers",
+            RuleSpec::FlatPerEvent { .. } => "flat_per_event",
+            RuleSpec::ActivityTarget { .. } => "activity_target",
+            RuleSpec::Split { .. } => "split",
+            RuleSpec::CouponLadder { .. } => "coupon_ladder",
+            RuleSpec::NewCustomerBenefit { .. } => "new_customer_benefit",
+        }
+    }
+}
+
+/// One version of a rule. Versions are immutable; a change is a new version from a date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rule {
+    pub id: i64,
+    pub version: i64,
+    pub name: String,
+    pub promoter_kind: PromoterKind,
+    pub department_id: Option<i64>,
+    pub campaign_id: Option<i64>,
+    pub effective_from: NaiveDate,
+    /// Inclusive; `None` while current.
+    pub effective_to: Option<NaiveDate>,
+    pub attribution: Attribution,
+    pub spec: RuleSpec,
+}
+
+impl Rule {
+    pub(super) fn in_effect(&self, day: NaiveDate) -> bool {
+        self.effective_from <= day && self.effective_to.is_none_or(|to| day <= to)
+    }
+
+    pub(super) fn applies_to(&self, p: &Promoter, campaign_id: Option<i64>, day: NaiveDate) -> bool {
+        self.promoter_kind == p.kind
+            && self.department_id.is_none_or(|d| p.department_id == Some(d))
+            && self.campaign_id.is_none_or(|c| campaign_id == Some(c))
+            && self.in_effect(day)
+    }
+
+    /// Campaign and department scope make a rule more specific than the promoter-kind default.
+    pub(super) fn specificity(&self) -> u8 {
+        2 * u8::from(self.campaign_id.is_some()) + u8::from(self.department_id.is_some())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Promoter {
+    pub id: i64,
+    pub kind: PromoterKind,
+    pub department_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deal {
+    pub id: i64,
+    pub order_no: String,
+    /// Who bought: orders of one customer are counted together (first order, N months).
+    pub customer: String,
+    /// The attributed referrer; later orders without one inherit the first order's.
+    pub promoter_id: Option<i64>,
+    pub sales_rep_id: Option<i64>,
+    pub service_id: Option<i64>,
+    pub campaign_id: Option<i64>,
+    pub amount_fen: i64,
+    pub cost_fen: Option<i64>,
+    pub signed_on: NaiveDate,
+    pub due_on: Option<NaiveDate>,
+    pub audit: Audit,
+}
+
+/// Money received on a deal; a refund is a negative amount.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payment {
+    pub id: i64,
+    pub deal_id: i64,
+    pub paid_on: NaiveDate,
+    pub amount_fen: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidLead {
+    pub id: i64,
+    pub promoter_id: i64,
+    pub campaign_id: Option<i64>,
+    pub valid_on: NaiveDate,
+}
+
+/// A promoter's activity in one month (org-local).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Activity {
+    pub promoter_id: i64,
+    pub year: i32,
+    pub month: u32,
+    pub shares: i64,
+    pub unique_visitors: i64,
+    pub valid_leads: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Facts {
+    pub promoters: Vec<Promoter>,
+    pub deals: Vec<Deal>,
+    pub payments: Vec<Payment>,
+    pub valid_leads: Vec<ValidLead>,
+    pub activity: Vec<Activity>,
+    /// Boost windows per campaign id.
+    pub boosts: Vec<(i64, Vec<Boost>)>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Terms {
+    /// Days after payment before a reward vests (a return window); 0 by default.
+    pub holding_days: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Deduction {
+    AtOrBelowCost,
+    /// Paid `days` late: `percent` of the reward is withheld.
+    LatePayment {
+        days: i64,
+        percent: u32,
+    },
+    AuditRejected,
+    Refunded,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LineKind {
+    Cash,
+    Coupon { perk: bool },
+}
+
+/// What a line is about, for its explanation sentence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Subject {
+    Payment { order_no: String, paid_on: NaiveDate },
+    Refund { order_no: String, paid_on: NaiveDate },
+    Share { order_no: String, paid_on: NaiveDate, role: SplitRole, pool_fen: i64, weight: Decimal },
+    Period { key: String },
+    Lead { lead_id: i64 },
+    Deal { order_no: String },
+    Target { month: String, metric: Metric, reached: i64, threshold: i64 },
+    Referral { order_no: String, nth: i64, year: i32 },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RewardLine {
+    /// Stable across recomputation: the same fact under the same rule version.
+    pub key: String,
+    pub promoter_id: i64,
+    pub rule_id: i64,
+    pub rule_version: i64,
+    pub kind: LineKind,
+    pub deal_id: Option<i64>,
+    pub basis_fen: i64,
+    pub rate: Decimal,
+    pub multiplier: Decimal,
+    pub deductions: Vec<Deduction>,
+    pub amount_fen: i64,
+    /// When it vests (payment received + holding days); `None` while its deal awaits audit.
+    pub vests_on: Option<NaiveDate>,
+    pub subject: Subject,
+}

@@ -1,0 +1,14 @@
+//! The rewards keys: every user-facing string of this feature in zh-CN and en.
+crate::messages! {
+    pub enum K {
+        ProblemRule => "规则格式不正确", "is not a valid rule";
+        RuleLabel => "激励规则", "Reward rule";
+        Redeem => "领取优惠", "Redeem";
+        RedeemTitle => "使用推荐码", "Redeem a referral code";
+        RedeemHint => "输入朋友给你的推荐码和手机号，领取新客首单优惠券。", "Enter the code a friend gave you and your phone number to get your first-order coupon.";
+        RedeemDone => "领取成功！下单时出示手机号即可使用。", "Done! Give your phone number at checkout to use it.";
+        RulesTitle => "激励规则", "Reward rules";
+        RulesHint => "规则以数据保存并带版本：修改会从新的生效日期起生成新版本，已计算的奖励不受影响。", "Rules are versioned data: a change becomes a new version from its effective date; rewards already computed never change.";
+        SaveNewVersion => "保存为新版本", "Save as a new version";
+    }
+}

@@ -1,0 +1,57 @@
+//! What crosses the wire for reward rules.
+use super::engine::{PromoterKind, RuleSpec};
+use crate::features::rewards::i18n::K;
+use crate::plumbing::i18n::C;
+use serde::{Deserialize, Serialize};
+
+crate::fields! {
+    /// The inputs of the rules form.
+    pub enum Field {
+        /// The rule as JSON.
+        Rule => "spec", K::RuleLabel;
+        StartsOn => "starts_on", C::StartsOnLabel;
+    }
+}
+
+crate::closed_set! {
+    /// The kinds of reward rule of PRODUCT.md §3.
+    pub enum RuleKind("rule kind") {
+        PercentOfDeal = "percent_of_deal",
+        PercentBand = "percent_band",
+        MarginalTiers = "marginal_tiers",
+        FlatPerEvent = "flat_per_event",
+        ActivityTarget = "activity_target",
+        Split = "split",
+        CouponLadder = "coupon_ladder",
+        NewCustomerBenefit = "new_customer_benefit",
+    }
+}
+
+impl RuleKind {
+    pub fn of(spec: &RuleSpec) -> RuleKind {
+        match spec {
+            RuleSpec::PercentOfDeal { .. } => RuleKind::PercentOfDeal,
+            RuleSpec::PercentBand { .. } => RuleKind::PercentBand,
+            RuleSpec::MarginalTiers { .. } => RuleKind::MarginalTiers,
+            RuleSpec::FlatPerEvent { .. } => RuleKind::FlatPerEvent,
+            RuleSpec::ActivityTarget { .. } => RuleKind::ActivityTarget,
+            RuleSpec::Split { .. } => RuleKind::Split,
+            RuleSpec::CouponLadder { .. } => RuleKind::CouponLadder,
+            RuleSpec::NewCustomerBenefit { .. } => RuleKind::NewCustomerBenefit,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleRow {
+    pub rule_id: i64,
+    pub version: i64,
+    pub name: String,
+    pub promoter_kind: PromoterKind,
+    pub scope: String,
+    pub effective_from: String,
+    pub effective_to: Option<String>,
+    pub kind: RuleKind,
+    /// The rule as editable JSON.
+    pub spec: String,
+}

@@ -1,0 +1,67 @@
+//! Marketing's reward rules: every version of every rule, and a new version saved from its
+//! start date (earlier rewards never change).
+use super::model::RuleRow;
+use crate::features::rewards::i18n::K;
+use crate::plumbing::errors::AppError;
+use crate::plumbing::i18n::{use_i18n, C};
+use crate::plumbing::ui::{resource, show_result, ErrorNote};
+use leptos::prelude::*;
+
+#[server(endpoint = "reward_rules")]
+pub async fn reward_rules() -> Result<Vec<RuleRow>, AppError> {
+    use crate::plumbing::serve::*;
+    let cx = authorize(Access::RulesRead).await?;
+    super::store::rules::list(&cx.state.db.pool).await
+}
+
+/// Saves a rule (JSON) as a new version from its `effective_from`.
+#[server(endpoint = "save_rule")]
+pub async fn save_rule(spec: String) -> Result<i64, AppError> {
+    use crate::plumbing::serve::*;
+    let cx = authorize(Access::Marketing).await?;
+    Ok(super::store::rules::save(&cx.state.db, cx.user.id, &spec).await?.1)
+}
+
+#[component]
+pub fn Rules() -> impl IntoView {
+    let i18n = use_i18n();
+    let save = ServerAction::<SaveRule>::new();
+    let rules = resource(move || save.version().get(), |_| reward_rules());
+    let spec = RwSignal::new(String::new());
+    view! {
+        <h1>{i18n.t(K::RulesTitle)}</h1>
+        <p class="muted">{i18n.t(K::RulesHint)}</p>
+        <Transition fallback=move || view! { <p>{i18n.t(C::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                show_result(rules.await, move |rows: Vec<RuleRow>| view! {
+                    <table class="table cards" data-testid="rules">
+                        <thead><tr><th>"#"</th><th>{i18n.t(K::RuleLabel)}</th><th>{i18n.t(C::PeriodLabel)}</th><th></th></tr></thead>
+                        <tbody>
+                            {rows.into_iter().map(|r| {
+                                let json = r.spec.clone();
+                                view! {
+                                    <tr>
+                                        <td data-label="#">{r.rule_id}" v"{r.version}</td>
+                                        <td data-label=i18n.t(K::RuleLabel)>{r.name}" · "{r.kind.as_str()}" · "{r.promoter_kind.as_str()}" "{r.scope}</td>
+                                        <td data-label=i18n.t(C::PeriodLabel)>{r.effective_from}" – "{r.effective_to.unwrap_or_default()}</td>
+                                        <td><button type="button" class="link-button" on:click=move |_| spec.set(json.clone())>{i18n.t(C::EditCampaign)}</button></td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                })
+            })}
+        </Transition>
+        <section class="card">
+            <form class="form" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); save.dispatch(SaveRule { spec: spec.get_untracked() }); }>
+                <textarea rows="14" class="mono" bind:value=spec data-testid="rule-spec"></textarea>
+                <button type="submit" class="button primary">{i18n.t(K::SaveNewVersion)}</button>
+                {move || save.value().get().map(|r| match r {
+                    Ok(v) => view! { <p class="ok">{i18n.t(C::Saved)}" v"{v}</p> }.into_any(),
+                    Err(error) => view! { <ErrorNote error /> }.into_any(),
+                })}
+            </form>
+        </section>
+    }
+}

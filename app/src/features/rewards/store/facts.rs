@@ -1,0 +1,246 @@
+//! The facts the reward engine runs on, read from the database: promoters and their kinds,
+//! deals and payments, valid leads, monthly activity, campaign boosts.
+use crate::features::rewards::engine::{Activity, Deal, Facts, Payment, Promoter, PromoterKind, Terms, ValidLead};
+use crate::plumbing::access::Role;
+use crate::plumbing::db::{stored, SetColumn};
+use crate::plumbing::errors::AppError;
+use crate::plumbing::settings::{self, OrgSettings};
+use crate::shared::period::local_day;
+use chrono::{Datelike, NaiveDate};
+use sqlx::{AnyPool, Row};
+use std::collections::BTreeMap;
+
+pub fn date(s: &str) -> Result<NaiveDate, sqlx::Error> {
+    s.parse().map_err(|e: chrono::ParseError| sqlx::Error::Decode(Box::new(e)))
+}
+
+/// A user's promoter kind: partner, customer, or (any staff member) employee.
+pub fn kind_of(roles: &[Role]) -> Option<PromoterKind> {
+    if roles.contains(&Role::Partner) {
+        Some(PromoterKind::Partner)
+    } else if roles.contains(&Role::Customer) {
+        Some(PromoterKind::Customer)
+    } else if roles.iter().any(|r| Role::STAFF.contains(r)) {
+        Some(PromoterKind::Employee)
+    } else {
+        None
+    }
+}
+
+/// Every promoter with their kind and department.
+pub async fn promoters(pool: &AnyPool) -> Result<BTreeMap<i64, Promoter>, AppError> {
+    let roles = sqlx::query("SELECT user_id, role FROM user_roles").fetch_all(pool).await?;
+    let mut by_user: BTreeMap<i64, Vec<Role>> = BTreeMap::new();
+    for r in &roles {
+        by_user.entry(r.try_get("user_id")?).or_default().push(r.set("user_roles", "role")?);
+    }
+    let users = sqlx::query("SELECT id, department_id FROM users").fetch_all(pool).await?;
+    let mut out = BTreeMap::new();
+    for u in &users {
+        let id: i64 = u.try_get("id")?;
+        let Some(kind) = by_user.get(&id).and_then(|r| kind_of(r)) else { continue };
+        out.insert(id, Promoter { id, kind, department_id: u.try_get("department_id")? });
+    }
+    Ok(out)
+}
+
+pub async fn terms(pool: &AnyPool) -> Result<Terms, sqlx::Error> {
+    Ok(Terms { holding_days: settings::number(pool, "holding_days", 0).await? })
+}
+
+pub fn deal_of(r: &sqlx::any::AnyRow) -> Result<Deal, sqlx::Error> {
+    let due: Option<String> = r.try_get("due_on")?;
+    Ok(Deal {
+        id: r.try_get("id")?,
+        order_no: r.try_get("order_no")?,
+        customer: r.try_get("customer_phone")?,
+        promoter_id: r.try_get("promoter_id")?,
+        sales_rep_id: r.try_get("sales_rep_id")?,
+        service_id: None,
+        campaign_id: r.try_get("campaign_id")?,
+        amount_fen: r.try_get("amount_fen")?,
+        cost_fen: r.try_get("cost_fen")?,
+        signed_on: date(&r.try_get::<String, _>("signed_on")?)?,
+        due_on: due.as_deref().map(date).transpose()?,
+        audit: stored("deals", &r.try_get::<String, _>("audit")?)?,
+    })
+}
+
+pub const DEAL_COLUMNS: &str =
+    "id, order_no, customer_phone, promoter_id, sales_rep_id, campaign_id, amount_fen, cost_fen, signed_on, due_on, audit";
+
+/// Which facts to read.
+pub enum FactScope<'a> {
+    /// The deals of these customers and their payments, for a quick look at one deal.
+    Customers(&'a [String]),
+    /// Everything these promoters can earn from: every deal of every customer they referred or
+    /// sold to (a customer's first order decides later orders' rates and attribution), and
+    /// their own activity and valid leads. Lines for other promoters come out too; ignore them.
+    Promoters(&'a [i64]),
+}
+
+/// A list of ids for `IN (…)`: integers only, so nothing user-typed reaches the SQL.
+pub fn id_list(ids: &[i64]) -> String {
+    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+    if list.is_empty() {
+        "NULL".to_string()
+    } else {
+        list.join(",")
+    }
+}
+
+/// The deals of every customer these promoters referred or sold to, each with its payments in
+/// one pass (a deal's columns repeat on each of its payment rows), in deal order. Public for
+/// the settlement benchmark, which times this very query inside the database.
+pub fn promoter_deals_sql(ids: &[i64]) -> String {
+    let ids = id_list(ids);
+    format!(
+        "SELECT {}, p.id AS payment_id, p.deal_id, p.paid_on, p.amount_fen AS paid_fen FROM deals d \
+         LEFT JOIN payments p ON p.deal_id = d.id WHERE d.customer_phone IN \
+         (SELECT customer_phone FROM deals WHERE promoter_id IN ({ids}) UNION \
+          SELECT customer_phone FROM deals WHERE sales_rep_id IN ({ids})) ORDER BY d.id",
+        DEAL_COLUMNS.split(", ").map(|c| format!("d.{c}")).collect::<Vec<_>>().join(", ")
+    )
+}
+
+/// Every fact the engine needs within `scope`. `promoters`: every promoter (the engine looks up
+/// referrers and sales reps outside the scope too).
+pub async fn facts(
+    pool: &AnyPool,
+    org: &OrgSettings,
+    promoters: &BTreeMap<i64, Promoter>,
+    scope: FactScope<'_>,
+) -> Result<Facts, AppError> {
+    let (mut deals, mut payments) = (Vec::new(), Vec::new());
+    match scope {
+        FactScope::Customers(list) => {
+            for c in list {
+                for r in sqlx::query(&format!("SELECT {DEAL_COLUMNS} FROM deals WHERE customer_phone = $1"))
+                    .bind(c)
+                    .fetch_all(pool)
+                    .await?
+                {
+                    deals.push(deal_of(&r)?);
+                }
+                for r in sqlx::query(
+                    "SELECT p.id, p.deal_id, p.paid_on, p.amount_fen FROM payments p \
+                     JOIN deals d ON d.id = p.deal_id WHERE d.customer_phone = $1",
+                )
+                .bind(c)
+                .fetch_all(pool)
+                .await?
+                {
+                    payments.push(payment_of(&r, "id", "amount_fen")?);
+                }
+            }
+        }
+        FactScope::Promoters(ids) => {
+            let rows = sqlx::query(&promoter_deals_sql(ids)).fetch_all(pool).await?;
+            for r in &rows {
+                let id: i64 = r.try_get("id")?;
+                if deals.last().is_none_or(|d: &Deal| d.id != id) {
+                    deals.push(deal_of(r)?);
+                }
+                if r.try_get::<Option<i64>, _>("payment_id")?.is_some() {
+                    payments.push(payment_of(r, "payment_id", "paid_fen")?);
+                }
+            }
+        }
+    }
+    let mut boosts = Vec::new();
+    for r in sqlx::query("SELECT id, boosts FROM campaigns").fetch_all(pool).await? {
+        let list: Vec<crate::features::campaigns::rules::Boost> =
+            serde_json::from_str(&r.try_get::<String, _>("boosts")?).unwrap_or_default();
+        if !list.is_empty() {
+            boosts.push((r.try_get("id")?, list));
+        }
+    }
+    let (valid_leads, activity) = match scope {
+        FactScope::Customers(_) => (Vec::new(), Vec::new()),
+        FactScope::Promoters(ids) => activity(pool, org, &id_list(ids)).await?,
+    };
+    Ok(Facts { promoters: promoters.values().cloned().collect(), deals, payments, valid_leads, activity, boosts })
+}
+
+fn payment_of(r: &sqlx::any::AnyRow, id: &str, amount: &str) -> Result<Payment, sqlx::Error> {
+    Ok(Payment {
+        id: r.try_get(id)?,
+        deal_id: r.try_get("deal_id")?,
+        paid_on: date(&r.try_get::<String, _>("paid_on")?)?,
+        amount_fen: r.try_get(amount)?,
+    })
+}
+
+/// Valid leads, and shares, unique visitors and valid leads per promoter and month, of the
+/// promoters in `ids` (an `id_list`).
+async fn activity(pool: &AnyPool, org: &OrgSettings, ids: &str) -> Result<(Vec<ValidLead>, Vec<Activity>), AppError> {
+    let mut months: BTreeMap<(i64, i32, u32), Activity> = BTreeMap::new();
+    let mut slot = |promoter_id: i64, d: NaiveDate| -> (i64, i32, u32) {
+        let key = (promoter_id, d.year(), d.month());
+        months.entry(key).or_insert(Activity {
+            promoter_id,
+            year: d.year(),
+            month: d.month(),
+            shares: 0,
+            unique_visitors: 0,
+            valid_leads: 0,
+        });
+        key
+    };
+    let mut keys = Vec::new();
+    for r in sqlx::query(&format!(
+        "SELECT pl.promoter_id, s.at FROM shares s JOIN promo_links pl ON pl.id = s.link_id WHERE pl.promoter_id IN ({ids})"
+    ))
+        .fetch_all(pool)
+        .await?
+    {
+        keys.push((slot(r.try_get("promoter_id")?, local_day(r.try_get("at")?, org.tz)), 0));
+    }
+    for r in sqlx::query(&format!(
+        "SELECT pl.promoter_id, v.day FROM link_visitors v JOIN promo_links pl ON pl.id = v.link_id WHERE pl.promoter_id IN ({ids})"
+    ))
+        .fetch_all(pool)
+        .await?
+    {
+        keys.push((slot(r.try_get("promoter_id")?, date(&r.try_get::<String, _>("day")?)?), 1));
+    }
+    let mut leads = Vec::new();
+    for r in sqlx::query(
+        &format!(
+            "SELECT id, promoter_id, campaign_id, reviewed_at FROM leads WHERE status = 'valid' AND promoter_id IN ({ids}) \
+             AND reviewed_at IS NOT NULL"
+        ),
+    )
+    .fetch_all(pool)
+    .await?
+    {
+        let lead = ValidLead {
+            id: r.try_get("id")?,
+            promoter_id: r.try_get("promoter_id")?,
+            campaign_id: r.try_get("campaign_id")?,
+            valid_on: local_day(r.try_get("reviewed_at")?, org.tz),
+        };
+        keys.push((slot(lead.promoter_id, lead.valid_on), 2));
+        leads.push(lead);
+    }
+    for (key, what) in keys {
+        if let Some(a) = months.get_mut(&key) {
+            match what {
+                0 => a.shares += 1,
+                1 => a.unique_visitors += 1,
+                _ => a.valid_leads += 1,
+            }
+        }
+    }
+    Ok((leads, months.into_values().collect()))
+}
+
+/// A deal's row as the engine sees it.
+pub async fn deal(pool: &AnyPool, id: i64) -> Result<Deal, AppError> {
+    let r = sqlx::query(&format!("SELECT {DEAL_COLUMNS} FROM deals WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(deal_of(&r)?)
+}

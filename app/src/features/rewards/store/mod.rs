@@ -1,0 +1,5 @@
+//! Reward rules and the facts the engine reads, as stored; vesting; redemption.
+pub mod facts;
+pub mod redeem;
+pub mod rules;
+pub mod vesting;

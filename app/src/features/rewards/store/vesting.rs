@@ -1,0 +1,77 @@
+//! Rewards vesting as money arrives: when a payment is recorded, the promoters whose reward on
+//! that deal it earns are told (奖励已确认), and customers' ladder coupons are issued.
+use super::facts::{self, FactScope};
+use crate::features::deals::store::codes::issue_coupon;
+use crate::features::deals::store::deals::customers_of;
+use crate::features::rewards::engine::{compute, LineKind};
+use crate::plumbing::errors::AppError;
+use crate::plumbing::events;
+use crate::plumbing::live::LiveKind;
+use crate::plumbing::outbox::{self, MessageKind};
+use crate::plumbing::state::AppState;
+use crate::shared::money::format_yuan;
+use crate::shared::period::local_date;
+use sqlx::Row;
+
+/// "Reward vested" (奖励已确认) to everyone whose reward on this deal vested with its payments.
+pub async fn notify_vested(state: &AppState, deal_id: i64) -> Result<(), AppError> {
+    let row = sqlx::query("SELECT customer_phone, promoter_id FROM deals WHERE id = $1")
+        .bind(deal_id)
+        .fetch_optional(&state.db.pool)
+        .await?;
+    let Some(row) = row else { return Ok(()) };
+    // The referrer's other customers too: a ladder counts every referral of the year.
+    let mut customers = vec![row.try_get::<String, _>("customer_phone")?];
+    if let Some(promoter) = row.try_get::<Option<i64>, _>("promoter_id")? {
+        customers.extend(customers_of(&state.db.pool, promoter).await?);
+        customers.sort();
+        customers.dedup();
+    }
+    let rules = super::rules::rules(&state.db.pool).await?;
+    let everyone = facts::promoters(&state.db.pool).await?;
+    let facts = facts::facts(&state.db.pool, &state.org, &everyone, FactScope::Customers(&customers)).await?;
+    let terms = facts::terms(&state.db.pool).await?;
+    let today = local_date(chrono::Utc::now(), state.org.tz);
+    let latest: Option<i64> = facts.payments.iter().filter(|p| p.deal_id == deal_id).map(|p| p.id).max();
+    let lines = compute(&rules, &facts, terms);
+    let mut messages = Vec::new();
+    for line in &lines {
+        let is_latest = latest.is_some_and(|p| line.key.contains(&format!(":{p}:")));
+        if line.deal_id == Some(deal_id) && line.amount_fen > 0 && line.kind == LineKind::Cash && is_latest {
+            let when = line.vests_on.filter(|v| *v <= today);
+            let body = match when {
+                Some(_) => format!(
+                    "【全员营销】你推荐的订单已回款，奖励 {} 已确认，将在下期结算发放。",
+                    format_yuan(line.amount_fen)
+                ),
+                None => format!(
+                    "【全员营销】你推荐的订单已回款，奖励 {} 待核验/冻结期后确认。",
+                    format_yuan(line.amount_fen)
+                ),
+            };
+            messages.push((format!("user:{}", line.promoter_id), body));
+        }
+    }
+    // Customers' ladder coupons are issued as they are earned.
+    let coupons = lines.iter().filter(|l| matches!(l.kind, LineKind::Coupon { .. }));
+    let (_turn, mut tx) = state.db.begin_write().await?;
+    for c in coupons {
+        issue_coupon(
+            &mut tx,
+            &c.key,
+            Some(c.promoter_id),
+            None,
+            c.amount_fen,
+            matches!(c.kind, LineKind::Coupon { perk: true }),
+            today,
+        )
+        .await?;
+    }
+    let refs: Vec<(&str, &str)> = messages.iter().map(|(r, b)| (r.as_str(), b.as_str())).collect();
+    outbox::enqueue_many(&mut tx, MessageKind::RewardVested, &refs).await?;
+    tx.commit().await?;
+    if !messages.is_empty() {
+        events::publish(state, LiveKind::Reward, None, None, messages.len() as i64).await;
+    }
+    Ok(())
+}

@@ -1,0 +1,147 @@
+//! What crosses the wire for settlement: runs, statements and their lines, the promoter's
+//! rewards; the closed sets of runs and payout files; the fields of the draft form.
+pub use super::statements::CarryReason;
+pub use super::tax::TaxTreatment;
+use crate::features::deals::CouponRow;
+use crate::features::rewards::engine::PromoterKind;
+use crate::features::settlement::i18n::K;
+use crate::plumbing::i18n::C;
+use serde::{Deserialize, Serialize};
+
+crate::fields! {
+    /// The inputs of finance's settlement forms.
+    pub enum Field {
+        Period => "period", C::PeriodLabel;
+        Scope => "scope", K::ScopeLabel;
+    }
+}
+
+crate::closed_set! {
+    /// Who a run settles: employees monthly, partners quarterly. Customers get coupons.
+    pub enum Scope("settlement scope") {
+        Employee = "employee",
+        Partner = "partner",
+    }
+}
+
+impl Scope {
+    pub fn kind(self) -> PromoterKind {
+        match self {
+            Scope::Employee => PromoterKind::Employee,
+            Scope::Partner => PromoterKind::Partner,
+        }
+    }
+
+    pub fn label(self) -> K {
+        match self {
+            Scope::Employee => K::ScopeEmployee,
+            Scope::Partner => K::ScopePartner,
+        }
+    }
+}
+
+crate::closed_set! {
+    /// Where a settlement run stands.
+    pub enum RunStatus("run status") {
+        Draft = "draft",
+        /// Approved by finance: frozen.
+        Approved = "approved",
+        Paid = "paid",
+    }
+}
+
+impl RunStatus {
+    pub fn label(self) -> K {
+        match self {
+            RunStatus::Draft => K::RunDraft,
+            RunStatus::Approved => K::RunApproved,
+            RunStatus::Paid => K::RunPaid,
+        }
+    }
+}
+
+crate::closed_set! {
+    /// What finance does to a run.
+    pub enum RunStep("run step") {
+        /// Draft → approved (frozen).
+        Approve = "approve",
+        /// Approved → paid; promoters are told.
+        Paid = "paid",
+    }
+}
+
+crate::closed_set! {
+    /// The payout files of an approved run.
+    pub enum PayoutLayout("payout file") {
+        /// Batch bank transfer.
+        Bank = "bank",
+        /// WeChat Pay / Alipay batch, by phone.
+        Wallet = "wallet",
+        /// Promoters taxed as wages, for payroll.
+        Payroll = "payroll",
+    }
+}
+
+pub fn treatment_label(t: TaxTreatment) -> K {
+    match t {
+        TaxTreatment::Incidental => K::TaxIncidental,
+        TaxTreatment::Wages => K::TaxWages,
+        TaxTreatment::Labour => K::TaxLabour,
+        TaxTreatment::Company => K::TaxCompany,
+        TaxTreatment::SoleProprietor => K::TaxSoleProprietor,
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunRow {
+    pub id: i64,
+    pub period: String,
+    pub scope: Scope,
+    pub status: RunStatus,
+    pub statements: i64,
+    pub gross_fen: i64,
+    pub tax_fen: i64,
+    pub net_fen: i64,
+    pub drafted_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatementView {
+    pub id: i64,
+    pub run_id: i64,
+    pub period: String,
+    pub run_status: RunStatus,
+    pub promoter: String,
+    pub treatment: TaxTreatment,
+    pub carried_in_fen: i64,
+    pub gross_fen: i64,
+    pub tax_fen: i64,
+    pub net_fen: i64,
+    pub carry_out_fen: i64,
+    pub carry_reason: Option<CarryReason>,
+    pub lines: Vec<StatementLineView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatementLineView {
+    pub explanation_zh: String,
+    pub explanation_en: String,
+    pub amount_fen: i64,
+    pub adjustment: bool,
+    pub rule: String,
+}
+
+/// The promoter's rewards: what waits (audit, holding period), what vested and is not yet
+/// settled, what is approved for payout and what was paid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MyRewards {
+    pub referral_code: String,
+    pub pending_fen: i64,
+    pub vested_fen: i64,
+    pub approved_fen: i64,
+    pub paid_fen: i64,
+    pub statements: Vec<StatementView>,
+    pub coupons: Vec<CouponRow>,
+    /// The latest "reward vested" / "reward paid" messages sent to this promoter.
+    pub notices: Vec<String>,
+}

@@ -1,0 +1,369 @@
+//! Drafting a settlement run (结算批次) for a period and scope (employees monthly, partners
+//! quarterly); the scheduled drafts. One run per period and scope is a unique key in the
+//! database.
+use super::tax::treatments;
+use crate::features::rewards::engine::{compute, Promoter, Rule, Terms};
+use crate::features::rewards::store::facts::{self, id_list, FactScope};
+use crate::features::rewards::store::rules::rules;
+use crate::features::settlement::model::{Field, RunStatus, Scope};
+use crate::features::settlement::statements::{
+    draft as draft_statements, CarryReason, Draft, Settled, Statement, StatementLine,
+};
+use crate::features::settlement::tax::TaxTreatment;
+use crate::plumbing::db::{self, SetColumn};
+use crate::plumbing::errors::{AppError, Problem};
+use crate::plumbing::i18n::Locale;
+use crate::plumbing::settings;
+use crate::plumbing::state::{internal, now_ms, AppState};
+use crate::shared::money::format_yuan;
+use crate::shared::period::{local_date, Period};
+use chrono::Datelike;
+use futures_util::StreamExt;
+use sqlx::{AnyPool, Row};
+use std::collections::BTreeMap;
+
+/// Employees settle by month, partners by quarter.
+fn check(scope: Scope, period: &str) -> Result<Period, AppError> {
+    let p = Period::parse_key(period).ok_or(AppError::invalid(Field::Period, Problem::Date))?;
+    match (scope, p) {
+        (Scope::Employee, Period::Month { .. }) | (Scope::Partner, Period::Quarter { .. }) => Ok(p),
+        _ => Err(AppError::invalid(Field::Period, Problem::UnknownChoice)),
+    }
+}
+
+/// What approved (or paid) runs of a scope paid these promoters, per line key.
+pub async fn settled(pool: &AnyPool, scope: Scope, promoters: &[i64]) -> Result<Vec<Settled>, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT sl.line_key, s.promoter_id, sl.amount_fen FROM statements s \
+         JOIN statement_lines sl ON sl.statement_id = s.id JOIN settlement_runs r ON r.id = s.run_id \
+         WHERE s.promoter_id IN ({}) AND r.scope = $1 AND r.status <> 'draft'",
+        id_list(promoters)
+    ))
+    .bind(scope.as_str())
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Settled {
+            key: r.try_get("line_key")?,
+            promoter_id: r.try_get("promoter_id")?,
+            amount_fen: r.try_get("amount_fen")?,
+        })
+    })
+    .collect()
+}
+
+/// Carried forward to these promoters by the last approved run of the scope before `period`.
+async fn carried_in(
+    pool: &AnyPool,
+    scope: Scope,
+    period: &str,
+    promoters: &[i64],
+) -> Result<BTreeMap<i64, i64>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "SELECT promoter_id, carry_out_fen FROM statements WHERE promoter_id IN ({}) AND run_id = \
+         (SELECT id FROM settlement_runs WHERE scope = $1 AND status <> 'draft' AND period < $2 ORDER BY period DESC LIMIT 1)",
+        id_list(promoters)
+    ))
+    .bind(scope.as_str())
+    .bind(period)
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(|r| Ok((r.try_get("promoter_id")?, r.try_get("carry_out_fen")?))).collect()
+}
+
+/// Promoters per step of a draft: what a draft holds in memory depends on this, not on the
+/// number of deals.
+pub const PROMOTERS_PER_STEP: usize = 250;
+
+/// Steps read and computed at once, ahead of the one being written.
+const STEPS_AHEAD: usize = 3;
+
+/// Drafts (or re-drafts, while still a draft) the run for a period and scope; returns its id.
+/// Two concurrent drafts of one period make one run: the unique key decides. The draft goes
+/// through the promoters a few hundred at a time, in one transaction: the run appears whole
+/// or not at all. The next steps are read and computed (tasks of their own, on connections
+/// beside the transaction) while this one is written.
+pub async fn draft(state: &AppState, actor: Option<i64>, scope: Scope, period_key: &str) -> Result<i64, AppError> {
+    let period = check(scope, period_key)?;
+    let pool = &state.db.pool;
+    let rules = rules(pool).await?;
+    let terms = facts::terms(pool).await?;
+    let minimum_payout_fen = settings::number(pool, "minimum_payout_fen", 0).await?;
+    let everyone = facts::promoters(pool).await?;
+    let treatment = treatments(pool, &everyone).await?;
+    let in_scope: Vec<i64> = everyone.iter().filter(|(_, p)| p.kind == scope.kind()).map(|(id, _)| *id).collect();
+    let (first_day, last_day) = period.dates();
+
+    let (_turn, mut tx) = state.db.begin_write().await?;
+    sqlx::query(
+        "INSERT INTO settlement_runs (period, scope, status, drafted_at, drafted_by) VALUES ($1, $2, 'draft', $3, $4) \
+         ON CONFLICT (period, scope) DO NOTHING",
+    )
+    .bind(period.key())
+    .bind(scope.as_str())
+    .bind(now_ms())
+    .bind(actor)
+    .execute(&mut *tx)
+    .await?;
+    let run = sqlx::query("SELECT id, status FROM settlement_runs WHERE period = $1 AND scope = $2")
+        .bind(period.key())
+        .bind(scope.as_str())
+        .fetch_one(&mut *tx)
+        .await?;
+    let (run_id, status): (i64, RunStatus) = (run.try_get("id")?, run.set("settlement_runs", "status")?);
+    if status != RunStatus::Draft {
+        return Err(AppError::Frozen);
+    }
+    // Taking the run's row serializes concurrent re-drafts on PostgreSQL.
+    sqlx::query("UPDATE settlement_runs SET drafted_at = $1, drafted_by = $2 WHERE id = $3")
+        .bind(now_ms())
+        .bind(actor)
+        .bind(run_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM statement_lines WHERE statement_id IN (SELECT id FROM statements WHERE run_id = $1)")
+        .bind(run_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM statements WHERE run_id = $1").bind(run_id).execute(&mut *tx).await?;
+
+    // Facts, and what earlier runs paid, are read beside the transaction: they are not what it
+    // writes. Each step is a task of its own, so steps are read and computed on every core
+    // while this task writes; they are taken in order, at most STEPS_AHEAD ahead.
+    let job = std::sync::Arc::new(Job {
+        scope,
+        period_key: period.key(),
+        rules,
+        terms,
+        everyone,
+        treatment,
+        first_day,
+        last_day,
+        minimum_payout_fen,
+    });
+    let steps: Vec<Vec<i64>> = in_scope.chunks(PROMOTERS_PER_STEP).map(<[i64]>::to_vec).collect();
+    let mut ready = futures_util::stream::iter(steps)
+        .map(|step: Vec<i64>| {
+            let (job, state) = (job.clone(), state.clone());
+            tokio::spawn(async move { job.step(&state, &step).await })
+        })
+        .buffered(STEPS_AHEAD);
+    let (mut statements, mut lines, mut analyzed) = (0, 0, false);
+    // Where the time went: waiting for steps, or writing them.
+    let (mut waiting, mut writing) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
+    let mut clock = std::time::Instant::now();
+    while let Some(step) = ready.next().await {
+        let step = step.map_err(internal)??;
+        waiting += clock.elapsed();
+        clock = std::time::Instant::now();
+        statements += step.len();
+        lines += step.iter().map(|s| s.lines.len()).sum::<usize>();
+        store(state.db.backend, &mut tx, run_id, step).await?;
+        if state.db.backend == db::Backend::Postgres && !analyzed && statements > 0 {
+            analyzed = true;
+            // PostgreSQL checks each line's statement through a plan made for the table as it
+            // was last analyzed; for the first run that is empty, and the plan scans the whole
+            // table for every line. Statistics that count this step's statements make it an
+            // index lookup.
+            sqlx::query("ANALYZE statements").execute(&mut *tx).await?;
+        }
+        writing += clock.elapsed();
+        clock = std::time::Instant::now();
+    }
+    tx.commit().await?;
+    tracing::info!(
+        run_id,
+        period = %period.key(),
+        scope = scope.as_str(),
+        statements,
+        lines,
+        waiting_s = waiting.as_secs_f64(),
+        writing_s = writing.as_secs_f64(),
+        commit_s = clock.elapsed().as_secs_f64(),
+        "settlement drafted"
+    );
+    Ok(run_id)
+}
+
+/// What a draft computes with, for the task that reads and computes its steps.
+struct Job {
+    scope: Scope,
+    period_key: String,
+    rules: Vec<Rule>,
+    terms: Terms,
+    everyone: BTreeMap<i64, Promoter>,
+    treatment: BTreeMap<i64, TaxTreatment>,
+    first_day: chrono::NaiveDate,
+    last_day: chrono::NaiveDate,
+    minimum_payout_fen: i64,
+}
+
+impl Job {
+    /// The statements of one step's promoters, ready to store.
+    async fn step(&self, state: &AppState, step: &[i64]) -> Result<Vec<StatementRows>, AppError> {
+        let pool = &state.db.pool;
+        let facts = facts::facts(pool, &state.org, &self.everyone, FactScope::Promoters(step)).await?;
+        let lines = compute(&self.rules, &facts, self.terms);
+        drop(facts);
+        let promoters: BTreeMap<i64, TaxTreatment> = step.iter().map(|id| (*id, self.treatment[id])).collect();
+        let drafted = draft_statements(&Draft {
+            promoters: &promoters,
+            lines: &lines,
+            settled: &settled(pool, self.scope, step).await?,
+            carried_in: &carried_in(pool, self.scope, &self.period_key, step).await?,
+            first_day: self.first_day,
+            last_day: self.last_day,
+            minimum_payout_fen: self.minimum_payout_fen,
+        });
+        Ok(drafted.into_iter().map(StatementRows::from).collect())
+    }
+}
+
+/// A statement line as its row is written: its explanation sentences made beforehand, so the
+/// transaction's task only binds and writes.
+struct LineRow {
+    key: String,
+    rule_id: Option<i64>,
+    rule_version: Option<i64>,
+    deal_id: Option<i64>,
+    basis_fen: i64,
+    rate: String,
+    multiplier: String,
+    amount_fen: i64,
+    adjustment: i64,
+    vests_on: Option<String>,
+    explanation_zh: String,
+    explanation_en: String,
+}
+
+impl From<StatementLine> for LineRow {
+    fn from(l: StatementLine) -> Self {
+        let r = l.line.as_ref();
+        let (explanation_zh, explanation_en) = match r {
+            Some(r) if l.adjustment => (
+                format!("调整：{}（已结 {}）", r.explain(Locale::ZhCn), format_yuan(l.previously_paid_fen)),
+                format!("adjustment: {} (paid before {})", r.explain(Locale::En), format_yuan(l.previously_paid_fen)),
+            ),
+            Some(r) => (r.explain(Locale::ZhCn), r.explain(Locale::En)),
+            None => ("调整：原奖励冲回".to_string(), "adjustment: earlier reward reversed".to_string()),
+        };
+        LineRow {
+            rule_id: r.map(|r| r.rule_id),
+            rule_version: r.map(|r| r.rule_version),
+            deal_id: r.and_then(|r| r.deal_id),
+            basis_fen: r.map_or(0, |r| r.basis_fen),
+            rate: r.map_or("0".to_string(), |r| r.rate.normalize().to_string()),
+            multiplier: r.map_or("1".to_string(), |r| r.multiplier.normalize().to_string()),
+            amount_fen: l.amount_fen,
+            adjustment: i64::from(l.adjustment),
+            vests_on: r.and_then(|r| r.vests_on).map(|d| d.to_string()),
+            key: l.key,
+            explanation_zh,
+            explanation_en,
+        }
+    }
+}
+
+/// A statement and its line rows.
+struct StatementRows {
+    statement: Statement,
+    lines: Vec<LineRow>,
+}
+
+impl From<Statement> for StatementRows {
+    fn from(mut statement: Statement) -> Self {
+        let lines = std::mem::take(&mut statement.lines).into_iter().map(LineRow::from).collect();
+        StatementRows { statement, lines }
+    }
+}
+
+/// Statement lines per INSERT: 13 parameters each, under both engines' limits (SQLite 32,766).
+const LINES_PER_INSERT: usize = 1000;
+
+/// A statement line's columns, in the order `store_lines` binds them.
+pub const LINE_COLUMNS: &str = "statement_id, line_key, rule_id, rule_version, deal_id, basis_fen, rate, multiplier, \
+     amount_fen, adjustment, vests_on, explanation_zh, explanation_en";
+
+async fn store(
+    backend: db::Backend,
+    tx: &mut db::Tx,
+    run_id: i64,
+    statements: Vec<StatementRows>,
+) -> Result<(), sqlx::Error> {
+    let mut lines: Vec<(i64, LineRow)> = Vec::new();
+    for StatementRows { statement: s, lines: rows } in statements {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO statements (run_id, promoter_id, treatment, carried_in_fen, gross_fen, tax_fen, net_fen, carry_out_fen, carry_reason) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(run_id)
+        .bind(s.promoter_id)
+        .bind(s.treatment.as_str())
+        .bind(s.carried_in_fen)
+        .bind(s.gross_fen)
+        .bind(s.tax_fen)
+        .bind(s.net_fen)
+        .bind(s.carry_out_fen)
+        .bind(s.carry_reason.map(CarryReason::as_str))
+        .fetch_one(&mut **tx)
+        .await?;
+        lines.extend(rows.into_iter().map(|l| (id, l)));
+    }
+    while !lines.is_empty() {
+        let rest = lines.split_off(lines.len().min(LINES_PER_INSERT));
+        store_lines(backend, tx, std::mem::replace(&mut lines, rest)).await?;
+    }
+    Ok(())
+}
+
+async fn store_lines(backend: db::Backend, tx: &mut db::Tx, lines: Vec<(i64, LineRow)>) -> Result<(), sqlx::Error> {
+    let sql =
+        format!("INSERT INTO statement_lines ({LINE_COLUMNS}) VALUES {}", db::placeholders(backend, lines.len(), 13));
+    let mut q = sqlx::query(&sql);
+    for (statement_id, l) in lines {
+        q = q
+            .bind(statement_id)
+            .bind(l.key)
+            .bind(l.rule_id)
+            .bind(l.rule_version)
+            .bind(l.deal_id)
+            .bind(l.basis_fen)
+            .bind(l.rate)
+            .bind(l.multiplier)
+            .bind(l.amount_fen)
+            .bind(l.adjustment)
+            .bind(l.vests_on)
+            .bind(l.explanation_zh)
+            .bind(l.explanation_en);
+    }
+    q.execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// The scheduled job: from the 5th, the previous month's employee run (and in a quarter's
+/// first month, the previous quarter's partner run) is drafted if it does not exist yet.
+pub async fn draft_due(state: &AppState) -> Result<Vec<i64>, AppError> {
+    let today = local_date(chrono::Utc::now(), state.org.tz);
+    let mut drafted = Vec::new();
+    if today.day() < 5 {
+        return Ok(drafted);
+    }
+    let month = Period::Month { year: today.year(), month: today.month() }.previous();
+    let mut due = vec![(Scope::Employee, month.key())];
+    if today.month() % 3 == 1 {
+        let quarter = Period::Quarter { year: today.year(), quarter: today.month0() / 3 + 1 }.previous();
+        due.push((Scope::Partner, quarter.key()));
+    }
+    for (scope, period) in due {
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM settlement_runs WHERE period = $1 AND scope = $2")
+            .bind(&period)
+            .bind(scope.as_str())
+            .fetch_optional(&state.db.pool)
+            .await?;
+        if exists.is_none() {
+            drafted.push(draft(state, None, scope, &period).await?);
+        }
+    }
+    Ok(drafted)
+}

@@ -1,0 +1,60 @@
+//! The payout files of an approved (or paid) run.
+use crate::features::settlement::model::{Field, PayoutLayout, RunStatus};
+use crate::features::settlement::tax::TaxTreatment;
+use crate::plumbing::db::SetColumn;
+use crate::plumbing::errors::{AppError, Problem};
+use crate::plumbing::state::internal;
+use sqlx::{AnyPool, Row};
+
+/// The payout file of an approved (or paid) run: `bank` (batch transfer), `wallet` (WeChat Pay
+/// / Alipay batch, by phone) or `payroll` (promoters taxed as wages).
+pub async fn export(pool: &AnyPool, run_id: i64, layout: PayoutLayout) -> Result<String, AppError> {
+    let run = sqlx::query("SELECT period, status FROM settlement_runs WHERE id = $1")
+        .bind(run_id)
+        .fetch_optional(pool)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (period, status): (String, RunStatus) = (run.try_get("period")?, run.set("settlement_runs", "status")?);
+    if status == RunStatus::Draft {
+        return Err(AppError::invalid(Field::Period, Problem::UnknownChoice));
+    }
+    let rows = sqlx::query(
+        "SELECT s.id, s.treatment, s.gross_fen, s.tax_fen, s.net_fen, u.display_name, COALESCE(u.phone, '') AS phone, \
+         u.payout_account, u.id AS user_id FROM statements s JOIN users u ON u.id = s.promoter_id WHERE s.run_id = $1 ORDER BY s.promoter_id",
+    )
+    .bind(run_id)
+    .fetch_all(pool)
+    .await?;
+    let yuan = |fen: i64| format!("{}.{:02}", fen / 100, (fen % 100).abs());
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let header: &[&str] = match layout {
+        PayoutLayout::Bank => &["promoter", "account", "gross", "tax", "net", "reference"],
+        PayoutLayout::Wallet => &["promoter", "phone", "net", "reference", "remark"],
+        PayoutLayout::Payroll => &["promoter", "employee_id", "gross", "period"],
+    };
+    w.write_record(header).map_err(internal)?;
+    for r in &rows {
+        let treatment: TaxTreatment = r.set("statements", "treatment")?;
+        let (gross, tax, net): (i64, i64, i64) =
+            (r.try_get("gross_fen")?, r.try_get("tax_fen")?, r.try_get("net_fen")?);
+        let name: String = r.try_get("display_name")?;
+        let reference = format!("ALLHANDS-{period}-{}", r.try_get::<i64, _>("id")?);
+        let wages = treatment == TaxTreatment::Wages;
+        let record: Vec<String> = match layout {
+            PayoutLayout::Bank if !wages && net > 0 => {
+                vec![name, r.try_get("payout_account")?, yuan(gross), yuan(tax), yuan(net), reference]
+            }
+            PayoutLayout::Wallet if !wages && net > 0 => {
+                let phone = crate::shared::phone::Phone::from_e164(r.try_get::<String, _>("phone")?);
+                vec![name, phone.national().to_string(), yuan(net), reference, format!("{period} 推广奖励")]
+            }
+            PayoutLayout::Payroll if wages && net > 0 => {
+                vec![name, r.try_get::<i64, _>("user_id")?.to_string(), yuan(gross), period.clone()]
+            }
+            _ => continue,
+        };
+        w.write_record(&record).map_err(internal)?;
+    }
+    let bytes = w.into_inner().map_err(internal)?;
+    String::from_utf8(bytes).map_err(internal)
+}

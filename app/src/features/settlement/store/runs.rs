@@ -1,0 +1,170 @@
+//! Runs after the draft: finance approves (frozen) and marks paid; the runs and statements as
+//! finance and promoters read them.
+use crate::features::settlement::model::{RunRow, RunStatus, StatementLineView, StatementView};
+use crate::plumbing::db::SetColumn;
+use crate::plumbing::errors::AppError;
+use crate::plumbing::events;
+use crate::plumbing::live::LiveKind;
+use crate::plumbing::outbox::{self, MessageKind};
+use crate::plumbing::state::{now_ms, AppState};
+use crate::shared::money::format_yuan;
+use crate::shared::period::local_time;
+use sqlx::{AnyPool, Row};
+
+/// Finance approves a draft; from then on it is frozen.
+pub async fn approve(state: &AppState, actor: i64, run_id: i64) -> Result<(), AppError> {
+    transition(state, actor, run_id, RunStatus::Draft, RunStatus::Approved).await
+}
+
+/// Finance marks an approved run paid; every promoter with a payout is told (奖励到账提醒).
+pub async fn mark_paid(state: &AppState, actor: i64, run_id: i64) -> Result<(), AppError> {
+    let (_turn, mut tx) = state.db.begin_write().await?;
+    let n = sqlx::query(
+        "UPDATE settlement_runs SET status = 'paid', paid_at = $1, paid_by = $2 WHERE id = $3 AND status = 'approved'",
+    )
+    .bind(now_ms())
+    .bind(actor)
+    .bind(run_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(exists_or_frozen(&state.db.pool, run_id).await?);
+    }
+    let rows = sqlx::query(
+        "SELECT s.promoter_id, s.gross_fen, s.tax_fen, s.net_fen, r.period FROM statements s JOIN settlement_runs r ON r.id = s.run_id \
+         WHERE s.run_id = $1 AND s.net_fen > 0 ORDER BY s.promoter_id",
+    )
+    .bind(run_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut messages = Vec::new();
+    for r in &rows {
+        let period: String = r.try_get("period")?;
+        messages.push((
+            format!("user:{}", r.try_get::<i64, _>("promoter_id")?),
+            format!(
+                "【全员营销】{period} 推广奖励 {} 已到账（税前 {}，代扣个税 {}）。",
+                format_yuan(r.try_get("net_fen")?),
+                format_yuan(r.try_get("gross_fen")?),
+                format_yuan(r.try_get("tax_fen")?)
+            ),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = messages.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    outbox::enqueue_many(&mut tx, MessageKind::RewardPaid, &refs).await?;
+    tx.commit().await?;
+    events::publish(state, LiveKind::Reward, None, None, rows.len() as i64).await;
+    Ok(())
+}
+
+async fn exists_or_frozen(pool: &AnyPool, run_id: i64) -> Result<AppError, AppError> {
+    let status: Option<String> = sqlx::query_scalar("SELECT status FROM settlement_runs WHERE id = $1")
+        .bind(run_id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(if status.is_some() { AppError::Frozen } else { AppError::NotFound })
+}
+
+async fn transition(state: &AppState, actor: i64, run_id: i64, from: RunStatus, to: RunStatus) -> Result<(), AppError> {
+    let (_turn, mut tx) = state.db.begin_write().await?;
+    let n = sqlx::query(
+        "UPDATE settlement_runs SET status = $1, approved_at = $2, approved_by = $3 WHERE id = $4 AND status = $5",
+    )
+    .bind(to.as_str())
+    .bind(now_ms())
+    .bind(actor)
+    .bind(run_id)
+    .bind(from.as_str())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(exists_or_frozen(&state.db.pool, run_id).await?);
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn runs(state: &AppState) -> Result<Vec<RunRow>, AppError> {
+    let rows = sqlx::query(
+        "SELECT r.id, r.period, r.scope, r.status, r.drafted_at, COUNT(s.id) AS n, CAST(COALESCE(SUM(s.gross_fen), 0) AS BIGINT) AS gross, \
+         CAST(COALESCE(SUM(s.tax_fen), 0) AS BIGINT) AS tax, CAST(COALESCE(SUM(s.net_fen), 0) AS BIGINT) AS net FROM settlement_runs r \
+         LEFT JOIN statements s ON s.run_id = r.id GROUP BY r.id, r.period, r.scope, r.status, r.drafted_at \
+         ORDER BY r.period DESC, r.scope",
+    )
+    .fetch_all(&state.db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(RunRow {
+                id: r.try_get("id")?,
+                period: r.try_get("period")?,
+                scope: r.set("settlement_runs", "scope")?,
+                status: r.set("settlement_runs", "status")?,
+                statements: r.try_get("n")?,
+                gross_fen: r.try_get("gross")?,
+                tax_fen: r.try_get("tax")?,
+                net_fen: r.try_get("net")?,
+                drafted_at: local_time(r.try_get("drafted_at")?, state.org.tz),
+            })
+        })
+        .collect()
+}
+
+pub const STATEMENT_COLUMNS: &str = "s.id, s.run_id, r.period, r.status AS run_status, u.display_name, s.treatment, \
+     s.carried_in_fen, s.gross_fen, s.tax_fen, s.net_fen, s.carry_out_fen, s.carry_reason";
+
+pub async fn statement_views(pool: &AnyPool, rows: Vec<sqlx::any::AnyRow>) -> Result<Vec<StatementView>, AppError> {
+    let mut out = Vec::new();
+    for r in &rows {
+        let id: i64 = r.try_get("id")?;
+        let lines = sqlx::query(
+            "SELECT amount_fen, adjustment, explanation_zh, explanation_en, rule_id, rule_version FROM statement_lines \
+             WHERE statement_id = $1 ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|l| {
+            let rule: Option<i64> = l.try_get("rule_id")?;
+            let version: Option<i64> = l.try_get("rule_version")?;
+            Ok(StatementLineView {
+                explanation_zh: l.try_get("explanation_zh")?,
+                explanation_en: l.try_get("explanation_en")?,
+                amount_fen: l.try_get("amount_fen")?,
+                adjustment: l.try_get::<i64, _>("adjustment")? != 0,
+                rule: rule.map(|r| format!("#{r} v{}", version.unwrap_or(1))).unwrap_or_default(),
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        out.push(StatementView {
+            id,
+            run_id: r.try_get("run_id")?,
+            period: r.try_get("period")?,
+            run_status: r.set("settlement_runs", "run_status")?,
+            promoter: r.try_get("display_name")?,
+            treatment: r.set("statements", "treatment")?,
+            carried_in_fen: r.try_get("carried_in_fen")?,
+            gross_fen: r.try_get("gross_fen")?,
+            tax_fen: r.try_get("tax_fen")?,
+            net_fen: r.try_get("net_fen")?,
+            carry_out_fen: r.try_get("carry_out_fen")?,
+            carry_reason: r.set_opt("statements", "carry_reason")?,
+            lines,
+        });
+    }
+    Ok(out)
+}
+
+pub async fn statements(pool: &AnyPool, run_id: i64) -> Result<Vec<StatementView>, AppError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {STATEMENT_COLUMNS} FROM statements s JOIN settlement_runs r ON r.id = s.run_id \
+         JOIN users u ON u.id = s.promoter_id WHERE s.run_id = $1 ORDER BY s.promoter_id"
+    ))
+    .bind(run_id)
+    .fetch_all(pool)
+    .await?;
+    statement_views(pool, rows).await
+}

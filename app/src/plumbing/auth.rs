@@ -1,0 +1,230 @@
+//! Passwords (argon2), database-backed sessions, sign-in throttling, and the one
+//! authorization guard every server function and route goes through (against the role table,
+//! `access::Access`).
+use super::access::{Access, Role, UserView};
+use super::errors::AppError;
+use super::http::{cookie, set_cookie};
+use super::state::{internal, now_ms, AppState};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::http::HeaderMap;
+use sha2::{Digest, Sha256};
+use sqlx::{AnyPool, Row};
+
+pub const SESSION_COOKIE: &str = "ah_session";
+
+/// Failures counted per account / per IP within this window.
+const THROTTLE_WINDOW_MS: i64 = 15 * 60 * 1000;
+const FREE_FAILURES_PER_ACCOUNT: i64 = 5;
+const FREE_FAILURES_PER_IP: i64 = 20;
+const MAX_WAIT_S: i64 = 15 * 60;
+
+pub async fn hash_password(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
+    })
+    .await
+    .map_err(internal)?
+    .map_err(internal)
+}
+
+async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash)
+            .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
+}
+
+fn sha256_hex(s: &str) -> String {
+    hex::encode(Sha256::digest(s.as_bytes()))
+}
+
+/// Keyed hash for identifiers we must compare but should not keep (IP addresses).
+pub fn keyed_hash(secret: &str, value: &str) -> String {
+    sha256_hex(&format!("{secret}:{value}"))[..32].to_string()
+}
+
+pub fn random_token(bytes: usize) -> String {
+    use rand::RngCore;
+    let mut buf = vec![0u8; bytes];
+    rand::thread_rng().fill_bytes(&mut buf);
+    hex::encode(buf)
+}
+
+/// Unambiguous characters for short codes people may read aloud or type.
+const CODE_ALPHABET: &[u8] = b"23456789abcdefghjkmnpqrstuvwxyz";
+
+/// A short, unguessable code (10 characters, about 50 bits): personal links, referral codes,
+/// coupons.
+pub fn short_code() -> String {
+    use rand::Rng;
+    let mut rng = rand::thread_rng();
+    (0..10).map(|_| CODE_ALPHABET[rng.gen_range(0..CODE_ALPHABET.len())] as char).collect()
+}
+
+/// Normalizes what was typed in the sign-in field: an email (lower-cased) or a phone.
+pub fn normalize_login(login: &str) -> String {
+    let trimmed = login.trim();
+    if trimmed.contains('@') {
+        trimmed.to_lowercase()
+    } else {
+        crate::shared::phone::normalize(trimmed, true)
+            .map(|p| p.as_e164().to_string())
+            .unwrap_or_else(|_| trimmed.to_string())
+    }
+}
+
+/// Seconds the caller must still wait before another attempt, if throttled.
+async fn throttled_for(pool: &AnyPool, scope: &str, free: i64, now: i64) -> Result<Option<i64>, AppError> {
+    let row = sqlx::query("SELECT COUNT(*) AS n, MAX(at) AS last FROM login_failures WHERE scope = $1 AND at > $2")
+        .bind(scope)
+        .bind(now - THROTTLE_WINDOW_MS)
+        .fetch_one(pool)
+        .await?;
+    let n: i64 = row.try_get("n")?;
+    if n < free {
+        return Ok(None);
+    }
+    let last: i64 = row.try_get::<Option<i64>, _>("last")?.unwrap_or(now);
+    // Each failure past the free ones doubles the wait: 1 s, 2 s, 4 s … up to 15 minutes.
+    let wait_s = (1i64 << (n - free).min(20)).min(MAX_WAIT_S);
+    let remaining_ms = last + wait_s * 1000 - now;
+    Ok((remaining_ms > 0).then(|| (remaining_ms + 999) / 1000))
+}
+
+async fn record_failures(state: &AppState, scopes: &[&str], now: i64) -> Result<(), AppError> {
+    let (_turn, mut tx) = state.db.begin_write().await?;
+    for scope in scopes {
+        sqlx::query("INSERT INTO login_failures (scope, at) VALUES ($1, $2)")
+            .bind(*scope)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Checks the credentials and opens a session; returns the cookie token.
+pub async fn sign_in(state: &AppState, login: &str, password: &str, ip: &str) -> Result<String, AppError> {
+    let pool = &state.db.pool;
+    let now = now_ms();
+    let login = normalize_login(login);
+    let account_scope = format!("account:{login}");
+    let ip_scope = format!("ip:{ip}");
+    for (scope, free) in [(&account_scope, FREE_FAILURES_PER_ACCOUNT), (&ip_scope, FREE_FAILURES_PER_IP)] {
+        if let Some(retry_after_s) = throttled_for(pool, scope, free, now).await? {
+            return Err(AppError::TooManyAttempts { retry_after_s });
+        }
+    }
+    let row = sqlx::query("SELECT id, password_hash FROM users WHERE (email = $1 OR phone = $1) AND active = 1")
+        .bind(&login)
+        .fetch_optional(pool)
+        .await?;
+    // An unknown user costs the same hashing time as a known one.
+    let (user_id, hash) = match row {
+        Some(r) => (Some(r.try_get::<i64, _>("id")?), r.try_get::<String, _>("password_hash")?),
+        None => (None, dummy_hash().await?),
+    };
+    let ok = verify_password(password.to_string(), hash).await;
+    let Some(user_id) = user_id.filter(|_| ok) else {
+        record_failures(state, &[&account_scope, &ip_scope], now).await?;
+        return Err(AppError::BadCredentials);
+    };
+    let token = random_token(32);
+    let (_turn, mut tx) = state.db.begin_write().await?;
+    sqlx::query("DELETE FROM login_failures WHERE scope = $1").bind(&account_scope).execute(&mut *tx).await?;
+    sqlx::query("INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+        .bind(sha256_hex(&token))
+        .bind(user_id)
+        .bind(now)
+        .bind(now + state.config.session_ttl_s * 1000)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+/// A real argon2 hash of a random password, so refusing an unknown user takes as long as
+/// refusing a wrong password.
+async fn dummy_hash() -> Result<String, AppError> {
+    static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    DUMMY.get_or_try_init(|| hash_password(random_token(16))).await.cloned()
+}
+
+pub async fn sign_out(state: &AppState, token: &str) -> Result<(), AppError> {
+    let (_turn, mut tx) = state.db.begin_write().await?;
+    sqlx::query("DELETE FROM sessions WHERE id = $1").bind(sha256_hex(token)).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub fn session_cookie(state: &AppState, token: &str, secure: bool) -> String {
+    set_cookie(SESSION_COOKIE, token, "/", state.config.session_ttl_s, true, secure || state.config.secure_cookies)
+}
+
+pub fn clear_session_cookie() -> String {
+    set_cookie(SESSION_COOKIE, "", "/", 0, true, false)
+}
+
+/// The signed-in user of a request, if the session cookie is valid and unexpired.
+pub async fn current_user(state: &AppState, headers: &HeaderMap) -> Result<Option<UserView>, AppError> {
+    let Some(token) = cookie(headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let row = sqlx::query(
+        "SELECT u.id, u.display_name, d.name AS department, s.expires_at FROM sessions s \
+         JOIN users u ON u.id = s.user_id LEFT JOIN departments d ON d.id = u.department_id \
+         WHERE s.id = $1 AND u.active = 1",
+    )
+    .bind(sha256_hex(&token))
+    .fetch_optional(&state.db.pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    if row.try_get::<i64, _>("expires_at")? <= now_ms() {
+        sign_out(state, &token).await?;
+        return Ok(None);
+    }
+    let id: i64 = row.try_get("id")?;
+    Ok(Some(UserView {
+        id,
+        display_name: row.try_get("display_name")?,
+        department: row.try_get("department")?,
+        roles: roles_of(&state.db.pool, id).await?,
+    }))
+}
+
+pub async fn roles_of(pool: &AnyPool, user_id: i64) -> Result<Vec<Role>, AppError> {
+    let names: Vec<String> =
+        sqlx::query_scalar("SELECT role FROM user_roles WHERE user_id = $1").bind(user_id).fetch_all(pool).await?;
+    let mut roles = names.iter().map(|n| super::db::stored("user_roles", n)).collect::<Result<Vec<Role>, _>>()?;
+    roles.sort();
+    Ok(roles)
+}
+
+/// The guard: the signed-in user if the role table lets them use `access`.
+/// 401 without a valid session, 403 with the wrong roles.
+pub async fn require_in(state: &AppState, headers: &HeaderMap, access: Access) -> Result<UserView, AppError> {
+    let user = current_user(state, headers).await?.ok_or(AppError::Unauthenticated)?;
+    if access.allows(Some(&user)) {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Stored IP hashes and blacklist entries were made with this function: it must not change.
+    #[test]
+    fn keyed_hashes_stay_what_they_were() {
+        assert_eq!(keyed_hash("secret", "203.0.113.7"), sha256_hex("secret:203.0.113.7")[..32]);
+        assert_eq!(keyed_hash("s", "1.2.3.4"), "89bcb9aeee4ee53f05e56ac67013740f");
+    }
+}

@@ -1,0 +1,245 @@
+//! One code path for both engines through sqlx's `Any` driver: SQLite (embedded default,
+//! WAL mode, created on first start) or PostgreSQL, chosen by the URL. SQL is written once,
+//! with `$n` placeholders, which both drivers accept. Every write goes through
+//! [`Db::begin_write`]: SQLite has one writer, taken in turn.
+use super::errors::{AppError, FormField, Problem};
+use super::state::is_unique_violation;
+use crate::shared::closed_set::ClosedSet;
+use sqlx::any::AnyPoolOptions;
+use sqlx::{AnyPool, Executor, Row};
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> Backend {
+        if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+}
+
+/// The database: the pool readers use, and the writer's turn.
+#[derive(Clone)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub backend: Backend,
+    /// SQLite's single writer, taken in turn (see [`Db::begin_write`]).
+    writer: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl Db {
+    /// Connects (creating and migrating the database).
+    pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
+        Ok(Db::of(connect(url).await?, Backend::of_url(url)))
+    }
+
+    pub fn of(pool: AnyPool, backend: Backend) -> Db {
+        Db { pool, backend, writer: Arc::new(tokio::sync::Mutex::new(())) }
+    }
+
+    /// A transaction that will write. SQLite has one writer at a time: writers queue, first
+    /// come first served, on an in-process lock (SQLite's own busy handler sleeps and retries,
+    /// which is unfair under load), and the transaction takes the write lock up front (`BEGIN
+    /// IMMEDIATE`) so another process cannot make it fail on a lock upgrade. PostgreSQL writers
+    /// run concurrently. Keep the turn until the commit.
+    pub async fn begin_write(&self) -> Result<(WriterTurn, Tx), sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => {
+                let turn = self.writer.clone().lock_owned().await;
+                Ok((Some(turn), self.pool.begin_with("BEGIN IMMEDIATE").await?))
+            }
+            Backend::Postgres => Ok((None, self.pool.begin().await?)),
+        }
+    }
+}
+
+/// Commits the transaction of an insert, or names `field` as taken when a unique key refused
+/// the row (the database, not a check before it, decides between concurrent requests).
+pub async fn commit_unless_taken<T>(
+    tx: Tx,
+    inserted: Result<T, sqlx::Error>,
+    field: impl FormField,
+) -> Result<T, AppError> {
+    match inserted {
+        Ok(value) => {
+            tx.commit().await?;
+            Ok(value)
+        }
+        Err(e) if is_unique_violation(&e) => Err(AppError::invalid(field, Problem::Taken)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Deletes row `id` of `table`; not found when there is none.
+pub async fn delete_by_id(db: &Db, table: &'static str, id: i64) -> Result<(), AppError> {
+    let (_turn, mut tx) = db.begin_write().await?;
+    let gone = sqlx::query(&format!("DELETE FROM {table} WHERE id = $1")).bind(id).execute(&mut *tx).await?;
+    tx.commit().await?;
+    if gone.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+/// Sets one text column of row `id` of `table`; not found when there is none.
+pub async fn set_by_id(
+    db: &Db,
+    table: &'static str,
+    column: &'static str,
+    value: &str,
+    id: i64,
+) -> Result<(), AppError> {
+    let (_turn, mut tx) = db.begin_write().await?;
+    let sql = format!("UPDATE {table} SET {column} = $1 WHERE id = $2");
+    let changed = sqlx::query(&sql).bind(value).bind(id).execute(&mut *tx).await?;
+    tx.commit().await?;
+    if changed.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+/// Reads a closed-set column; a spelling not in the set is an error naming the table and value.
+pub fn stored<E: ClosedSet>(table: &str, value: &str) -> Result<E, sqlx::Error> {
+    E::parse(value).ok_or_else(|| sqlx::Error::Decode(format!("{table}: unknown {} {value:?}", E::NAME).into()))
+}
+
+/// Closed-set columns of a row.
+pub trait SetColumn {
+    fn set<E: ClosedSet>(&self, table: &str, column: &str) -> Result<E, sqlx::Error>;
+    fn set_opt<E: ClosedSet>(&self, table: &str, column: &str) -> Result<Option<E>, sqlx::Error>;
+}
+
+impl SetColumn for sqlx::any::AnyRow {
+    fn set<E: ClosedSet>(&self, table: &str, column: &str) -> Result<E, sqlx::Error> {
+        stored(table, &self.try_get::<String, _>(column)?)
+    }
+
+    fn set_opt<E: ClosedSet>(&self, table: &str, column: &str) -> Result<Option<E>, sqlx::Error> {
+        self.try_get::<Option<String>, _>(column)?.map(|v| stored(table, &v)).transpose()
+    }
+}
+
+async fn connect(url: &str) -> Result<AnyPool, sqlx::Error> {
+    sqlx::any::install_default_drivers();
+    let backend = Backend::of_url(url);
+    let url = match backend {
+        // Create the file on first start.
+        Backend::Sqlite if !url.contains("mode=") => {
+            format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
+        }
+        _ => url.to_string(),
+    };
+    let pool = AnyPoolOptions::new()
+        .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if backend == Backend::Sqlite {
+                    // WAL lets readers run beside the writer; busy_timeout queues writers
+                    // instead of failing them; FULL sync keeps every acknowledged commit.
+                    // Checkpoints are [`checkpoints`]' job, not the committing writer's: a
+                    // commit that also copies the log into the database keeps every request
+                    // queued behind it waiting.
+                    conn.execute(
+                        "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; \
+                         PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=0;",
+                    )
+                    .await?;
+                }
+                Ok(())
+            })
+        })
+        .connect(&url)
+        .await?;
+    migrate(&pool, backend).await?;
+    Ok(pool)
+}
+
+/// SQLite: copies the write-ahead log into the database file a few times a second, on a
+/// connection of its own, beside the writer (PASSIVE: it never blocks a reader or a writer).
+/// Runs for the life of the pool.
+pub async fn checkpoints(pool: AnyPool) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_millis(250));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    while !pool.is_closed() {
+        tick.tick().await;
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await {
+            if !pool.is_closed() {
+                tracing::warn!(error = %e, "checkpoint failed; retrying");
+            }
+        }
+    }
+}
+
+pub async fn migrate(pool: &AnyPool, backend: Backend) -> Result<(), sqlx::Error> {
+    match backend {
+        Backend::Sqlite => sqlx::migrate!("../migrations/sqlite").run(pool).await?,
+        Backend::Postgres => sqlx::migrate!("../migrations/postgres").run(pool).await?,
+    }
+    Ok(())
+}
+
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// The engine behind a connection (inside a transaction, where the pool's `AppState` is not at hand).
+pub fn backend_of(conn: &sqlx::AnyConnection) -> Backend {
+    if conn.backend_name() == "PostgreSQL" {
+        Backend::Postgres
+    } else {
+        Backend::Sqlite
+    }
+}
+
+/// `rows` groups of `cols` bind placeholders for a multi-row INSERT: `(?, ?), (?, ?)` on
+/// SQLite, `($1, $2), ($3, $4)` on PostgreSQL. SQLite looks a numbered parameter's name up by
+/// walking the list of names, which makes binding thousands of `$n` quadratic; anonymous `?`
+/// bind in order at no cost.
+pub fn placeholders(backend: Backend, rows: usize, cols: usize) -> String {
+    let mut sql = String::with_capacity(rows * cols * 6);
+    for r in 0..rows {
+        sql += if r > 0 { ", (" } else { "(" };
+        for c in 0..cols {
+            if c > 0 {
+                sql += ", ";
+            }
+            match backend {
+                Backend::Sqlite => sql.push('?'),
+                Backend::Postgres => sql += &format!("${}", r * cols + c + 1),
+            }
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+/// Held for the length of a SQLite write transaction.
+pub type WriterTurn = Option<tokio::sync::OwnedMutexGuard<()>>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    crate::closed_set! {
+        enum Status("lead status") { Pending = "pending" }
+    }
+
+    #[test]
+    fn an_unknown_stored_value_names_the_table_and_value() {
+        assert_eq!(stored::<Status>("leads", "pending").unwrap(), Status::Pending);
+        let e = stored::<Status>("leads", "bogus").unwrap_err().to_string();
+        assert!(e.contains("leads: unknown lead status \"bogus\""), "{e}");
+    }
+
+    #[test]
+    fn placeholders_per_engine() {
+        assert_eq!(placeholders(Backend::Sqlite, 2, 2), "(?, ?), (?, ?)");
+        assert_eq!(placeholders(Backend::Postgres, 2, 2), "($1, $2), ($3, $4)");
+    }
+}

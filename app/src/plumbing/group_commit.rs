@@ -1,0 +1,120 @@
+//! Group commit: one task runs writes that arrive together in one transaction and answers
+//! each caller only after that transaction has committed. On SQLite every commit is an
+//! fsync and there is one writer, so a commit per request caps throughput at the disk's
+//! fsync rate; a batch pays one fsync for all of its jobs. Nothing is batched on purpose —
+//! a batch is whatever queued while the previous one committed — so a lone request is not
+//! delayed.
+use super::db;
+use super::state::AppState;
+use std::future::Future;
+use std::pin::Pin;
+use tokio::sync::{mpsc, oneshot};
+
+/// Jobs taken into one transaction at most.
+const MAX_BATCH: usize = 256;
+
+pub type JobFuture<'a, O> = Pin<Box<dyn Future<Output = Result<O, sqlx::Error>> + Send + 'a>>;
+
+/// One write. `run` may be called again in a fresh transaction if another job of its batch
+/// failed, so it must only touch the database through `tx`.
+pub trait Job: Send + Sync + 'static {
+    type Output: Send + Sync + 'static;
+    /// What the batch's jobs share, made once by `start_batch`.
+    type Batch: Default + Send;
+
+    /// Runs once before the batch's jobs, in the same transaction (e.g. one counter update
+    /// for all of them instead of one each).
+    fn start_batch<'a>(_state: &'a AppState, _tx: &'a mut db::Tx, _jobs: &'a [&'a Self]) -> JobFuture<'a, Self::Batch> {
+        Box::pin(async { Ok(Self::Batch::default()) })
+    }
+
+    fn run<'a>(
+        &'a self,
+        state: &'a AppState,
+        tx: &'a mut db::Tx,
+        batch: &'a mut Self::Batch,
+    ) -> JobFuture<'a, Self::Output>;
+
+    /// Runs once after the batch's jobs, in the same transaction: writes the jobs share are
+    /// cheaper as one statement (a multi-row insert) than one per job.
+    fn finish_batch<'a>(_state: &'a AppState, _tx: &'a mut db::Tx, _outputs: &'a [Self::Output]) -> JobFuture<'a, ()> {
+        Box::pin(async { Ok(()) })
+    }
+}
+
+type Reply<O> = oneshot::Sender<Result<O, sqlx::Error>>;
+
+/// The handle callers submit jobs through.
+pub struct GroupCommit<J: Job> {
+    sender: mpsc::Sender<(J, Reply<J::Output>)>,
+}
+
+impl<J: Job> Clone for GroupCommit<J> {
+    fn clone(&self) -> Self {
+        GroupCommit { sender: self.sender.clone() }
+    }
+}
+
+/// The other end, given to [`run`] once the state exists.
+pub struct Queue<J: Job>(mpsc::Receiver<(J, Reply<J::Output>)>);
+
+impl<J: Job> GroupCommit<J> {
+    pub fn new() -> (Self, Queue<J>) {
+        // Bounded: under overload callers wait here instead of growing memory.
+        let (sender, receiver) = mpsc::channel(MAX_BATCH * 16);
+        (GroupCommit { sender }, Queue(receiver))
+    }
+
+    /// Runs `job` and returns its output once it is committed.
+    pub async fn submit(&self, job: J) -> Result<J::Output, sqlx::Error> {
+        let (reply, answer) = oneshot::channel();
+        self.sender.send((job, reply)).await.map_err(|_| sqlx::Error::PoolClosed)?;
+        answer.await.map_err(|_| sqlx::Error::PoolClosed)?
+    }
+}
+
+/// The writer task: takes what has queued, runs it in one transaction, commits, answers.
+pub async fn run<J: Job>(state: AppState, mut queue: Queue<J>) {
+    let mut batch: Vec<(J, Reply<J::Output>)> = Vec::with_capacity(MAX_BATCH);
+    while let Some(first) = queue.0.recv().await {
+        batch.push(first);
+        while batch.len() < MAX_BATCH {
+            match queue.0.try_recv() {
+                Ok(next) => batch.push(next),
+                Err(_) => break,
+            }
+        }
+        let jobs: Vec<&J> = batch.iter().map(|(job, _)| job).collect();
+        match run_together(&state, &jobs).await {
+            Ok(outputs) => {
+                for ((_, reply), output) in batch.drain(..).zip(outputs) {
+                    let _ = reply.send(Ok(output));
+                }
+            }
+            Err(e) => {
+                // One job (or the commit) failed: nothing of the batch is kept. Run each job
+                // on its own so only the failing one answers with an error.
+                if batch.len() > 1 {
+                    tracing::warn!(error = %e, jobs = batch.len(), "batch failed; retrying its jobs one by one");
+                }
+                for (job, reply) in batch.drain(..) {
+                    let result = run_together(&state, &[&job]).await.map(|mut o| o.remove(0));
+                    let _ = reply.send(result);
+                }
+            }
+        }
+    }
+}
+
+/// The jobs in one transaction, with the batch-level steps around them.
+async fn run_together<J: Job>(state: &AppState, jobs: &[&J]) -> Result<Vec<J::Output>, sqlx::Error> {
+    let (_turn, mut tx) = state.db.begin_write().await?;
+    let mut shared = J::start_batch(state, &mut tx, jobs).await?;
+    let mut outputs = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        outputs.push(job.run(state, &mut tx, &mut shared).await?);
+    }
+    J::finish_batch(state, &mut tx, &outputs).await?;
+    tx.commit().await?;
+    Ok(outputs)
+}

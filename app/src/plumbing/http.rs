@@ -1,0 +1,186 @@
+//! HTTP plumbing for every feature's routes: cookies, the request's origin and address, and
+//! the one way errors leave the server. [`AppError`] is a response: `/api/...` answers RFC
+//! 9457 problem details, browser routes a message in the user's language (`error_pages`).
+use super::errors::AppError;
+use super::i18n::{Locale, LANG_COOKIE};
+use axum::extract::Request;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use cookie::{Cookie, SameSite};
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// Reads a cookie from request headers.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    axum_extra::extract::CookieJar::from_headers(headers).get(name).map(|c| c.value().to_string())
+}
+
+/// A `Set-Cookie` value: path `/` unless given, HttpOnly, SameSite=Lax, `max_age_s` (0 clears it).
+pub fn set_cookie(name: &str, value: &str, path: &str, max_age_s: i64, http_only: bool, secure: bool) -> String {
+    Cookie::build((name.to_string(), value.to_string()))
+        .path(path.to_string())
+        .http_only(http_only)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .max_age(cookie::time::Duration::seconds(max_age_s))
+        .build()
+        .to_string()
+}
+
+/// True when the request reached us over TLS (directly or through a proxy).
+pub fn is_https(headers: &HeaderMap) -> bool {
+    headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https")
+}
+
+/// `scheme://host` of the request, for absolute links people share.
+pub fn base_url(headers: &HeaderMap) -> String {
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("localhost");
+    let scheme = if is_https(headers) { "https" } else { "http" };
+    format!("{scheme}://{host}")
+}
+
+/// The locale of a request: its `lang` cookie.
+pub fn locale(headers: &HeaderMap) -> Locale {
+    Locale::from_cookie_header(headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).unwrap_or(""))
+}
+
+/// A language cookie for a year.
+pub fn lang_cookie(locale: Locale) -> String {
+    set_cookie(LANG_COOKIE, locale.code(), "/", 365 * 24 * 3600, false, false)
+}
+
+/// `303 See Other` to `location`, with cookies.
+pub fn see_other(location: &str, cookies: &[String]) -> Response {
+    let mut res = StatusCode::SEE_OTHER.into_response();
+    set_location(&mut res, location, cookies);
+    res
+}
+
+pub fn set_location(res: &mut Response, location: &str, cookies: &[String]) {
+    if let Ok(v) = HeaderValue::from_str(location) {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    for c in cookies {
+        if let Ok(v) = HeaderValue::from_str(c) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+}
+
+/// A CSV download, with a BOM so that spreadsheet programs read Chinese as UTF-8.
+pub fn csv_download(filename: &str, csv: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+        ],
+        format!("\u{feff}{csv}"),
+    )
+        .into_response()
+}
+
+/// The error a response carries, for [`error_pages`] to put in the user's words.
+#[derive(Clone)]
+struct Carried(AppError);
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::to_vec(&self).unwrap_or_default();
+        let mut res = (status, [(header::CONTENT_TYPE, PROBLEM_JSON)], body).into_response();
+        if let Some(v) = self.retry_after_s().and_then(|s| HeaderValue::from_str(&s.to_string()).ok()) {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        res.extensions_mut().insert(Carried(self));
+        res
+    }
+}
+
+/// The error a response was made from, if any.
+pub fn carried(res: &Response) -> Option<&AppError> {
+    res.extensions().get::<Carried>().map(|c| &c.0)
+}
+
+/// Paths whose errors are problem details; everything else is a page.
+pub fn is_api(path: &str) -> bool {
+    path.starts_with("/api/")
+}
+
+/// Middleware: an error answered on a browser route becomes a plain message in the user's
+/// language (a 429 keeps its `Retry-After`); on `/api/...` it stays problem details.
+pub async fn error_pages(req: Request, next: Next) -> Response {
+    let api = is_api(req.uri().path());
+    let locale = locale(req.headers());
+    let mut res = next.run(req).await;
+    if api {
+        return res;
+    }
+    let Some(Carried(error)) = res.extensions_mut().remove::<Carried>() else { return res };
+    let mut page =
+        (res.status(), [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], error.message(locale)).into_response();
+    if let Some(v) = res.headers().get(header::RETRY_AFTER) {
+        page.headers_mut().insert(header::RETRY_AFTER, v.clone());
+    }
+    page
+}
+
+/// Middleware for server functions: a failed call answers the status its problem details
+/// name, as `application/problem+json`, however it failed (in the body, or decoding the
+/// arguments before the body ran).
+pub async fn problem_status(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    // A plain form post (no JavaScript) is sent back to its page with the error in the URL.
+    if !res.headers().contains_key("serverfnerror") || res.status().is_redirection() {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    // Error bodies are a few hundred bytes; a larger one is not ours to rewrite.
+    let Ok(bytes) = axum::body::to_bytes(body, 1 << 20).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        if let Some(v) = error.retry_after_s().and_then(|s| HeaderValue::from_str(&s.to_string()).ok()) {
+            parts.headers.insert(header::RETRY_AFTER, v);
+        }
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// The client's address as the TCP peer saw it.
+pub fn peer_ip(parts_extensions: &axum::http::Extensions) -> String {
+    parts_extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_built_whole() {
+        let c = set_cookie("ah_session", "abc", "/", 3600, true, true);
+        assert!(c.starts_with("ah_session=abc"), "{c}");
+        for part in ["Path=/", "HttpOnly", "SameSite=Lax", "Secure", "Max-Age=3600"] {
+            assert!(c.contains(part), "{c} lacks {part}");
+        }
+        let cleared = set_cookie("ah_session", "", "/", 0, true, false);
+        assert!(cleared.contains("Max-Age=0") && !cleared.contains("Secure"), "{cleared}");
+    }
+
+    #[tokio::test]
+    async fn an_error_is_problem_details_with_its_status() {
+        let res = AppError::TooFast { retry_after_s: 7 }.into_response();
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(res.headers()[header::CONTENT_TYPE], PROBLEM_JSON);
+        assert_eq!(res.headers()[header::RETRY_AFTER], "7");
+        let body = axum::body::to_bytes(res.into_body(), 10_000).await.unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(json["status"], 429);
+        assert_eq!(json["retry_after_s"], 7);
+    }
+}

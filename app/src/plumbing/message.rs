@@ -1,0 +1,23 @@
+//! The outbox's closed sets, which admins see on the wire too.
+
+crate::closed_set! {
+    /// What a message is.
+    pub enum MessageKind("message kind") {
+        /// 感谢参与短信 to a prospect.
+        ThankYou = "thank_you",
+        LeadAssigned = "lead_assigned",
+        LeadOverdue = "lead_overdue",
+        RewardVested = "reward_vested",
+        RewardPaid = "reward_paid",
+    }
+}
+
+crate::closed_set! {
+    /// Where a message stands.
+    pub enum MessageStatus("message status") {
+        Queued = "queued",
+        Sent = "sent",
+        /// Given up after `MAX_ATTEMPTS`.
+        Failed = "failed",
+    }
+}

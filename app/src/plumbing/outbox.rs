@@ -1,0 +1,125 @@
+//! The outbox: messages are written in the transaction of the event that causes them, so a
+//! message is never lost and sending never blocks or fails that event. The dispatcher
+//! (server::notify) delivers them through a notifier, with retries and backoff.
+use super::db::SetColumn;
+use super::errors::AppError;
+pub use super::message::{MessageKind, MessageStatus};
+use super::state::now_ms;
+use serde::{Deserialize, Serialize};
+use sqlx::{AnyPool, Row};
+
+/// Give up after this many failed attempts.
+pub const MAX_ATTEMPTS: i64 = 8;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Message {
+    pub id: i64,
+    pub kind: MessageKind,
+    pub recipient: String,
+    pub body: String,
+    pub status: MessageStatus,
+    pub attempts: i64,
+    pub created_at: i64,
+    pub last_error: Option<String>,
+}
+
+pub async fn enqueue(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    kind: MessageKind,
+    recipient: &str,
+    body: &str,
+) -> Result<(), sqlx::Error> {
+    enqueue_many(tx, kind, &[(recipient, body)]).await
+}
+
+/// Several messages of one kind in as few statements as possible (200 rows each).
+pub async fn enqueue_many(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    kind: MessageKind,
+    messages: &[(&str, &str)],
+) -> Result<(), sqlx::Error> {
+    let now = now_ms();
+    let backend = super::db::backend_of(tx);
+    for chunk in messages.chunks(200) {
+        let sql = format!(
+            "INSERT INTO outbox (kind, recipient, body, next_attempt_at, created_at) VALUES {}",
+            super::db::placeholders(backend, chunk.len(), 5)
+        );
+        let mut q = sqlx::query(&sql);
+        for (to, body) in chunk {
+            q = q.bind(kind.as_str()).bind(*to).bind(*body).bind(now).bind(now);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+fn from_row(r: &sqlx::any::AnyRow) -> Result<Message, sqlx::Error> {
+    Ok(Message {
+        id: r.try_get("id")?,
+        kind: r.set("outbox", "kind")?,
+        recipient: r.try_get("recipient")?,
+        body: r.try_get("body")?,
+        status: r.set("outbox", "status")?,
+        attempts: r.try_get("attempts")?,
+        created_at: r.try_get("created_at")?,
+        last_error: r.try_get("last_error")?,
+    })
+}
+
+const COLUMNS: &str = "id, kind, recipient, body, status, attempts, created_at, last_error";
+
+/// Messages due for (another) attempt, oldest first.
+pub async fn due(pool: &AnyPool, limit: i64) -> Result<Vec<Message>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM outbox WHERE status = 'queued' AND next_attempt_at <= $1 ORDER BY id LIMIT $2"
+    ))
+    .bind(now_ms())
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+pub async fn mark_sent(conn: &mut sqlx::AnyConnection, id: i64) -> Result<(), sqlx::Error> {
+    let now = now_ms();
+    sqlx::query(
+        "UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = $1, last_error = NULL WHERE id = $2",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Records a failed attempt: retried after `base_ms × 2^attempts` (at most an hour), given
+/// up as `failed` after `MAX_ATTEMPTS`.
+pub async fn mark_attempt_failed(
+    conn: &mut sqlx::AnyConnection,
+    message: &Message,
+    error: &str,
+    base_ms: i64,
+) -> Result<(), sqlx::Error> {
+    let attempts = message.attempts + 1;
+    let delay = (base_ms << attempts.min(20)).min(3_600_000);
+    let status = if attempts >= MAX_ATTEMPTS { MessageStatus::Failed } else { MessageStatus::Queued };
+    sqlx::query("UPDATE outbox SET status = $1, attempts = $2, next_attempt_at = $3, last_error = $4 WHERE id = $5")
+        .bind(status.as_str())
+        .bind(attempts)
+        .bind(now_ms() + delay)
+        .bind(error.chars().take(500).collect::<String>())
+        .bind(message.id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The newest messages, for the admins' outbox page.
+pub async fn recent(pool: &AnyPool, limit: i64) -> Result<Vec<Message>, AppError> {
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM outbox ORDER BY id DESC LIMIT $1"))
+        .bind(limit)
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
+}

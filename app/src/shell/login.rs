@@ -1,0 +1,66 @@
+//! Signing in.
+use crate::plumbing::errors::AppError;
+use crate::plumbing::i18n::{use_i18n, C};
+use crate::plumbing::ui::ErrorNote;
+use crate::shell::i18n::K;
+use leptos::prelude::*;
+
+/// Signs in with phone or email and password; sets the session cookie and sends the user
+/// to the page of their main role. Works as a plain form post without JavaScript.
+#[server(endpoint = "sign_in")]
+pub async fn sign_in(login: String, password: String) -> Result<(), AppError> {
+    use crate::plumbing::auth;
+    use crate::plumbing::http::{is_https, peer_ip};
+    use crate::plumbing::serve::*;
+    let cx = anyone().await?;
+    if login.chars().count() > 254 || password.chars().count() > 128 {
+        return Err(AppError::BadCredentials);
+    }
+    let token = auth::sign_in(&cx.state, &login, &password, &peer_ip(&cx.parts.extensions)).await?;
+    set_cookie(&auth::session_cookie(&cx.state, &token, is_https(&cx.parts.headers)));
+    // The new session is not in this request's cookies yet: look the roles up directly.
+    let roles = {
+        let mut headers = axum::http::HeaderMap::new();
+        if let Ok(v) = axum::http::HeaderValue::from_str(&format!("{}={token}", auth::SESSION_COOKIE)) {
+            headers.insert(axum::http::header::COOKIE, v);
+        }
+        auth::current_user(&cx.state, &headers).await?.map(|u| u.roles).unwrap_or_default()
+    };
+    let home = if roles.contains(&Role::Admin) {
+        "/admin"
+    } else if roles.contains(&Role::Marketing) {
+        "/leads"
+    } else if roles.iter().any(|r| Role::PROMOTERS.contains(r)) {
+        "/me"
+    } else {
+        "/"
+    };
+    leptos_axum::redirect(home);
+    Ok(())
+}
+
+#[component]
+pub fn Login() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<SignIn>::new();
+    let pending = action.pending();
+    view! {
+        <section class="card narrow">
+            <h1>{i18n.t(K::SignInTitle)}</h1>
+            <ActionForm action=action attr:class="form">
+                <label>
+                    <span>{i18n.t(K::LoginLabel)}</span>
+                    <input type="text" name="login" autocomplete="username" required maxlength="254" data-testid="login" />
+                </label>
+                <label>
+                    <span>{i18n.t(C::PasswordLabel)}</span>
+                    <input type="password" name="password" autocomplete="current-password" required maxlength="128" data-testid="password" />
+                </label>
+                {move || action.value().get().and_then(|r| r.err()).map(|error| view! { <ErrorNote error /> })}
+                <button type="submit" class="button primary" data-testid="sign-in" disabled=pending>
+                    {move || if pending.get() { K::SigningIn.text(i18n.locale()) } else { C::SignIn.text(i18n.locale()) }}
+                </button>
+            </ActionForm>
+        </section>
+    }
+}

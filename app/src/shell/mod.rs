@@ -1,0 +1,133 @@
+//! The app's shell, on top of every feature: the document, the routes, the header with its
+//! navigation, the home, sign-in and "my promotion" pages. The one place that names every
+//! feature.
+pub mod header;
+pub mod home;
+pub mod i18n;
+pub mod login;
+pub mod me;
+
+use crate::features::admin;
+use crate::features::{campaigns, dashboard, deals, leads, rewards, settlement};
+use crate::plumbing::access::Access;
+use crate::plumbing::i18n::{I18n, Locale};
+use crate::shell::i18n::K;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// A link of the header and who sees it: the same table the server functions behind each
+/// page are authorized against.
+pub struct NavItem {
+    pub path: &'static str,
+    pub label: K,
+    pub access: Access,
+}
+
+pub const NAV: &[NavItem] = &[
+    NavItem { path: "/me", label: K::NavMyPromotion, access: Access::Promoters },
+    NavItem { path: "/me/rewards", label: K::NavMyRewards, access: Access::Promoters },
+    NavItem { path: "/dashboard", label: K::NavDashboard, access: Access::Marketing },
+    NavItem { path: "/heroes", label: K::NavHeroes, access: Access::Staff },
+    NavItem { path: "/campaigns", label: K::NavCampaigns, access: Access::Marketing },
+    NavItem { path: "/content", label: K::NavContent, access: Access::Marketing },
+    NavItem { path: "/review", label: K::NavReview, access: Access::Marketing },
+    NavItem { path: "/leads", label: K::NavLeads, access: Access::Marketing },
+    NavItem { path: "/leads/settings", label: K::NavLeadSettings, access: Access::Marketing },
+    NavItem { path: "/rewards/rules", label: K::NavRules, access: Access::Marketing },
+    NavItem { path: "/follow-up", label: K::NavFollowUp, access: Access::Sales },
+    NavItem { path: "/deals", label: K::NavDeals, access: Access::Deals },
+    NavItem { path: "/settlement", label: K::NavSettlement, access: Access::Finance },
+    NavItem { path: "/admin", label: K::NavAdmin, access: Access::Admin },
+];
+
+/// The locale of this request (SSR) or page (browser): the `lang` cookie, zh-CN by default.
+pub fn initial_locale() -> Locale {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<axum::http::request::Parts>()
+            .map(|p| crate::plumbing::http::locale(&p.headers))
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        use wasm_bindgen::JsCast;
+        document()
+            .dyn_into::<web_sys::HtmlDocument>()
+            .ok()
+            .and_then(|d| d.cookie().ok())
+            .map(|c| Locale::from_cookie_header(&c))
+            .unwrap_or_default()
+    }
+}
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = initial_locale().code();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+                <meta name="theme-color" content="#c2410c" />
+                <link rel="icon" href="data:," />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let i18n = I18n(RwSignal::new(initial_locale()));
+    provide_context(i18n);
+
+    // Tests and people alike must not click before the page is interactive.
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/allhands.css" />
+        <Title text=move || K::AppName.text(i18n.locale()) />
+        <Router>
+            <header::Header />
+            <main class="page">
+                <Routes fallback=crate::plumbing::ui::NotFound>
+                    <Route path=path!("/") view=home::Home />
+                    <Route path=path!("/login") view=login::Login />
+                    <Route path=path!("/me") view=me::MyPromotion />
+                    // The prospect's pages must work without JavaScript: render them whole
+                    // (out-of-order streaming would leave parts in <template>s for a script).
+                    <Route path=path!("/c/:slug") view=leads::landing::Landing ssr=SsrMode::Async />
+                    <Route path=path!("/c/:slug/thanks") view=leads::landing::Thanks ssr=SsrMode::Async />
+                    <Route path=path!("/campaigns") view=campaigns::manage::Campaigns />
+                    <Route path=path!("/content") view=campaigns::content::Content />
+                    <Route path=path!("/leads") view=leads::list::Leads />
+                    <Route path=path!("/leads/settings") view=leads::lead_settings::LeadSettings />
+                    <Route path=path!("/review") view=leads::review::Review />
+                    <Route path=path!("/follow-up") view=leads::follow_up::FollowUp />
+                    <Route path=path!("/admin") view=admin::people::Admin />
+                    <Route path=path!("/deals") view=deals::records::Deals />
+                    <Route path=path!("/settlement") view=settlement::runs::Settlement />
+                    <Route path=path!("/me/rewards") view=settlement::my_rewards::MyRewardsPage />
+                    <Route path=path!("/redeem") view=rewards::redeem::Redeem />
+                    <Route path=path!("/rewards/rules") view=rewards::rules::Rules />
+                    <Route path=path!("/dashboard") view=dashboard::board::DashboardPage />
+                    <Route path=path!("/heroes") view=dashboard::heroes::HeroBoardPage />
+                </Routes>
+            </main>
+        </Router>
+    }
+}

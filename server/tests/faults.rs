@@ -1,0 +1,89 @@
+//! Faults the server survives, and the one way errors leave it.
+mod common;
+
+use app::plumbing::errors::AppError;
+use axum::routing::get;
+use common::*;
+use reqwest::StatusCode;
+
+async fn panics() -> &'static str {
+    panic!("a bug in one request")
+}
+
+/// A panic inside one request answers 500, in the same envelope as any internal error; the
+/// server, its queues and its other requests carry on.
+#[tokio::test]
+async fn a_panic_in_one_request_answers_500_and_the_server_keeps_serving() {
+    let db = TestDb::fresh().await;
+    let mut b = build();
+    b.extra = axum::Router::new().route("/test/panic", get(panics)).route("/api/test/panic", get(panics));
+    let s = TestServer::start_built(config(&db), db, b).await;
+    let code = s.employee_code().await;
+    for _ in 0..3 {
+        let res = s.client().get(s.url("/test/panic")).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let res = s.client().get(s.url("/api/test/panic")).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(res.headers()["content-type"], "application/problem+json");
+        assert_eq!(res.json::<AppError>().await.unwrap(), AppError::Internal);
+    }
+    // Still serving: pages, the database, the click queue.
+    let res = s.client().get(s.url("/healthz")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = s.client().get(s.url(&format!("/r/{code}"))).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    s.flush_clicks().await;
+    assert_eq!(s.count("SELECT COUNT(*) FROM clicks").await, 1);
+    s.stop().await;
+}
+
+/// Server functions answer RFC 9457 problem details with the status they name, also when the
+/// arguments themselves cannot be read; browser routes answer a message in the user's words.
+#[tokio::test]
+async fn errors_are_problem_details_on_api_and_messages_on_pages() {
+    let s = TestServer::start().await;
+    let anonymous = s.client();
+    let res = anonymous.post(s.url("/api/list_leads")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["type"], "urn:allhands:problem:unauthenticated");
+    assert_eq!(body["status"], 401);
+    assert!(body["title"].is_string() && body["detail"].is_string(), "{body}");
+    // Arguments that do not decode (a stage that is not a stage): 400, not a 500.
+    let rep = s.signed_in("sales@demo.allhands.cn").await;
+    let (status, body) = s.call(&rep, "update_stage", &[("lead_id", "1"), ("stage", "teleported")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(matches!(serde_json::from_str::<AppError>(&body).unwrap(), AppError::BadRequest(_)));
+    // A field error names the field, in both languages and for API clients.
+    let marketing = s.signed_in(MARKETING).await;
+    let (status, body) = s.call(&marketing, "add_word", &[("word", ""), ("kind", "extreme")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(json["errors"][0]["field"], "word");
+    assert_eq!(json["errors"][0]["label"]["zh-CN"], "词语");
+    assert!(json["errors"][0]["detail"].as_str().unwrap().starts_with("Word"), "{json}");
+    // A browser route: the message in the user's language, as plain text.
+    let res = s.client().get(s.url("/settlement/1/bank.csv")).header("Cookie", "lang=en").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
+    assert_eq!(res.text().await.unwrap(), AppError::Unauthenticated.message(app::plumbing::i18n::Locale::En));
+    s.stop().await;
+}
+
+/// A value of a closed set read from the database that is not in the set is an error (logged
+/// with the table and the value), never a default.
+#[tokio::test]
+async fn an_unknown_stored_status_is_an_error_not_a_default() {
+    let s = TestServer::start().await;
+    s.submit_lead(&s.client(), "13912345678", None).await;
+    let marketing = s.signed_in(MARKETING).await;
+    let (status, _) = s.call(&marketing, "list_leads", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    sqlx::query("UPDATE leads SET status = 'misplaced'").execute(&s.state.db.pool).await.unwrap();
+    let (status, body) = s.call(&marketing, "list_leads", &[]).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{body}");
+    assert_eq!(serde_json::from_str::<AppError>(&body).unwrap(), AppError::Internal);
+    assert!(!body.contains("misplaced"), "internal causes are never sent: {body}");
+    s.stop().await;
+}
