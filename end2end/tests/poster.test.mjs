@@ -1,6 +1,6 @@
 // The share poster on a phone: its pixels hold a QR code that a real decoder (jsQR) reads as
-// the employee's own link with ch=qr; opening it lands on the campaign form, and the click
-// is counted once on the employee's page.
+// the employee's own link with ch=poster; opening it lands on the campaign form, and the click
+// is counted once on the employee's page and in the dashboard's poster channel.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -14,7 +14,7 @@ async function clicks(page) {
   return Number(await page.getByTestId('promo-card').first().getByTestId('stat-clicks').innerText());
 }
 
-test('poster QR → the employee link with ch=qr → the form; the click counts once', async () => {
+test('poster QR → the employee link with ch=poster → the form; the click counts once', async () => {
   const employee = await phoneContext(browser());
   const page = await employee.newPage();
   await signIn(page, 'employee@demo.allhands.cn');
@@ -39,7 +39,7 @@ test('poster QR → the employee link with ch=qr → the form; the click counts 
     return { width: canvas.width, height: canvas.height, text: qr ? qr.data : null };
   });
   assert.deepEqual([decoded.width, decoded.height], [750, 1334]);
-  assert.equal(decoded.text, `${link}?ch=qr`);
+  assert.equal(decoded.text, `${link}?ch=poster`);
   assertNoErrors(employee);
 
   // Someone scans it.
@@ -60,4 +60,15 @@ test('poster QR → the employee link with ch=qr → the form; the click counts 
   await new Promise((r) => setTimeout(r, 500));
   assert.equal(await clicks(page), before + 1, 'and only once');
   await employee.close();
+
+  // Marketing sees the scan in the dashboard's poster channel.
+  const marketing = await phoneContext(browser());
+  const m = await marketing.newPage();
+  await signIn(m, 'marketing@demo.allhands.cn');
+  await open(m, '/dashboard?range=today');
+  const poster = m.getByTestId('cut-channel').getByTestId('cut-row').filter({ hasText: '海报' });
+  await poster.waitFor();
+  assert.ok(Number(await poster.locator('td').first().innerText()) >= 1, 'a poster scan is a poster click');
+  assertNoErrors(marketing);
+  await marketing.close();
 });

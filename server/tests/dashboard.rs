@@ -313,6 +313,28 @@ async fn the_cuts_split_every_figure_by_campaign_channel_department_and_kind() {
     assert_eq!(field_of(&body), Field::Channel.name());
 }
 
+/// The share poster's QR code says `ch=poster`: a scan of it counts in the dashboard's poster
+/// channel (PRODUCT.md §6), and a printed QR code still in the QR channel.
+#[tokio::test]
+async fn scans_of_the_poster_count_in_the_poster_channel() {
+    let s = TestServer::start().await;
+    let employee = s.signed_in(EMPLOYEE).await;
+    let cards: Vec<app::features::promotion::PromoCard> = s.call_json(&employee, "load_my_promotion", &[]).await;
+    let code = &cards[0].code;
+    for ch in ["poster", "poster", "qr"] {
+        let res =
+            s.client().get(s.url(&format!("/r/{code}?ch={ch}"))).header("User-Agent", "Mobile").send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::FOUND);
+    }
+    s.flush_clicks().await;
+    let m = s.signed_in(MARKETING).await;
+    let d = dashboard(&s, &m, &[("range", "today"), ("from", ""), ("to", "")]).await;
+    let channels = d.cuts.iter().find(|c| c.dimension.as_str() == "channel").unwrap();
+    let clicks = |key: &str| channels.rows.iter().find(|r| r.key == key).map(|r| r.figures.clicks);
+    assert_eq!((clicks("poster"), clicks("qr"), clicks("other")), (Some(2), Some(1), None));
+    s.stop().await;
+}
+
 #[tokio::test]
 async fn a_cut_exports_as_csv_for_marketing_only() {
     let s = TestServer::start().await;

@@ -20,7 +20,8 @@ crate::closed_set! {
 
 impl Channel {
     /// The channels a link may name in `?ch=`; any other name counts as `other`.
-    pub const CARRIED: [Channel; 5] = [Channel::Moments, Channel::Group, Channel::Qr, Channel::Sms, Channel::Other];
+    pub const CARRIED: [Channel; 6] =
+        [Channel::Moments, Channel::Group, Channel::Qr, Channel::Sms, Channel::Poster, Channel::Other];
 
     /// The channel of a link's `?ch=`: as given when a link may carry it, `other` otherwise,
     /// `direct` when absent.
@@ -79,7 +80,7 @@ pub struct PromoCard {
     /// The campaign's poster artwork, if uploaded.
     pub artwork_url: Option<String>,
     pub promoter_name: String,
-    /// The modules (`1` dark) of the QR code of the link with `?ch=qr`, for the poster.
+    /// The modules (`1` dark) of the QR code of the link with `?ch=poster`, for the poster.
     pub qr_modules: Vec<String>,
     /// This month (org-local), bots left out.
     pub clicks: i64,

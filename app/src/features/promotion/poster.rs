@@ -1,5 +1,5 @@
 //! The share poster (推广海报), drawn in the browser on a 750×1334 canvas: campaign title,
-//! product and selling points, the promoter's name and the QR code of their link (`?ch=qr`).
+//! product and selling points, the promoter's name and the QR code of their link (`?ch=poster`).
 //! Shown as an image a phone user long-presses to save (the WeChat habit), with a download
 //! button for desktops; saving counts as a share.
 use super::model::{PromoCard, ShareKind};

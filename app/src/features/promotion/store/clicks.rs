@@ -200,6 +200,7 @@ mod tests {
         assert_eq!(ua_class("Mozilla/5.0 (Linux; Android 14) Mobile Safari"), UaClass::Mobile);
         assert_eq!(ua_class("Mozilla/5.0 (X11; Linux x86_64) Chrome/120"), UaClass::Desktop);
         assert_eq!(Channel::of_link(Some("qr")), Channel::Qr);
+        assert_eq!(Channel::of_link(Some("poster")), Channel::Poster);
         assert_eq!(Channel::of_link(Some("weibo")), Channel::Other);
         assert_eq!(Channel::of_link(None), Channel::Direct);
     }

@@ -75,7 +75,8 @@ pub async fn cards(db: &Db, org: &OrgSettings, user: &UserView, base_url: &str) 
             on_behalf_path: format!("/c/{}?ref={code}", c.public.slug),
             promoter_name: user.display_name.clone(),
             artwork_url: c.public.artwork_url.clone(),
-            qr_modules: qr_modules(&format!("{base_url}/r/{code}?ch={}", Channel::Qr)),
+            // Scans of the poster count as the poster channel (a printed QR code says `qr`).
+            qr_modules: qr_modules(&format!("{base_url}/r/{code}?ch={}", Channel::Poster)),
             clicks: row.try_get("clicks")?,
             unique_visitors: row.try_get("visitors")?,
             shares: row.try_get("shares")?,
