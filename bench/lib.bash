@@ -27,7 +27,8 @@ start_server() {
 on_both_engines() {
   "$1" sqlite "sqlite://$2/bench.db"
   if psql "$PG_URL" -Atc "create schema $PG_SCHEMA" >/dev/null 2>&1; then
-    "$1" postgres "$PG_URL?options=-c%20search_path%3D$PG_SCHEMA"
+    local sep='?'; case "$PG_URL" in *\?*) sep='&' ;; esac
+    "$1" postgres "$PG_URL${sep}options=-c%20search_path%3D$PG_SCHEMA"
     psql "$PG_URL" -q -Atc "drop schema $PG_SCHEMA cascade" >/dev/null 2>&1
   else
     echo "postgres_skipped: unreachable"

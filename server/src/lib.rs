@@ -11,7 +11,7 @@ use app::features::{campaigns, dashboard, deals, leads, promotion, rewards, sett
 use app::plumbing::db::{self, Db};
 use app::plumbing::group_commit::{self, GroupCommit};
 use app::plumbing::state::{AppState, Config, Shared};
-use app::plumbing::{events, http, settings};
+use app::plumbing::{events, settings};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -98,11 +98,9 @@ pub async fn build_with(
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
         // A panic in one request answers 500; the server, its streams and its queues go on.
         .layer(CatchPanicLayer::custom(routes::panicked))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), routes::not_found_pages))
         .layer(axum::middleware::from_fn(security::same_origin))
         // Errors leave one way: problem details on /api, a message in the user's words elsewhere.
-        .layer(axum::middleware::from_fn(http::error_pages))
-        .layer(axum::middleware::from_fn(http::problem_status))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), routes::answer_errors))
         .layer(CompressionLayer::new())
         // One structured log line per request: method, path, status, latency.
         .layer(

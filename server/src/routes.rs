@@ -1,7 +1,7 @@
 //! The server's own routes (health, the language switch) and the wrapping every route shares:
 //! the friendly 404 page, and the answer to a request that panicked.
 use app::plumbing::errors::AppError;
-use app::plumbing::http::{carried, is_api, lang_cookie, see_other};
+use app::plumbing::http::{carried, is_api, lang_cookie, message_page, see_other, with_problem_status};
 use app::plumbing::i18n::Locale;
 use app::plumbing::state::AppState;
 use axum::body::Body;
@@ -49,20 +49,26 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Middleware: a page that answers "not found" (an unknown link, image or campaign) shows the
-/// app's friendly 404 page in the user's language.
-pub async fn not_found_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
+/// Middleware: the one way errors leave the server. On `/api/...` a failure is RFC 9457
+/// problem details with the status it names; on a page it is a message in the user's language,
+/// and "not found" (an unknown link, image or campaign) is the app's friendly 404 page. Only
+/// what an error page needs is kept from the request.
+pub async fn answer_errors(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if is_api(req.uri().path()) {
-        return next.run(req).await;
+        return with_problem_status(next.run(req).await).await;
     }
-    let (uri, headers) = (req.uri().clone(), req.headers().clone());
+    let (uri, cookie) = (req.uri().clone(), req.headers().get(header::COOKIE).cloned());
     let res = next.run(req).await;
-    if carried(&res) != Some(&AppError::NotFound) {
-        return res;
+    let Some(error) = carried(&res) else { return res };
+    if *error != AppError::NotFound {
+        let locale = Locale::from_cookie_header(cookie.as_ref().and_then(|c| c.to_str().ok()).unwrap_or(""));
+        return message_page(&res, error, locale);
     }
     let mut page = Request::new(Body::empty());
     *page.uri_mut() = uri.clone();
-    *page.headers_mut() = headers;
+    if let Some(cookie) = cookie {
+        page.headers_mut().insert(header::COOKIE, cookie);
+    }
     let handler = leptos_axum::file_and_error_handler::<AppState, _>(app::shell);
     handler(uri, State(state), page).await
 }

@@ -50,11 +50,24 @@ async fn errors_are_problem_details_on_api_and_messages_on_pages() {
     assert_eq!(body["type"], "urn:allhands:problem:unauthenticated");
     assert_eq!(body["status"], 401);
     assert!(body["title"].is_string() && body["detail"].is_string(), "{body}");
-    // Arguments that do not decode (a stage that is not a stage): 400, not a 500.
+    // Arguments that do not decode (an id that is not a number): 400, not a 500.
     let rep = s.signed_in("sales@demo.allhands.cn").await;
-    let (status, body) = s.call(&rep, "update_stage", &[("lead_id", "1"), ("stage", "teleported")]).await;
+    let (status, body) = s.call(&rep, "update_stage", &[("lead_id", "one"), ("stage", "won")]).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert!(matches!(serde_json::from_str::<AppError>(&body).unwrap(), AppError::BadRequest(_)));
+    // A value not in a closed set (a stage that is not a stage) is refused naming its field.
+    let (status, body) = s.call(&rep, "update_stage", &[("lead_id", "1"), ("stage", "teleported")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(field_names(&serde_json::from_str(&body).unwrap()), ["stage"]);
+    let finance = s.signed_in("finance@demo.allhands.cn").await;
+    for (function, args, field) in [
+        ("draft_run", &[("scope", "customers"), ("period", "2026-11")][..], "scope"),
+        ("run_action", &[("run_id", "1"), ("action", "delete")][..], "action"),
+    ] {
+        let (status, body) = s.call(&finance, function, args).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{function}: {body}");
+        assert_eq!(field_names(&serde_json::from_str(&body).unwrap()), [field], "{function}");
+    }
     // A field error names the field, in both languages and for API clients.
     let marketing = s.signed_in(MARKETING).await;
     let (status, body) = s.call(&marketing, "add_word", &[("word", ""), ("kind", "extreme")]).await;

@@ -129,7 +129,7 @@ async fn campaign_fields_are_checked_and_named() {
     edit.name = String::new();
     edit.ends_on = (today(&s) - chrono::Duration::days(1)).to_string();
     edit.boosts = "2026-12-07 2026-12-01 2".into();
-    edit.promoter_roles = vec![Role::Admin];
+    edit.promoter_roles = vec![Role::Admin.into()];
     let (status, body) = save(&s, &marketing, &edit).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let AppError::Invalid(errors) = error_of(&body) else { panic!("{body}") };
@@ -149,7 +149,7 @@ async fn promoters_see_only_campaigns_they_take_part_in() {
     let s = TestServer::start().await;
     let marketing = s.signed_in(MARKETING).await;
     let mut edit = spring(&s);
-    edit.promoter_roles = vec![Role::Partner];
+    edit.promoter_roles = vec![Role::Partner.into()];
     let id: i64 = save(&s, &marketing, &edit).await.1.parse().unwrap();
     assert_eq!(s.call(&marketing, "publish_campaign", &[("id", &id.to_string())]).await.0, StatusCode::OK);
     assert_eq!(cards(&s, EMPLOYEE).await.len(), 1, "employees are not in this pilot");

@@ -20,13 +20,14 @@ where
         TtlCache { inner: moka::future::Cache::builder().max_capacity(max).time_to_live(ttl).build() }
     }
 
-    /// The cached value of `key`, or what `load` gives (then cached).
-    pub async fn get_or_load<E, F>(&self, key: K, load: F) -> Result<V, E>
+    /// The cached value of `key`, or what `load` gives (then cached). A hit allocates nothing.
+    pub async fn get_or_load<Q, E, F>(&self, key: &Q, load: F) -> Result<V, E>
     where
+        Q: moka::Equivalent<K> + ToOwned<Owned = K> + Hash + ?Sized,
         E: Clone + Send + Sync + 'static,
         F: Future<Output = Result<V, E>>,
     {
-        self.inner.try_get_with(key, load).await.map_err(|e| E::clone(&e))
+        self.inner.try_get_with_by_ref(key, load).await.map_err(|e| E::clone(&e))
     }
 
     pub fn clear(&self) {
@@ -52,12 +53,12 @@ mod tests {
             loads.fetch_add(1, Ordering::SeqCst);
             async move { Ok::<_, ()>(v) }
         };
-        assert_eq!(cache.get_or_load("a", load(1)).await, Ok(1));
-        assert_eq!(cache.get_or_load("a", load(2)).await, Ok(1), "cached");
+        assert_eq!(cache.get_or_load(&"a", load(1)).await, Ok(1));
+        assert_eq!(cache.get_or_load(&"a", load(2)).await, Ok(1), "cached");
         cache.clear();
-        assert_eq!(cache.get_or_load("a", load(3)).await, Ok(3));
+        assert_eq!(cache.get_or_load(&"a", load(3)).await, Ok(3));
         assert_eq!(loads.load(Ordering::SeqCst), 3);
-        let failed: Result<i64, &str> = cache.get_or_load("b", async { Err("down") }).await;
+        let failed: Result<i64, &str> = cache.get_or_load(&"b", async { Err("down") }).await;
         assert_eq!(failed, Err("down"), "errors are not cached");
     }
 
@@ -73,7 +74,7 @@ mod tests {
             let cache = &cache;
             async move {
                 cache
-                    .get_or_load(key, async {
+                    .get_or_load(key.as_str(), async {
                         if counted {
                             misses.fetch_add(1, Ordering::SeqCst);
                         }

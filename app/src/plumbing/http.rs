@@ -1,11 +1,10 @@
 //! HTTP plumbing for every feature's routes: cookies, the request's origin and address, and
 //! the one way errors leave the server. [`AppError`] is a response: `/api/...` answers RFC
-//! 9457 problem details, browser routes a message in the user's language (`error_pages`).
+//! 9457 problem details, browser routes a message in the user's language (`message_page`;
+//! the server's middleware chooses).
 use super::errors::AppError;
 use super::i18n::{Locale, LANG_COOKIE};
-use axum::extract::Request;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use cookie::{Cookie, SameSite};
 
@@ -107,16 +106,9 @@ pub fn is_api(path: &str) -> bool {
     path.starts_with("/api/")
 }
 
-/// Middleware: an error answered on a browser route becomes a plain message in the user's
-/// language (a 429 keeps its `Retry-After`); on `/api/...` it stays problem details.
-pub async fn error_pages(req: Request, next: Next) -> Response {
-    let api = is_api(req.uri().path());
-    let locale = locale(req.headers());
-    let mut res = next.run(req).await;
-    if api {
-        return res;
-    }
-    let Some(Carried(error)) = res.extensions_mut().remove::<Carried>() else { return res };
+/// An error answered on a browser route, as a plain message in the user's language (a 429
+/// keeps its `Retry-After`).
+pub fn message_page(res: &Response, error: &AppError, locale: Locale) -> Response {
     let mut page =
         (res.status(), [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], error.message(locale)).into_response();
     if let Some(v) = res.headers().get(header::RETRY_AFTER) {
@@ -125,12 +117,10 @@ pub async fn error_pages(req: Request, next: Next) -> Response {
     page
 }
 
-/// Middleware for server functions: a failed call answers the status its problem details
-/// name, as `application/problem+json`, however it failed (in the body, or decoding the
-/// arguments before the body ran).
-pub async fn problem_status(req: Request, next: Next) -> Response {
-    let res = next.run(req).await;
-    // A plain form post (no JavaScript) is sent back to its page with the error in the URL.
+/// A server function's answer: a failure gets the status its problem details name, as
+/// `application/problem+json`, however it failed (in the body, or decoding the arguments
+/// before the body ran). A plain form post (no JavaScript) is sent back to its page instead.
+pub async fn with_problem_status(res: Response) -> Response {
     if !res.headers().contains_key("serverfnerror") || res.status().is_redirection() {
         return res;
     }

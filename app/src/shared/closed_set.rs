@@ -109,6 +109,15 @@ impl<T> From<T> for Sent<T> {
     }
 }
 
+impl<T: std::fmt::Display> std::fmt::Display for Sent<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Sent::Known(v) => v.fmt(f),
+            Sent::Unknown(s) => f.write_str(s),
+        }
+    }
+}
+
 impl<T: Copy> Sent<T> {
     /// The value, or `err` when it is not in the set.
     pub fn known<E>(&self, err: impl FnOnce() -> E) -> Result<T, E> {

@@ -5,6 +5,7 @@ use crate::plumbing::access::Role;
 use crate::plumbing::errors::AppError;
 use crate::plumbing::i18n::{use_i18n, C};
 use crate::plumbing::ui::{resource, show_result, ErrorNote};
+use crate::shared::closed_set::Sent;
 use leptos::prelude::*;
 
 #[server(endpoint = "list_users")]
@@ -49,11 +50,15 @@ pub async fn create_user(
     #[server(default)] email: String,
     password: String,
     #[server(default)] department_id: Option<i64>,
-    #[server(default)] roles: Vec<Role>,
+    #[server(default)] roles: Vec<Sent<Role>>,
 ) -> Result<i64, AppError> {
     use crate::plumbing::serve::*;
     let cx = authorize(Access::Admin).await?;
     let state = &cx.state;
+    let roles = roles
+        .into_iter()
+        .map(|r| r.known(|| AppError::unknown(super::Field::Roles)))
+        .collect::<Result<Vec<Role>, _>>()?;
     let input = super::store::users::NewUser { display_name, phone, email, password, department_id, roles };
     super::store::users::create_user(&state.db, input, state.org.allow_foreign_phones).await
 }
@@ -175,7 +180,7 @@ fn NewUserForm(
             email: email.get_untracked(),
             password: password.get_untracked(),
             department_id: department.get_untracked().parse().ok(),
-            roles: roles.get_untracked(),
+            roles: roles.get_untracked().into_iter().map(Sent::from).collect(),
         });
     };
     view! {

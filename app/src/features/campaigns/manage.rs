@@ -6,6 +6,7 @@ use crate::plumbing::access::Role;
 use crate::plumbing::errors::AppError;
 use crate::plumbing::i18n::{use_i18n, C};
 use crate::plumbing::ui::{resource, show_result, ErrorNote};
+use crate::shared::closed_set::Sent;
 use crate::shared::Choice;
 use leptos::prelude::*;
 
@@ -63,9 +64,10 @@ pub async fn list_words() -> Result<Vec<WordRow>, AppError> {
 }
 
 #[server(endpoint = "add_word")]
-pub async fn add_word(word: String, kind: WordKind) -> Result<i64, AppError> {
+pub async fn add_word(word: String, kind: Sent<WordKind>) -> Result<i64, AppError> {
     use crate::plumbing::serve::*;
     let cx = authorize(Access::Marketing).await?;
+    let kind = kind.known(|| AppError::unknown(super::Field::WordKind))?;
     super::store::compliance::add(&cx.state.db, &word, kind).await
 }
 
@@ -148,9 +150,9 @@ fn CampaignEditor(initial: CampaignEdit, saved: RwSignal<u32>) -> impl IntoView 
                 {Role::PROMOTERS.into_iter().map(|role| {
                     view! {
                         <label class="tag">
-                            <input type="checkbox" prop:checked=move || roles.get().contains(&role) on:change=move |ev| {
+                            <input type="checkbox" prop:checked=move || roles.get().contains(&role.into()) on:change=move |ev| {
                                 let on = event_target_checked(&ev);
-                                roles.update(|rs| { rs.retain(|r| *r != role); if on { rs.push(role) } });
+                                roles.update(|rs| { rs.retain(|r| *r != role.into()); if on { rs.push(role.into()) } });
                             } />
                             {i18n.t(role.label())}
                         </label>
@@ -214,7 +216,7 @@ fn WordLists() -> impl IntoView {
             <p class="muted">{i18n.t(K::ComplianceHelp)}</p>
             <form class="form inline-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
                 ev.prevent_default();
-                add.dispatch(AddWord { word: word.get_untracked(), kind: kind.get_untracked() });
+                add.dispatch(AddWord { word: word.get_untracked(), kind: kind.get_untracked().into() });
             }>
                 <select on:change=move |ev| kind.set(WordKind::parse(&event_target_value(&ev)).unwrap_or(WordKind::Extreme))>
                     {WordKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{i18n.t(word_kind_label(*k))}</option> }).collect_view()}

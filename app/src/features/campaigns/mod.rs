@@ -30,8 +30,8 @@ mod server {
     /// The campaigns' part of the state: the lookups of the referral form and the redirect.
     #[derive(Clone)]
     pub struct Part {
-        by_slug: Arc<TtlCache<String, Option<Campaign>>>,
-        slugs: Arc<TtlCache<i64, Option<String>>>,
+        by_slug: Arc<TtlCache<String, Option<Arc<Campaign>>>>,
+        slugs: Arc<TtlCache<i64, Option<Arc<str>>>>,
     }
 
     impl Default for Part {
@@ -56,12 +56,14 @@ mod server {
     }
 
     /// The campaign behind a slug (cached a few seconds).
-    pub async fn by_slug(state: &AppState, slug: &str) -> Result<Option<Campaign>, AppError> {
-        part(state)?.by_slug.get_or_load(slug.to_string(), campaigns::by_slug(&state.db.pool, slug)).await
+    pub async fn by_slug(state: &AppState, slug: &str) -> Result<Option<Arc<Campaign>>, AppError> {
+        let load = async { Ok(campaigns::by_slug(&state.db.pool, slug).await?.map(Arc::new)) };
+        part(state)?.by_slug.get_or_load(slug, load).await
     }
 
     /// A campaign's slug by id (cached), for the redirect of a personal link.
-    pub async fn slug(state: &AppState, id: i64) -> Result<Option<String>, AppError> {
-        part(state)?.slugs.get_or_load(id, campaigns::slug_of(&state.db.pool, id)).await
+    pub async fn slug(state: &AppState, id: i64) -> Result<Option<Arc<str>>, AppError> {
+        let load = async { Ok(campaigns::slug_of(&state.db.pool, id).await?.map(Arc::from)) };
+        part(state)?.slugs.get_or_load(&id, load).await
     }
 }

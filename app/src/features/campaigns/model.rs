@@ -4,6 +4,7 @@ pub use super::rules::Phase;
 use crate::features::campaigns::i18n::K;
 use crate::plumbing::access::Role;
 use crate::plumbing::i18n::C;
+use crate::shared::closed_set::Sent;
 use serde::{Deserialize, Serialize};
 
 crate::fields! {
@@ -58,8 +59,8 @@ pub struct CampaignEdit {
     /// Org-local `YYYY-MM-DD`, both days included.
     pub starts_on: String,
     pub ends_on: String,
-    /// Promoter kinds taking part (empty: all); other roles are refused, naming the field.
-    pub promoter_roles: Vec<Role>,
+    /// Promoter kinds taking part (empty: all); other values are refused, naming the field.
+    pub promoter_roles: Vec<Sent<Role>>,
     pub department_ids: Vec<i64>,
     pub boosts: String,
     pub accepts_repurchase: bool,

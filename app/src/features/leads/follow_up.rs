@@ -5,6 +5,7 @@ use crate::features::leads::i18n::K;
 use crate::plumbing::errors::AppError;
 use crate::plumbing::i18n::{use_i18n, Locale, C};
 use crate::plumbing::ui::{resource, show_result, ErrorNote};
+use crate::shared::closed_set::Sent;
 use leptos::prelude::*;
 
 #[server(endpoint = "my_follow_up")]
@@ -16,9 +17,10 @@ pub async fn my_follow_up() -> Result<Vec<FollowUpRow>, AppError> {
 }
 
 #[server(endpoint = "update_stage")]
-pub async fn update_stage(lead_id: i64, stage: Stage, #[server(default)] note: String) -> Result<(), AppError> {
+pub async fn update_stage(lead_id: i64, stage: Sent<Stage>, #[server(default)] note: String) -> Result<(), AppError> {
     use crate::plumbing::serve::*;
     let cx = authorize(Access::Sales).await?;
+    let stage = stage.known(|| AppError::unknown(super::Field::Stage))?;
     super::store::follow_up::progress(&cx.state, &cx.user, lead_id, stage, &note).await
 }
 
@@ -63,7 +65,7 @@ pub fn FollowUp() -> impl IntoView {
                                     <div class="actions">
                                         {Stage::ALL.iter().copied().map(|stage| view! {
                                             <button type="button" class="button" data-testid=format!("stage-{}", stage.as_str())
-                                                on:click=move |_| { action.dispatch(UpdateStage { lead_id: id, stage, note: note.get_untracked() }); }>
+                                                on:click=move |_| { action.dispatch(UpdateStage { lead_id: id, stage: stage.into(), note: note.get_untracked() }); }>
                                                 {i18n.t(stage.label())}
                                             </button>
                                         }).collect_view()}

@@ -5,6 +5,7 @@ use crate::features::leads::i18n::K;
 use crate::plumbing::errors::AppError;
 use crate::plumbing::i18n::{use_i18n, C};
 use crate::plumbing::ui::{resource, show_result, ErrorNote};
+use crate::shared::closed_set::Sent;
 use leptos::prelude::*;
 
 #[server(endpoint = "review_queue")]
@@ -17,9 +18,14 @@ pub async fn review_queue() -> Result<Vec<ReviewRow>, AppError> {
 
 /// Marks leads valid (and assigns them), invalid (with a reason) or duplicate.
 #[server(endpoint = "review_leads")]
-pub async fn review_leads(ids: Vec<i64>, decision: Decision, #[server(default)] note: String) -> Result<i64, AppError> {
+pub async fn review_leads(
+    ids: Vec<i64>,
+    decision: Sent<Decision>,
+    #[server(default)] note: String,
+) -> Result<i64, AppError> {
     use crate::plumbing::serve::*;
     let cx = authorize(Access::Marketing).await?;
+    let decision = decision.known(|| AppError::unknown(super::Field::Selection))?;
     super::store::review::decide(&cx.state, &cx.user, &ids, decision, &note).await
 }
 
@@ -33,13 +39,14 @@ pub async fn list_blacklist() -> Result<Vec<BlacklistRow>, AppError> {
 
 #[server(endpoint = "add_blacklist")]
 pub async fn add_blacklist(
-    kind: BlacklistKind,
+    kind: Sent<BlacklistKind>,
     value: String,
     #[server(default)] note: String,
 ) -> Result<i64, AppError> {
     use crate::plumbing::serve::*;
     let cx = authorize(Access::Marketing).await?;
     let state = &cx.state;
+    let kind = kind.known(|| AppError::unknown(super::Field::BlacklistEntry))?;
     super::store::blacklist::add(&state.db, &state.org, kind, &value, &note).await
 }
 
@@ -101,7 +108,7 @@ pub fn Review() -> impl IntoView {
     let selected = RwSignal::new(Vec::<i64>::new());
     let note = RwSignal::new(String::new());
     let decide = move |ids: Vec<i64>, decision: Decision| {
-        action.dispatch(ReviewLeads { ids, decision, note: note.get_untracked() });
+        action.dispatch(ReviewLeads { ids, decision: decision.into(), note: note.get_untracked() });
         selected.set(Vec::new());
     };
     view! {

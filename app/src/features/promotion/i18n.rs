@@ -15,6 +15,7 @@ crate::messages! {
         StatVisitors => "本月访客", "Visitors this month";
         CopyText => "复制文案", "Copy text";
         SaveImage => "保存图片", "Save image";
+        ShareKindLabel => "分享方式", "How it was shared";
         ChannelMoments => "朋友圈", "WeChat Moments";
         ChannelGroup => "微信群", "Group chat";
         ChannelQr => "二维码", "QR code";

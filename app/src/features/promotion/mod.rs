@@ -28,7 +28,7 @@ mod server {
     /// Promotion's part of the state: the link lookup of the redirect, and the click writer.
     #[derive(Clone)]
     pub struct Part {
-        links: Arc<TtlCache<String, Option<LinkTarget>>>,
+        links: Arc<TtlCache<String, Option<Arc<LinkTarget>>>>,
         /// Clicks, stored in batches behind the redirect.
         pub clicks: ClickWriter,
     }
@@ -44,7 +44,8 @@ mod server {
     }
 
     /// What a personal-link code points at (cached; unknown codes too).
-    pub async fn link(state: &AppState, code: &str) -> Result<Option<LinkTarget>, AppError> {
-        part(state)?.links.get_or_load(code.to_string(), links::resolve_code(&state.db.pool, code)).await
+    pub async fn link(state: &AppState, code: &str) -> Result<Option<Arc<LinkTarget>>, AppError> {
+        let load = async { Ok(links::resolve_code(&state.db.pool, code).await?.map(Arc::new)) };
+        part(state)?.links.get_or_load(code, load).await
     }
 }

@@ -3,6 +3,13 @@
 use crate::features::promotion::i18n::K;
 use serde::{Deserialize, Serialize};
 
+crate::fields! {
+    /// The inputs of promotion's actions.
+    pub enum Field {
+        ShareKind => "kind", K::ShareKindLabel;
+    }
+}
+
 crate::closed_set! {
     /// Where a click came from: the `?ch=` of a personal link, `direct` without one.
     pub enum Channel("channel") {

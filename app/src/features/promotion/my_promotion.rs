@@ -28,7 +28,7 @@ fn CampaignCard(card: PromoCard) -> impl IntoView {
         // The input beside the button stays selectable where the clipboard API is blocked.
         let _ = window().navigator().clipboard().write_text(&url);
         copied.set(true);
-        share.dispatch(super::poster::RecordShare { code: code.clone(), kind: ShareKind::Link });
+        share.dispatch(super::poster::RecordShare { code: code.clone(), kind: ShareKind::Link.into() });
     };
     let poster_card = card.clone();
     view! {

@@ -5,13 +5,15 @@
 use super::model::{PromoCard, ShareKind};
 use crate::features::promotion::i18n::K;
 use crate::plumbing::i18n::use_i18n;
+use crate::shared::closed_set::Sent;
 use leptos::prelude::*;
 
 /// Counts a share of the promoter's own link: `poster` (saved) or `link` (copied).
 #[server(endpoint = "record_share")]
-pub async fn record_share(code: String, kind: ShareKind) -> Result<(), crate::plumbing::errors::AppError> {
+pub async fn record_share(code: String, kind: Sent<ShareKind>) -> Result<(), crate::plumbing::errors::AppError> {
     use crate::plumbing::serve::*;
     let cx = authorize(Access::Promoters).await?;
+    let kind = kind.known(|| AppError::unknown(super::Field::ShareKind))?;
     super::store::links::record_share(&cx.state, &cx.user, &code, kind).await
 }
 
@@ -163,7 +165,7 @@ pub fn Poster(card: PromoCard) -> impl IntoView {
     let share = ServerAction::<RecordShare>::new();
     let code = card.code.clone();
     let count_share = move || {
-        share.dispatch(RecordShare { code: code.clone(), kind: ShareKind::Poster });
+        share.dispatch(RecordShare { code: code.clone(), kind: ShareKind::Poster.into() });
     };
     let card = StoredValue::new(card);
     // Drawn in the browser only, once asked for (canvas is a browser API); with artwork,

@@ -1,6 +1,7 @@
 //! The settlement keys: every user-facing string of this feature in zh-CN and en.
 crate::messages! {
     pub enum K {
+        RunStepLabel => "操作", "Action";
         ScopeLabel => "结算范围", "Scope";
         Adjustment => "调整", "Adjustment";
         Approve => "审批通过", "Approve";

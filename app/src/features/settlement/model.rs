@@ -13,6 +13,8 @@ crate::fields! {
     pub enum Field {
         Period => "period", C::PeriodLabel;
         Scope => "scope", K::ScopeLabel;
+        /// What finance does to a run.
+        Step => "action", K::RunStepLabel;
     }
 }
 

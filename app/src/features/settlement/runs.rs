@@ -5,6 +5,7 @@ use crate::features::settlement::i18n::K;
 use crate::plumbing::errors::AppError;
 use crate::plumbing::i18n::{use_i18n, Locale, C};
 use crate::plumbing::ui::{resource, show_result, ErrorNote};
+use crate::shared::closed_set::Sent;
 use crate::shared::money::format_yuan;
 use leptos::prelude::*;
 
@@ -16,18 +17,19 @@ pub async fn settlement_runs() -> Result<Vec<RunRow>, AppError> {
 }
 
 #[server(endpoint = "draft_run")]
-pub async fn draft_run(scope: Scope, period: String) -> Result<i64, AppError> {
+pub async fn draft_run(scope: Sent<Scope>, period: String) -> Result<i64, AppError> {
     use crate::plumbing::serve::*;
     let cx = authorize(Access::Finance).await?;
+    let scope = scope.known(|| AppError::unknown(super::Field::Scope))?;
     super::store::draft::draft(&cx.state, Some(cx.user.id), scope, &period).await
 }
 
 /// `approve` (draft → approved, frozen) or `paid` (approved → paid, promoters notified).
 #[server(endpoint = "run_action")]
-pub async fn run_action(run_id: i64, action: RunStep) -> Result<(), AppError> {
+pub async fn run_action(run_id: i64, action: Sent<RunStep>) -> Result<(), AppError> {
     use crate::plumbing::serve::*;
     let cx = authorize(Access::Finance).await?;
-    match action {
+    match action.known(|| AppError::unknown(super::Field::Step))? {
         RunStep::Approve => super::store::runs::approve(&cx.state, cx.user.id, run_id).await,
         RunStep::Paid => super::store::runs::mark_paid(&cx.state, cx.user.id, run_id).await,
     }
@@ -122,7 +124,7 @@ pub fn Settlement() -> impl IntoView {
                                         <td class="actions">
                                             <button type="button" class="link-button" data-testid="run-open" on:click=move |_| open.set(Some(id))>{i18n.t(K::Statements)}</button>
                                             {(status == RunStatus::Draft).then(|| view! {
-                                                <button type="button" class="button" data-testid="run-approve" on:click=move |_| { act.dispatch(RunAction { run_id: id, action: RunStep::Approve }); }>{i18n.t(K::Approve)}</button>
+                                                <button type="button" class="button" data-testid="run-approve" on:click=move |_| { act.dispatch(RunAction { run_id: id, action: RunStep::Approve.into() }); }>{i18n.t(K::Approve)}</button>
                                             })}
                                             {(status != RunStatus::Draft).then(|| view! {
                                                 <a href=format!("/settlement/{id}/bank.csv") rel="external" download data-testid="export-bank">{i18n.t(K::ExportBank)}</a>" "
@@ -130,7 +132,7 @@ pub fn Settlement() -> impl IntoView {
                                                 <a href=format!("/settlement/{id}/payroll.csv") rel="external" download>{i18n.t(K::ExportPayroll)}</a>
                                             })}
                                             {(status == RunStatus::Approved).then(|| view! {
-                                                <button type="button" class="button" data-testid="run-paid" on:click=move |_| { act.dispatch(RunAction { run_id: id, action: RunStep::Paid }); }>{i18n.t(K::MarkPaid)}</button>
+                                                <button type="button" class="button" data-testid="run-paid" on:click=move |_| { act.dispatch(RunAction { run_id: id, action: RunStep::Paid.into() }); }>{i18n.t(K::MarkPaid)}</button>
                                             })}
                                         </td>
                                     </tr>

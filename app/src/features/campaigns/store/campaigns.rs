@@ -7,6 +7,7 @@ use crate::plumbing::db::{commit_unless_taken, set_by_id, Db};
 use crate::plumbing::errors::{AppError, FieldError, Problem};
 use crate::plumbing::settings::OrgSettings;
 use crate::plumbing::state::now_ms;
+use crate::shared::closed_set::Sent;
 use crate::shared::period::local_date;
 use crate::shared::Choice;
 use sqlx::{any::AnyRow, AnyPool, Row};
@@ -182,7 +183,8 @@ async fn validate_edit(pool: &AnyPool, e: &CampaignEdit) -> Result<CampaignRecor
         (Some(s), Some(end)) if end < s => errors.push(FieldError::new(Field::EndsOn, Problem::EndsBeforeStart)),
         _ => {}
     }
-    if e.promoter_roles.iter().any(|r| !Role::PROMOTERS.contains(r)) {
+    let promoter_roles: Vec<Role> = e.promoter_roles.iter().filter_map(|r| r.known(|| ()).ok()).collect();
+    if promoter_roles.len() != e.promoter_roles.len() || promoter_roles.iter().any(|r| !Role::PROMOTERS.contains(r)) {
         errors.push(FieldError::new(Field::PromoterKinds, Problem::UnknownChoice));
     }
     if !e.department_ids.is_empty() {
@@ -197,7 +199,7 @@ async fn validate_edit(pool: &AnyPool, e: &CampaignEdit) -> Result<CampaignRecor
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    let mut promoter_roles = e.promoter_roles.clone();
+    let mut promoter_roles = promoter_roles;
     promoter_roles.sort();
     promoter_roles.dedup();
     let mut department_ids = e.department_ids.clone();
@@ -319,7 +321,7 @@ impl Campaign {
             demand_tags: self.public.demand_tags.join("\n"),
             starts_on: self.starts_on,
             ends_on: self.ends_on,
-            promoter_roles: self.promoter_roles,
+            promoter_roles: self.promoter_roles.into_iter().map(Sent::from).collect(),
             department_ids: self.department_ids,
             boosts: crate::features::campaigns::rules::format_boosts(&self.boosts),
             accepts_repurchase: self.accepts_repurchase,

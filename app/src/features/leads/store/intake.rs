@@ -142,7 +142,7 @@ pub struct Submission {
     campaign_id: i64,
     campaign_name: String,
     accepts_repurchase: bool,
-    link: Option<LinkTarget>,
+    link: Option<std::sync::Arc<LinkTarget>>,
     promoter_phone: Option<String>,
     fields: Result<ValidLead, Vec<FieldError>>,
     origin: Origin,
@@ -268,7 +268,7 @@ pub async fn submit(
     });
     let submission = Submission {
         campaign_id: campaign.id,
-        campaign_name: campaign.public.name,
+        campaign_name: campaign.public.name.clone(),
         accepts_repurchase: campaign.accepts_repurchase,
         link,
         promoter_phone,
