@@ -1,6 +1,11 @@
-//! Configuration from the environment. Everything has a default that runs the demo.
+//! Configuration from the environment. The defaults are safe for a real organization: no
+//! demo data unless asked for.
 use app::plumbing::state::Config;
 use std::net::SocketAddr;
+
+fn number(name: &str, default: i64) -> i64 {
+    std::env::var(name).ok().and_then(|v| v.trim().parse().ok()).filter(|n: &i64| *n > 0).unwrap_or(default)
+}
 
 fn flag(name: &str, default: bool) -> bool {
     match std::env::var(name) {
@@ -9,8 +14,10 @@ fn flag(name: &str, default: bool) -> bool {
     }
 }
 
+/// `ALLHANDS_SESSION_IDLE_S` (a session unused this long ends, default 3 days),
+/// `ALLHANDS_LIVE_RECHECK_S` (how often a live stream re-checks its session, default 30 s),
 /// `DATABASE_URL` (default: the SQLite file `data/allhands.db`), `ALLHANDS_DEMO_DATA`
-/// (default on), `ALLHANDS_SESSION_TTL_S`, `ALLHANDS_SECURE_COOKIES`,
+/// (default off: only the demo command asks for the demo organization), `ALLHANDS_SESSION_TTL_S`, `ALLHANDS_SECURE_COOKIES`,
 /// `ALLHANDS_ADMIN_LOGIN` + `ALLHANDS_ADMIN_PASSWORD` for the first administrator of an
 /// organization started without demo data, `ALLHANDS_NOTIFY_WEBHOOK` and
 /// `ALLHANDS_NOTIFY_BACKOFF_MS` for message delivery, `ALLHANDS_LEAD_BURST_PER_MINUTE`.
@@ -18,11 +25,13 @@ pub fn from_env() -> Config {
     let database_url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://data/allhands.db".into());
     Config {
         database_url,
-        demo_data: flag("ALLHANDS_DEMO_DATA", true),
+        demo_data: flag("ALLHANDS_DEMO_DATA", false),
         session_ttl_s: std::env::var("ALLHANDS_SESSION_TTL_S")
             .ok()
             .and_then(|v| v.parse().ok())
             .unwrap_or(14 * 24 * 3600),
+        session_idle_s: number("ALLHANDS_SESSION_IDLE_S", 3 * 24 * 3600),
+        live_recheck_s: number("ALLHANDS_LIVE_RECHECK_S", 30) as u64,
         secure_cookies: flag("ALLHANDS_SECURE_COOKIES", false),
         bootstrap_admin: match (std::env::var("ALLHANDS_ADMIN_LOGIN"), std::env::var("ALLHANDS_ADMIN_PASSWORD")) {
             (Ok(l), Ok(p)) if !l.is_empty() && !p.is_empty() => Some((l, p)),

@@ -54,7 +54,16 @@ pub async fn build_with(
         config::ensure_sqlite_dir(&config.database_url);
     }
     let db = Db::connect(&config.database_url).await?;
-    app::features::admin::store::seed::first_start(&db, &config).await.map_err(|e| format!("first start: {e}"))?;
+    use app::features::admin::store::seed::{first_start, FirstStart, SETUP_LINK_HOURS};
+    if let FirstStart::SetupLink(token) = first_start(&db, &config).await.map_err(|e| format!("first start: {e}"))? {
+        // The token is a secret: it goes to the console of whoever started the server, never
+        // to the log.
+        tracing::warn!("no administrator yet: open the one-time setup link printed on the console");
+        println!(
+            "\nAllhands has no administrator yet. Create the first one within {SETUP_LINK_HOURS} hours at:\n  http://{}/setup?token={token}\n",
+            b.options.site_addr
+        );
+    }
     let org = settings::load(&db).await?;
     let policy = leads::store::policy::load_policy(&db.pool).await?;
     let (lead_writer, lead_queue) = GroupCommit::new();
@@ -90,6 +99,7 @@ pub async fn build_with(
         .merge(deals::routes::routes())
         .merge(settlement::routes::routes())
         .merge(dashboard::routes::routes())
+        .merge(app::features::admin::routes::routes())
         .merge(b.extra)
         .leptos_routes(&state, routes, {
             let options = b.options.clone();

@@ -164,8 +164,36 @@ async fn every_role_boundary_is_enforced() {
     // allowed — past the role check, before anything is touched.
     type Call<'a> = (&'a str, &'a [(&'a str, &'a str)], Access, StatusCode);
     const OK: StatusCode = StatusCode::OK;
-    let calls: [Call; 53] = [
+    let calls: [Call; 67] = [
         ("list_leads", &[], Access::Marketing, OK),
+        ("my_family", &[], Access::Staff, OK),
+        ("remove_family_member", &[("id", "999999")], Access::Staff, StatusCode::NOT_FOUND),
+        ("import_staff", &[("content", "")], Access::Admin, OK),
+        ("issue_reset_link", &[("id", "999999")], Access::Admin, StatusCode::NOT_FOUND),
+        ("my_payout_account", &[], Access::Promoters, OK),
+        (
+            "save_payout_account",
+            &[("method", "bank"), ("holder", ""), ("account", ""), ("password", "x")],
+            Access::Promoters,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "update_user",
+            &[("id", "999999"), ("display_name", "X"), ("email", "BOUNDARY"), ("roles[0]", "employee")],
+            Access::Admin,
+            StatusCode::NOT_FOUND,
+        ),
+        ("set_user_active", &[("id", "999999"), ("active", "true")], Access::Admin, StatusCode::NOT_FOUND),
+        ("audit_log", &[], Access::Admin, OK),
+        ("audit_actions", &[], Access::Admin, OK),
+        ("my_sessions", &[], Access::SignedIn, OK),
+        ("revoke_session", &[("handle", "0000000000000000")], Access::SignedIn, StatusCode::NOT_FOUND),
+        (
+            "change_password",
+            &[("current_password", "wrong-password"), ("new_password", "longenough1")],
+            Access::SignedIn,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
         ("list_users", &[], Access::Admin, OK),
         ("list_departments", &[], Access::Admin, OK),
         ("create_department", &[("name", "BOUNDARY")], Access::Admin, OK),
@@ -250,6 +278,7 @@ async fn every_role_boundary_is_enforced() {
         ("load_my_numbers", &[], Access::Promoters, OK),
         ("draft_run", &[("scope", "employee"), ("period", "bad")], Access::Finance, StatusCode::UNPROCESSABLE_ENTITY),
         ("run_action", &[("run_id", "999999"), ("action", "approve")], Access::Finance, StatusCode::NOT_FOUND),
+        ("run_action", &[("run_id", "999999"), ("action", "paid")], Access::Payout, StatusCode::NOT_FOUND),
         ("run_statements", &[("run_id", "999999")], Access::Finance, OK),
         ("load_my_rewards", &[], Access::Promoters, OK),
         ("reward_rules", &[], Access::RulesRead, OK),

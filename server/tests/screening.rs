@@ -175,6 +175,7 @@ async fn fifty_simultaneous_submissions_of_one_new_phone_make_one_protecting_lea
     for i in 0..50 {
         let id = users::create_user(
             db,
+            &app::plumbing::audit::Actor::system(),
             users::NewUser {
                 display_name: format!("员工{i}"),
                 email: format!("p{i}@example.cn"),

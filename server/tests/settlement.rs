@@ -61,6 +61,12 @@ async fn act(s: &TestServer, finance: &Client, run: i64, action: &str) -> (Statu
     s.call(finance, "run_action", &[("run_id", &run.to_string()), ("action", action)]).await
 }
 
+/// Four eyes: finance drafted the run, an administrator approves it.
+async fn approve(s: &TestServer, run: i64) -> (StatusCode, String) {
+    let admin = s.signed_in(ADMIN).await;
+    act(s, &admin, run, "approve").await
+}
+
 #[tokio::test]
 async fn worked_example_1_employee_november_through_payout() {
     let s = start().await;
@@ -94,21 +100,21 @@ async fn worked_example_1_employee_november_through_payout() {
     assert_eq!(without_ids(statements(&s, &finance, run).await), without_ids(st.clone()));
 
     // Approved runs are frozen: no re-draft, no second approval.
-    assert_eq!(act(&s, &finance, run, "approve").await.0, StatusCode::OK);
+    assert_eq!(approve(&s, run).await.0, StatusCode::OK);
     let (status, body) = s.call(&finance, "draft_run", &[("scope", "employee"), ("period", "2026-11")]).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert_eq!(serde_json::from_str::<AppError>(&body).unwrap(), AppError::Frozen);
-    assert_eq!(act(&s, &finance, run, "approve").await.0, StatusCode::CONFLICT);
+    assert_eq!(approve(&s, run).await.0, StatusCode::CONFLICT);
 
     // The payout files.
     let bank = finance.get(s.url(&format!("/settlement/{run}/bank.csv"))).send().await.unwrap();
     assert_eq!(bank.status(), StatusCode::OK);
     let bank = bank.text().await.unwrap();
-    assert!(bank.contains("promoter,account,gross,tax,net,reference"), "{bank}");
-    assert!(bank.contains("员工 张伟,,1246.91,249.38,997.53,ALLHANDS-2026-11-"), "{bank}");
+    assert!(bank.contains("promoter,account_holder,account,bank,gross,tax,net,reference"), "{bank}");
+    assert!(bank.contains("员工 张伟,,,,1246.91,249.38,997.53,ALLHANDS-2026-11-"), "no payout account yet: {bank}");
     let wallet =
         finance.get(s.url(&format!("/settlement/{run}/wallet.csv"))).send().await.unwrap().text().await.unwrap();
-    assert!(wallet.contains("员工 张伟,13800000005,997.53"), "{wallet}");
+    assert!(wallet.contains("员工 张伟,,phone,13800000005,997.53"), "{wallet}");
     // Only finance gets them.
     let employee = s.signed_in(EMPLOYEE).await;
     let refused = employee.get(s.url(&format!("/settlement/{run}/bank.csv"))).send().await.unwrap();
@@ -213,7 +219,7 @@ async fn a_refund_after_approval_is_offset_in_the_next_period_and_carried_forwar
     let d = deal(&s, &sales, ["R-1", "13911140001", "50000", "2026-11-01", "", &code]).await;
     pay(&s, &sales, d, "2026-11-02", "50000", false).await;
     let nov = draft(&s, &finance, "employee", "2026-11").await;
-    act(&s, &finance, nov, "approve").await;
+    approve(&s, nov).await;
     // More than was collected cannot be refunded.
     let (status, body) = pay(&s, &finance, d, "2026-12-03", "50000.01", true).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
@@ -226,7 +232,7 @@ async fn a_refund_after_approval_is_offset_in_the_next_period_and_carried_forwar
     // The November statement is unchanged: it was frozen.
     assert_eq!(statements(&s, &finance, nov).await[0].gross_fen, 100_000);
     // January: the negative carry offsets new rewards.
-    act(&s, &finance, dec, "approve").await;
+    approve(&s, dec).await;
     let d2 = deal(&s, &sales, ["R-2", "13911140002", "12345.67", "2027-01-02", "", &code]).await;
     pay(&s, &sales, d2, "2027-01-03", "12345.67", false).await;
     let jan = draft(&s, &finance, "employee", "2027-01").await;
@@ -386,7 +392,7 @@ async fn sampled_deals_wait_for_the_audit_and_a_rejection_reverses_them() {
     assert_eq!(s.call(&marketing, "decide_audit", &[("deal_id", &id), ("verified", "true")]).await.0, StatusCode::OK);
     draft(&s, &finance, "employee", "2026-11").await;
     assert_eq!(statements(&s, &finance, run).await[0].gross_fen, 20_000);
-    act(&s, &finance, run, "approve").await;
+    approve(&s, run).await;
     // A later rejection reverses the paid reward in the next period.
     s.call(&marketing, "decide_audit", &[("deal_id", &id), ("verified", "false")]).await;
     let dec = draft(&s, &finance, "employee", "2026-12").await;
@@ -461,5 +467,33 @@ async fn deal_entry_names_bad_fields_and_refuses_a_known_order_number() {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(serde_json::from_str::<AppError>(&body).unwrap().field_errors()[0].field, Field::ReferralCode.name());
+    s.stop().await;
+}
+
+/// Seed 004: a staff member's own booking, or their registered family's, earns the referrer
+/// nothing, and the statement line says why.
+#[tokio::test]
+async fn staff_and_family_bookings_earn_no_referral_reward() {
+    let s = start().await;
+    let code = code_of(&s, EMPLOYEE).await;
+    let sales = s.signed_in(SALES).await;
+    // The marketing colleague (13800000002) buys; the employee registers their mother.
+    let employee = s.signed_in(EMPLOYEE).await;
+    let _: i64 = s.call_json(&employee, "add_family_member", &[("name", "张母"), ("phone", "139 0000 7777")]).await;
+    let (status, _) = s.call(&employee, "add_family_member", &[("name", "重复"), ("phone", "13900007777")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a phone is registered once");
+    let staff = deal(&s, &sales, ["SO-STAFF", "13800000002", "10000", "2026-11-01", "", &code]).await;
+    let family = deal(&s, &sales, ["SO-FAMILY", "13900007777", "10000", "2026-11-01", "", &code]).await;
+    let other = deal(&s, &sales, ["SO-OTHER", "13911112222", "10000", "2026-11-01", "", &code]).await;
+    for d in [staff, family, other] {
+        assert_eq!(pay(&s, &sales, d, "2026-11-05", "10000", false).await.0, StatusCode::OK);
+    }
+    let finance = s.signed_in(FINANCE).await;
+    let run = draft(&s, &finance, "employee", "2026-11").await;
+    let st = statements(&s, &finance, run).await;
+    let lines = &st[0].lines;
+    assert_eq!(lines.iter().map(|l| l.amount_fen).collect::<Vec<_>>(), vec![0, 0, 20_000]);
+    assert!(lines[0].explanation_zh.contains("员工本人或登记家属"), "{}", lines[0].explanation_zh);
+    assert!(lines[1].explanation_en.contains("staff or registered family"), "{}", lines[1].explanation_en);
     s.stop().await;
 }

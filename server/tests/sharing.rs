@@ -121,6 +121,32 @@ async fn copy_with_extreme_words_cannot_be_published_and_the_error_names_them() 
 }
 
 #[tokio::test]
+async fn an_allowed_phrase_no_longer_blocks_publishing_while_the_bare_word_still_does() {
+    let s = TestServer::start().await;
+    let marketing = s.signed_in(MARKETING).await;
+    let mut edit = spring(&s);
+    // 最近 and 第一次 are seeded allowed phrases; 最 and 第一 are extreme words.
+    edit.landing_copy = "最近上新，第一次到店免费量尺。".into();
+    let id: i64 = save(&s, &marketing, &edit).await.1.parse().unwrap();
+    edit.id = Some(id);
+    // Marketing adds its own allowed phrase: 最美 is a claim, 最美乡村 the village's name.
+    edit.selling_points = "服务最美乡村".into();
+    assert_eq!(save(&s, &marketing, &edit).await.0, StatusCode::OK);
+    let (status, body) = s.call(&marketing, "publish_campaign", &[("id", &id.to_string())]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "最 in 最美乡村 is still a hit: {body}");
+    let _: i64 = s.call_json(&marketing, "add_word", &[("word", "最美乡村"), ("kind", "allowed")]).await;
+    let (status, body) = s.call(&marketing, "publish_campaign", &[("id", &id.to_string())]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // The bare word outside any allowed phrase still blocks.
+    edit.landing_copy = "最近上新，品质最好。".into();
+    let (status, body) = save(&s, &marketing, &edit).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let AppError::Noncompliant(hits) = error_of(&body) else { panic!("{body}") };
+    assert_eq!(hits.iter().map(|h| h.word.as_str()).collect::<Vec<_>>(), ["最好"]);
+    s.stop().await;
+}
+
+#[tokio::test]
 async fn campaign_fields_are_checked_and_named() {
     let s = TestServer::start().await;
     let marketing = s.signed_in(MARKETING).await;

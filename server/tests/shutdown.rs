@@ -13,6 +13,8 @@ async fn spawn_binary(db: &TestDb) -> (std::process::Child, String) {
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("LEPTOS_OUTPUT_NAME", "allhands")
         .env("RUST_LOG", "warn")
+        // The binary starts safe by default: the tests ask for the demo organization.
+        .env("ALLHANDS_DEMO_DATA", "1")
         .stdout(Stdio::null())
         .spawn()
         .expect("server starts");

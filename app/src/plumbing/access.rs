@@ -86,13 +86,15 @@ pub enum Access {
     RulesRead,
     /// Settlement runs and payout files.
     Finance,
+    /// Marking money paid: finance alone.
+    Payout,
     /// People, departments, the outbox.
     Admin,
 }
 
 impl Access {
     /// Every entry, for the tests that check the table.
-    pub const ALL: [Access; 12] = [
+    pub const ALL: [Access; 13] = [
         Access::Anyone,
         Access::SignedIn,
         Access::Promoters,
@@ -104,6 +106,7 @@ impl Access {
         Access::Payments,
         Access::RulesRead,
         Access::Finance,
+        Access::Payout,
         Access::Admin,
     ];
 
@@ -121,6 +124,7 @@ impl Access {
             Access::Payments => &[Sales, Finance, Admin],
             Access::RulesRead => &[Marketing, Finance, Admin],
             Access::Finance => &[Finance, Admin],
+            Access::Payout => &[Finance],
             Access::Admin => &[Admin],
         }
     }
@@ -148,7 +152,7 @@ mod tests {
     #[test]
     fn the_table_is_what_the_roles_say() {
         use Role::*;
-        let expected: [(Access, &[Role]); 12] = [
+        let expected: [(Access, &[Role]); 13] = [
             (Access::Anyone, &[]),
             (Access::SignedIn, &[]),
             (Access::Promoters, &[Employee, Customer, Partner]),
@@ -160,6 +164,7 @@ mod tests {
             (Access::Payments, &[Sales, Finance, Admin]),
             (Access::RulesRead, &[Marketing, Finance, Admin]),
             (Access::Finance, &[Finance, Admin]),
+            (Access::Payout, &[Finance]),
             (Access::Admin, &[Admin]),
         ];
         assert_eq!(expected.map(|e| e.0), Access::ALL);

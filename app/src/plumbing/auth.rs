@@ -13,6 +13,9 @@ use sqlx::{AnyPool, Row};
 
 pub const SESSION_COOKIE: &str = "ah_session";
 
+/// How finely a session's last use is kept.
+const SEEN_GRANULARITY_MS: i64 = 60_000;
+
 /// Failures counted per account / per IP within this window.
 const THROTTLE_WINDOW_MS: i64 = 15 * 60 * 1000;
 const FREE_FAILURES_PER_ACCOUNT: i64 = 5;
@@ -29,7 +32,7 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
     .map_err(internal)
 }
 
-async fn verify_password(password: String, hash: String) -> bool {
+pub async fn verify_password(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash)
             .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
@@ -41,6 +44,11 @@ async fn verify_password(password: String, hash: String) -> bool {
 
 fn sha256_hex(s: &str) -> String {
     hex::encode(Sha256::digest(s.as_bytes()))
+}
+
+/// What is stored of a secret token (a session, a setup link): its SHA-256, never the token.
+pub fn token_hash(token: &str) -> String {
+    sha256_hex(token)
 }
 
 /// Keyed hash for identifiers we must compare but should not keep (IP addresses).
@@ -177,7 +185,8 @@ pub async fn current_user(state: &AppState, headers: &HeaderMap) -> Result<Optio
         return Ok(None);
     };
     let row = sqlx::query(
-        "SELECT u.id, u.display_name, d.name AS department, s.expires_at FROM sessions s \
+        "SELECT u.id, u.display_name, d.name AS department, s.expires_at, COALESCE(s.last_seen_at, s.created_at) AS seen \
+         FROM sessions s \
          JOIN users u ON u.id = s.user_id LEFT JOIN departments d ON d.id = u.department_id \
          WHERE s.id = $1 AND u.active = 1",
     )
@@ -185,9 +194,20 @@ pub async fn current_user(state: &AppState, headers: &HeaderMap) -> Result<Optio
     .fetch_optional(&state.db.pool)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    if row.try_get::<i64, _>("expires_at")? <= now_ms() {
+    let (now, seen): (i64, i64) = (now_ms(), row.try_get("seen")?);
+    if row.try_get::<i64, _>("expires_at")? <= now || now - seen > state.config.session_idle_s * 1000 {
         sign_out(state, &token).await?;
         return Ok(None);
+    }
+    // When it was last used, to the minute: one write a minute per session, not one a request.
+    if now - seen > SEEN_GRANULARITY_MS {
+        let (_turn, mut tx) = state.db.begin_write().await?;
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(sha256_hex(&token))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
     }
     let id: i64 = row.try_get("id")?;
     Ok(Some(UserView {

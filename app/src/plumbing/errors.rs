@@ -217,6 +217,10 @@ pub enum AppError {
     /// The settlement run is approved (frozen) or already paid.
     #[error("frozen")]
     Frozen,
+    /// A rule of the organization refuses this action (four eyes, an expired link); the
+    /// label says which.
+    #[error("refused: {}", .0.en)]
+    Refused(Label),
     #[error("cross-origin request refused")]
     CrossOrigin,
     /// The request itself could not be read (a server function's arguments).
@@ -244,7 +248,7 @@ impl AppError {
             AppError::Unauthenticated | AppError::BadCredentials => 401,
             AppError::Forbidden | AppError::CrossOrigin => 403,
             AppError::NotFound => 404,
-            AppError::Frozen => 409,
+            AppError::Frozen | AppError::Refused(_) => 409,
             AppError::BadRequest(_) => 400,
             AppError::Invalid(_) | AppError::Noncompliant(_) => 422,
             AppError::TooManyAttempts { .. } | AppError::TooFast { .. } => 429,
@@ -264,6 +268,7 @@ impl AppError {
             AppError::TooManyAttempts { .. } => ("too-many-attempts", "Too many attempts"),
             AppError::TooFast { .. } => ("too-fast", "Too many submissions"),
             AppError::Frozen => ("frozen", "Frozen"),
+            AppError::Refused(_) => ("refused", "Refused"),
             AppError::CrossOrigin => ("cross-origin", "Cross-origin request refused"),
             AppError::BadRequest(_) => ("bad-request", "Malformed request"),
             AppError::Internal => ("internal", "Internal error"),
@@ -304,6 +309,7 @@ impl AppError {
             AppError::TooFast { retry_after_s } => format!("{}{retry_after_s}", t(C::ErrTooFast)),
             AppError::CrossOrigin => t(C::ErrCrossOrigin),
             AppError::Frozen => t(C::ErrFrozen),
+            AppError::Refused(why) => why.text(locale).to_string(),
             AppError::BadRequest(_) => t(C::ErrBadRequest),
             AppError::Internal => t(C::ErrInternal),
             AppError::Transport(_) => t(C::ErrTransport),
@@ -331,6 +337,9 @@ struct ProblemDetails {
     listed_words: Vec<ComplianceHit>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     retry_after_s: Option<i64>,
+    /// Why a rule refused, in both languages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reason: Option<Label>,
 }
 
 impl Serialize for AppError {
@@ -351,6 +360,10 @@ impl Serialize for AppError {
                 _ => Vec::new(),
             },
             retry_after_s: self.retry_after_s(),
+            reason: match self {
+                AppError::Refused(why) => Some(why.clone()),
+                _ => None,
+            },
         }
         .serialize(s)
     }
@@ -371,6 +384,10 @@ impl<'de> Deserialize<'de> for AppError {
             "too-many-attempts" => AppError::TooManyAttempts { retry_after_s },
             "too-fast" => AppError::TooFast { retry_after_s },
             "frozen" => AppError::Frozen,
+            "refused" => match p.reason {
+                Some(why) => AppError::Refused(why),
+                None => AppError::Transport(p.detail),
+            },
             "cross-origin" => AppError::CrossOrigin,
             "bad-request" => AppError::BadRequest(p.detail),
             "internal" => AppError::Internal,

@@ -11,6 +11,8 @@ pub mod message;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
+pub mod audit;
+#[cfg(feature = "ssr")]
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod cache;

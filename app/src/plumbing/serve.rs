@@ -19,6 +19,11 @@ impl Cx {
     pub fn base_url(&self) -> String {
         super::http::base_url(&self.parts.headers)
     }
+
+    /// Who is making a change, for the audit log.
+    pub fn actor(&self) -> super::audit::Actor {
+        super::audit::Actor::person(self.user.id, &self.state.org.secret, &self.parts.extensions)
+    }
 }
 
 /// The signed-in user, if they may use `access`: 401 without a valid session, 403 with the

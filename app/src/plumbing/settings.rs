@@ -27,15 +27,21 @@ pub async fn set(db: &Db, key: &str, value: &str) -> Result<(), sqlx::Error> {
 pub async fn set_many(db: &Db, values: &[(&str, String)]) -> Result<(), sqlx::Error> {
     let (_turn, mut tx) = db.begin_write().await?;
     for (key, value) in values {
-        sqlx::query(
-            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        )
-        .bind(*key)
-        .bind(value)
-        .execute(&mut *tx)
-        .await?;
+        put(&mut tx, key, value).await?;
     }
     tx.commit().await
+}
+
+/// One setting, in a transaction of the caller's (with its audit entry, say).
+pub async fn put(tx: &mut super::db::Tx, key: &str, value: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(key)
+    .bind(value)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// A number setting, or `default` when unset or not a number.

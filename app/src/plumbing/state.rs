@@ -16,7 +16,12 @@ pub struct Config {
     pub database_url: String,
     /// Seed the demo organization into an empty database.
     pub demo_data: bool,
+    /// A session's absolute lifetime.
     pub session_ttl_s: i64,
+    /// A session unused this long ends.
+    pub session_idle_s: i64,
+    /// How often an open live stream checks that its session still may read it.
+    pub live_recheck_s: u64,
     /// Mark cookies `Secure` (set when served behind TLS).
     pub secure_cookies: bool,
     /// First administrator for an empty database without demo data.

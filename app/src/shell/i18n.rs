@@ -6,6 +6,9 @@ crate::messages! {
         DemoBanner => "演示组织：数据仅供体验，可随时重置", "Demo organization: sample data for trying things out";
         NavMyPromotion => "我的推广", "My promotion";
         NavLeads => "线索", "Leads";
+        NavPayoutAccount => "收款账户", "Payout account";
+        NavAudit => "审计日志", "Audit log";
+        NavAccount => "我的账号", "My account";
         NavAdmin => "管理", "Admin";
         SignOut => "退出登录", "Sign out";
         SignInTitle => "登录全员营销", "Sign in to Allhands";

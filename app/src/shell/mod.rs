@@ -30,6 +30,7 @@ pub struct NavItem {
 pub const NAV: &[NavItem] = &[
     NavItem { path: "/me", label: K::NavMyPromotion, access: Access::Promoters },
     NavItem { path: "/me/rewards", label: K::NavMyRewards, access: Access::Promoters },
+    NavItem { path: "/me/payout", label: K::NavPayoutAccount, access: Access::Promoters },
     NavItem { path: "/dashboard", label: K::NavDashboard, access: Access::Marketing },
     NavItem { path: "/heroes", label: K::NavHeroes, access: Access::Staff },
     NavItem { path: "/campaigns", label: K::NavCampaigns, access: Access::Marketing },
@@ -42,6 +43,8 @@ pub const NAV: &[NavItem] = &[
     NavItem { path: "/deals", label: K::NavDeals, access: Access::Deals },
     NavItem { path: "/settlement", label: K::NavSettlement, access: Access::Finance },
     NavItem { path: "/admin", label: K::NavAdmin, access: Access::Admin },
+    NavItem { path: "/admin/audit", label: K::NavAudit, access: Access::Admin },
+    NavItem { path: "/account", label: K::NavAccount, access: Access::SignedIn },
 ];
 
 /// The locale of this request (SSR) or page (browser): the `lang` cookie, zh-CN by default.
@@ -119,9 +122,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/review") view=leads::review::Review />
                     <Route path=path!("/follow-up") view=leads::follow_up::FollowUp />
                     <Route path=path!("/admin") view=admin::people::Admin />
+                    <Route path=path!("/admin/audit") view=admin::audit::AuditLog />
+                    <Route path=path!("/account") view=admin::account::Account />
+                    <Route path=path!("/setup") view=admin::setup::Setup />
+                    <Route path=path!("/reset") view=admin::reset::Reset />
                     <Route path=path!("/deals") view=deals::records::Deals />
                     <Route path=path!("/settlement") view=settlement::runs::Settlement />
                     <Route path=path!("/me/rewards") view=settlement::my_rewards::MyRewardsPage />
+                    <Route path=path!("/me/payout") view=settlement::payout_account::PayoutAccountPage />
                     <Route path=path!("/redeem") view=rewards::redeem::Redeem />
                     <Route path=path!("/rewards/rules") view=rewards::rules::Rules />
                     <Route path=path!("/dashboard") view=dashboard::board::DashboardPage />

@@ -38,6 +38,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         database_url: url,
         demo_data: false,
         session_ttl_s: 3600,
+        session_idle_s: 3600,
+        live_recheck_s: 30,
         secure_cookies: false,
         bootstrap_admin: None,
         notify_webhook: None,
@@ -111,7 +113,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let mut with_payments_s = with_payments().await?.0;
 
     let t = Instant::now();
-    let run = draft::draft(&state, None, Scope::Employee, "2026-11").await.map_err(|e| format!("draft: {e}"))?;
+    let run = draft::draft(&state, &app::plumbing::audit::Actor::system(), Scope::Employee, "2026-11")
+        .await
+        .map_err(|e| format!("draft: {e}"))?;
     let draft_s = t.elapsed().as_secs_f64();
     let statements: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM statements WHERE run_id = $1").bind(run).fetch_one(pool).await?;

@@ -51,6 +51,8 @@ pub fn config(db: &TestDb) -> Config {
         database_url: db.url.clone(),
         demo_data: true,
         session_ttl_s: 3600,
+        session_idle_s: 3600,
+        live_recheck_s: 1,
         secure_cookies: false,
         bootstrap_admin: None,
         notify_webhook: None,

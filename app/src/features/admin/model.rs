@@ -16,6 +16,14 @@ crate::fields! {
         Department => "department_id", C::DepartmentLabel;
         Roles => "roles", K::RolesLabel;
         DepartmentName => "department_name", K::DepartmentNameLabel;
+        CurrentPassword => "current_password", K::CurrentPasswordLabel;
+        NewPassword => "new_password", K::NewPasswordLabel;
+        Action => "action", K::ColAction;
+        ImportFile => "file", K::ImportFileLabel;
+        EmployeeNo => "employee_no", K::EmployeeNoLabel;
+        Status => "status", K::ColStatus;
+        From => "from", K::FromLabel;
+        Until => "until", K::UntilLabel;
     }
 }
 
@@ -24,8 +32,48 @@ pub struct UserRow {
     pub id: i64,
     pub display_name: String,
     pub login: String,
+    /// As typed in the edit form: the national number, the email.
+    pub phone: String,
+    pub email: String,
+    pub department_id: Option<i64>,
     pub department: Option<String>,
     pub roles: Vec<Role>,
+    pub active: bool,
+}
+
+crate::closed_set! {
+    /// What administration does that the audit log keeps.
+    pub enum Audited("admin audit action") {
+        UserCreated = "user.created",
+        UserUpdated = "user.updated",
+        UserDeactivated = "user.deactivated",
+        UserReactivated = "user.reactivated",
+        DepartmentCreated = "department.created",
+        PasswordChanged = "user.password_changed",
+        SessionRevoked = "session.revoked",
+        SetupCompleted = "setup.completed",
+        ResetLinkIssued = "user.reset_link_issued",
+        FamilyRegistered = "family.registered",
+        FamilyRemoved = "family.removed",
+    }
+}
+
+impl Audited {
+    pub fn label(self) -> K {
+        match self {
+            Audited::UserCreated => K::AuditUserCreated,
+            Audited::UserUpdated => K::AuditUserUpdated,
+            Audited::UserDeactivated => K::AuditUserDeactivated,
+            Audited::UserReactivated => K::AuditUserReactivated,
+            Audited::DepartmentCreated => K::AuditDepartmentCreated,
+            Audited::PasswordChanged => K::AuditPasswordChanged,
+            Audited::SessionRevoked => K::AuditSessionRevoked,
+            Audited::SetupCompleted => K::AuditSetupCompleted,
+            Audited::ResetLinkIssued => K::AuditResetLinkIssued,
+            Audited::FamilyRegistered => K::AuditFamilyRegistered,
+            Audited::FamilyRemoved => K::AuditFamilyRemoved,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -33,6 +81,26 @@ pub struct DepartmentRow {
     pub id: i64,
     pub name: String,
     pub members: i64,
+}
+
+/// A message kind in words.
+pub fn message_kind_label(kind: MessageKind) -> K {
+    match kind {
+        MessageKind::ThankYou => K::MsgThankYou,
+        MessageKind::LeadAssigned => K::MsgLeadAssigned,
+        MessageKind::LeadOverdue => K::MsgLeadOverdue,
+        MessageKind::RewardVested => K::MsgRewardVested,
+        MessageKind::RewardPaid => K::MsgRewardPaid,
+    }
+}
+
+/// A message status in words.
+pub fn message_status_label(status: MessageStatus) -> K {
+    match status {
+        MessageStatus::Queued => K::MsgQueued,
+        MessageStatus::Sent => K::MsgSent,
+        MessageStatus::Failed => K::MsgFailed,
+    }
 }
 
 /// An outgoing message as the admins see it.
@@ -45,4 +113,83 @@ pub struct OutboxRow {
     pub status: MessageStatus,
     pub attempts: i64,
     pub last_error: Option<String>,
+}
+
+/// One of a person's own sessions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionRow {
+    pub handle: String,
+    pub signed_in_at: String,
+    pub last_seen_at: Option<String>,
+    /// The session this page was opened with.
+    pub current: bool,
+}
+
+/// Which audit entries to show; empty fields do not filter.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AuditQuery {
+    #[serde(default)]
+    pub actor_id: Option<i64>,
+    /// An action's code, e.g. `run.approved`.
+    #[serde(default)]
+    pub action: String,
+    #[serde(default)]
+    pub subject: String,
+    /// Org-local dates, YYYY-MM-DD, inclusive.
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub until: String,
+}
+
+/// An audit entry as admins read it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: String,
+    pub actor: Option<String>,
+    pub action: String,
+    pub action_label: crate::plumbing::errors::Label,
+    pub subject: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    /// What changed, in one line: `name: 张三 → 张三丰; roles: …` for records, `a → b` else.
+    pub change: String,
+}
+
+/// An audited action offered in the filter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditAction {
+    pub code: String,
+    pub label: crate::plumbing::errors::Label,
+}
+
+/// A person a staff import adds, updates or deactivates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportLine {
+    pub line: i64,
+    pub name: String,
+    /// The employee number, else the masked phone, else the email.
+    pub key: String,
+}
+
+/// What a staff import does (preview) or did (applied).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffImport {
+    pub added: Vec<ImportLine>,
+    pub updated: Vec<ImportLine>,
+    pub deactivated: Vec<ImportLine>,
+    pub unchanged: i64,
+    /// Rows refused, by line, each problem naming its field.
+    pub errors: Vec<(i64, Vec<crate::plumbing::errors::FieldError>)>,
+    pub applied: bool,
+}
+
+/// A family member a staff member registered, as they see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FamilyRow {
+    pub id: i64,
+    pub name: String,
+    /// Masked.
+    pub phone: String,
 }

@@ -1,5 +1,6 @@
 //! Administration: people and departments, and the outbox of messages sent.
 use super::model::{DepartmentRow, OutboxRow, UserRow};
+use super::people_forms::{EditUserForm, NewUserForm};
 use crate::features::admin::i18n::K;
 use crate::plumbing::access::Role;
 use crate::plumbing::errors::AppError;
@@ -60,14 +61,42 @@ pub async fn create_user(
         .map(|r| r.known(|| AppError::unknown(super::Field::Roles)))
         .collect::<Result<Vec<Role>, _>>()?;
     let input = super::store::users::NewUser { display_name, phone, email, password, department_id, roles };
-    super::store::users::create_user(&state.db, input, state.org.allow_foreign_phones).await
+    super::store::users::create_user(&state.db, &cx.actor(), input, state.org.allow_foreign_phones).await
+}
+
+/// Admin edits a person: name, phone, email, department, roles.
+#[server(endpoint = "update_user")]
+pub async fn update_user(
+    id: i64,
+    display_name: String,
+    #[server(default)] phone: String,
+    #[server(default)] email: String,
+    #[server(default)] department_id: Option<i64>,
+    #[server(default)] roles: Vec<Sent<Role>>,
+) -> Result<(), AppError> {
+    use crate::plumbing::serve::*;
+    let cx = authorize(Access::Admin).await?;
+    let roles = roles
+        .into_iter()
+        .map(|r| r.known(|| AppError::unknown(super::Field::Roles)))
+        .collect::<Result<Vec<Role>, _>>()?;
+    let input = super::store::users::NewUser { display_name, phone, email, department_id, roles, ..Default::default() };
+    super::store::users::update_user(&cx.state.db, &cx.actor(), id, input, cx.state.org.allow_foreign_phones).await
+}
+
+/// Deactivates a person (their sessions end at once) or reactivates them.
+#[server(endpoint = "set_user_active")]
+pub async fn set_user_active(id: i64, active: bool) -> Result<(), AppError> {
+    use crate::plumbing::serve::*;
+    let cx = authorize(Access::Admin).await?;
+    super::store::users::set_active(&cx.state.db, &cx.actor(), id, active).await
 }
 
 #[server(endpoint = "create_department")]
 pub async fn create_department(name: String) -> Result<i64, AppError> {
     use crate::plumbing::serve::*;
     let cx = authorize(Access::Admin).await?;
-    super::store::users::create_department(&cx.state.db, &name).await
+    super::store::users::create_department(&cx.state.db, &cx.actor(), &name).await
 }
 
 #[component]
@@ -75,7 +104,15 @@ pub fn Admin() -> impl IntoView {
     let i18n = use_i18n();
     let new_user = ServerAction::<CreateUser>::new();
     let new_department = ServerAction::<CreateDepartment>::new();
-    let users = resource(move || new_user.version().get(), |_| list_users());
+    let update = ServerAction::<UpdateUser>::new();
+    let activate = ServerAction::<SetUserActive>::new();
+    let editing = RwSignal::new(None::<UserRow>);
+    let imported = RwSignal::new(0i64);
+    let reset = ServerAction::<super::reset::IssueResetLink>::new();
+    let users = resource(
+        move || (new_user.version().get(), update.version().get(), activate.version().get(), imported.get()),
+        |_| list_users(),
+    );
     let departments = resource(move || new_department.version().get(), |_| list_departments());
     let outbox = resource(|| (), |_| list_outbox());
 
@@ -93,17 +130,31 @@ pub fn Admin() -> impl IntoView {
                                     <th>{i18n.t(K::ColLogin)}</th>
                                     <th>{i18n.t(K::ColDepartment)}</th>
                                     <th>{i18n.t(K::ColRoles)}</th>
+                                    <th>{i18n.t(K::ColStatus)}</th>
+                                    <th></th>
                                 </tr></thead>
                                 <tbody>
                                     {rows.into_iter().map(|u| {
                                         let roles = u.roles.clone();
                                         let label = move |k: K| k.text(i18n.locale());
+                                        let (id, active, row, login) = (u.id, u.active, u.clone(), u.login.clone());
                                         view! {
-                                            <tr>
+                                            <tr data-testid="user-row" data-login=login>
                                                 <td data-label=move || label(K::DisplayNameLabel)>{u.display_name}</td>
                                                 <td data-label=move || label(K::ColLogin)>{u.login}</td>
                                                 <td data-label=move || label(K::ColDepartment)>{u.department.unwrap_or_default()}</td>
                                                 <td data-label=move || label(K::ColRoles)>{move || roles.iter().map(|r| r.label().text(i18n.locale())).collect::<Vec<_>>().join("、")}</td>
+                                                <td data-label=move || label(K::ColStatus)>
+                                                    <span class=if active { "status" } else { "status muted" } data-testid="user-status">{i18n.t(if active { K::Active } else { K::Inactive })}</span>
+                                                </td>
+                                                <td class="actions">
+                                                    <button type="button" class="link-button" data-testid="user-edit" on:click=move |_| editing.set(Some(row.clone()))>{i18n.t(K::Edit)}</button>
+                                                    <button type="button" class="link-button" data-testid="user-reset" on:click=move |_| { reset.dispatch(super::reset::IssueResetLink { id }); }>{i18n.t(K::ResetLink)}</button>
+                                                    <button type="button" class="link-button" data-testid=if active { "user-deactivate" } else { "user-reactivate" }
+                                                        on:click=move |_| { activate.dispatch(SetUserActive { id, active: !active }); }>
+                                                        {i18n.t(if active { K::Deactivate } else { K::Reactivate })}
+                                                    </button>
+                                                </td>
                                             </tr>
                                         }
                                     }).collect_view()}
@@ -113,8 +164,15 @@ pub fn Admin() -> impl IntoView {
                     })
                 })}
             </Suspense>
+            {move || activate.value().get().and_then(|r| r.err()).map(|error| view! { <ErrorNote error /> })}
+            {move || reset.value().get().map(|r| match r {
+                Ok(link) => view! { <p class="ok">{i18n.t(K::ResetLinkHint)}" "<code data-testid="reset-link">{link}</code></p> }.into_any(),
+                Err(error) => view! { <ErrorNote error /> }.into_any(),
+            })}
+            {move || editing.get().map(|user| view! { <EditUserForm user action=update editing departments /> })}
             <NewUserForm action=new_user departments />
         </section>
+        <super::staff_import::StaffImportCard on_applied=imported />
         <section class="card">
             <h2>{i18n.t(K::Departments)}</h2>
             <Suspense fallback=|| ()>
@@ -146,8 +204,8 @@ pub fn Admin() -> impl IntoView {
                         <ul class="plain outbox" data-testid="outbox">
                             {rows.into_iter().map(|m| view! {
                                 <li>
-                                    <span class=format!("status outbox-{}", m.status)>{m.status.as_str()}</span>" "
-                                    <span class="muted">{m.created_at}" · "{m.kind.as_str()}" → "{m.recipient}" · ×"{m.attempts}</span>
+                                    <span class=format!("status outbox-{}", m.status)>{i18n.t(super::model::message_status_label(m.status))}</span>" "
+                                    <span class="muted">{m.created_at}" · "{i18n.t(super::model::message_kind_label(m.kind))}" → "{m.recipient}" · ×"{m.attempts}</span>
                                     <br />{m.body}
                                     {m.last_error.map(|e| view! { <br /><span class="field-error">{e}</span> })}
                                 </li>
@@ -157,69 +215,5 @@ pub fn Admin() -> impl IntoView {
                 })}
             </Suspense>
         </section>
-    }
-}
-
-#[component]
-fn NewUserForm(
-    action: ServerAction<CreateUser>,
-    departments: Resource<Result<Vec<DepartmentRow>, AppError>, crate::plumbing::ui::Json>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let display_name = RwSignal::new(String::new());
-    let phone = RwSignal::new(String::new());
-    let email = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let department = RwSignal::new(String::new());
-    let roles = RwSignal::new(Vec::<Role>::new());
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        action.dispatch(CreateUser {
-            display_name: display_name.get_untracked(),
-            phone: phone.get_untracked(),
-            email: email.get_untracked(),
-            password: password.get_untracked(),
-            department_id: department.get_untracked().parse().ok(),
-            roles: roles.get_untracked().into_iter().map(Sent::from).collect(),
-        });
-    };
-    view! {
-        <h3>{i18n.t(K::NewUser)}</h3>
-        <form class="form" on:submit=submit data-testid="new-user-form">
-            <label><span>{i18n.t(K::DisplayNameLabel)}</span><input type="text" maxlength="50" bind:value=display_name /></label>
-            <label><span>{i18n.t(K::UserPhoneLabel)}</span><input type="tel" maxlength="32" bind:value=phone /></label>
-            <label><span>{i18n.t(K::EmailLabel)}</span><input type="email" maxlength="254" bind:value=email /></label>
-            <label><span>{i18n.t(C::PasswordLabel)}</span><input type="password" maxlength="128" autocomplete="new-password" bind:value=password /></label>
-            <label>
-                <span>{i18n.t(C::DepartmentLabel)}</span>
-                <select on:change=move |ev| department.set(event_target_value(&ev))>
-                    <option value="">{i18n.t(K::NoDepartment)}</option>
-                    <Suspense fallback=|| ()>
-                        {move || Suspend::new(async move {
-                            departments.await.unwrap_or_default().into_iter()
-                                .map(|d| view! { <option value=d.id.to_string()>{d.name}</option> })
-                                .collect_view()
-                        })}
-                    </Suspense>
-                </select>
-            </label>
-            <fieldset class="tags">
-                <legend>{i18n.t(K::RolesLabel)}</legend>
-                {Role::ALL.iter().copied().map(|role| view! {
-                    <label class="tag">
-                        <input type="checkbox" on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            roles.update(|rs| { rs.retain(|r| *r != role); if on { rs.push(role) } });
-                        } />
-                        {i18n.t(role.label())}
-                    </label>
-                }).collect_view()}
-            </fieldset>
-            {move || action.value().get().map(|r| match r {
-                Ok(_) => view! { <p class="ok">{i18n.t(C::Created)}</p> }.into_any(),
-                Err(error) => view! { <ErrorNote error /> }.into_any(),
-            })}
-            <button type="submit" class="button primary">{i18n.t(C::Create)}</button>
-        </form>
     }
 }

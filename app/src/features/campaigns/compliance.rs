@@ -1,6 +1,8 @@
 //! Content compliance (PRODUCT.md §5): nothing is published while its text contains a word
 //! of the advertising-law extreme-word list (广告法极限词) or the sensitive-word list. Both
-//! lists are data marketing edits; these are the seeds.
+//! lists are data marketing edits; these are the seeds. A third list holds allowed phrases
+//! (最近, 第一次 …): a hit that lies wholly inside one is no hit, since plain substring
+//! matching is wrong for Chinese (最 would flag 最近).
 use serde::{Deserialize, Serialize};
 
 crate::closed_set! {
@@ -10,6 +12,8 @@ crate::closed_set! {
         Extreme = "extreme",
         /// 敏感词: words no promotion may carry.
         Sensitive = "sensitive",
+        /// 允许短语: everyday phrases that contain a listed word and mask it.
+        Allowed = "allowed",
     }
 }
 
@@ -36,19 +40,40 @@ fn key(s: &str) -> Vec<char> {
 }
 
 /// Every occurrence of a listed word in each text. Where listed words overlap at one
-/// position (最 and 最好), the longest is named, and the scan goes on after it.
+/// position (最 and 最好), the longest is named, and the scan goes on after it. A hit that
+/// lies wholly inside an allowed phrase (最 in 最近) is not one; one that reaches past it
+/// (最后一波 past 最后) still is.
 pub fn check(texts: &[(&str, &str)], words: &[Word]) -> Vec<Hit> {
-    let mut list: Vec<(Vec<char>, &Word)> =
-        words.iter().map(|w| (key(&w.word), w)).filter(|(k, _)| !k.is_empty()).collect();
-    list.sort_by_key(|w| std::cmp::Reverse(w.0.len()));
+    let keyed = |allowed: bool| -> Vec<(Vec<char>, &Word)> {
+        let mut list: Vec<(Vec<char>, &Word)> = words
+            .iter()
+            .filter(|w| (w.kind == WordKind::Allowed) == allowed)
+            .map(|w| (key(&w.word), w))
+            .filter(|(k, _)| !k.is_empty())
+            .collect();
+        list.sort_by_key(|w| std::cmp::Reverse(w.0.len()));
+        list
+    };
+    let (list, allowed) = (keyed(false), keyed(true));
     let mut hits = Vec::new();
     for (place, text) in texts {
         let chars = key(text);
+        // Which characters an allowed phrase covers.
+        let mut covered = vec![false; chars.len()];
+        for (k, _) in &allowed {
+            for start in 0..chars.len() {
+                if chars[start..].starts_with(k) {
+                    covered[start..start + k.len()].iter_mut().for_each(|c| *c = true);
+                }
+            }
+        }
         let mut i = 0;
         while i < chars.len() {
             match list.iter().find(|(k, _)| chars[i..].starts_with(k)) {
                 Some((k, w)) => {
-                    hits.push(Hit { place: place.to_string(), word: w.word.clone(), kind: w.kind, at: i as i64 });
+                    if !covered[i..i + k.len()].iter().all(|c| *c) {
+                        hits.push(Hit { place: place.to_string(), word: w.word.clone(), kind: w.kind, at: i as i64 });
+                    }
                     i += k.len();
                 }
                 None => i += 1,
@@ -88,7 +113,6 @@ pub const EXTREME_WORDS: &[&str] = &[
     "最先",
     "最先进",
     "最先享受",
-    "最后",
     "最后一波",
     "最新",
     "最新科技",
@@ -244,13 +268,21 @@ pub const SENSITIVE_WORDS: &[&str] = &[
     "洗钱",
 ];
 
+/// Everyday phrases that contain a listed word and are not claims (PRODUCT.md §5).
+pub const ALLOWED_PHRASES: &[&str] =
+    &["最近", "最后", "最后一天", "最终", "最初", "最少", "第一次", "第一步", "第一天", "第一时间", "唯一的联系方式"];
+
 /// The seeded lists as words.
 pub fn seed_words() -> Vec<Word> {
-    EXTREME_WORDS
-        .iter()
-        .map(|w| Word { word: w.to_string(), kind: WordKind::Extreme })
-        .chain(SENSITIVE_WORDS.iter().map(|w| Word { word: w.to_string(), kind: WordKind::Sensitive }))
-        .collect()
+    let of = |list: &[&str], kind: WordKind| {
+        list.iter().map(move |w| Word { word: w.to_string(), kind }).collect::<Vec<_>>()
+    };
+    [
+        of(EXTREME_WORDS, WordKind::Extreme),
+        of(SENSITIVE_WORDS, WordKind::Sensitive),
+        of(ALLOWED_PHRASES, WordKind::Allowed),
+    ]
+    .concat()
 }
 
 #[cfg(test)]
@@ -262,7 +294,7 @@ mod tests {
     fn the_seeded_list_is_real() {
         assert!(EXTREME_WORDS.len() >= 100, "{}", EXTREME_WORDS.len());
         assert!(EXTREME_WORDS.contains(&"最") && EXTREME_WORDS.contains(&"第一"));
-        let mut all: Vec<&str> = EXTREME_WORDS.iter().chain(SENSITIVE_WORDS).copied().collect();
+        let mut all: Vec<&str> = EXTREME_WORDS.iter().chain(SENSITIVE_WORDS).chain(ALLOWED_PHRASES).copied().collect();
         all.sort();
         let n = all.len();
         all.dedup();
@@ -279,7 +311,8 @@ mod tests {
         let named: Vec<(&str, &str, i64)> = hits.iter().map(|h| (h.place.as_str(), h.word.as_str(), h.at)).collect();
         assert_eq!(
             named,
-            [("landing_copy", "最低价", 2), ("landing_copy", "销量第一", 6), ("selling_points", "第一", 0)]
+            [("landing_copy", "最低价", 2), ("landing_copy", "销量第一", 6)],
+            "第一次 is an allowed phrase"
         );
         assert!(check(&[("landing_copy", "免费上门量房，报价透明")], &words).is_empty());
     }
@@ -292,6 +325,17 @@ mod tests {
         assert_eq!(check(&[("x", "品质ＮＯ．１")], &words)[0].word, "NO.1");
         let hit = &check(&[("x", "拒绝赌博")], &words)[0];
         assert_eq!((hit.word.as_str(), hit.kind), ("赌博", WordKind::Sensitive));
+    }
+
+    #[test]
+    fn an_allowed_phrase_masks_a_hit_inside_it_only() {
+        let words = seed_words();
+        assert!(check(&[("x", "最近上新，第一次到店免费量房，活动最后一天")], &words).is_empty());
+        assert_eq!(check(&[("x", "最后一波")], &words)[0].word, "最后一波", "reaches past 最后");
+        assert_eq!(check(&[("x", "最近最好")], &words)[0].word, "最好");
+        // Without the allow list the bare word still blocks.
+        let bare: Vec<Word> = words.iter().filter(|w| w.kind != WordKind::Allowed).cloned().collect();
+        assert_eq!(check(&[("x", "最近")], &bare)[0].word, "最");
     }
 
     proptest! {

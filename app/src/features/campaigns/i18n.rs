@@ -6,6 +6,7 @@ crate::messages! {
         WordKindLabel => "词库", "List";
         WordKindExtreme => "广告法极限词", "Advertising-law extreme words";
         WordKindSensitive => "敏感词", "Sensitive words";
+        WordKindAllowed => "允许短语（不算违规）", "Allowed phrases (mask a hit)";
         ComplianceTitle => "合规词库", "Compliance word lists";
         ComplianceHelp => "发布活动、海报和素材前自动检查，命中任何一个词都不能发布。", "Checked before any campaign, poster or content item is published; any hit blocks publishing.";
         ImageLabel => "图片", "Image";

@@ -82,6 +82,7 @@ pub fn word_kind_label(k: WordKind) -> K {
     match k {
         WordKind::Extreme => K::WordKindExtreme,
         WordKind::Sensitive => K::WordKindSensitive,
+        WordKind::Allowed => K::WordKindAllowed,
     }
 }
 
@@ -247,7 +248,7 @@ fn WordLists() -> impl IntoView {
                                 </details>
                             }
                         };
-                        view! { {group(WordKind::Extreme)} {group(WordKind::Sensitive)} }
+                        view! { {group(WordKind::Extreme)} {group(WordKind::Sensitive)} {group(WordKind::Allowed)} }
                     })
                 })}
             </Transition>

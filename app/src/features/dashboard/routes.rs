@@ -31,7 +31,11 @@ async fn live(State(state): State<AppState>, headers: HeaderMap) -> Result<Respo
     let bus = state.events.clone();
     let start = bus.resume_point(last_id);
     let receiver = bus.subscribe();
-    let stream = futures_util::stream::unfold((bus, receiver, start), next);
+    // A deactivated person's (or a revoked session's) stream ends within this time.
+    let recheck = std::time::Duration::from_secs(state.config.live_recheck_s.max(1));
+    let recheck_at = tokio::time::Instant::now() + recheck;
+    let cursor = Cursor { bus, receiver, after: start, state, headers, recheck, recheck_at };
+    let stream = futures_util::stream::unfold(cursor, next);
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()).into_response())
 }
 
@@ -39,19 +43,42 @@ fn reset() -> String {
     format!("[{RESET}]")
 }
 
-type Cursor = (EventBus, watch::Receiver<u64>, Option<u64>);
+struct Cursor {
+    bus: EventBus,
+    receiver: watch::Receiver<u64>,
+    after: Option<u64>,
+    /// The request's session, checked again every `recheck`.
+    state: AppState,
+    headers: HeaderMap,
+    recheck: std::time::Duration,
+    recheck_at: tokio::time::Instant,
+}
 
-/// The next message: everything after the cursor, once there is something.
-async fn next((bus, mut receiver, after): Cursor) -> Option<(Result<Event, Infallible>, Cursor)> {
-    let Some(after) = after else {
+/// The next message: everything after the cursor, once there is something. `None` ends the
+/// stream: the bus is gone, or the session may no longer read it.
+async fn next(mut c: Cursor) -> Option<(Result<Event, Infallible>, Cursor)> {
+    let Some(after) = c.after else {
         // Too far behind, or from another instance: reload, then follow from here.
-        let latest = bus.latest();
-        let event = Event::default().id(bus.id(latest)).data(reset());
-        return Some((Ok(event), (bus, receiver, Some(latest))));
+        let latest = c.bus.latest();
+        let event = Event::default().id(c.bus.id(latest)).data(reset());
+        c.after = Some(latest);
+        return Some((Ok(event), c));
     };
-    while bus.latest() <= after {
-        receiver.changed().await.ok()?;
+    while c.bus.latest() <= after {
+        tokio::select! {
+            changed = c.receiver.changed() => changed.ok()?,
+            _ = tokio::time::sleep_until(c.recheck_at) => {
+                require_in(&c.state, &c.headers, Access::Marketing).await.ok()?;
+                c.recheck_at = tokio::time::Instant::now() + c.recheck;
+            }
+        }
     }
+    // A stream that is never idle is checked too.
+    if tokio::time::Instant::now() >= c.recheck_at {
+        require_in(&c.state, &c.headers, Access::Marketing).await.ok()?;
+        c.recheck_at = tokio::time::Instant::now() + c.recheck;
+    }
+    let bus = &c.bus;
     let (data, last) = match bus.since(after) {
         Batch::Events(events, last) => {
             let mut data = String::with_capacity(events.iter().map(|e| e.len() + 1).sum::<usize>() + 2);
@@ -67,7 +94,9 @@ async fn next((bus, mut receiver, after): Cursor) -> Option<(Result<Event, Infal
         }
         Batch::Reset(last) => (reset(), last),
     };
-    Some((Ok(Event::default().id(bus.id(last)).data(data)), (bus, receiver, Some(last))))
+    let event = Event::default().id(bus.id(last)).data(data);
+    c.after = Some(last);
+    Some((Ok(event), c))
 }
 
 /// The dashboard's filters and the cut to export, as the page's export links write them.

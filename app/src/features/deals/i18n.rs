@@ -2,6 +2,10 @@
 crate::messages! {
     pub enum K {
         ProblemRefundTooLarge => "不能超过已回款金额", "cannot exceed what was collected";
+        AuditDealRecorded => "录入成交", "Recorded a deal";
+        AuditPaymentRecorded => "录入回款", "Recorded a payment";
+        AuditRefundRecorded => "录入退款", "Recorded a refund";
+        AuditCallBackDecided => "回访抽检结论", "Decided a call-back audit";
         OrderNoLabel => "订单号", "Order number";
         AmountLabel => "成交金额（元）", "Amount (yuan)";
         CostLabel => "成本（元）", "Cost (yuan)";

@@ -24,6 +24,27 @@ crate::fields! {
 }
 
 crate::closed_set! {
+    /// What sales, finance and marketing do to deals that the audit log keeps.
+    pub enum Audited("deals audit action") {
+        DealRecorded = "deal.recorded",
+        PaymentRecorded = "payment.recorded",
+        RefundRecorded = "refund.recorded",
+        CallBackDecided = "deal.call_back_decided",
+    }
+}
+
+impl Audited {
+    pub fn label(self) -> K {
+        match self {
+            Audited::DealRecorded => K::AuditDealRecorded,
+            Audited::PaymentRecorded => K::AuditPaymentRecorded,
+            Audited::RefundRecorded => K::AuditRefundRecorded,
+            Audited::CallBackDecided => K::AuditCallBackDecided,
+        }
+    }
+}
+
+crate::closed_set! {
     /// A deal's call-back audit (回访抽检), PRODUCT.md §4.
     pub enum Audit("audit state") {
         NotSampled = "not_sampled",

@@ -38,9 +38,7 @@ pub async fn record_deal(deal: DealInput) -> Result<i64, AppError> {
         }
     }
     let source = if valid.lead_id.is_some() { DealSource::Lead } else { DealSource::Manual };
-    deals::record(state, Some(cx.user.id), &valid, source)
-        .await?
-        .ok_or(AppError::invalid(Field::OrderNo, Problem::Taken))
+    deals::record(state, &cx.actor(), &valid, source).await?.ok_or(AppError::invalid(Field::OrderNo, Problem::Taken))
 }
 
 #[server(endpoint = "record_payment")]
@@ -57,21 +55,21 @@ pub async fn record_payment(
     if !cx.user.may(Access::Finance) && !super::store::deals::is_reps(&state.db.pool, cx.user.id, deal_id).await? {
         return Err(AppError::NotFound);
     }
-    super::store::payments::record_payment(state, cx.user.id, deal_id, &paid_on, &amount, refund).await
+    super::store::payments::record_payment(state, &cx.actor(), deal_id, &paid_on, &amount, refund).await
 }
 
 #[server(endpoint = "import_deals")]
 pub async fn import_deals(csv: String) -> Result<ImportReport, AppError> {
     use crate::plumbing::serve::*;
     let cx = authorize(Access::Payments).await?;
-    super::store::import::import_csv(&cx.state, cx.user.id, &csv).await
+    super::store::import::import_csv(&cx.state, &cx.actor(), &csv).await
 }
 
 #[server(endpoint = "decide_audit")]
 pub async fn decide_audit(deal_id: i64, verified: bool) -> Result<(), AppError> {
     use crate::plumbing::serve::*;
     let cx = authorize(Access::Marketing).await?;
-    super::store::deals::decide_audit(&cx.state, cx.user.id, deal_id, verified).await
+    super::store::deals::decide_audit(&cx.state, &cx.actor(), deal_id, verified).await
 }
 
 #[component]

@@ -1,11 +1,12 @@
 //! Deals' plain routes: order systems push deals as JSON.
 use super::model::{DealInput, DealSource, ImportReport};
 use crate::plumbing::access::Access;
+use crate::plumbing::audit::Actor;
 use crate::plumbing::auth::require_in;
 use crate::plumbing::errors::AppError;
 use crate::plumbing::state::AppState;
 use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::http::request::Parts;
 use axum::routing::post;
 use axum::{Json, Router};
 
@@ -17,11 +18,12 @@ pub fn routes() -> Router<AppState> {
 /// columns); the same order number twice changes nothing. Sales, finance or admin session.
 async fn api_deals(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    parts: Parts,
     Json(deals): Json<Vec<DealInput>>,
 ) -> Result<Json<ImportReport>, AppError> {
-    let user = require_in(&state, &headers, Access::Payments).await?;
+    let user = require_in(&state, &parts.headers, Access::Payments).await?;
+    let actor = Actor::person(user.id, &state.org.secret, &parts.extensions);
     let inputs = deals.into_iter().enumerate().map(|(i, d)| (i as i64 + 1, d)).collect();
     let empty = ImportReport { created: 0, unchanged: 0, payments: 0, errors: Vec::new() };
-    Ok(Json(super::store::import::import(&state, user.id, inputs, DealSource::Api, empty).await?))
+    Ok(Json(super::store::import::import(&state, &actor, inputs, DealSource::Api, empty).await?))
 }

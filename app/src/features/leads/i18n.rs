@@ -1,6 +1,7 @@
 //! The leads keys: every user-facing string of this feature in zh-CN and en.
 crate::messages! {
     pub enum K {
+        AuditPolicyChanged => "修改线索规则", "Changed the lead rules";
         LandingReferredBy => "推荐人", "Referred by";
         FormTitle => "留下联系方式，专属顾问将尽快联系您", "Leave your details and an adviser will contact you soon";
         DemandTagsLabel => "需求", "What you need";

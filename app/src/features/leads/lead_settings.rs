@@ -29,7 +29,7 @@ pub async fn save_lead_policy(
     let state = &cx.state;
     let view = PolicyView { protection_days: 0, daily_cap: 0, holidays, extra_workdays };
     let policy = super::store::policy::parse_policy(&protection_days, &daily_cap, &view)?;
-    super::store::policy::save_policy(&state.db, &policy).await?;
+    super::store::policy::save_policy(&state.db, &cx.actor(), &policy).await?;
     super::part(state)?.policy.set(policy);
     Ok(())
 }

@@ -34,6 +34,21 @@ crate::fields! {
 }
 
 crate::closed_set! {
+    /// What marketing does to the lead rules that the audit log keeps.
+    pub enum Audited("leads audit action") {
+        PolicyChanged = "lead_policy.changed",
+    }
+}
+
+impl Audited {
+    pub fn label(self) -> K {
+        match self {
+            Audited::PolicyChanged => K::AuditPolicyChanged,
+        }
+    }
+}
+
+crate::closed_set! {
     /// Where a lead stands after screening and review (PRODUCT.md §2.5).
     pub enum LeadStatus("lead status") {
         Pending = "pending",

@@ -2,6 +2,28 @@
 crate::messages! {
     pub enum K {
         RunStepLabel => "操作", "Action";
+        AuditRunDrafted => "生成结算草稿", "Drafted a settlement run";
+        AuditRunApproved => "审批结算批次", "Approved a settlement run";
+        AuditRunPaid => "标记已发放", "Marked a run paid";
+        AuditPayoutExported => "导出发放文件", "Exported a payout file";
+        AuditPayoutAccountChanged => "修改收款账户", "Changed a payout account";
+        PayoutAccountTitle => "收款账户", "Payout account";
+        PayoutAccountMissing => "尚未填写收款账户，奖励无法发放", "No payout account yet: rewards cannot be paid";
+        PayoutMethodLabel => "收款方式", "Method";
+        MethodBank => "银行卡", "Bank card";
+        MethodWechat => "微信", "WeChat";
+        MethodAlipay => "支付宝", "Alipay";
+        HolderLabel => "户名（真实姓名）", "Account holder (legal name)";
+        AccountLabel => "账号", "Account";
+        BankLabel => "开户银行", "Bank";
+        ConfirmPasswordLabel => "登录密码（确认身份）", "Your password (to confirm)";
+        PayoutSaved => "收款账户已保存", "Payout account saved";
+        ProblemCardNumber => "请填写 12–19 位银行卡号", "enter a 12–19 digit card number";
+        ProblemWechatId => "请填写微信号（字母开头，6–20 位）或手机号", "enter a WeChat ID (6–20, starting with a letter) or a phone";
+        ProblemAlipayAccount => "请填写支付宝绑定的手机号或邮箱", "enter the phone or email of the Alipay account";
+        ProblemWrongPassword => "密码不正确", "the password is wrong";
+        MissingAccounts => "人未填写收款账户", "without a payout account";
+        FourEyes => "四眼原则：结算批次须由起草人以外的人审批", "Four eyes: a run is approved by someone other than who drafted it";
         ScopeLabel => "结算范围", "Scope";
         Adjustment => "调整", "Adjustment";
         Approve => "审批通过", "Approve";

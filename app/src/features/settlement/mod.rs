@@ -4,6 +4,7 @@
 pub mod i18n;
 pub mod model;
 pub mod my_rewards;
+pub mod payout_account;
 #[cfg(feature = "ssr")]
 pub mod routes;
 pub mod runs;

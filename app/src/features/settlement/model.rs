@@ -15,7 +15,49 @@ crate::fields! {
         Scope => "scope", K::ScopeLabel;
         /// What finance does to a run.
         Step => "action", K::RunStepLabel;
+        Method => "method", K::PayoutMethodLabel;
+        Holder => "holder", K::HolderLabel;
+        Account => "account", K::AccountLabel;
+        Bank => "bank", K::BankLabel;
+        Password => "password", K::ConfirmPasswordLabel;
     }
+}
+
+crate::closed_set! {
+    /// Where a promoter's money goes.
+    pub enum PayoutMethod("payout method") {
+        Bank = "bank",
+        Wechat = "wechat",
+        Alipay = "alipay",
+    }
+}
+
+impl PayoutMethod {
+    pub fn label(self) -> K {
+        match self {
+            PayoutMethod::Bank => K::MethodBank,
+            PayoutMethod::Wechat => K::MethodWechat,
+            PayoutMethod::Alipay => K::MethodAlipay,
+        }
+    }
+
+    /// What is wrong with an account that does not fit the method.
+    pub fn problem(self) -> K {
+        match self {
+            PayoutMethod::Bank => K::ProblemCardNumber,
+            PayoutMethod::Wechat => K::ProblemWechatId,
+            PayoutMethod::Alipay => K::ProblemAlipayAccount,
+        }
+    }
+}
+
+/// A promoter's payout account as they see it: masked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PayoutAccountView {
+    pub method: Option<PayoutMethod>,
+    pub holder: String,
+    pub account_masked: String,
+    pub bank: String,
 }
 
 crate::closed_set! {
@@ -72,6 +114,40 @@ crate::closed_set! {
     }
 }
 
+impl RunStep {
+    /// Approving is finance's (or an admin's); marking money paid is finance's alone.
+    pub fn access(self) -> crate::plumbing::access::Access {
+        use crate::plumbing::access::Access;
+        match self {
+            RunStep::Approve => Access::Finance,
+            RunStep::Paid => Access::Payout,
+        }
+    }
+}
+
+crate::closed_set! {
+    /// What finance does that the audit log keeps.
+    pub enum Audited("settlement audit action") {
+        RunDrafted = "run.drafted",
+        RunApproved = "run.approved",
+        RunPaid = "run.paid",
+        PayoutExported = "payout.exported",
+        PayoutAccountChanged = "payout_account.changed",
+    }
+}
+
+impl Audited {
+    pub fn label(self) -> K {
+        match self {
+            Audited::RunDrafted => K::AuditRunDrafted,
+            Audited::RunApproved => K::AuditRunApproved,
+            Audited::RunPaid => K::AuditRunPaid,
+            Audited::PayoutExported => K::AuditPayoutExported,
+            Audited::PayoutAccountChanged => K::AuditPayoutAccountChanged,
+        }
+    }
+}
+
 crate::closed_set! {
     /// The payout files of an approved run.
     pub enum PayoutLayout("payout file") {
@@ -105,6 +181,10 @@ pub struct RunRow {
     pub tax_fen: i64,
     pub net_fen: i64,
     pub drafted_at: String,
+    /// Whether the reader may mark it paid (finance alone).
+    pub may_mark_paid: bool,
+    /// Promoters with money to receive and no payout account to receive it.
+    pub missing_accounts: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

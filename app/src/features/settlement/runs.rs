@@ -13,7 +13,9 @@ use leptos::prelude::*;
 pub async fn settlement_runs() -> Result<Vec<RunRow>, AppError> {
     use crate::plumbing::serve::*;
     let cx = authorize(Access::Finance).await?;
-    super::store::runs::runs(&cx.state).await
+    let may_mark_paid = cx.user.may(RunStep::Paid.access());
+    let runs = super::store::runs::runs(&cx.state).await?;
+    Ok(runs.into_iter().map(|r| RunRow { may_mark_paid, ..r }).collect())
 }
 
 #[server(endpoint = "draft_run")]
@@ -21,7 +23,7 @@ pub async fn draft_run(scope: Sent<Scope>, period: String) -> Result<i64, AppErr
     use crate::plumbing::serve::*;
     let cx = authorize(Access::Finance).await?;
     let scope = scope.known(|| AppError::unknown(super::Field::Scope))?;
-    super::store::draft::draft(&cx.state, Some(cx.user.id), scope, &period).await
+    super::store::draft::draft(&cx.state, &cx.actor(), scope, &period).await
 }
 
 /// `approve` (draft → approved, frozen) or `paid` (approved → paid, promoters notified).
@@ -29,9 +31,13 @@ pub async fn draft_run(scope: Sent<Scope>, period: String) -> Result<i64, AppErr
 pub async fn run_action(run_id: i64, action: Sent<RunStep>) -> Result<(), AppError> {
     use crate::plumbing::serve::*;
     let cx = authorize(Access::Finance).await?;
-    match action.known(|| AppError::unknown(super::Field::Step))? {
-        RunStep::Approve => super::store::runs::approve(&cx.state, cx.user.id, run_id).await,
-        RunStep::Paid => super::store::runs::mark_paid(&cx.state, cx.user.id, run_id).await,
+    let step = action.known(|| AppError::unknown(super::Field::Step))?;
+    if !cx.user.may(step.access()) {
+        return Err(AppError::Forbidden);
+    }
+    match step {
+        RunStep::Approve => super::store::runs::approve(&cx.state, &cx.actor(), run_id).await,
+        RunStep::Paid => super::store::runs::mark_paid(&cx.state, &cx.actor(), run_id).await,
     }
 }
 
@@ -114,10 +120,16 @@ pub fn Settlement() -> impl IntoView {
                                 let id = r.id;
                                 let scope = r.scope.label();
                                 let status = r.status;
+                                let may_mark_paid = r.may_mark_paid;
                                 view! {
                                     <tr data-testid="run-row">
                                         <td data-label=i18n.t(C::PeriodLabel)>{r.period}" "{i18n.t(scope)}" · "{r.statements}" "{i18n.t(K::StatementCount)}</td>
-                                        <td data-label=i18n.t(C::ColStatus) data-testid="run-status">{i18n.t(r.status.label())}</td>
+                                        <td data-label=i18n.t(C::ColStatus)>
+                                            <span data-testid="run-status">{i18n.t(r.status.label())}</span>
+                                            {(r.missing_accounts > 0).then(|| view! {
+                                                <br /><span class="field-error" data-testid="run-missing-accounts">{r.missing_accounts}" "{i18n.t(K::MissingAccounts)}</span>
+                                            })}
+                                        </td>
                                         <td data-label=i18n.t(K::Gross) class="num">{format_yuan(r.gross_fen)}</td>
                                         <td data-label=i18n.t(K::Tax) class="num">{format_yuan(r.tax_fen)}</td>
                                         <td data-label=i18n.t(K::Net) class="num" data-testid="run-net">{format_yuan(r.net_fen)}</td>
@@ -131,7 +143,7 @@ pub fn Settlement() -> impl IntoView {
                                                 <a href=format!("/settlement/{id}/wallet.csv") rel="external" download>{i18n.t(K::ExportWallet)}</a>" "
                                                 <a href=format!("/settlement/{id}/payroll.csv") rel="external" download>{i18n.t(K::ExportPayroll)}</a>
                                             })}
-                                            {(status == RunStatus::Approved).then(|| view! {
+                                            {(status == RunStatus::Approved && may_mark_paid).then(|| view! {
                                                 <button type="button" class="button" data-testid="run-paid" on:click=move |_| { act.dispatch(RunAction { run_id: id, action: RunStep::Paid.into() }); }>{i18n.t(K::MarkPaid)}</button>
                                             })}
                                         </td>

@@ -172,6 +172,7 @@ mod tests {
                     signed_on: day("2026-11-01"),
                     due_on: None,
                     audit: Audit::NotSampled,
+                    staff_booking: false,
                 })
                 .collect(),
             payments: payments

@@ -1,3 +1,7 @@
 //! People, departments and first-start seeding as stored.
+pub mod account;
+pub mod audit_log;
+pub mod family;
 pub mod seed;
+pub mod staff_import;
 pub mod users;

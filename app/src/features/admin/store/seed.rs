@@ -2,13 +2,22 @@
 //! on every start, the data every organization needs (compliance words, default rules).
 use super::users;
 use crate::plumbing::access::Role;
+use crate::plumbing::audit::Actor;
+use crate::plumbing::auth;
 use crate::plumbing::db::Db;
 use crate::plumbing::errors::AppError;
 use crate::plumbing::settings;
+use crate::plumbing::state::now_ms;
 use crate::plumbing::state::Config;
 use crate::shared::period::DEFAULT_TZ;
 
 pub const DEMO_PASSWORD: &str = "demo1234";
+
+/// Settings of the one-time setup link: the hash of its token, and when it expires.
+pub const SETUP_TOKEN: &str = "setup_token";
+pub const SETUP_TOKEN_EXPIRES_AT: &str = "setup_token_expires_at";
+/// How long a setup link works.
+pub const SETUP_LINK_HOURS: i64 = 24;
 
 /// A demo account; every one signs in with `DEMO_PASSWORD`.
 pub struct DemoUser {
@@ -72,10 +81,22 @@ pub const DEMO_USERS: [DemoUser; 7] = [
     },
 ];
 
-/// Seeds an empty database. A database with users is never touched.
-pub async fn first_start(db: &Db, config: &Config) -> Result<(), AppError> {
+/// What a first start did for the first administrator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FirstStart {
+    /// The organization has people: nothing to do.
+    Ready,
+    /// Nobody yet: the token of a one-time setup link (`/setup?token=…`), for the console.
+    SetupLink(String),
+}
+
+/// Seeds an empty database. A database with users is never touched. The demo organization
+/// only when asked for; otherwise the first administrator from the configuration, or a
+/// one-time setup link (made anew at every start until it is used).
+pub async fn first_start(db: &Db, config: &Config) -> Result<FirstStart, AppError> {
     crate::features::campaigns::store::compliance::seed_if_empty(db).await?;
     let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&db.pool).await?;
+    let mut outcome = FirstStart::Ready;
     if users == 0 {
         if config.demo_data {
             seed_demo(db).await?;
@@ -90,19 +111,29 @@ pub async fn first_start(db: &Db, config: &Config) -> Result<(), AppError> {
                 department_id: None,
                 roles: vec![Role::Admin],
             };
-            users::create_user(db, admin, true).await?;
+            users::create_user(db, &Actor::system(), admin, true).await?;
+        } else {
+            let token = auth::random_token(24);
+            let expires_at = now_ms() + SETUP_LINK_HOURS * 3_600_000;
+            settings::set_many(
+                db,
+                &[(SETUP_TOKEN, auth::token_hash(&token)), (SETUP_TOKEN_EXPIRES_AT, expires_at.to_string())],
+            )
+            .await?;
+            outcome = FirstStart::SetupLink(token);
         }
     }
-    crate::features::rewards::store::rules::seed_if_empty(db).await
+    crate::features::rewards::store::rules::seed_if_empty(db).await?;
+    Ok(outcome)
 }
 
 async fn seed_demo(db: &Db) -> Result<(), AppError> {
     tracing::info!("seeding the demo organization");
     settings::set_many(db, &[("demo", "1".into()), ("org_name", "演示公司 Demo Co.".into())]).await?;
     let departments = [
-        users::create_department(db, "市场部").await?,
-        users::create_department(db, "销售部").await?,
-        users::create_department(db, "门店运营部").await?,
+        users::create_department(db, &Actor::system(), "市场部").await?,
+        users::create_department(db, &Actor::system(), "销售部").await?,
+        users::create_department(db, &Actor::system(), "门店运营部").await?,
     ];
     for u in DEMO_USERS {
         let user = users::NewUser {
@@ -113,7 +144,7 @@ async fn seed_demo(db: &Db) -> Result<(), AppError> {
             department_id: u.department.map(|i| departments[i]),
             roles: u.roles.to_vec(),
         };
-        users::create_user(db, user, false).await?;
+        users::create_user(db, &Actor::system(), user, false).await?;
     }
     crate::features::campaigns::store::campaigns::seed_demo(db, DEFAULT_TZ).await
 }

@@ -92,5 +92,6 @@ fn list_label(kind: WordKind) -> K {
     match kind {
         WordKind::Extreme => K::WordKindExtreme,
         WordKind::Sensitive => K::WordKindSensitive,
+        WordKind::Allowed => K::WordKindAllowed,
     }
 }

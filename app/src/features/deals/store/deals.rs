@@ -1,9 +1,10 @@
 //! Deals (成交) as stored: validation, attribution to whoever brought the customer, the audit
 //! sample, the lists. A deal's order number is unique in the database, so recording the same
 //! order twice changes nothing.
-use crate::features::deals::model::{Audit, DealInput, DealRow, DealSource, Field, PaymentRow, WonLead};
+use crate::features::deals::model::{Audit, Audited, DealInput, DealRow, DealSource, Field, PaymentRow, WonLead};
 use crate::features::leads::store::review::{event, LeadEvent};
 use crate::plumbing::access::{Access, UserView};
+use crate::plumbing::audit::{self, Actor, Change};
 use crate::plumbing::auth::keyed_hash;
 use crate::plumbing::db::{SetColumn, Tx};
 use crate::plumbing::errors::{AppError, FieldError, Problem};
@@ -148,7 +149,7 @@ pub(super) async fn audit_percent(pool: &AnyPool) -> Result<i64, sqlx::Error> {
 /// Records a deal; `Ok(None)` when its order number exists already (nothing changes).
 pub async fn record(
     state: &AppState,
-    actor: Option<i64>,
+    actor: &Actor,
     deal: &NewDeal,
     source: DealSource,
 ) -> Result<Option<i64>, AppError> {
@@ -171,11 +172,12 @@ pub async fn record(
 pub(super) async fn insert(
     tx: &mut Tx,
     org: &OrgSettings,
-    actor: Option<i64>,
+    who: &Actor,
     deal: &NewDeal,
     source: DealSource,
     audit_percent: i64,
 ) -> Result<Option<i64>, AppError> {
+    let actor = who.user_id;
     // Who brought the customer: the code typed, else the lead's promoter, else the code the
     // customer redeemed.
     let mut promoter: Option<i64> = None;
@@ -207,10 +209,18 @@ pub(super) async fn insert(
             .fetch_optional(&mut **tx)
             .await?;
     }
+    // Seed 004: staff buying for themselves or their registered family earn no referral reward.
+    let staff_booking: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM users u WHERE u.phone = $1 AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id \
+         AND r.role IN ('employee', 'sales', 'marketing', 'finance', 'admin'))) + (SELECT COUNT(*) FROM family_members f WHERE f.phone = $1)",
+    )
+    .bind(&deal.customer_phone)
+    .fetch_one(&mut **tx)
+    .await?;
     let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO deals (order_no, lead_id, customer_phone, customer_name, promoter_id, sales_rep_id, campaign_id, \
-         amount_fen, cost_fen, signed_on, due_on, source, referral_code, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+         amount_fen, cost_fen, signed_on, due_on, source, referral_code, created_by, created_at, staff_booking) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
          ON CONFLICT (order_no) DO NOTHING RETURNING id",
     )
     .bind(&deal.order_no)
@@ -228,6 +238,7 @@ pub(super) async fn insert(
     .bind(&deal.referral_code)
     .bind(actor)
     .bind(now_ms())
+    .bind(i64::from(staff_booking > 0))
     .fetch_optional(&mut **tx)
     .await
     .map_err(|e| {
@@ -239,6 +250,22 @@ pub(super) async fn insert(
         }
     })?;
     let Some(id) = id else { return Ok(None) };
+    let after = serde_json::json!({
+        "order_no": deal.order_no,
+        "amount_fen": deal.amount_fen,
+        "cost_fen": deal.cost_fen,
+        "signed_on": deal.signed_on.to_string(),
+        "promoter_id": promoter,
+        "source": source.as_str(),
+    });
+    let change = Change {
+        action: Audited::DealRecorded,
+        subject: format!("deal #{id}"),
+        before: None,
+        after: Some(after.to_string()),
+        actor: who,
+    };
+    audit::record(tx, change).await?;
     if sampled(org, id, audit_percent) {
         sqlx::query("UPDATE deals SET audit = $1 WHERE id = $2")
             .bind(Audit::Pending.as_str())
@@ -266,13 +293,16 @@ pub(super) async fn insert(
 }
 
 /// Marks a sampled deal's call-back: verified (its rewards vest) or rejected (reversed).
-pub async fn decide_audit(state: &AppState, actor: i64, deal_id: i64, verified: bool) -> Result<(), AppError> {
+pub async fn decide_audit(state: &AppState, actor: &Actor, deal_id: i64, verified: bool) -> Result<(), AppError> {
     let (_turn, mut tx) = state.db.begin_write().await?;
+    let before: Option<String> =
+        sqlx::query_scalar("SELECT audit FROM deals WHERE id = $1").bind(deal_id).fetch_optional(&mut *tx).await?;
+    let decided = if verified { Audit::Verified } else { Audit::Rejected };
     let n = sqlx::query(
         "UPDATE deals SET audit = $1, audited_by = $2, audited_at = $3 WHERE id = $4 AND audit <> 'not_sampled'",
     )
-    .bind(if verified { Audit::Verified } else { Audit::Rejected }.as_str())
-    .bind(actor)
+    .bind(decided.as_str())
+    .bind(actor.user_id)
     .bind(now_ms())
     .bind(deal_id)
     .execute(&mut *tx)
@@ -281,6 +311,14 @@ pub async fn decide_audit(state: &AppState, actor: i64, deal_id: i64, verified: 
     if n == 0 {
         return Err(AppError::NotFound);
     }
+    let change = Change {
+        action: Audited::CallBackDecided,
+        subject: format!("deal #{deal_id}"),
+        before,
+        after: Some(decided.as_str().into()),
+        actor,
+    };
+    audit::record(&mut tx, change).await?;
     tx.commit().await?;
     Ok(())
 }

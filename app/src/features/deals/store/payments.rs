@@ -1,7 +1,8 @@
 //! Payments (回款) and refunds on a deal.
 use super::deals::parse_date;
 use crate::features::deals::i18n::K;
-use crate::features::deals::model::Field;
+use crate::features::deals::model::{Audited, Field};
+use crate::plumbing::audit::{self, Actor, Change};
 use crate::plumbing::errors::{AppError, FieldError, Problem};
 use crate::plumbing::events;
 use crate::plumbing::live::LiveKind;
@@ -11,7 +12,7 @@ use crate::shared::money::parse_yuan;
 /// Records a payment, or a refund (`refund`: the amount is taken back).
 pub async fn record_payment(
     state: &AppState,
-    actor: i64,
+    actor: &Actor,
     deal_id: i64,
     paid_on: &str,
     amount: &str,
@@ -53,10 +54,18 @@ pub async fn record_payment(
     .bind(deal_id)
     .bind(on.unwrap_or_default().to_string())
     .bind(if refund { -amount } else { amount })
-    .bind(actor)
+    .bind(actor.user_id)
     .bind(now_ms())
     .fetch_one(&mut *tx)
     .await?;
+    let change = Change {
+        action: if refund { Audited::RefundRecorded } else { Audited::PaymentRecorded },
+        subject: format!("deal #{deal_id}"),
+        before: Some(collected.to_string()),
+        after: Some((collected + if refund { -amount } else { amount }).to_string()),
+        actor,
+    };
+    audit::record(&mut tx, change).await?;
     tx.commit().await?;
     drop(turn);
     events::publish(state, LiveKind::Payment, None, None, 1).await;

@@ -372,16 +372,19 @@ async fn screen_and_store(
     let mut final_status = status;
     if matches!(status, LeadStatus::Pending | LeadStatus::Held) {
         // Claim the phone. The database decides between concurrent first submissions (other
-        // app instances): a live claim cannot be taken over, an expired one can.
+        // app instances): a live claim cannot be taken over, an expired one can. Whether a
+        // claim is live is decided by the window in force now, from the protecting lead's
+        // submission (as screening decided it), not by the window stored with the claim: one
+        // source of truth when marketing shortens or lengthens the window.
         let claimed = sqlx::query(
             "INSERT INTO lead_protections (phone, lead_id, protected_until) VALUES ($1, $2, $3) \
              ON CONFLICT (phone) DO UPDATE SET lead_id = excluded.lead_id, protected_until = excluded.protected_until \
-             WHERE lead_protections.protected_until <= $4",
+             WHERE (SELECT l.submitted_at FROM leads l WHERE l.id = lead_protections.lead_id) <= $4",
         )
         .bind(&lead.phone)
         .bind(lead_id)
         .bind(now_ms + rules.protection_days * 86_400_000)
-        .bind(now_ms)
+        .bind(now_ms - rules.protection_days * 86_400_000)
         .execute(&mut **tx)
         .await?
         .rows_affected();

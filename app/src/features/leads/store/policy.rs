@@ -1,10 +1,11 @@
 //! The lead policy marketing sets (protection window, daily cap, business calendar), kept in
 //! the settings table and cached in memory.
-use crate::features::leads::model::{Field, PolicyView};
+use crate::features::leads::model::{Audited, Field, PolicyView};
 use crate::features::leads::rules::screening::{Rules, RulesError};
+use crate::plumbing::audit::{self, Actor, Change};
 use crate::plumbing::db::Db;
 use crate::plumbing::errors::{AppError, FieldError, Problem};
-use crate::plumbing::settings::{get, set_many};
+use crate::plumbing::settings::{get, put};
 use crate::shared::period::{format_dates, parse_dates, BusinessCalendar};
 use sqlx::AnyPool;
 use std::sync::Arc;
@@ -36,18 +37,40 @@ pub async fn load_policy(pool: &AnyPool) -> Result<Policy, sqlx::Error> {
     })
 }
 
-/// Stores a validated policy, all keys in one transaction.
-pub async fn save_policy(db: &Db, policy: &Policy) -> Result<(), sqlx::Error> {
-    set_many(
-        db,
-        &[
-            ("protection_days", policy.rules.protection_days.to_string()),
-            ("daily_cap", policy.rules.daily_cap.to_string()),
-            ("holidays", format_dates(&policy.calendar.holidays)),
-            ("extra_workdays", format_dates(&policy.calendar.extra_workdays)),
-        ],
-    )
-    .await
+/// How a policy reads in the audit log.
+fn described(policy: &Policy) -> String {
+    let v = policy_view(policy);
+    serde_json::json!({
+        "protection_days": v.protection_days,
+        "daily_cap": v.daily_cap,
+        "holidays": v.holidays,
+        "extra_workdays": v.extra_workdays,
+    })
+    .to_string()
+}
+
+/// Stores a validated policy, all keys in one transaction with its audit entry.
+pub async fn save_policy(db: &Db, actor: &Actor, policy: &Policy) -> Result<(), sqlx::Error> {
+    let before = load_policy(&db.pool).await?;
+    let (_turn, mut tx) = db.begin_write().await?;
+    let values = [
+        ("protection_days", policy.rules.protection_days.to_string()),
+        ("daily_cap", policy.rules.daily_cap.to_string()),
+        ("holidays", format_dates(&policy.calendar.holidays)),
+        ("extra_workdays", format_dates(&policy.calendar.extra_workdays)),
+    ];
+    for (key, value) in &values {
+        put(&mut tx, key, value).await?;
+    }
+    let change = Change {
+        action: Audited::PolicyChanged,
+        subject: "lead policy".into(),
+        before: Some(described(&before)),
+        after: Some(described(policy)),
+        actor,
+    };
+    audit::record(&mut tx, change).await?;
+    tx.commit().await
 }
 
 /// The policy in memory, read again from the database every few seconds so that every app

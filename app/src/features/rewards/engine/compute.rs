@@ -77,6 +77,9 @@ fn deductions(d: &Deal, paid_on: NaiveDate) -> (Decimal, Vec<Deduction>) {
     if d.audit == Audit::Rejected {
         return (Decimal::ZERO, vec![Deduction::AuditRejected]);
     }
+    if d.staff_booking {
+        return (Decimal::ZERO, vec![Deduction::StaffBooking]);
+    }
     if d.cost_fen.is_some_and(|c| d.amount_fen <= c) {
         return (Decimal::ZERO, vec![Deduction::AtOrBelowCost]);
     }
@@ -439,7 +442,8 @@ fn coupon_lines(ctx: &Ctx, payments: &[&Payment], out: &mut Vec<RewardLine>) {
             continue;
         }
         let Some(p) = d.promoter_id.and_then(|id| ctx.promoters.get(&id)) else { continue };
-        if p.kind == PromoterKind::Customer {
+        // Referring staff or their family is no successful referral.
+        if p.kind == PromoterKind::Customer && !d.staff_booking {
             successes.push((*paid_on, d, p));
         }
     }

@@ -140,6 +140,10 @@ impl RewardLine {
                 (Deduction::AuditRejected, false) => ", audit rejected: reward reversed".to_string(),
                 (Deduction::Refunded, true) => "，订单已全额退款".to_string(),
                 (Deduction::Refunded, false) => ", deal fully refunded".to_string(),
+                (Deduction::StaffBooking, true) => "，客户为员工本人或登记家属，不计推荐奖励".to_string(),
+                (Deduction::StaffBooking, false) => {
+                    ", the customer is staff or registered family: no referral reward".to_string()
+                }
             };
         }
         s

@@ -29,6 +29,7 @@ fn deal(id: i64, amount_fen: i64, signed_on: &str) -> Deal {
         signed_on: day(signed_on),
         due_on: None,
         audit: Audit::NotSampled,
+        staff_booking: false,
     }
 }
 
@@ -122,6 +123,24 @@ fn worked_example_4_at_or_below_cost_earns_nothing_but_keeps_the_line() {
     assert_eq!(amounts(&lines), vec![0]);
     assert_eq!(lines[0].deductions, vec![Deduction::AtOrBelowCost]);
     assert!(lines[0].explain(Locale::En).contains("at or below cost"));
+}
+
+/// Seed 004: a staff member's (or their registered family's) own booking earns no referral
+/// reward, and the line says why.
+#[test]
+fn a_staff_or_family_booking_earns_no_referral_reward() {
+    let mut d = deal(1, 1_000_000, "2026-11-01");
+    d.staff_booking = true;
+    let facts = Facts {
+        promoters: vec![employee(1)],
+        deals: vec![d],
+        payments: vec![paid(1, 1, "2026-11-20", 1_000_000)],
+        ..Facts::default()
+    };
+    let lines = compute(&rules(), &facts, Terms::default());
+    assert_eq!(amounts(&lines), vec![0]);
+    assert_eq!(lines[0].deductions, vec![Deduction::StaffBooking]);
+    assert!(lines[0].explain(Locale::ZhCn).contains("员工本人或登记家属"));
 }
 
 #[test]
@@ -420,6 +439,7 @@ fn arb_facts() -> impl Strategy<Value = Facts> {
                     signed_on: base + chrono::Duration::days(i64::from(*signed)),
                     due_on: due.map(|d| base + chrono::Duration::days(i64::from(d))),
                     audit: [Audit::NotSampled, Audit::Pending, Audit::Verified, Audit::Rejected][*audit as usize],
+                    staff_booking: false,
                 })
                 .collect();
             let payments = ps

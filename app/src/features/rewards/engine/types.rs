@@ -197,6 +197,10 @@ pub struct Deal {
     pub signed_on: NaiveDate,
     pub due_on: Option<NaiveDate>,
     pub audit: Audit,
+    /// The customer is a staff member or a family member they registered (seed 004): no
+    /// referral reward.
+    #[serde(default)]
+    pub staff_booking: bool,
 }
 
 /// Money received on a deal; a refund is a negative amount.
@@ -254,6 +258,8 @@ pub enum Deduction {
     },
     AuditRejected,
     Refunded,
+    /// The customer is staff or staff's registered family.
+    StaffBooking,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -63,11 +63,12 @@ pub fn deal_of(r: &sqlx::any::AnyRow) -> Result<Deal, sqlx::Error> {
         signed_on: date(&r.try_get::<String, _>("signed_on")?)?,
         due_on: due.as_deref().map(date).transpose()?,
         audit: stored("deals", &r.try_get::<String, _>("audit")?)?,
+        staff_booking: r.try_get::<i64, _>("staff_booking")? != 0,
     })
 }
 
 pub const DEAL_COLUMNS: &str =
-    "id, order_no, customer_phone, promoter_id, sales_rep_id, campaign_id, amount_fen, cost_fen, signed_on, due_on, audit";
+    "id, order_no, customer_phone, promoter_id, sales_rep_id, campaign_id, amount_fen, cost_fen, signed_on, due_on, audit, staff_booking";
 
 /// Which facts to read.
 pub enum FactScope<'a> {

@@ -5,11 +5,12 @@ use super::tax::treatments;
 use crate::features::rewards::engine::{compute, Promoter, Rule, Terms};
 use crate::features::rewards::store::facts::{self, id_list, FactScope};
 use crate::features::rewards::store::rules::rules;
-use crate::features::settlement::model::{Field, RunStatus, Scope};
+use crate::features::settlement::model::{Audited, Field, RunStatus, Scope};
 use crate::features::settlement::statements::{
     draft as draft_statements, CarryReason, Draft, Settled, Statement, StatementLine,
 };
 use crate::features::settlement::tax::TaxTreatment;
+use crate::plumbing::audit::{self, Actor, Change};
 use crate::plumbing::db::{self, SetColumn};
 use crate::plumbing::errors::{AppError, Problem};
 use crate::plumbing::i18n::Locale;
@@ -84,7 +85,7 @@ const STEPS_AHEAD: usize = 3;
 /// through the promoters a few hundred at a time, in one transaction: the run appears whole
 /// or not at all. The next steps are read and computed (tasks of their own, on connections
 /// beside the transaction) while this one is written.
-pub async fn draft(state: &AppState, actor: Option<i64>, scope: Scope, period_key: &str) -> Result<i64, AppError> {
+pub async fn draft(state: &AppState, actor: &Actor, scope: Scope, period_key: &str) -> Result<i64, AppError> {
     let period = check(scope, period_key)?;
     let pool = &state.db.pool;
     let rules = rules(pool).await?;
@@ -103,7 +104,7 @@ pub async fn draft(state: &AppState, actor: Option<i64>, scope: Scope, period_ke
     .bind(period.key())
     .bind(scope.as_str())
     .bind(now_ms())
-    .bind(actor)
+    .bind(actor.user_id)
     .execute(&mut *tx)
     .await?;
     let run = sqlx::query("SELECT id, status FROM settlement_runs WHERE period = $1 AND scope = $2")
@@ -118,7 +119,7 @@ pub async fn draft(state: &AppState, actor: Option<i64>, scope: Scope, period_ke
     // Taking the run's row serializes concurrent re-drafts on PostgreSQL.
     sqlx::query("UPDATE settlement_runs SET drafted_at = $1, drafted_by = $2 WHERE id = $3")
         .bind(now_ms())
-        .bind(actor)
+        .bind(actor.user_id)
         .bind(run_id)
         .execute(&mut *tx)
         .await?;
@@ -171,6 +172,15 @@ pub async fn draft(state: &AppState, actor: Option<i64>, scope: Scope, period_ke
         writing += clock.elapsed();
         clock = std::time::Instant::now();
     }
+    let after = format!("{} {}: {statements}", period.key(), scope.as_str());
+    let change = Change {
+        action: Audited::RunDrafted,
+        subject: format!("run #{run_id}"),
+        before: None,
+        after: Some(after),
+        actor,
+    };
+    audit::record(&mut tx, change).await?;
     tx.commit().await?;
     tracing::info!(
         run_id,
@@ -362,7 +372,7 @@ pub async fn draft_due(state: &AppState) -> Result<Vec<i64>, AppError> {
             .fetch_optional(&state.db.pool)
             .await?;
         if exists.is_none() {
-            drafted.push(draft(state, None, scope, &period).await?);
+            drafted.push(draft(state, &Actor::system(), scope, &period).await?);
         }
     }
     Ok(drafted)

@@ -2,5 +2,6 @@
 pub mod draft;
 pub mod my_rewards;
 pub mod payout;
+pub mod payout_account;
 pub mod runs;
 pub mod tax;

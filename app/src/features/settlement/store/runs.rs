@@ -1,29 +1,72 @@
 //! Runs after the draft: finance approves (frozen) and marks paid; the runs and statements as
 //! finance and promoters read them.
-use crate::features::settlement::model::{RunRow, RunStatus, StatementLineView, StatementView};
+use crate::features::settlement::i18n::K;
+use crate::features::settlement::model::{Audited, RunRow, RunStatus, StatementLineView, StatementView};
+use crate::plumbing::audit::{self, Actor, Change};
 use crate::plumbing::db::SetColumn;
-use crate::plumbing::errors::AppError;
+use crate::plumbing::errors::{AppError, Label};
 use crate::plumbing::events;
 use crate::plumbing::live::LiveKind;
 use crate::plumbing::outbox::{self, MessageKind};
+use crate::plumbing::settings;
 use crate::plumbing::state::{now_ms, AppState};
 use crate::shared::money::format_yuan;
 use crate::shared::period::local_time;
 use sqlx::{AnyPool, Row};
 
-/// Finance approves a draft; from then on it is frozen.
-pub async fn approve(state: &AppState, actor: i64, run_id: i64) -> Result<(), AppError> {
-    transition(state, actor, run_id, RunStatus::Draft, RunStatus::Approved).await
+/// Organization setting: a run is approved by someone other than who drafted it (on unless
+/// set to 0).
+pub const FOUR_EYES: &str = "four_eyes";
+
+/// Finance approves a draft; from then on it is frozen. With four eyes on, the person who
+/// drafted it may not (a run the server drafted on schedule has no drafter).
+pub async fn approve(state: &AppState, actor: &Actor, run_id: i64) -> Result<(), AppError> {
+    let pool = &state.db.pool;
+    let four_eyes = settings::number(pool, FOUR_EYES, 1).await? != 0;
+    let (_turn, mut tx) = state.db.begin_write().await?;
+    let drafted_by: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT drafted_by FROM settlement_runs WHERE id = $1 AND status = 'draft'")
+            .bind(run_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some(drafted_by) = drafted_by else {
+        return Err(exists_or_frozen(pool, run_id).await?);
+    };
+    if four_eyes && drafted_by.is_some() && drafted_by == actor.user_id {
+        return Err(AppError::Refused(Label::of(K::FourEyes)));
+    }
+    let n = sqlx::query(
+        "UPDATE settlement_runs SET status = 'approved', approved_at = $1, approved_by = $2 WHERE id = $3 AND status = 'draft'",
+    )
+    .bind(now_ms())
+    .bind(actor.user_id)
+    .bind(run_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(exists_or_frozen(pool, run_id).await?);
+    }
+    let change = Change {
+        action: Audited::RunApproved,
+        subject: format!("run #{run_id}"),
+        before: Some(RunStatus::Draft.as_str().into()),
+        after: Some(RunStatus::Approved.as_str().into()),
+        actor,
+    };
+    audit::record(&mut tx, change).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Finance marks an approved run paid; every promoter with a payout is told (奖励到账提醒).
-pub async fn mark_paid(state: &AppState, actor: i64, run_id: i64) -> Result<(), AppError> {
+pub async fn mark_paid(state: &AppState, actor: &Actor, run_id: i64) -> Result<(), AppError> {
     let (_turn, mut tx) = state.db.begin_write().await?;
     let n = sqlx::query(
         "UPDATE settlement_runs SET status = 'paid', paid_at = $1, paid_by = $2 WHERE id = $3 AND status = 'approved'",
     )
     .bind(now_ms())
-    .bind(actor)
+    .bind(actor.user_id)
     .bind(run_id)
     .execute(&mut *tx)
     .await?
@@ -31,6 +74,14 @@ pub async fn mark_paid(state: &AppState, actor: i64, run_id: i64) -> Result<(), 
     if n == 0 {
         return Err(exists_or_frozen(&state.db.pool, run_id).await?);
     }
+    let change = Change {
+        action: Audited::RunPaid,
+        subject: format!("run #{run_id}"),
+        before: Some(RunStatus::Approved.as_str().into()),
+        after: Some(RunStatus::Paid.as_str().into()),
+        actor,
+    };
+    audit::record(&mut tx, change).await?;
     let rows = sqlx::query(
         "SELECT s.promoter_id, s.gross_fen, s.tax_fen, s.net_fen, r.period FROM statements s JOIN settlement_runs r ON r.id = s.run_id \
          WHERE s.run_id = $1 AND s.net_fen > 0 ORDER BY s.promoter_id",
@@ -66,30 +117,12 @@ async fn exists_or_frozen(pool: &AnyPool, run_id: i64) -> Result<AppError, AppEr
     Ok(if status.is_some() { AppError::Frozen } else { AppError::NotFound })
 }
 
-async fn transition(state: &AppState, actor: i64, run_id: i64, from: RunStatus, to: RunStatus) -> Result<(), AppError> {
-    let (_turn, mut tx) = state.db.begin_write().await?;
-    let n = sqlx::query(
-        "UPDATE settlement_runs SET status = $1, approved_at = $2, approved_by = $3 WHERE id = $4 AND status = $5",
-    )
-    .bind(to.as_str())
-    .bind(now_ms())
-    .bind(actor)
-    .bind(run_id)
-    .bind(from.as_str())
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if n == 0 {
-        return Err(exists_or_frozen(&state.db.pool, run_id).await?);
-    }
-    tx.commit().await?;
-    Ok(())
-}
-
 pub async fn runs(state: &AppState) -> Result<Vec<RunRow>, AppError> {
     let rows = sqlx::query(
         "SELECT r.id, r.period, r.scope, r.status, r.drafted_at, COUNT(s.id) AS n, CAST(COALESCE(SUM(s.gross_fen), 0) AS BIGINT) AS gross, \
-         CAST(COALESCE(SUM(s.tax_fen), 0) AS BIGINT) AS tax, CAST(COALESCE(SUM(s.net_fen), 0) AS BIGINT) AS net FROM settlement_runs r \
+         CAST(COALESCE(SUM(s.tax_fen), 0) AS BIGINT) AS tax, CAST(COALESCE(SUM(s.net_fen), 0) AS BIGINT) AS net, \
+         (SELECT COUNT(*) FROM statements m JOIN users u ON u.id = m.promoter_id WHERE m.run_id = r.id AND m.net_fen > 0 \
+          AND m.treatment <> 'wages' AND u.payout_method IS NULL) AS missing FROM settlement_runs r \
          LEFT JOIN statements s ON s.run_id = r.id GROUP BY r.id, r.period, r.scope, r.status, r.drafted_at \
          ORDER BY r.period DESC, r.scope",
     )
@@ -107,6 +140,8 @@ pub async fn runs(state: &AppState) -> Result<Vec<RunRow>, AppError> {
                 tax_fen: r.try_get("tax")?,
                 net_fen: r.try_get("net")?,
                 drafted_at: local_time(r.try_get("drafted_at")?, state.org.tz),
+                may_mark_paid: false,
+                missing_accounts: r.try_get("missing")?,
             })
         })
         .collect()
