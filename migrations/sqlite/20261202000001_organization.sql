@@ -47,6 +47,17 @@ CREATE TABLE family_members (
 CREATE INDEX family_members_user ON family_members(user_id);
 ALTER TABLE deals ADD COLUMN staff_booking BIGINT NOT NULL DEFAULT 0;
 
+-- Settings that change money take effect from a date: each value with the day it starts. A
+-- draft uses the value in effect on its period's last day; approved runs are frozen anyway.
+CREATE TABLE setting_versions (
+    key TEXT NOT NULL,
+    effective_from TEXT NOT NULL, -- org-local YYYY-MM-DD
+    value TEXT NOT NULL,
+    set_by BIGINT REFERENCES users(id),
+    set_at BIGINT NOT NULL,
+    PRIMARY KEY (key, effective_from)
+);
+
 -- Compliance allow-phrases (PRODUCT.md §5) for organizations whose word lists were seeded
 -- before there were any (a new organization gets them with its seed); 最后 moves from the
 -- extreme words to them.

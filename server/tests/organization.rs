@@ -296,6 +296,12 @@ async fn a_gb18030_staff_import_previews_names_bad_rows_and_applies_idempotently
         s.count("SELECT COUNT(*) FROM audit_log WHERE action = 'user.created' AND actor_id IS NOT NULL").await,
         500
     );
+    // The people page lists 200 at most; a search finds anyone, by phone or employee number.
+    assert_eq!(s.call_json::<Vec<UserRow>>(&admin, "list_users", &[]).await.len(), 200);
+    let found: Vec<UserRow> = s.call_json(&admin, "list_users", &[("search", "139 0000 0499")]).await;
+    assert_eq!(found.iter().map(|u| u.display_name.as_str()).collect::<Vec<_>>(), ["员工499"]);
+    let found: Vec<UserRow> = s.call_json(&admin, "list_users", &[("search", "E0498")]).await;
+    assert_eq!(found.len(), 1);
     // The same file again changes nothing.
     let again = import(&s, &admin, &file, true).await;
     assert_eq!((again.added.len(), again.updated.len(), again.unchanged), (0, 0, 500));
@@ -420,5 +426,50 @@ async fn a_deactivated_persons_live_stream_ends_and_an_idle_session_expires() {
     tokio::time::sleep(std::time::Duration::from_millis(2_500)).await;
     let (status, _) = s.call(&admin, "list_users", &[]).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "idle past the timeout");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn a_setting_that_changes_money_takes_effect_from_its_date_and_every_change_is_logged() {
+    use app::features::admin::org_settings::{SettingKey, SettingView};
+    use app::features::rewards::store::facts;
+    use app::features::settlement::store::tax::treatments;
+    use app::features::settlement::TaxTreatment;
+    let s = TestServer::start().await;
+    let admin = s.signed_in(ADMIN).await;
+    let today = chrono::Utc::now().with_timezone(&s.state.org.tz).date_naive();
+    let save = |key: &'static str, value: &'static str, from: String| {
+        let (admin, s) = (admin.clone(), &s);
+        async move { s.call(&admin, "save_setting", &[("key", key), ("value", value), ("effective_from", &from)]).await }
+    };
+    let (status, body) =
+        save("tax_treatment_employee", "company", (today - chrono::Duration::days(1)).to_string()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(error_of(&body).field_errors()[0].field, "effective_from");
+    let (status, body) = save("audit_percent", "101", String::new()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_of(&body).field_errors()[0].field, "value");
+    assert_eq!(save("audit_percent", "25", String::new()).await.0, StatusCode::OK);
+    assert_eq!(save("tax_treatment_employee", "company", today.to_string()).await.0, StatusCode::OK);
+    assert_eq!(
+        save("minimum_payout_fen", "50", (today + chrono::Duration::days(40)).to_string()).await.0,
+        StatusCode::OK
+    );
+    let views: Vec<SettingView> = s.call_json(&admin, "org_settings", &[]).await;
+    let of = |k: SettingKey| views.iter().find(|v| v.key == k).unwrap().clone();
+    assert_eq!(of(SettingKey::AuditPercent).value, "25");
+    assert_eq!(of(SettingKey::TaxEmployee).value, "company");
+    let payout = of(SettingKey::MinimumPayout);
+    assert_eq!((payout.value.as_str(), payout.scheduled.len()), ("0", 1), "¥50 only from its date: {payout:?}");
+    // A period that ended before today keeps the treatment it had.
+    let pool = &s.state.db.pool;
+    let everyone = facts::promoters(pool).await.unwrap();
+    let employee = s.count(&format!("SELECT id FROM users WHERE email = '{EMPLOYEE}'")).await;
+    let before = treatments(pool, &everyone, today - chrono::Duration::days(1)).await.unwrap();
+    let now = treatments(pool, &everyone, today).await.unwrap();
+    assert_eq!((before[&employee], now[&employee]), (TaxTreatment::Incidental, TaxTreatment::Company));
+    let changed = audit(&s, &admin, "setting.changed").await;
+    assert_eq!(changed.len(), 3);
+    assert!(changed.iter().any(|r| r.subject == "tax_treatment_employee" && r.before.as_deref() == Some("incidental")));
     s.stop().await;
 }

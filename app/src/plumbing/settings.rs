@@ -44,6 +44,64 @@ pub async fn put(tx: &mut super::db::Tx, key: &str, value: &str) -> Result<(), s
     Ok(())
 }
 
+/// A setting that changes money, as in effect on `on` (an org-local day): the newest value
+/// that starts on or before it, else the plain setting.
+pub async fn effective(pool: &AnyPool, key: &str, on: chrono::NaiveDate) -> Result<Option<String>, sqlx::Error> {
+    let dated: Option<String> = sqlx::query_scalar(
+        "SELECT value FROM setting_versions WHERE key = $1 AND effective_from <= $2 ORDER BY effective_from DESC LIMIT 1",
+    )
+    .bind(key)
+    .bind(on.to_string())
+    .fetch_optional(pool)
+    .await?;
+    match dated {
+        Some(v) => Ok(Some(v)),
+        None => get(pool, key).await,
+    }
+}
+
+/// A dated number setting in effect on `on`, or `default`.
+pub async fn effective_number(
+    pool: &AnyPool,
+    key: &str,
+    on: chrono::NaiveDate,
+    default: i64,
+) -> Result<i64, sqlx::Error> {
+    Ok(effective(pool, key, on).await?.and_then(|s| s.parse().ok()).unwrap_or(default))
+}
+
+/// Values of a dated setting from `from` on (scheduled or in force), oldest first.
+pub async fn versions(pool: &AnyPool, key: &str) -> Result<Vec<(String, String)>, sqlx::Error> {
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT effective_from, value FROM setting_versions WHERE key = $1 ORDER BY effective_from")
+            .bind(key)
+            .fetch_all(pool)
+            .await?;
+    Ok(rows)
+}
+
+/// Sets a dated value in a transaction of the caller's; the same day again replaces it.
+pub async fn put_from(
+    tx: &mut super::db::Tx,
+    key: &str,
+    value: &str,
+    from: chrono::NaiveDate,
+    by: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO setting_versions (key, effective_from, value, set_by, set_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (key, effective_from) DO UPDATE SET value = excluded.value, set_by = excluded.set_by, set_at = excluded.set_at",
+    )
+    .bind(key)
+    .bind(from.to_string())
+    .bind(value)
+    .bind(by)
+    .bind(super::state::now_ms())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// A number setting, or `default` when unset or not a number.
 pub async fn number(pool: &AnyPool, key: &str, default: i64) -> Result<i64, sqlx::Error> {
     Ok(get(pool, key).await?.and_then(|s| s.parse().ok()).unwrap_or(default))

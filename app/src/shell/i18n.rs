@@ -7,6 +7,7 @@ crate::messages! {
         NavMyPromotion => "我的推广", "My promotion";
         NavLeads => "线索", "Leads";
         NavPayoutAccount => "收款账户", "Payout account";
+        NavSettings => "组织设置", "Settings";
         NavAudit => "审计日志", "Audit log";
         NavAccount => "我的账号", "My account";
         NavAdmin => "管理", "Admin";

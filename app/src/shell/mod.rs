@@ -43,6 +43,7 @@ pub const NAV: &[NavItem] = &[
     NavItem { path: "/deals", label: K::NavDeals, access: Access::Deals },
     NavItem { path: "/settlement", label: K::NavSettlement, access: Access::Finance },
     NavItem { path: "/admin", label: K::NavAdmin, access: Access::Admin },
+    NavItem { path: "/admin/settings", label: K::NavSettings, access: Access::Admin },
     NavItem { path: "/admin/audit", label: K::NavAudit, access: Access::Admin },
     NavItem { path: "/account", label: K::NavAccount, access: Access::SignedIn },
 ];
@@ -123,6 +124,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/follow-up") view=leads::follow_up::FollowUp />
                     <Route path=path!("/admin") view=admin::people::Admin />
                     <Route path=path!("/admin/audit") view=admin::audit::AuditLog />
+                    <Route path=path!("/admin/settings") view=admin::settings_page::SettingsPage />
                     <Route path=path!("/account") view=admin::account::Account />
                     <Route path=path!("/setup") view=admin::setup::Setup />
                     <Route path=path!("/reset") view=admin::reset::Reset />

@@ -5,11 +5,13 @@ pub mod audit;
 pub mod family;
 pub mod i18n;
 pub mod model;
+pub mod org_settings;
 pub mod people;
 pub mod people_forms;
 pub mod reset;
 #[cfg(feature = "ssr")]
 pub mod routes;
+pub mod settings_page;
 pub mod setup;
 pub mod staff_import;
 #[cfg(feature = "ssr")]

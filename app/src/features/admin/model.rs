@@ -22,6 +22,9 @@ crate::fields! {
         ImportFile => "file", K::ImportFileLabel;
         EmployeeNo => "employee_no", K::EmployeeNoLabel;
         Status => "status", K::ColStatus;
+        SettingValue => "value", K::SettingsTitle;
+        EffectiveFrom => "effective_from", K::EffectiveFrom;
+        TaxTreatment => "tax_treatment", K::TaxTreatmentLabel;
         From => "from", K::FromLabel;
         Until => "until", K::UntilLabel;
     }
@@ -39,6 +42,8 @@ pub struct UserRow {
     pub department: Option<String>,
     pub roles: Vec<Role>,
     pub active: bool,
+    /// Their own tax treatment; `None`: their promoter kind's.
+    pub tax_treatment: Option<crate::features::settlement::TaxTreatment>,
 }
 
 crate::closed_set! {
@@ -55,6 +60,7 @@ crate::closed_set! {
         ResetLinkIssued = "user.reset_link_issued",
         FamilyRegistered = "family.registered",
         FamilyRemoved = "family.removed",
+        SettingChanged = "setting.changed",
     }
 }
 
@@ -72,6 +78,7 @@ impl Audited {
             Audited::ResetLinkIssued => K::AuditResetLinkIssued,
             Audited::FamilyRegistered => K::AuditFamilyRegistered,
             Audited::FamilyRemoved => K::AuditFamilyRemoved,
+            Audited::SettingChanged => K::AuditSettingChanged,
         }
     }
 }

@@ -9,11 +9,12 @@ use crate::plumbing::ui::{resource, show_result, ErrorNote};
 use crate::shared::closed_set::Sent;
 use leptos::prelude::*;
 
+/// The first 200 people, or those matching `search` (name, sign-in name, employee number).
 #[server(endpoint = "list_users")]
-pub async fn list_users() -> Result<Vec<UserRow>, AppError> {
+pub async fn list_users(#[server(default)] search: String) -> Result<Vec<UserRow>, AppError> {
     use crate::plumbing::serve::*;
     let cx = authorize(Access::Admin).await?;
-    super::store::users::list_users(&cx.state.db.pool).await
+    super::store::users::list_users(&cx.state.db.pool, &search).await
 }
 
 /// The newest outgoing messages and whether they went out.
@@ -73,6 +74,7 @@ pub async fn update_user(
     #[server(default)] email: String,
     #[server(default)] department_id: Option<i64>,
     #[server(default)] roles: Vec<Sent<Role>>,
+    #[server(default)] tax_treatment: Option<Sent<crate::features::settlement::TaxTreatment>>,
 ) -> Result<(), AppError> {
     use crate::plumbing::serve::*;
     let cx = authorize(Access::Admin).await?;
@@ -80,8 +82,9 @@ pub async fn update_user(
         .into_iter()
         .map(|r| r.known(|| AppError::unknown(super::Field::Roles)))
         .collect::<Result<Vec<Role>, _>>()?;
+    let tax = tax_treatment.map(|t| t.known(|| AppError::unknown(super::Field::TaxTreatment))).transpose()?;
     let input = super::store::users::NewUser { display_name, phone, email, department_id, roles, ..Default::default() };
-    super::store::users::update_user(&cx.state.db, &cx.actor(), id, input, cx.state.org.allow_foreign_phones).await
+    super::store::users::update_user(&cx.state.db, &cx.actor(), id, input, tax, cx.state.org.allow_foreign_phones).await
 }
 
 /// Deactivates a person (their sessions end at once) or reactivates them.
@@ -109,9 +112,12 @@ pub fn Admin() -> impl IntoView {
     let editing = RwSignal::new(None::<UserRow>);
     let imported = RwSignal::new(0i64);
     let reset = ServerAction::<super::reset::IssueResetLink>::new();
+    let search = RwSignal::new(String::new());
     let users = resource(
-        move || (new_user.version().get(), update.version().get(), activate.version().get(), imported.get()),
-        |_| list_users(),
+        move || {
+            (new_user.version().get(), update.version().get(), activate.version().get(), imported.get(), search.get())
+        },
+        |(_, _, _, _, search)| list_users(search),
     );
     let departments = resource(move || new_department.version().get(), |_| list_departments());
     let outbox = resource(|| (), |_| list_outbox());
@@ -120,6 +126,11 @@ pub fn Admin() -> impl IntoView {
         <h1>{i18n.t(K::AdminTitle)}</h1>
         <section class="card">
             <h2>{i18n.t(K::Users)}</h2>
+            <label class="search">
+                <span>{i18n.t(K::SearchPeople)}</span>
+                <input type="search" maxlength="50" data-testid="user-search"
+                    on:change=move |ev| search.set(event_target_value(&ev)) />
+            </label>
             <Suspense fallback=move || view! { <p>{i18n.t(C::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     show_result(users.await, |rows| view! {

@@ -2,6 +2,8 @@
 use super::model::{DepartmentRow, UserRow};
 use super::people::{CreateUser, UpdateUser};
 use crate::features::admin::i18n::K;
+use crate::features::settlement::model::treatment_label;
+use crate::features::settlement::TaxTreatment;
 use crate::plumbing::access::Role;
 use crate::plumbing::errors::AppError;
 use crate::plumbing::i18n::{use_i18n, C};
@@ -87,9 +89,11 @@ pub fn EditUserForm(
     let email = RwSignal::new(user.email.clone());
     let department = RwSignal::new(user.department_id.map(|d| d.to_string()).unwrap_or_default());
     let roles = RwSignal::new(user.roles.clone());
+    let tax = RwSignal::new(user.tax_treatment.map(|t| t.as_str().to_string()).unwrap_or_default());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         action.dispatch(UpdateUser {
+            tax_treatment: TaxTreatment::parse(&tax.get_untracked()).map(Sent::from),
             id,
             display_name: display_name.get_untracked(),
             phone: phone.get_untracked(),
@@ -139,6 +143,13 @@ pub fn EditUserForm(
                     </label>
                 }).collect_view()}
             </fieldset>
+            <label>
+                <span>{i18n.t(K::TaxTreatmentLabel)}</span>
+                <select on:change=move |ev| tax.set(event_target_value(&ev)) prop:value=move || tax.get() data-testid="user-tax">
+                    <option value="">{i18n.t(K::ByKind)}</option>
+                    {TaxTreatment::ALL.iter().map(|t| view! { <option value=t.as_str()>{i18n.t(treatment_label(*t))}</option> }).collect_view()}
+                </select>
+            </label>
             {move || action.value().get().and_then(|r| r.err()).map(|error| view! { <ErrorNote error /> })}
             <div class="row">
                 <button type="submit" class="button primary" data-testid="edit-user-save">{i18n.t(K::Save)}</button>

@@ -2,6 +2,7 @@
 pub mod account;
 pub mod audit_log;
 pub mod family;
+pub mod org_settings;
 pub mod seed;
 pub mod staff_import;
 pub mod users;

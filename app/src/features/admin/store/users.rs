@@ -1,10 +1,11 @@
 //! Users, their roles and departments.
 use crate::features::admin::i18n::K;
 use crate::features::admin::model::{Audited, DepartmentRow, Field, UserRow};
+use crate::features::settlement::TaxTreatment;
 use crate::plumbing::access::Role;
 use crate::plumbing::audit::{self, Actor, Change};
 use crate::plumbing::auth;
-use crate::plumbing::db::{commit_unless_taken, Db, Tx};
+use crate::plumbing::db::{commit_unless_taken, Db, SetColumn, Tx};
 use crate::plumbing::errors::{AppError, FieldError, Label, Problem};
 use crate::plumbing::state::{is_unique_violation, now_ms};
 use crate::shared::{phone, text};
@@ -111,7 +112,7 @@ fn taken(e: sqlx::Error) -> AppError {
 }
 
 /// A person as the audit log shows them before and after a change.
-fn described(c: &Checked, department_id: Option<i64>) -> String {
+fn described(c: &Checked, department_id: Option<i64>, tax: Option<TaxTreatment>) -> String {
     let roles: Vec<&str> = c.roles.iter().map(|r| r.as_str()).collect();
     serde_json::json!({
         "name": c.display_name,
@@ -119,6 +120,7 @@ fn described(c: &Checked, department_id: Option<i64>) -> String {
         "email": c.email,
         "department_id": department_id,
         "roles": roles,
+        "tax_treatment": tax.map(TaxTreatment::as_str),
     })
     .to_string()
 }
@@ -132,7 +134,7 @@ pub async fn create_user(db: &Db, actor: &Actor, input: NewUser, allow_foreign: 
         action: Audited::UserCreated,
         subject: format!("user #{id}"),
         before: None,
-        after: Some(described(&checked, input.department_id)),
+        after: Some(described(&checked, input.department_id, None)),
         actor,
     };
     audit::record(&mut tx, change).await?;
@@ -199,7 +201,7 @@ pub async fn create_first_admin(db: &Db, token_hash: &str, input: NewUser) -> Re
         action: Audited::SetupCompleted,
         subject: format!("user #{id}"),
         before: None,
-        after: Some(described(&checked, None)),
+        after: Some(described(&checked, None, None)),
         actor: &actor,
     };
     audit::record(&mut tx, change).await?;
@@ -207,22 +209,31 @@ pub async fn create_first_admin(db: &Db, token_hash: &str, input: NewUser) -> Re
     Ok(id)
 }
 
-/// Admin edits a person: name, sign-in names, department, roles (the password is theirs).
-pub async fn update_user(db: &Db, actor: &Actor, id: i64, input: NewUser, allow_foreign: bool) -> Result<(), AppError> {
+/// Admin edits a person: name, sign-in names, department, roles, their own tax treatment
+/// (the password is theirs).
+pub async fn update_user(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    input: NewUser,
+    tax: Option<TaxTreatment>,
+    allow_foreign: bool,
+) -> Result<(), AppError> {
     let checked = check(&db.pool, &input, allow_foreign, false).await?;
     let (_turn, mut tx) = db.begin_write().await?;
     let before = current(&mut tx, id).await?;
-    sqlx::query("UPDATE users SET display_name = $1, phone = $2, email = $3, department_id = $4 WHERE id = $5")
+    sqlx::query("UPDATE users SET display_name = $1, phone = $2, email = $3, department_id = $4, tax_treatment = $5 WHERE id = $6")
         .bind(&checked.display_name)
         .bind(checked.phone.as_deref())
         .bind(checked.email.as_deref())
         .bind(input.department_id)
+        .bind(tax.map(TaxTreatment::as_str))
         .bind(id)
         .execute(&mut *tx)
         .await
         .map_err(taken)?;
     set_roles(&mut tx, id, &checked.roles).await?;
-    let after = described(&checked, input.department_id);
+    let after = described(&checked, input.department_id, tax);
     let change = Change {
         action: Audited::UserUpdated,
         subject: format!("user #{id}"),
@@ -237,7 +248,7 @@ pub async fn update_user(db: &Db, actor: &Actor, id: i64, input: NewUser, allow_
 
 /// How a person stands now, as [`described`] writes it; not found when there is no such user.
 async fn current(tx: &mut Tx, id: i64) -> Result<String, AppError> {
-    let row = sqlx::query("SELECT display_name, phone, email, department_id FROM users WHERE id = $1")
+    let row = sqlx::query("SELECT display_name, phone, email, department_id, tax_treatment FROM users WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut **tx)
         .await?
@@ -253,7 +264,7 @@ async fn current(tx: &mut Tx, id: i64) -> Result<String, AppError> {
         email: row.try_get("email")?,
         roles,
     };
-    Ok(described(&checked, row.try_get("department_id")?))
+    Ok(described(&checked, row.try_get("department_id")?, row.set_opt("users", "tax_treatment")?))
 }
 
 /// Deactivates (or reactivates) a person. Deactivation ends every session of theirs in the
@@ -286,11 +297,28 @@ pub async fn set_active(db: &Db, actor: &Actor, id: i64, active: bool) -> Result
     Ok(())
 }
 
-pub async fn list_users(pool: &AnyPool) -> Result<Vec<UserRow>, AppError> {
+/// At most this many people on the page; a search finds the others.
+pub const LIST_LIMIT: i64 = 200;
+
+/// People whose name, sign-in name or employee number contains `search` (everyone when it is
+/// empty), the first [`LIST_LIMIT`] by id: the page does not grow with the organization.
+pub async fn list_users(pool: &AnyPool, search: &str) -> Result<Vec<UserRow>, AppError> {
+    let search = search.trim();
+    let pattern = (!search.is_empty()).then(|| {
+        // Digits typed as a phone match the stored +86 number too.
+        let digits: String = search.chars().filter(char::is_ascii_digit).collect();
+        let phone_like = search.chars().all(|c| c.is_ascii_digit() || " -+()".contains(c));
+        let wanted = if digits.len() >= 3 && phone_like { digits } else { search.to_lowercase() };
+        format!("%{}%", wanted.replace(['%', '_'], ""))
+    });
     let rows = sqlx::query(
-        "SELECT u.id, u.display_name, u.email, u.phone, u.active, u.department_id, d.name AS department FROM users u \
-         LEFT JOIN departments d ON d.id = u.department_id ORDER BY u.id",
+        "SELECT u.id, u.display_name, u.email, u.phone, u.active, u.department_id, u.tax_treatment, d.name AS department FROM users u \
+         LEFT JOIN departments d ON d.id = u.department_id \
+         WHERE $1 IS NULL OR u.display_name LIKE $1 OR u.email LIKE $1 OR u.phone LIKE $1 OR u.employee_no LIKE $1 \
+         ORDER BY u.id LIMIT $2",
     )
+    .bind(pattern)
+    .bind(LIST_LIMIT)
     .fetch_all(pool)
     .await?;
     let mut users = Vec::with_capacity(rows.len());
@@ -306,6 +334,7 @@ pub async fn list_users(pool: &AnyPool) -> Result<Vec<UserRow>, AppError> {
             phone: phone.map(|p| crate::shared::phone::Phone::from_e164(p).national().to_string()).unwrap_or_default(),
             department_id: r.try_get("department_id")?,
             active: r.try_get::<i64, _>("active")? != 0,
+            tax_treatment: r.set_opt("users", "tax_treatment")?,
             department: r.try_get("department")?,
             roles: auth::roles_of(pool, id).await?,
         });

@@ -44,8 +44,9 @@ pub async fn promoters(pool: &AnyPool) -> Result<BTreeMap<i64, Promoter>, AppErr
     Ok(out)
 }
 
-pub async fn terms(pool: &AnyPool) -> Result<Terms, sqlx::Error> {
-    Ok(Terms { holding_days: settings::number(pool, "holding_days", 0).await? })
+/// The reward terms in effect on `on` (a dated setting).
+pub async fn terms(pool: &AnyPool, on: chrono::NaiveDate) -> Result<Terms, sqlx::Error> {
+    Ok(Terms { holding_days: settings::effective_number(pool, "holding_days", on, 0).await? })
 }
 
 pub fn deal_of(r: &sqlx::any::AnyRow) -> Result<Deal, sqlx::Error> {

@@ -89,12 +89,13 @@ pub async fn draft(state: &AppState, actor: &Actor, scope: Scope, period_key: &s
     let period = check(scope, period_key)?;
     let pool = &state.db.pool;
     let rules = rules(pool).await?;
-    let terms = facts::terms(pool).await?;
-    let minimum_payout_fen = settings::number(pool, "minimum_payout_fen", 0).await?;
-    let everyone = facts::promoters(pool).await?;
-    let treatment = treatments(pool, &everyone).await?;
-    let in_scope: Vec<i64> = everyone.iter().filter(|(_, p)| p.kind == scope.kind()).map(|(id, _)| *id).collect();
     let (first_day, last_day) = period.dates();
+    // Settings that change money: as in effect on the period's last day.
+    let terms = facts::terms(pool, last_day).await?;
+    let minimum_payout_fen = settings::effective_number(pool, "minimum_payout_fen", last_day, 0).await?;
+    let everyone = facts::promoters(pool).await?;
+    let treatment = treatments(pool, &everyone, last_day).await?;
+    let in_scope: Vec<i64> = everyone.iter().filter(|(_, p)| p.kind == scope.kind()).map(|(id, _)| *id).collect();
 
     let (_turn, mut tx) = state.db.begin_write().await?;
     sqlx::query(

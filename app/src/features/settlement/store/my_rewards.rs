@@ -31,7 +31,8 @@ pub async fn my_rewards(state: &AppState, user: &UserView) -> Result<MyRewards, 
     let rules = rules(pool).await?;
     let everyone = facts::promoters(pool).await?;
     let facts = facts::facts(pool, &state.org, &everyone, FactScope::Promoters(&[user.id])).await?;
-    let lines = compute(&rules, &facts, facts::terms(pool).await?);
+    let today = crate::shared::period::local_date(chrono::Utc::now(), state.org.tz);
+    let lines = compute(&rules, &facts, facts::terms(pool, today).await?);
     let mut covered: BTreeMap<String, i64> = BTreeMap::new();
     for &scope in Scope::ALL {
         for s in settled(pool, scope, &[user.id]).await? {

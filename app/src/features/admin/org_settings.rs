@@ -1,0 +1,159 @@
+//! Every setting an organization changes, on one screen: what it is, where PRODUCT.md says
+//! so, what it may be, and whether it changes money (then it takes effect from a date).
+use crate::features::admin::i18n::K;
+use crate::features::settlement::model::treatment_label;
+use crate::features::settlement::tax::TaxTreatment;
+use crate::plumbing::errors::{Label, Problem};
+use crate::shared::money::{format_yuan, parse_yuan};
+use serde::{Deserialize, Serialize};
+
+crate::closed_set! {
+    /// A setting on the settings screen; the spelling is its key in the database.
+    pub enum SettingKey("setting") {
+        FourEyes = "four_eyes",
+        AuditPercent = "audit_percent",
+        MinimumPayout = "minimum_payout_fen",
+        HoldingDays = "holding_days",
+        TaxEmployee = "tax_treatment_employee",
+        TaxPartner = "tax_treatment_partner",
+        TaxCustomer = "tax_treatment_customer",
+    }
+}
+
+/// What a setting holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum SettingKind {
+    Switch,
+    Number {
+        min: i64,
+        max: i64,
+    },
+    /// Yuan on the screen, fen in the database.
+    Yuan,
+    Treatment,
+}
+
+impl SettingKey {
+    pub fn kind(self) -> SettingKind {
+        match self {
+            SettingKey::FourEyes => SettingKind::Switch,
+            SettingKey::AuditPercent => SettingKind::Number { min: 0, max: 100 },
+            SettingKey::HoldingDays => SettingKind::Number { min: 0, max: 90 },
+            SettingKey::MinimumPayout => SettingKind::Yuan,
+            SettingKey::TaxEmployee | SettingKey::TaxPartner | SettingKey::TaxCustomer => SettingKind::Treatment,
+        }
+    }
+
+    /// What it is when nobody set it (the code's defaults).
+    pub fn default_value(self) -> &'static str {
+        match self {
+            SettingKey::FourEyes => "1",
+            SettingKey::AuditPercent => "10",
+            SettingKey::HoldingDays | SettingKey::MinimumPayout => "0",
+            SettingKey::TaxEmployee | SettingKey::TaxCustomer => "incidental",
+            SettingKey::TaxPartner => "labour",
+        }
+    }
+
+    /// A setting that changes money takes effect from a date.
+    pub fn dated(self) -> bool {
+        matches!(
+            self,
+            SettingKey::MinimumPayout
+                | SettingKey::HoldingDays
+                | SettingKey::TaxEmployee
+                | SettingKey::TaxPartner
+                | SettingKey::TaxCustomer
+        )
+    }
+
+    pub fn label(self) -> K {
+        match self {
+            SettingKey::FourEyes => K::SetFourEyes,
+            SettingKey::AuditPercent => K::SetAuditPercent,
+            SettingKey::MinimumPayout => K::SetMinimumPayout,
+            SettingKey::HoldingDays => K::SetHoldingDays,
+            SettingKey::TaxEmployee => K::SetTaxEmployee,
+            SettingKey::TaxPartner => K::SetTaxPartner,
+            SettingKey::TaxCustomer => K::SetTaxCustomer,
+        }
+    }
+
+    /// Where PRODUCT.md says so.
+    pub fn section(self) -> &'static str {
+        match self {
+            SettingKey::FourEyes => "§9",
+            SettingKey::AuditPercent => "§4",
+            _ => "§4",
+        }
+    }
+
+    /// What was typed, as stored; the problem otherwise.
+    pub fn check(self, typed: &str) -> Result<String, Problem> {
+        let typed = crate::shared::text::fold_width(typed.trim());
+        match self.kind() {
+            SettingKind::Switch => match typed.as_str() {
+                "1" | "on" | "true" => Ok("1".into()),
+                "0" | "off" | "false" => Ok("0".into()),
+                _ => Err(Problem::UnknownChoice),
+            },
+            SettingKind::Number { min, max } => match typed.parse::<i64>() {
+                Ok(n) if (min..=max).contains(&n) => Ok(n.to_string()),
+                _ => Err(Problem::OutOfRange { min, max }),
+            },
+            SettingKind::Yuan => match parse_yuan(&typed) {
+                Ok(fen) if fen >= 0 => Ok(fen.to_string()),
+                Ok(_) => Err(Problem::NotPositive),
+                Err(e) => Err(e.into()),
+            },
+            SettingKind::Treatment => {
+                TaxTreatment::parse(&typed).map(|t| t.as_str().to_string()).ok_or(Problem::UnknownChoice)
+            }
+        }
+    }
+
+    /// A stored value as the screen shows it.
+    pub fn shown(self, stored: &str) -> Label {
+        match self.kind() {
+            SettingKind::Switch => Label::of(if stored == "0" { K::Off } else { K::On }),
+            SettingKind::Yuan => {
+                let text = format_yuan(stored.parse().unwrap_or(0));
+                Label { zh: text.clone().into(), en: text.into() }
+            }
+            SettingKind::Treatment => {
+                TaxTreatment::parse(stored).map(|t| Label::of(treatment_label(t))).unwrap_or_else(|| Label::of(K::Off))
+            }
+            SettingKind::Number { .. } => Label { zh: stored.to_string().into(), en: stored.to_string().into() },
+        }
+    }
+}
+
+/// A setting as the screen shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SettingView {
+    pub key: SettingKey,
+    /// In force today, as stored.
+    pub value: String,
+    pub shown: Label,
+    /// Dated values still to come: (first day, value shown).
+    pub scheduled: Vec<(String, Label)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_setting_checks_what_was_typed() {
+        assert_eq!(SettingKey::AuditPercent.check("１５"), Ok("15".into()));
+        assert_eq!(SettingKey::AuditPercent.check("101"), Err(Problem::OutOfRange { min: 0, max: 100 }));
+        assert_eq!(SettingKey::MinimumPayout.check("¥50.5"), Ok("5050".into()));
+        assert!(SettingKey::MinimumPayout.check("abc").is_err());
+        assert_eq!(SettingKey::TaxPartner.check("company"), Ok("company".into()));
+        assert_eq!(SettingKey::TaxPartner.check("bribe"), Err(Problem::UnknownChoice));
+        assert_eq!(SettingKey::FourEyes.check("0"), Ok("0".into()));
+        for k in SettingKey::ALL {
+            assert_eq!(k.check(k.default_value()).as_deref(), Ok(k.default_value()), "{k}");
+        }
+    }
+}

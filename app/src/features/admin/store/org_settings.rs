@@ -1,0 +1,83 @@
+//! The settings screen as stored: plain settings at once, settings that change money from a
+//! date (`setting_versions`); every change in the audit log.
+use crate::features::admin::model::{Audited, Field};
+use crate::features::admin::org_settings::{SettingKey, SettingView};
+use crate::plumbing::audit::{self, Actor, Change};
+use crate::plumbing::db::Db;
+use crate::plumbing::errors::{AppError, Problem};
+use crate::plumbing::settings::{self, OrgSettings};
+use crate::shared::period::local_date;
+use chrono::NaiveDate;
+use sqlx::AnyPool;
+
+async fn in_force(pool: &AnyPool, key: SettingKey, today: NaiveDate) -> Result<String, sqlx::Error> {
+    let stored = if key.dated() {
+        settings::effective(pool, key.as_str(), today).await?
+    } else {
+        settings::get(pool, key.as_str()).await?
+    };
+    Ok(stored.unwrap_or_else(|| key.default_value().to_string()))
+}
+
+pub async fn list(pool: &AnyPool, org: &OrgSettings) -> Result<Vec<SettingView>, AppError> {
+    let today = local_date(chrono::Utc::now(), org.tz);
+    let mut out = Vec::new();
+    for &key in SettingKey::ALL {
+        let value = in_force(pool, key, today).await?;
+        let scheduled = if key.dated() {
+            settings::versions(pool, key.as_str())
+                .await?
+                .into_iter()
+                .filter(|(from, _)| from.as_str() > today.to_string().as_str())
+                .map(|(from, v)| (from, key.shown(&v)))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        out.push(SettingView { key, shown: key.shown(&value), value, scheduled });
+    }
+    Ok(out)
+}
+
+/// Changes a setting: at once, or for one that changes money from `from` (today or later).
+pub async fn save(
+    db: &Db,
+    org: &OrgSettings,
+    actor: &Actor,
+    key: SettingKey,
+    typed: &str,
+    from: &str,
+) -> Result<(), AppError> {
+    let value = key.check(typed).map_err(|p| AppError::invalid(Field::SettingValue, p))?;
+    let today = local_date(chrono::Utc::now(), org.tz);
+    let before = in_force(&db.pool, key, today).await?;
+    let (_turn, mut tx) = db.begin_write().await?;
+    let after = if key.dated() {
+        let from = match from.trim() {
+            "" => today,
+            d => NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .map_err(|_| AppError::invalid(Field::EffectiveFrom, Problem::Date))?,
+        };
+        if from < today {
+            return Err(AppError::invalid(
+                Field::EffectiveFrom,
+                Problem::said(crate::features::admin::i18n::K::ProblemPastDate),
+            ));
+        }
+        settings::put_from(&mut tx, key.as_str(), &value, from, actor.user_id).await?;
+        format!("{value} from {from}")
+    } else {
+        settings::put(&mut tx, key.as_str(), &value).await?;
+        value
+    };
+    let change = Change {
+        action: Audited::SettingChanged,
+        subject: key.as_str().to_string(),
+        before: Some(before),
+        after: Some(after),
+        actor,
+    };
+    audit::record(&mut tx, change).await?;
+    tx.commit().await?;
+    Ok(())
+}
