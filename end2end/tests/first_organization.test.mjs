@@ -192,6 +192,27 @@ test('first day of a real organization, from an empty database', async () => {
   await a.getByTestId('audit-filter').getByRole('button').click();
   assert.match(await a.getByTestId('audit-row').first().innerText(), /protection_days: 30 → 14/);
 
+  // The settings screen, on a desktop and on a phone: the minimum payout from next month.
+  await go(a, '/admin/settings');
+  const payout = a.locator('[data-testid="setting"][data-key="minimum_payout_fen"]');
+  await payout.getByTestId('setting-input').fill('50');
+  const next = new Date(Date.now() + 8 * 3600_000);
+  next.setUTCDate(1);
+  next.setUTCMonth(next.getUTCMonth() + 1);
+  await payout.getByTestId('setting-from').fill(next.toISOString().slice(0, 10));
+  await payout.getByTestId('setting-save').click();
+  await a.getByTestId('setting-saved').waitFor();
+  await payout.getByText(`${next.toISOString().slice(0, 10)}: ¥50.00`).waitFor();
+  await a.screenshot({ path: `${SHOTS}/settings-desktop.png`, fullPage: true });
+  const adminPhone = await phoneContext(browser());
+  const ap = await adminPhone.newPage();
+  await signIn(ap, 'owner@example.cn', 'owner-password');
+  await go(ap, '/admin/settings');
+  await ap.getByTestId('setting').first().waitFor();
+  await ap.screenshot({ path: `${SHOTS}/settings-phone.png`, fullPage: true });
+  assertNoErrors(adminPhone);
+  await adminPhone.close();
+
   assertNoErrors(admin);
   assertNoErrors(employee);
   assertNoErrors(finance);

@@ -45,6 +45,12 @@ pub fn from_env() -> Config {
     }
 }
 
+/// `ALLHANDS_DEMO_ACTIVITY` (default on): with the demo organization, its weeks of activity
+/// (the end-to-end tests and benchmarks turn it off to count what they make themselves).
+pub fn demo_activity() -> bool {
+    flag("ALLHANDS_DEMO_ACTIVITY", true)
+}
+
 /// `ALLHANDS_LEAD_BURST_PER_MINUTE`: referral-form submissions a minute from one IP before 429.
 pub fn lead_burst_per_minute() -> i64 {
     std::env::var("ALLHANDS_LEAD_BURST_PER_MINUTE")

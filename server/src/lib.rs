@@ -29,11 +29,14 @@ pub struct Build {
     pub lead_burst_per_minute: i64,
     /// Extra routes, wrapped like every other (tests use it for a route that panics).
     pub extra: Router<AppState>,
+    /// Seed the demo organization's weeks of activity with it (tests start from the bare
+    /// demo organization instead).
+    pub demo_activity: bool,
 }
 
 impl Build {
     pub fn new(options: LeptosOptions) -> Self {
-        Build { options, lead_burst_per_minute: leads::BURST_PER_MINUTE, extra: Router::new() }
+        Build { options, lead_burst_per_minute: leads::BURST_PER_MINUTE, extra: Router::new(), demo_activity: true }
     }
 }
 
@@ -55,7 +58,8 @@ pub async fn build_with(
     }
     let db = Db::connect(&config.database_url).await?;
     use app::features::admin::store::seed::{first_start, FirstStart, SETUP_LINK_HOURS};
-    if let FirstStart::SetupLink(token) = first_start(&db, &config).await.map_err(|e| format!("first start: {e}"))? {
+    let first = first_start(&db, &config).await.map_err(|e| format!("first start: {e}"))?;
+    if let FirstStart::SetupLink(token) = &first {
         // The token is a secret: it goes to the console of whoever started the server, never
         // to the log.
         tracing::warn!("no administrator yet: open the one-time setup link printed on the console");
@@ -89,6 +93,10 @@ pub async fn build_with(
     tokio::spawn(group_commit::run(state.clone(), lead_queue));
     tokio::spawn(promotion::store::clicks::run(state.clone(), click_queue));
     notify::spawn_dispatcher(state.clone(), notify::notifier_for(&state));
+    if first == FirstStart::DemoSeeded && b.demo_activity {
+        // Before serving: the demo's first page already shows its figures.
+        app::features::admin::store::demo_activity::seed(&state).await.map_err(|e| format!("demo activity: {e}"))?;
+    }
     jobs::spawn(&state);
     let routes = generate_route_list(app::App);
     let router = Router::new()

@@ -33,8 +33,11 @@ async fn serve() {
     let config = server::config::from_env();
     let options = server::config::leptos_options();
     let addr = options.site_addr;
-    let build =
-        server::Build { lead_burst_per_minute: server::config::lead_burst_per_minute(), ..server::Build::new(options) };
+    let build = server::Build {
+        lead_burst_per_minute: server::config::lead_burst_per_minute(),
+        demo_activity: server::config::demo_activity(),
+        ..server::Build::new(options)
+    };
     let (router, state) = match server::build_with(config, build).await {
         Ok(built) => built,
         Err(e) => {

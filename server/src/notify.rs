@@ -9,17 +9,24 @@ use std::time::Duration;
 
 pub type SendResult<'a> = Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>>;
 
+/// A message and the addresses it resolved to (phones, else emails).
+pub struct Outgoing<'a> {
+    pub message: &'a Message,
+    pub to: Vec<String>,
+}
+
 pub trait Notifier: Send + Sync {
-    fn send<'a>(&'a self, message: &'a Message) -> SendResult<'a>;
+    fn send<'a>(&'a self, message: &'a Outgoing<'a>) -> SendResult<'a>;
 }
 
 /// Development: the outbox table is the record, the log line says it went out.
 pub struct LogNotifier;
 
 impl Notifier for LogNotifier {
-    fn send<'a>(&'a self, m: &'a Message) -> SendResult<'a> {
+    fn send<'a>(&'a self, o: &'a Outgoing<'a>) -> SendResult<'a> {
+        // Neither the numbers nor the text reach the log: the outbox table is the record.
         Box::pin(async move {
-            tracing::info!(id = m.id, kind = %m.kind, recipient = %m.recipient, body = %m.body, "message sent (log notifier)");
+            tracing::info!(id = o.message.id, kind = %o.message.kind, addresses = o.to.len(), "message sent (log notifier)");
             Ok(())
         })
     }
@@ -39,10 +46,12 @@ impl WebhookNotifier {
 }
 
 impl Notifier for WebhookNotifier {
-    fn send<'a>(&'a self, m: &'a Message) -> SendResult<'a> {
+    fn send<'a>(&'a self, o: &'a Outgoing<'a>) -> SendResult<'a> {
         Box::pin(async move {
-            let payload =
-                serde_json::json!({ "id": m.id, "kind": m.kind.as_str(), "recipient": m.recipient, "body": m.body });
+            let m = o.message;
+            let payload = serde_json::json!({
+                "id": m.id, "kind": m.kind.as_str(), "recipient": m.recipient, "to": o.to, "body": m.body,
+            });
             let res = self.client.post(&self.url).json(&payload).send().await.map_err(|e| e.to_string())?;
             if res.status().is_success() {
                 Ok(())
@@ -79,7 +88,12 @@ pub async fn dispatch_once(state: &AppState, notifier: &dyn Notifier) -> Result<
     let due = outbox::due(&state.db.pool, 200).await?;
     let mut outcomes = Vec::with_capacity(due.len());
     for m in &due {
-        outcomes.push(notifier.send(m).await);
+        let to = outbox::addresses(&state.db.pool, &m.recipient).await?;
+        outcomes.push(if to.is_empty() {
+            Err("no phone or email on file for the recipient".to_string())
+        } else {
+            notifier.send(&Outgoing { message: m, to }).await
+        });
     }
     // The outcomes in one write, taken in turn with the other writers (on SQLite a write
     // outside the queue would make the lead writer wait in SQLite's busy handler).

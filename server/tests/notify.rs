@@ -130,3 +130,26 @@ async fn a_dead_gateway_never_blocks_or_fails_a_submission() {
     assert!(error.is_some());
     s.stop().await;
 }
+
+/// A real gateway gets addresses, not `user:<id>` or `role:marketing`: the outbox resolves
+/// the rep to their phone before the message leaves.
+#[tokio::test]
+async fn the_gateway_gets_the_reps_phone_not_an_internal_recipient() {
+    let (url, seen) = gateway(0).await;
+    let db = TestDb::fresh().await;
+    let mut cfg = config(&db);
+    cfg.notify_webhook = Some(url);
+    let s = TestServer::start_with(cfg, db).await;
+    submit(&s, "13966660005").await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM leads").fetch_one(&s.state.db.pool).await.unwrap();
+    let marketing = s.signed_in(MARKETING).await;
+    let (status, body) =
+        s.call(&marketing, "review_leads", &[("ids[0]", &id.to_string()), ("decision", "valid")]).await;
+    assert_eq!(status, reqwest::StatusCode::OK, "{body}");
+    wait_until(&s, |r| r.iter().any(|m| m.0 == "lead_assigned" && m.3 == "sent")).await;
+    let delivered = seen.lock().unwrap().clone();
+    let assigned = delivered.iter().find(|d| d["kind"] == "lead_assigned").expect("delivered");
+    assert!(assigned["recipient"].as_str().unwrap().starts_with("user:"));
+    assert_eq!(assigned["to"], serde_json::json!(["+8613800000003"]));
+    s.stop().await;
+}

@@ -15,6 +15,7 @@ async fn spawn_binary(db: &TestDb) -> (std::process::Child, String) {
         .env("RUST_LOG", "warn")
         // The binary starts safe by default: the tests ask for the demo organization.
         .env("ALLHANDS_DEMO_DATA", "1")
+        .env("ALLHANDS_DEMO_ACTIVITY", "0")
         .stdout(Stdio::null())
         .spawn()
         .expect("server starts");

@@ -91,12 +91,12 @@ pub async fn entries(pool: &AnyPool, f: &Filter) -> Result<Vec<Entry>, sqlx::Err
         "SELECT a.id, a.at, a.actor_id, u.display_name, a.action, a.subject, a.before_value, a.after_value, a.ip_hash \
          FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id \
          WHERE ($1 IS NULL OR a.actor_id = $1) AND ($2 IS NULL OR a.action = $2) \
-         AND ($3 IS NULL OR a.subject LIKE $3) AND ($4 IS NULL OR a.at >= $4) AND ($5 IS NULL OR a.at < $5) \
+         AND ($3 IS NULL OR LOWER(a.subject) LIKE $3) AND ($4 IS NULL OR a.at >= $4) AND ($5 IS NULL OR a.at < $5) \
          AND ($6 IS NULL OR a.id < $6) ORDER BY a.id DESC LIMIT $7",
     )
     .bind(f.actor_id)
     .bind(f.action.as_deref())
-    .bind(f.subject.as_ref().map(|s| format!("%{}%", s.replace(['%', '_'], ""))))
+    .bind(f.subject.as_ref().map(|s| format!("%{}%", s.to_lowercase().replace(['%', '_'], ""))))
     .bind(f.from_ms)
     .bind(f.until_ms)
     .bind(f.before_id)

@@ -51,6 +51,19 @@ impl Locale {
     }
 }
 
+/// A message template with its `{name}` placeholders filled in (the SMS / WeCom texts).
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in args {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+/// The language messages to people outside the app (SMS, WeCom) are written in: the
+/// organization's, Chinese first.
+pub const MESSAGE_LOCALE: Locale = Locale::ZhCn;
+
 /// A translation key of any feature.
 pub trait Text: Copy + Send + Sync + 'static {
     fn text(self, locale: Locale) -> &'static str;

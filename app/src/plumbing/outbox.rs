@@ -123,3 +123,28 @@ pub async fn recent(pool: &AnyPool, limit: i64) -> Result<Vec<Message>, AppError
         .await?;
     Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
 }
+/// Where a message goes, as a gateway can deliver it: `user:<id>` is that person's phone
+/// (else their email), `role:<role>` every active holder's, anything else is an address
+/// already (a prospect's phone). Empty when nobody is on file.
+pub async fn addresses(pool: &AnyPool, recipient: &str) -> Result<Vec<String>, sqlx::Error> {
+    let of_users = |rows: Vec<(Option<String>, Option<String>)>| -> Vec<String> {
+        rows.into_iter().filter_map(|(phone, email)| phone.or(email)).collect()
+    };
+    if let Some(id) = recipient.strip_prefix("user:").and_then(|id| id.parse::<i64>().ok()) {
+        let rows = sqlx::query_as("SELECT phone, email FROM users WHERE id = $1 AND active = 1")
+            .bind(id)
+            .fetch_all(pool)
+            .await?;
+        return Ok(of_users(rows));
+    }
+    if let Some(role) = recipient.strip_prefix("role:") {
+        let rows = sqlx::query_as(
+            "SELECT u.phone, u.email FROM users u JOIN user_roles r ON r.user_id = u.id WHERE r.role = $1 AND u.active = 1 ORDER BY u.id",
+        )
+        .bind(role)
+        .fetch_all(pool)
+        .await?;
+        return Ok(of_users(rows));
+    }
+    Ok(vec![recipient.to_string()])
+}

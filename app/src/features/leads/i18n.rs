@@ -1,6 +1,9 @@
 //! The leads keys: every user-facing string of this feature in zh-CN and en.
 crate::messages! {
     pub enum K {
+        SmsThanks => "【{org}】{name}您好，感谢参与「{campaign}」，顾问将尽快与您联系。", "[{org}] Hello {name}, thank you for joining “{campaign}”; an adviser will contact you soon.";
+        SmsAssigned => "新线索已分配给您：{name} {phone}，请在24小时内完成首次联系。", "A new lead is yours: {name} {phone}; make first contact within 24 hours.";
+        SmsOverdue => "线索超时未联系：{name}（编号 {id}）已超过24小时未首次联系，请尽快跟进。", "Lead not contacted: {name} (no. {id}) has waited over 24 hours for first contact; follow up now.";
         AuditPolicyChanged => "修改线索规则", "Changed the lead rules";
         LandingReferredBy => "推荐人", "Referred by";
         FormTitle => "留下联系方式，专属顾问将尽快联系您", "Leave your details and an adviser will contact you soon";

@@ -1,6 +1,8 @@
 //! The rewards keys: every user-facing string of this feature in zh-CN and en.
 crate::messages! {
     pub enum K {
+        SmsVested => "【全员营销】你推荐的订单已回款，奖励 {amount} 已确认，将在下期结算发放。", "[Allhands] A deal you referred was paid: your reward of {amount} is confirmed and goes out with the next settlement.";
+        SmsVestingHeld => "【全员营销】你推荐的订单已回款，奖励 {amount} 待核验/冻结期后确认。", "[Allhands] A deal you referred was paid: your reward of {amount} is confirmed after the audit or holding period.";
         ProblemRule => "规则格式不正确", "is not a valid rule";
         RuleLabel => "激励规则", "Reward rule";
         Redeem => "领取优惠", "Redeem";

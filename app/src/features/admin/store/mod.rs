@@ -1,6 +1,7 @@
 //! People, departments and first-start seeding as stored.
 pub mod account;
 pub mod audit_log;
+pub mod demo_activity;
 pub mod family;
 pub mod org_settings;
 pub mod seed;

@@ -88,6 +88,9 @@ pub enum FirstStart {
     Ready,
     /// Nobody yet: the token of a one-time setup link (`/setup?token=…`), for the console.
     SetupLink(String),
+    /// The demo organization was just seeded: its activity follows once the server runs
+    /// (`demo_activity::seed`), through the same writers as real activity.
+    DemoSeeded,
 }
 
 /// Seeds an empty database. A database with users is never touched. The demo organization
@@ -100,6 +103,7 @@ pub async fn first_start(db: &Db, config: &Config) -> Result<FirstStart, AppErro
     if users == 0 {
         if config.demo_data {
             seed_demo(db).await?;
+            outcome = FirstStart::DemoSeeded;
         } else if let Some((login, password)) = &config.bootstrap_admin {
             let (email, phone) =
                 if login.contains('@') { (login.clone(), String::new()) } else { (String::new(), login.clone()) };

@@ -314,7 +314,7 @@ pub async fn list_users(pool: &AnyPool, search: &str) -> Result<Vec<UserRow>, Ap
     let rows = sqlx::query(
         "SELECT u.id, u.display_name, u.email, u.phone, u.active, u.department_id, u.tax_treatment, d.name AS department FROM users u \
          LEFT JOIN departments d ON d.id = u.department_id \
-         WHERE $1 IS NULL OR u.display_name LIKE $1 OR u.email LIKE $1 OR u.phone LIKE $1 OR u.employee_no LIKE $1 \
+         WHERE $1 IS NULL OR LOWER(u.display_name) LIKE $1 OR u.email LIKE $1 OR u.phone LIKE $1 OR LOWER(u.employee_no) LIKE $1 \
          ORDER BY u.id LIMIT $2",
     )
     .bind(pattern)

@@ -69,7 +69,10 @@ pub async fn assign(tx: &mut Tx, lead_id: i64, rep: i64, how: AssignedBy, actor:
     let row = sqlx::query("SELECT name, phone FROM leads WHERE id = $1").bind(lead_id).fetch_one(&mut **tx).await?;
     let (name, phone): (String, String) = (row.try_get("name")?, row.try_get("phone")?);
     let national = crate::shared::phone::Phone::from_e164(phone).national().to_string();
-    let body = format!("新线索已分配给您：{name} {national}，请在24小时内完成首次联系。");
+    let body = crate::plumbing::i18n::fill(
+        crate::features::leads::i18n::K::SmsAssigned.text(crate::plumbing::i18n::MESSAGE_LOCALE),
+        &[("name", &name), ("phone", &national)],
+    );
     outbox::enqueue(tx, MessageKind::LeadAssigned, &format!("user:{rep}"), &body).await
 }
 

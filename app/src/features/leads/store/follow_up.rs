@@ -94,7 +94,10 @@ pub async fn flag_overdue(state: &AppState) -> Result<i64, AppError> {
         let (id, rep, name): (i64, Option<i64>, String) =
             (r.try_get("id")?, r.try_get("assigned_to")?, r.try_get("name")?);
         sqlx::query("UPDATE leads SET overdue_at = $1 WHERE id = $2").bind(now).bind(id).execute(&mut *tx).await?;
-        let body = format!("线索超时未联系：{name}（编号 {id}）已超过24小时未首次联系，请尽快跟进。");
+        let body = crate::plumbing::i18n::fill(
+            crate::features::leads::i18n::K::SmsOverdue.text(crate::plumbing::i18n::MESSAGE_LOCALE),
+            &[("name", &name), ("id", &id.to_string())],
+        );
         if let Some(rep) = rep {
             outbox::enqueue(&mut tx, MessageKind::LeadOverdue, &format!("user:{rep}"), &body).await?;
         }

@@ -405,6 +405,9 @@ async fn screen_and_store(
         }
     }
     // 感谢参与短信: queued in the lead's transaction (see `finish_batch`), sent by the dispatcher.
-    let thanks = format!("【{}】{}您好，感谢参与「{}」，顾问将尽快与您联系。", org.name, lead.name, s.campaign_name);
+    let thanks = crate::plumbing::i18n::fill(
+        crate::features::leads::i18n::K::SmsThanks.text(crate::plumbing::i18n::MESSAGE_LOCALE),
+        &[("org", &org.name), ("name", &lead.name), ("campaign", &s.campaign_name)],
+    );
     Ok(Stored { screened: Ok(Submitted { lead_id, status: final_status }), thanks: Some((lead.phone.clone(), thanks)) })
 }

@@ -4,8 +4,10 @@ use super::facts::{self, FactScope};
 use crate::features::deals::store::codes::issue_coupon;
 use crate::features::deals::store::deals::customers_of;
 use crate::features::rewards::engine::{compute, LineKind};
+use crate::features::rewards::i18n::K;
 use crate::plumbing::errors::AppError;
 use crate::plumbing::events;
+use crate::plumbing::i18n::{fill, MESSAGE_LOCALE};
 use crate::plumbing::live::LiveKind;
 use crate::plumbing::outbox::{self, MessageKind};
 use crate::plumbing::state::AppState;
@@ -39,16 +41,8 @@ pub async fn notify_vested(state: &AppState, deal_id: i64) -> Result<(), AppErro
         let is_latest = latest.is_some_and(|p| line.key.contains(&format!(":{p}:")));
         if line.deal_id == Some(deal_id) && line.amount_fen > 0 && line.kind == LineKind::Cash && is_latest {
             let when = line.vests_on.filter(|v| *v <= today);
-            let body = match when {
-                Some(_) => format!(
-                    "【全员营销】你推荐的订单已回款，奖励 {} 已确认，将在下期结算发放。",
-                    format_yuan(line.amount_fen)
-                ),
-                None => format!(
-                    "【全员营销】你推荐的订单已回款，奖励 {} 待核验/冻结期后确认。",
-                    format_yuan(line.amount_fen)
-                ),
-            };
+            let template = if when.is_some() { K::SmsVested } else { K::SmsVestingHeld };
+            let body = fill(template.text(MESSAGE_LOCALE), &[("amount", &format_yuan(line.amount_fen))]);
             messages.push((format!("user:{}", line.promoter_id), body));
         }
     }

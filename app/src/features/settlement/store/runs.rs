@@ -94,11 +94,14 @@ pub async fn mark_paid(state: &AppState, actor: &Actor, run_id: i64) -> Result<(
         let period: String = r.try_get("period")?;
         messages.push((
             format!("user:{}", r.try_get::<i64, _>("promoter_id")?),
-            format!(
-                "【全员营销】{period} 推广奖励 {} 已到账（税前 {}，代扣个税 {}）。",
-                format_yuan(r.try_get("net_fen")?),
-                format_yuan(r.try_get("gross_fen")?),
-                format_yuan(r.try_get("tax_fen")?)
+            crate::plumbing::i18n::fill(
+                K::SmsPaid.text(crate::plumbing::i18n::MESSAGE_LOCALE),
+                &[
+                    ("period", &period),
+                    ("net", &format_yuan(r.try_get("net_fen")?)),
+                    ("gross", &format_yuan(r.try_get("gross_fen")?)),
+                    ("tax", &format_yuan(r.try_get("tax_fen")?)),
+                ],
             ),
         ));
     }
