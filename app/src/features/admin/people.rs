@@ -126,11 +126,13 @@ pub fn Admin() -> impl IntoView {
         <h1>{i18n.t(K::AdminTitle)}</h1>
         <section class="card">
             <h2>{i18n.t(K::Users)}</h2>
-            <label class="search">
-                <span>{i18n.t(K::SearchPeople)}</span>
-                <input type="search" maxlength="50" data-testid="user-search"
-                    on:change=move |ev| search.set(event_target_value(&ev)) />
-            </label>
+            <div class="form">
+                <label>
+                    <span>{i18n.t(K::SearchPeople)}</span>
+                    <input type="search" maxlength="50" data-testid="user-search"
+                        on:change=move |ev| search.set(event_target_value(&ev)) />
+                </label>
+            </div>
             <Suspense fallback=move || view! { <p>{i18n.t(C::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     show_result(users.await, |rows| view! {

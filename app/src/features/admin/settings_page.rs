@@ -63,7 +63,7 @@ fn SettingRow(s: SettingView, action: ServerAction<SaveSetting>) -> impl IntoVie
             <p class="muted">{i18n.t(K::InForce)}": "<span data-testid="setting-shown">{move || s.shown.text(i18n.locale()).to_string()}</span>
                 {s.scheduled.iter().map(|(day, v)| { let v = v.clone(); view! { " · "{i18n.t(K::Scheduled)}" "{day.clone()}": "{move || v.text(i18n.locale()).to_string()} } }).collect_view()}
             </p>
-            <div class="inline-form">
+            <div class="form inline-form">
                 {input}
                 {key.dated().then(|| view! {
                     <label><span>{i18n.t(K::EffectiveFrom)}</span><input type="date" bind:value=from data-testid="setting-from" /></label>

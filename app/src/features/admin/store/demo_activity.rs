@@ -125,7 +125,7 @@ pub async fn seed(state: &AppState) -> Result<(), AppError> {
     // own number (self-referral), and six from one phone (the sixth held at the daily cap).
     let mut leads = Vec::new();
     for i in 0..24usize {
-        let (p, code, _, _) = &codes[[0, 0, 0, 1, 3, 0, 2, 3][i % 8]];
+        let (p, code, link_id, _) = &codes[[0, 0, 0, 1, 3, 0, 2, 3][i % 8]];
         let phone = match i {
             16 => "13800000005".to_string(),
             23 => format!("1391234{:04}", 3),
@@ -140,6 +140,17 @@ pub async fn seed(state: &AppState) -> Result<(), AppError> {
             consent: Some("1".into()),
             ref_code: Some(code.clone()),
         };
+        // The prospect opened the promoter's link first (its channel is the lead's).
+        let click = NewClick {
+            link_id: *link_id,
+            channel: CHANNELS[i % CHANNELS.len()],
+            visitor: device.clone(),
+            ip_hash: keyed_hash(&secret, &device),
+            ua_class: UaClass::Wechat,
+            at_ms: now.timestamp_millis() - 60_000,
+        };
+        writer.record(click).await?;
+        writer.flush().await;
         let origin = Origin { visitor: Some(device.clone()), ip_hash: keyed_hash(&secret, &device) };
         let submitted = intake::submit(state, DEMO_CAMPAIGN_SLUG, &form, origin).await?;
         leads.push((submitted.lead_id, p.id));
