@@ -79,7 +79,7 @@ test('won lead → deal → payment → finance drafts, approves, exports, pays 
     await open(aPage, '/deals');
     const audited = aPage.getByTestId('deal-row').filter({ hasText: order });
     await audited.getByTestId('audit-verify').click();
-    await audited.getByTestId('deal-audit').getByText('verified').waitFor();
+    await audited.getByTestId('deal-audit').getByText('已核验').waitFor();
     assertNoErrors(auditor);
     await auditor.close();
   }

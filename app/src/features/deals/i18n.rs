@@ -2,6 +2,10 @@
 crate::messages! {
     pub enum K {
         ProblemRefundTooLarge => "不能超过已回款金额", "cannot exceed what was collected";
+        AuditNotSampled => "未抽检", "Not sampled";
+        AuditPending => "待回访核验", "Awaiting call-back";
+        AuditVerified => "已核验", "Verified";
+        AuditRejected => "核验未通过", "Rejected";
         AuditDealRecorded => "录入成交", "Recorded a deal";
         AuditPaymentRecorded => "录入回款", "Recorded a payment";
         AuditRefundRecorded => "录入退款", "Recorded a refund";

@@ -55,6 +55,17 @@ crate::closed_set! {
     }
 }
 
+impl Audit {
+    pub fn label(self) -> K {
+        match self {
+            Audit::NotSampled => K::AuditNotSampled,
+            Audit::Pending => K::AuditPending,
+            Audit::Verified => K::AuditVerified,
+            Audit::Rejected => K::AuditRejected,
+        }
+    }
+}
+
 crate::closed_set! {
     /// How a deal reached us.
     pub enum DealSource("deal source") {

@@ -154,7 +154,7 @@ fn DealList(
                             {i18n.t(C::ColPromoter)}" "{d.referrer.unwrap_or_default()}" · "{i18n.t(K::SignedOnLabel)}" "{d.signed_on}
                             {d.due_on.map(|due| format!(" · {due}"))}
                             " · "{i18n.t(K::Collected)}" "<span data-testid="deal-collected">{format_yuan(d.collected_fen)}</span>
-                            {(d.audit != Audit::NotSampled).then(|| view! { " · "<span class="status" data-testid="deal-audit">{d.audit.as_str()}</span> })}
+                            {(d.audit != Audit::NotSampled).then(|| view! { " · "<span class="status" data-testid="deal-audit">{i18n.t(d.audit.label())}</span> })}
                         </p>
                         <ul class="plain small">{d.payments.into_iter().map(|p| view! { <li>{p.paid_on}" "{format_yuan(p.amount_fen)}</li> }).collect_view()}</ul>
                         <div class="actions">

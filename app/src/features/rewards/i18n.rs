@@ -1,6 +1,19 @@
 //! The rewards keys: every user-facing string of this feature in zh-CN and en.
 crate::messages! {
     pub enum K {
+        KindEmployee => "员工", "Employees";
+        KindCustomer => "老客", "Customers";
+        KindPartner => "合作伙伴", "Partners";
+        KindPercentOfDeal => "按回款比例", "Percent of collected";
+        KindPercentBand => "按成交额档位", "Percent by deal band";
+        KindMarginalTiers => "累进阶梯", "Marginal tiers";
+        KindFlatPerEvent => "按事件固定金额", "Flat per event";
+        KindActivityTarget => "月度活跃目标", "Monthly activity target";
+        KindSplit => "奖池分成", "Shared pool";
+        KindCouponLadder => "老客推荐券阶梯", "Customer coupon ladder";
+        KindNewCustomerBenefit => "新客首单权益", "New customer benefit";
+        ScopeDepartment => "部门", "Department";
+        ScopeCampaign => "活动", "Campaign";
         SmsVested => "【全员营销】你推荐的订单已回款，奖励 {amount} 已确认，将在下期结算发放。", "[Allhands] A deal you referred was paid: your reward of {amount} is confirmed and goes out with the next settlement.";
         SmsVestingHeld => "【全员营销】你推荐的订单已回款，奖励 {amount} 待核验/冻结期后确认。", "[Allhands] A deal you referred was paid: your reward of {amount} is confirmed after the audit or holding period.";
         ProblemRule => "规则格式不正确", "is not a valid rule";

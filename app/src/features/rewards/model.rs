@@ -13,6 +13,30 @@ crate::fields! {
     }
 }
 
+/// A promoter kind in words.
+pub fn promoter_kind_label(k: PromoterKind) -> K {
+    match k {
+        PromoterKind::Employee => K::KindEmployee,
+        PromoterKind::Customer => K::KindCustomer,
+        PromoterKind::Partner => K::KindPartner,
+    }
+}
+
+impl RuleKind {
+    pub fn label(self) -> K {
+        match self {
+            RuleKind::PercentOfDeal => K::KindPercentOfDeal,
+            RuleKind::PercentBand => K::KindPercentBand,
+            RuleKind::MarginalTiers => K::KindMarginalTiers,
+            RuleKind::FlatPerEvent => K::KindFlatPerEvent,
+            RuleKind::ActivityTarget => K::KindActivityTarget,
+            RuleKind::Split => K::KindSplit,
+            RuleKind::CouponLadder => K::KindCouponLadder,
+            RuleKind::NewCustomerBenefit => K::KindNewCustomerBenefit,
+        }
+    }
+}
+
 crate::closed_set! {
     /// The kinds of reward rule of PRODUCT.md §3.
     pub enum RuleKind("rule kind") {
@@ -48,7 +72,9 @@ pub struct RuleRow {
     pub version: i64,
     pub name: String,
     pub promoter_kind: PromoterKind,
-    pub scope: String,
+    /// The rule's scope: one department, one campaign (none: every one).
+    pub department_id: Option<i64>,
+    pub campaign_id: Option<i64>,
     pub effective_from: String,
     pub effective_to: Option<String>,
     pub kind: RuleKind,

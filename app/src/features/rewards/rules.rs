@@ -42,7 +42,9 @@ pub fn Rules() -> impl IntoView {
                                 view! {
                                     <tr>
                                         <td data-label="#">{r.rule_id}" v"{r.version}</td>
-                                        <td data-label=i18n.t(K::RuleLabel)>{r.name}" · "{r.kind.as_str()}" · "{r.promoter_kind.as_str()}" "{r.scope}</td>
+                                        <td data-label=i18n.t(K::RuleLabel)>{r.name}" · "{i18n.t(r.kind.label())}" · "{i18n.t(super::model::promoter_kind_label(r.promoter_kind))}
+                                            {r.department_id.map(|d| view! { " · "{i18n.t(K::ScopeDepartment)}" #"{d} })}
+                                            {r.campaign_id.map(|c| view! { " · "{i18n.t(K::ScopeCampaign)}" #"{c} })}</td>
                                         <td data-label=i18n.t(C::PeriodLabel)>{r.effective_from}" – "{r.effective_to.unwrap_or_default()}</td>
                                         <td><button type="button" class="link-button" on:click=move |_| spec.set(json.clone())>{i18n.t(C::EditCampaign)}</button></td>
                                     </tr>

@@ -62,14 +62,8 @@ pub async fn list(pool: &AnyPool) -> Result<Vec<RuleRow>, AppError> {
             version: r.version,
             name: r.name.clone(),
             promoter_kind: r.promoter_kind,
-            scope: match (r.department_id, r.campaign_id) {
-                (None, None) => String::new(),
-                (d, c) => [d.map(|d| format!("department #{d}")), c.map(|c| format!("campaign #{c}"))]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            },
+            department_id: r.department_id,
+            campaign_id: r.campaign_id,
             effective_from: r.effective_from.to_string(),
             effective_to: r.effective_to.map(|d| d.to_string()),
             kind: RuleKind::of(&r.spec),
