@@ -40,31 +40,8 @@ pub fn NewUserForm(action: ServerAction<CreateUser>, departments: Departments) -
             <label><span>{i18n.t(K::UserPhoneLabel)}</span><input type="tel" maxlength="32" bind:value=phone /></label>
             <label><span>{i18n.t(K::EmailLabel)}</span><input type="email" maxlength="254" bind:value=email /></label>
             <label><span>{i18n.t(C::PasswordLabel)}</span><input type="password" maxlength="128" autocomplete="new-password" bind:value=password /></label>
-            <label>
-                <span>{i18n.t(C::DepartmentLabel)}</span>
-                <select on:change=move |ev| department.set(event_target_value(&ev))>
-                    <option value="">{i18n.t(K::NoDepartment)}</option>
-                    <Suspense fallback=|| ()>
-                        {move || Suspend::new(async move {
-                            departments.await.unwrap_or_default().into_iter()
-                                .map(|d| view! { <option value=d.id.to_string()>{d.name}</option> })
-                                .collect_view()
-                        })}
-                    </Suspense>
-                </select>
-            </label>
-            <fieldset class="tags">
-                <legend>{i18n.t(K::RolesLabel)}</legend>
-                {Role::ALL.iter().copied().map(|role| view! {
-                    <label class="tag">
-                        <input type="checkbox" on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            roles.update(|rs| { rs.retain(|r| *r != role); if on { rs.push(role) } });
-                        } />
-                        {i18n.t(role.label())}
-                    </label>
-                }).collect_view()}
-            </fieldset>
+            <DepartmentPicker department departments />
+            <RolePicker roles />
             {move || action.value().get().map(|r| match r {
                 Ok(_) => view! { <p class="ok">{i18n.t(C::Created)}</p> }.into_any(),
                 Err(error) => view! { <ErrorNote error /> }.into_any(),
@@ -114,35 +91,8 @@ pub fn EditUserForm(
             <label><span>{i18n.t(K::DisplayNameLabel)}</span><input type="text" maxlength="50" bind:value=display_name /></label>
             <label><span>{i18n.t(K::UserPhoneLabel)}</span><input type="tel" maxlength="32" bind:value=phone /></label>
             <label><span>{i18n.t(K::EmailLabel)}</span><input type="email" maxlength="254" bind:value=email /></label>
-            <label>
-                <span>{i18n.t(C::DepartmentLabel)}</span>
-                <select on:change=move |ev| department.set(event_target_value(&ev)) prop:value=move || department.get()>
-                    <option value="">{i18n.t(K::NoDepartment)}</option>
-                    <Suspense fallback=|| ()>
-                        {move || Suspend::new(async move {
-                            departments.await.unwrap_or_default().into_iter()
-                                .map(|d| {
-                                    let value = d.id.to_string();
-                                    let selected = department.get_untracked() == value;
-                                    view! { <option value=value selected=selected>{d.name}</option> }
-                                })
-                                .collect_view()
-                        })}
-                    </Suspense>
-                </select>
-            </label>
-            <fieldset class="tags">
-                <legend>{i18n.t(K::RolesLabel)}</legend>
-                {Role::ALL.iter().copied().map(|role| view! {
-                    <label class="tag">
-                        <input type="checkbox" prop:checked=move || roles.get().contains(&role) on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            roles.update(|rs| { rs.retain(|r| *r != role); if on { rs.push(role) } });
-                        } />
-                        {i18n.t(role.label())}
-                    </label>
-                }).collect_view()}
-            </fieldset>
+            <DepartmentPicker department departments />
+            <RolePicker roles />
             <label>
                 <span>{i18n.t(K::TaxTreatmentLabel)}</span>
                 <select on:change=move |ev| tax.set(event_target_value(&ev)) prop:value=move || tax.get() data-testid="user-tax">
@@ -156,5 +106,50 @@ pub fn EditUserForm(
                 <button type="button" class="button" on:click=move |_| editing.set(None)>{i18n.t(K::Cancel)}</button>
             </div>
         </form>
+    }
+}
+
+/// The department select of both forms.
+#[component]
+fn DepartmentPicker(department: RwSignal<String>, departments: Departments) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <label>
+            <span>{i18n.t(C::DepartmentLabel)}</span>
+            <select on:change=move |ev| department.set(event_target_value(&ev)) prop:value=move || department.get()>
+                <option value="">{i18n.t(K::NoDepartment)}</option>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        departments.await.unwrap_or_default().into_iter()
+                            .map(|d| {
+                                let value = d.id.to_string();
+                                let selected = department.get_untracked() == value;
+                                view! { <option value=value selected=selected>{d.name}</option> }
+                            })
+                            .collect_view()
+                    })}
+                </Suspense>
+            </select>
+        </label>
+    }
+}
+
+/// The role checkboxes of both forms.
+#[component]
+fn RolePicker(roles: RwSignal<Vec<Role>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <fieldset class="tags">
+            <legend>{i18n.t(K::RolesLabel)}</legend>
+            {Role::ALL.iter().copied().map(|role| view! {
+                <label class="tag">
+                    <input type="checkbox" prop:checked=move || roles.get().contains(&role) on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        roles.update(|rs| { rs.retain(|r| *r != role); if on { rs.push(role) } });
+                    } />
+                    {i18n.t(role.label())}
+                </label>
+            }).collect_view()}
+        </fieldset>
     }
 }

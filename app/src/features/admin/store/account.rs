@@ -28,25 +28,39 @@ pub async fn change_password(
     }
     let fresh = auth::hash_password(new.to_string()).await?;
     let (_turn, mut tx) = db.begin_write().await?;
+    set_password(&mut tx, actor, user_id, &fresh, keep, None).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Stores a new password hash and ends every session of the person but `keep` (the one in
+/// use; empty: none), with its audit entry.
+async fn set_password(
+    tx: &mut crate::plumbing::db::Tx,
+    actor: &Actor,
+    user_id: i64,
+    hash: &str,
+    keep: &str,
+    how: Option<&str>,
+) -> Result<(), AppError> {
     sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-        .bind(fresh)
+        .bind(hash)
         .bind(user_id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
         .bind(user_id)
         .bind(keep)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     let change = Change {
         action: Audited::PasswordChanged,
         subject: format!("user #{user_id}"),
         before: None,
-        after: None,
+        after: how.map(str::to_string),
         actor,
     };
-    audit::record(&mut tx, change).await?;
-    tx.commit().await?;
+    audit::record(tx, change).await?;
     Ok(())
 }
 
@@ -153,17 +167,8 @@ pub async fn reset_password(db: &Db, token: &str, password: &str) -> Result<(), 
     let Some(user_id) = user else {
         return Err(AppError::Refused(crate::plumbing::errors::Label::of(K::ResetLinkUsed)));
     };
-    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(hash).bind(user_id).execute(&mut *tx).await?;
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
     let actor = Actor { user_id: Some(user_id), ip_hash: None };
-    let change = Change {
-        action: Audited::PasswordChanged,
-        subject: format!("user #{user_id}"),
-        before: None,
-        after: Some("reset link".into()),
-        actor: &actor,
-    };
-    audit::record(&mut tx, change).await?;
+    set_password(&mut tx, &actor, user_id, &hash, "", Some("reset link")).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -3,7 +3,7 @@
 use crate::features::settlement::i18n::K;
 use crate::features::settlement::model::{Audited, RunRow, RunStatus, StatementLineView, StatementView};
 use crate::plumbing::audit::{self, Actor, Change};
-use crate::plumbing::db::SetColumn;
+use crate::plumbing::db::{SetColumn, Tx};
 use crate::plumbing::errors::{AppError, Label};
 use crate::plumbing::events;
 use crate::plumbing::live::LiveKind;
@@ -35,26 +35,7 @@ pub async fn approve(state: &AppState, actor: &Actor, run_id: i64) -> Result<(),
     if four_eyes && drafted_by.is_some() && drafted_by == actor.user_id {
         return Err(AppError::Refused(Label::of(K::FourEyes)));
     }
-    let n = sqlx::query(
-        "UPDATE settlement_runs SET status = 'approved', approved_at = $1, approved_by = $2 WHERE id = $3 AND status = 'draft'",
-    )
-    .bind(now_ms())
-    .bind(actor.user_id)
-    .bind(run_id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if n == 0 {
-        return Err(exists_or_frozen(pool, run_id).await?);
-    }
-    let change = Change {
-        action: Audited::RunApproved,
-        subject: format!("run #{run_id}"),
-        before: Some(RunStatus::Draft.as_str().into()),
-        after: Some(RunStatus::Approved.as_str().into()),
-        actor,
-    };
-    audit::record(&mut tx, change).await?;
+    step(&mut tx, pool, actor, run_id, RunStatus::Draft, RunStatus::Approved).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -62,26 +43,7 @@ pub async fn approve(state: &AppState, actor: &Actor, run_id: i64) -> Result<(),
 /// Finance marks an approved run paid; every promoter with a payout is told (奖励到账提醒).
 pub async fn mark_paid(state: &AppState, actor: &Actor, run_id: i64) -> Result<(), AppError> {
     let (_turn, mut tx) = state.db.begin_write().await?;
-    let n = sqlx::query(
-        "UPDATE settlement_runs SET status = 'paid', paid_at = $1, paid_by = $2 WHERE id = $3 AND status = 'approved'",
-    )
-    .bind(now_ms())
-    .bind(actor.user_id)
-    .bind(run_id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if n == 0 {
-        return Err(exists_or_frozen(&state.db.pool, run_id).await?);
-    }
-    let change = Change {
-        action: Audited::RunPaid,
-        subject: format!("run #{run_id}"),
-        before: Some(RunStatus::Approved.as_str().into()),
-        after: Some(RunStatus::Paid.as_str().into()),
-        actor,
-    };
-    audit::record(&mut tx, change).await?;
+    step(&mut tx, &state.db.pool, actor, run_id, RunStatus::Approved, RunStatus::Paid).await?;
     let rows = sqlx::query(
         "SELECT s.promoter_id, s.gross_fen, s.tax_fen, s.net_fen, r.period FROM statements s JOIN settlement_runs r ON r.id = s.run_id \
          WHERE s.run_id = $1 AND s.net_fen > 0 ORDER BY s.promoter_id",
@@ -109,6 +71,49 @@ pub async fn mark_paid(state: &AppState, actor: &Actor, run_id: i64) -> Result<(
     outbox::enqueue_many(&mut tx, MessageKind::RewardPaid, &refs).await?;
     tx.commit().await?;
     events::publish(state, LiveKind::Reward, None, None, rows.len() as i64).await;
+    Ok(())
+}
+
+/// Moves a run one step (draft → approved, approved → paid) with who and when, and its audit
+/// entry; not found or frozen when it is not where the step starts.
+async fn step(
+    tx: &mut Tx,
+    pool: &AnyPool,
+    actor: &Actor,
+    run_id: i64,
+    from: RunStatus,
+    to: RunStatus,
+) -> Result<(), AppError> {
+    let (sql, action) = match to {
+        RunStatus::Paid => (
+            "UPDATE settlement_runs SET status = $1, paid_at = $2, paid_by = $3 WHERE id = $4 AND status = $5",
+            Audited::RunPaid,
+        ),
+        _ => (
+            "UPDATE settlement_runs SET status = $1, approved_at = $2, approved_by = $3 WHERE id = $4 AND status = $5",
+            Audited::RunApproved,
+        ),
+    };
+    let n = sqlx::query(sql)
+        .bind(to.as_str())
+        .bind(now_ms())
+        .bind(actor.user_id)
+        .bind(run_id)
+        .bind(from.as_str())
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(exists_or_frozen(pool, run_id).await?);
+    }
+    let change = Change {
+        action,
+        subject: format!("run #{run_id}"),
+        before: Some(from.as_str().into()),
+        after: Some(to.as_str().into()),
+        actor,
+    };
+    audit::record(tx, change).await?;
     Ok(())
 }
 
