@@ -37,6 +37,13 @@ pub struct Change<'a, A: ClosedSet> {
     pub actor: &'a Actor,
 }
 
+impl<'a, A: ClosedSet> Change<'a, A> {
+    /// A change that keeps no before or after (a link issued, a session ended).
+    pub fn bare(action: A, subject: String, actor: &'a Actor) -> Self {
+        Change { action, subject, before: None, after: None, actor }
+    }
+}
+
 /// Appends `change` in the transaction that makes it.
 pub async fn record<A: ClosedSet>(tx: &mut Tx, change: Change<'_, A>) -> Result<(), sqlx::Error> {
     sqlx::query(

@@ -108,14 +108,7 @@ pub async fn revoke(db: &Db, actor: &Actor, user_id: i64, handle: &str) -> Resul
     if gone == 0 {
         return Err(AppError::NotFound);
     }
-    let change = Change {
-        action: Audited::SessionRevoked,
-        subject: format!("user #{user_id}"),
-        before: None,
-        after: None,
-        actor,
-    };
-    audit::record(&mut tx, change).await?;
+    audit::record(&mut tx, Change::bare(Audited::SessionRevoked, format!("user #{user_id}"), actor)).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -138,14 +131,7 @@ pub async fn issue_reset(db: &Db, actor: &Actor, user_id: i64) -> Result<String,
         .bind(crate::plumbing::state::now_ms() + RESET_LINK_HOURS * 3_600_000)
         .execute(&mut *tx)
         .await?;
-    let change = Change {
-        action: Audited::ResetLinkIssued,
-        subject: format!("user #{user_id}"),
-        before: None,
-        after: None,
-        actor,
-    };
-    audit::record(&mut tx, change).await?;
+    audit::record(&mut tx, Change::bare(Audited::ResetLinkIssued, format!("user #{user_id}"), actor)).await?;
     tx.commit().await?;
     Ok(token)
 }
