@@ -53,12 +53,21 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
 /// problem details with the status it names; on a page it is a message in the user's language,
 /// and "not found" (an unknown link, image or campaign) is the app's friendly 404 page. Only
 /// what an error page needs is kept from the request.
+/// Cross-origin writes are refused here too: one middleware, not two, on every request.
 pub async fn answer_errors(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let refused = crate::security::refuse_cross_origin(&req);
     if is_api(req.uri().path()) {
-        return with_problem_status(next.run(req).await).await;
+        let res = match refused {
+            Some(res) => res,
+            None => next.run(req).await,
+        };
+        return with_problem_status(res).await;
     }
     let (uri, cookie) = (req.uri().clone(), req.headers().get(header::COOKIE).cloned());
-    let res = next.run(req).await;
+    let res = match refused {
+        Some(res) => res,
+        None => next.run(req).await,
+    };
     let Some(error) = carried(&res) else { return res };
     if *error != AppError::NotFound {
         let locale = Locale::from_cookie_header(cookie.as_ref().and_then(|c| c.to_str().ok()).unwrap_or(""));

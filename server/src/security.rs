@@ -2,16 +2,18 @@
 use app::plumbing::errors::AppError;
 use axum::extract::Request;
 use axum::http::{header, Method};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 fn host_of_origin(origin: &str) -> Option<&str> {
     origin.split_once("://").map(|(_, rest)| rest.trim_end_matches('/'))
 }
 
-pub async fn same_origin(req: Request, next: Next) -> Response {
+/// The refusal of a state-changing request from another origin, if it is one. Called by the
+/// one middleware every request passes (`routes::answer_errors`), so the refusal is answered
+/// like any other error.
+pub fn refuse_cross_origin(req: &Request) -> Option<Response> {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
-        return next.run(req).await;
+        return None;
     }
     let headers = req.headers();
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
@@ -27,7 +29,7 @@ pub async fn same_origin(req: Request, next: Next) -> Response {
     };
     if cross {
         tracing::warn!(?origin, ?host, path = %req.uri().path(), "cross-origin request refused");
-        return AppError::CrossOrigin.into_response();
+        return Some(AppError::CrossOrigin.into_response());
     }
-    next.run(req).await
+    None
 }
