@@ -15,7 +15,7 @@ pub fn spawn_overdue_check(state: AppState) -> tokio::task::JoinHandle<()> {
             tick.tick().await;
             match app::features::leads::store::follow_up::flag_overdue(&state).await {
                 Ok(0) => {}
-                Ok(n) => tracing::info!(flagged = n, "leads past the 24-hour first-contact deadline"),
+                Ok(n) => tracing::info!(flagged = n, "leads past the first-contact deadline"),
                 Err(e) if !state.db.pool.is_closed() => tracing::warn!(error = ?e, "overdue check failed; will retry"),
                 Err(_) => {}
             }

@@ -1,6 +1,6 @@
 //! Uploaded images (campaign artwork, content pictures) and the content library, over HTTP.
 mod common;
-use app::features::campaigns::{ContentRow, Field};
+use app::features::campaigns::{ContentPlan, Field};
 use app::features::promotion::ShareItem;
 use app::plumbing::errors::{AppError, FormField};
 use common::*;
@@ -114,9 +114,13 @@ async fn content_items_are_checked_published_and_shared_with_the_promoters_link(
     let code = s.employee_code().await;
     assert!(items[0].text.ends_with(&format!("/r/{code}?ch=moments")), "{}", items[0].text);
     assert_eq!(s.call(&employee, "share_content", &[("id", &id)]).await.0, StatusCode::OK);
-    let calendar: Vec<ContentRow> = s.call_json(&marketing, "content_calendar", &[]).await;
-    assert_eq!(calendar.len(), 3);
-    assert_eq!(calendar.iter().find(|c| c.id.to_string() == id).unwrap().shares, 1);
+    let calendar: ContentPlan = s.call_json(&marketing, "content_calendar", &[]).await;
+    assert_eq!(
+        (calendar.items.len(), calendar.per_week),
+        (3, 3),
+        "three a week unless the organization says otherwise"
+    );
+    assert_eq!(calendar.items.iter().find(|c| c.id.to_string() == id).unwrap().shares, 1);
     // The share counts on the promoter's page too.
     let cards: Vec<app::features::promotion::PromoCard> = s.call_json(&employee, "load_my_promotion", &[]).await;
     assert_eq!(cards[0].shares, 1);

@@ -117,8 +117,46 @@ async fn record_failures(state: &AppState, scopes: &[&str], now: i64) -> Result<
     Ok(())
 }
 
-/// Checks the credentials and opens a session; returns the cookie token.
-pub async fn sign_in(state: &AppState, login: &str, password: &str, ip: &str) -> Result<String, AppError> {
+/// What "my sessions" shows of a browser: its system and browser, from the User-Agent.
+pub fn device_of(agent: &str) -> String {
+    let a = agent.to_ascii_lowercase();
+    let system = [
+        ("iphone", "iPhone"),
+        ("ipad", "iPad"),
+        ("harmonyos", "HarmonyOS"),
+        ("android", "Android"),
+        ("windows", "Windows"),
+        ("mac os", "macOS"),
+        ("cros", "ChromeOS"),
+        ("linux", "Linux"),
+    ]
+    .into_iter()
+    .find(|(k, _)| a.contains(k))
+    .map(|(_, v)| v);
+    // Order matters: in-app browsers and Edge also say "chrome" and "safari".
+    let browser = [
+        ("micromessenger", "WeChat"),
+        ("wxwork", "WeCom"),
+        ("dingtalk", "DingTalk"),
+        ("edg/", "Edge"),
+        ("firefox", "Firefox"),
+        ("chrome", "Chrome"),
+        ("safari", "Safari"),
+    ]
+    .into_iter()
+    .find(|(k, _)| a.contains(k))
+    .map(|(_, v)| v);
+    match (system, browser) {
+        (Some(s), Some(b)) => format!("{s} · {b}"),
+        (Some(s), None) => s.to_string(),
+        (None, Some(b)) => b.to_string(),
+        (None, None) => String::new(),
+    }
+}
+
+/// Checks the credentials and opens a session; returns the cookie token. `agent` is the
+/// browser's User-Agent, kept (cut to 200 characters) for "my sessions".
+pub async fn sign_in(state: &AppState, login: &str, password: &str, ip: &str, agent: &str) -> Result<String, AppError> {
     let pool = &state.db.pool;
     let now = now_ms();
     let login = normalize_login(login);
@@ -146,11 +184,12 @@ pub async fn sign_in(state: &AppState, login: &str, password: &str, ip: &str) ->
     let token = random_token(32);
     let (_turn, mut tx) = state.db.begin_write().await?;
     sqlx::query("DELETE FROM login_failures WHERE scope = $1").bind(&account_scope).execute(&mut *tx).await?;
-    sqlx::query("INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+    sqlx::query("INSERT INTO sessions (id, user_id, created_at, expires_at, agent) VALUES ($1, $2, $3, $4, $5)")
         .bind(sha256_hex(&token))
         .bind(user_id)
         .bind(now)
         .bind(now + state.config.session_ttl_s * 1000)
+        .bind(agent.chars().take(200).collect::<String>())
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
@@ -240,6 +279,19 @@ pub async fn require_in(state: &AppState, headers: &HeaderMap, access: Access) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_device_is_named_by_system_and_browser() {
+        let wechat = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.40";
+        assert_eq!(device_of(wechat), "iPhone · WeChat");
+        let edge = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36 Edg/120.0";
+        assert_eq!(device_of(edge), "Windows · Edge");
+        assert_eq!(
+            device_of("Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/120 Mobile Safari/537.36"),
+            "Android · Chrome"
+        );
+        assert_eq!(device_of("curl/8.0"), "");
+    }
 
     /// Stored IP hashes and blacklist entries were made with this function: it must not change.
     #[test]

@@ -107,6 +107,17 @@ pub async fn number(pool: &AnyPool, key: &str, default: i64) -> Result<i64, sqlx
     Ok(get(pool, key).await?.and_then(|s| s.parse().ok()).unwrap_or(default))
 }
 
+/// A number setting read in a transaction of the caller's (or any executor), or `default`.
+pub async fn number_in<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    e: E,
+    key: &str,
+    default: i64,
+) -> Result<i64, sqlx::Error> {
+    let value: Option<String> =
+        sqlx::query_scalar("SELECT value FROM settings WHERE key = $1").bind(key).fetch_optional(e).await?;
+    Ok(value.and_then(|v| v.parse().ok()).unwrap_or(default))
+}
+
 /// Loads the settings, creating the per-organization secret on first start.
 pub async fn load(db: &Db) -> Result<OrgSettings, sqlx::Error> {
     let pool = &db.pool;

@@ -16,7 +16,8 @@ pub async fn sign_in(login: String, password: String) -> Result<(), AppError> {
     if login.chars().count() > 254 || password.chars().count() > 128 {
         return Err(AppError::BadCredentials);
     }
-    let token = auth::sign_in(&cx.state, &login, &password, &peer_ip(&cx.parts.extensions)).await?;
+    let agent = cx.parts.headers.get(axum::http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let token = auth::sign_in(&cx.state, &login, &password, &peer_ip(&cx.parts.extensions), agent).await?;
     set_cookie(&auth::session_cookie(&cx.state, &token, is_https(&cx.parts.headers)));
     // The new session is not in this request's cookies yet: look the roles up directly.
     let roles = {

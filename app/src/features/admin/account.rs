@@ -76,6 +76,7 @@ pub fn Account() -> impl IntoView {
                                 let handle = s.handle.clone();
                                 view! {
                                     <li data-testid="session">
+                                        {(!s.device.is_empty()).then(|| view! { <b data-testid="session-device">{s.device.clone()}</b>" · " })}
                                         {i18n.t(K::SignedInAt)}" "{s.signed_in_at}
                                         {s.last_seen_at.map(|t| view! { <span class="muted">" · "{i18n.t(K::LastSeen)}" "{t}</span> })}
                                         {if s.current {

@@ -34,6 +34,15 @@ crate::messages! {
         SetHoldingDays => "回款后奖励冻结天数（退货期）", "Days a reward is held after payment (return window)";
         SetTaxEmployee => "员工的计税方式", "Tax treatment of employees";
         SetTaxPartner => "合作伙伴的计税方式", "Tax treatment of partners";
+        SetLatePayment => "拖延回款扣减（逾期天数:扣减%，三档）", "Late-payment deductions (days late:percent withheld, three steps)";
+        SetDraftDay => "每月几号起草上期结算", "Day of the month the previous period's run is drafted";
+        SetPayByDay => "每月几号前完成发放", "Day of the month runs are paid by";
+        SetCouponMonths => "优惠券有效期（月）", "Coupons valid for (months)";
+        SetContentPerWeek => "内容日历每周条数", "Content items a week on the calendar";
+        SetHeroBoardSize => "英雄榜名额", "Places on the hero board";
+        ProblemLateStepsForm => "请填写三档，如 30:20, 60:50, 180:100", "Give three steps, such as 30:20, 60:50, 180:100";
+        ProblemLateStepsOrder => "天数须递增（至少 1 天），扣减比例不得递减且不超过 100%", "Days must rise (from at least 1) and percents must not fall or exceed 100%";
+        SettingsLeadPolicy => "客户保护期、每日提交上限、首次联系时限、停用人员链接的归属和节假日在「线索规则」页设置。", "The protection window, the daily cap, the first-contact window, credit for a deactivated person's link and holidays are set on the lead rules page.";
         SetTaxCustomer => "老客的计税方式", "Tax treatment of customers";
         On => "开启", "On";
         SearchPeople => "搜索（姓名、手机号、邮箱、工号；最多显示 200 人）", "Search (name, phone, email, employee number; 200 shown at most)";

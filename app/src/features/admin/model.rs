@@ -128,6 +128,8 @@ pub struct SessionRow {
     pub handle: String,
     pub signed_in_at: String,
     pub last_seen_at: Option<String>,
+    /// System and browser (`iPhone · WeChat`), empty when unknown.
+    pub device: String,
     /// The session this page was opened with.
     pub current: bool,
 }

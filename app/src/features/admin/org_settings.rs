@@ -1,6 +1,7 @@
 //! Every setting an organization changes, on one screen: what it is, where PRODUCT.md says
 //! so, what it may be, and whether it changes money (then it takes effect from a date).
 use crate::features::admin::i18n::K;
+use crate::features::rewards::engine::{LateSteps, LateStepsError};
 use crate::features::settlement::model::treatment_label;
 use crate::features::settlement::tax::TaxTreatment;
 use crate::plumbing::errors::{Label, Problem};
@@ -17,6 +18,12 @@ crate::closed_set! {
         TaxEmployee = "tax_treatment_employee",
         TaxPartner = "tax_treatment_partner",
         TaxCustomer = "tax_treatment_customer",
+        LatePayment = "late_payment_steps",
+        DraftDay = "settlement_draft_day",
+        PayByDay = "settlement_pay_by_day",
+        CouponMonths = "coupon_valid_months",
+        ContentPerWeek = "content_per_week",
+        HeroBoardSize = "hero_board_size",
     }
 }
 
@@ -31,6 +38,8 @@ pub enum SettingKind {
     /// Yuan on the screen, fen in the database.
     Yuan,
     Treatment,
+    /// Three `days:percent` steps.
+    LateSteps,
 }
 
 impl SettingKey {
@@ -41,6 +50,11 @@ impl SettingKey {
             SettingKey::HoldingDays => SettingKind::Number { min: 0, max: 90 },
             SettingKey::MinimumPayout => SettingKind::Yuan,
             SettingKey::TaxEmployee | SettingKey::TaxPartner | SettingKey::TaxCustomer => SettingKind::Treatment,
+            SettingKey::LatePayment => SettingKind::LateSteps,
+            SettingKey::DraftDay | SettingKey::PayByDay => SettingKind::Number { min: 1, max: 28 },
+            SettingKey::CouponMonths => SettingKind::Number { min: 1, max: 60 },
+            SettingKey::ContentPerWeek => SettingKind::Number { min: 0, max: 21 },
+            SettingKey::HeroBoardSize => SettingKind::Number { min: 3, max: 50 },
         }
     }
 
@@ -52,6 +66,11 @@ impl SettingKey {
             SettingKey::HoldingDays | SettingKey::MinimumPayout => "0",
             SettingKey::TaxEmployee | SettingKey::TaxCustomer => "incidental",
             SettingKey::TaxPartner => "labour",
+            SettingKey::LatePayment => "30:20, 60:50, 180:100",
+            SettingKey::DraftDay => "5",
+            SettingKey::PayByDay | SettingKey::HeroBoardSize => "10",
+            SettingKey::CouponMonths => "12",
+            SettingKey::ContentPerWeek => "3",
         }
     }
 
@@ -64,6 +83,7 @@ impl SettingKey {
                 | SettingKey::TaxEmployee
                 | SettingKey::TaxPartner
                 | SettingKey::TaxCustomer
+                | SettingKey::LatePayment
         )
     }
 
@@ -76,6 +96,12 @@ impl SettingKey {
             SettingKey::TaxEmployee => K::SetTaxEmployee,
             SettingKey::TaxPartner => K::SetTaxPartner,
             SettingKey::TaxCustomer => K::SetTaxCustomer,
+            SettingKey::LatePayment => K::SetLatePayment,
+            SettingKey::DraftDay => K::SetDraftDay,
+            SettingKey::PayByDay => K::SetPayByDay,
+            SettingKey::CouponMonths => K::SetCouponMonths,
+            SettingKey::ContentPerWeek => K::SetContentPerWeek,
+            SettingKey::HeroBoardSize => K::SetHeroBoardSize,
         }
     }
 
@@ -83,8 +109,16 @@ impl SettingKey {
     pub fn section(self) -> &'static str {
         match self {
             SettingKey::FourEyes => "§9",
-            SettingKey::AuditPercent => "§4",
-            _ => "§4",
+            SettingKey::AuditPercent => "§2.10",
+            SettingKey::LatePayment | SettingKey::CouponMonths => "§3",
+            SettingKey::DraftDay | SettingKey::PayByDay => "§2.11",
+            SettingKey::ContentPerWeek => "§2.2",
+            SettingKey::HeroBoardSize => "§6",
+            SettingKey::MinimumPayout
+            | SettingKey::HoldingDays
+            | SettingKey::TaxEmployee
+            | SettingKey::TaxPartner
+            | SettingKey::TaxCustomer => "§4",
         }
     }
 
@@ -109,6 +143,10 @@ impl SettingKey {
             SettingKind::Treatment => {
                 TaxTreatment::parse(&typed).map(|t| t.as_str().to_string()).ok_or(Problem::UnknownChoice)
             }
+            SettingKind::LateSteps => LateSteps::parse(&typed).map(|s| s.format()).map_err(|e| match e {
+                LateStepsError::Form => Problem::said(K::ProblemLateStepsForm),
+                LateStepsError::Order => Problem::said(K::ProblemLateStepsOrder),
+            }),
         }
     }
 
@@ -123,7 +161,9 @@ impl SettingKey {
             SettingKind::Treatment => {
                 TaxTreatment::parse(stored).map(|t| Label::of(treatment_label(t))).unwrap_or_else(|| Label::of(K::Off))
             }
-            SettingKind::Number { .. } => Label { zh: stored.to_string().into(), en: stored.to_string().into() },
+            SettingKind::Number { .. } | SettingKind::LateSteps => {
+                Label { zh: stored.to_string().into(), en: stored.to_string().into() }
+            }
         }
     }
 }
@@ -155,5 +195,33 @@ mod tests {
         for k in SettingKey::ALL {
             assert_eq!(k.check(k.default_value()).as_deref(), Ok(k.default_value()), "{k}");
         }
+        assert_eq!(SettingKey::LatePayment.check("45：10，90：30，365：100"), Ok("45:10, 90:30, 365:100".into()));
+        assert_eq!(SettingKey::LatePayment.check("30:20"), Err(Problem::said(K::ProblemLateStepsForm)));
+        assert_eq!(SettingKey::DraftDay.check("29"), Err(Problem::OutOfRange { min: 1, max: 28 }));
+    }
+
+    /// Each setting is read by the feature it belongs to under the same key: a rename on
+    /// either side fails here, not silently in production.
+    #[test]
+    fn the_screen_and_the_features_spell_each_key_alike() {
+        use crate::features::{campaigns, dashboard, deals, settlement};
+        assert_eq!(SettingKey::ContentPerWeek.as_str(), campaigns::content::PER_WEEK_SETTING);
+        assert_eq!(SettingKey::LatePayment.as_str(), LateSteps::SETTING);
+        assert_eq!(SettingKey::DraftDay.as_str(), settlement::model::DRAFT_DAY_SETTING);
+        assert_eq!(SettingKey::PayByDay.as_str(), settlement::model::PAY_BY_DAY_SETTING);
+        assert_eq!(SettingKey::CouponMonths.as_str(), deals::model::COUPON_MONTHS_SETTING);
+        assert_eq!(SettingKey::HeroBoardSize.as_str(), dashboard::model::HERO_BOARD_SETTING);
+        assert_eq!(SettingKey::FourEyes.as_str(), settlement::model::FOUR_EYES_SETTING);
+        let defaults = [
+            (SettingKey::ContentPerWeek, campaigns::content::PER_WEEK),
+            (SettingKey::DraftDay, settlement::model::DRAFT_DAY),
+            (SettingKey::PayByDay, settlement::model::PAY_BY_DAY),
+            (SettingKey::CouponMonths, deals::model::COUPON_MONTHS),
+            (SettingKey::HeroBoardSize, dashboard::model::HERO_BOARD_SIZE),
+        ];
+        for (key, default) in defaults {
+            assert_eq!(key.default_value(), default.to_string(), "{key}");
+        }
+        assert_eq!(SettingKey::LatePayment.default_value(), LateSteps::default().format());
     }
 }

@@ -54,6 +54,7 @@ fn SettingRow(s: SettingView, action: ServerAction<SaveSetting>) -> impl IntoVie
             </select>
         }
         .into_any(),
+        SettingKind::LateSteps => view! { <input type="text" maxlength="60" bind:value=value data-testid="setting-input" /> }.into_any(),
         _ => view! { <input type="text" inputmode="decimal" maxlength="12" bind:value=value data-testid="setting-input" /> }.into_any(),
     };
     let mine = move || action.input().get().map(|i| i.key == Sent::Known(key)).unwrap_or(false);
@@ -86,6 +87,7 @@ pub fn SettingsPage() -> impl IntoView {
         <h1>{i18n.t(K::SettingsTitle)}</h1>
         <section class="card">
             <p class="muted">{i18n.t(K::SettingsHint)}</p>
+            <p class="muted"><a href="/leads/settings" data-testid="settings-lead-policy">{i18n.t(K::SettingsLeadPolicy)}</a></p>
             <Transition fallback=move || view! { <p>{i18n.t(C::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     show_result(rows.await, move |rows| view! {

@@ -1,6 +1,6 @@
 //! The content library: marketing's calendar (default three items a week). Promoters copy the
 //! published items from "my promotion" (`promotion::share_items`).
-use super::model::{CampaignListRow, ContentEdit, ContentRow};
+use super::model::{CampaignListRow, ContentEdit, ContentPlan, ContentRow};
 use crate::features::campaigns::i18n::K;
 use crate::plumbing::errors::AppError;
 use crate::plumbing::i18n::{use_i18n, C};
@@ -8,7 +8,7 @@ use crate::plumbing::ui::{resource, show_result, ErrorNote};
 use leptos::prelude::*;
 
 #[server(endpoint = "content_calendar")]
-pub async fn content_calendar() -> Result<Vec<ContentRow>, AppError> {
+pub async fn content_calendar() -> Result<ContentPlan, AppError> {
     use crate::plumbing::serve::*;
     let cx = authorize(Access::Marketing).await?;
     let state = &cx.state;
@@ -85,7 +85,8 @@ pub fn Content() -> impl IntoView {
         {move || publish.value().get().and_then(|r| r.err()).map(|error| view! { <ErrorNote error /> })}
         <Transition fallback=move || view! { <p>{i18n.t(C::Loading)}</p> }>
             {move || Suspend::new(async move {
-                show_result(items.await, move |rows: Vec<ContentRow>| {
+                show_result(items.await, move |calendar: ContentPlan| {
+                    let (per_week, rows) = (calendar.per_week, calendar.items);
                     if rows.is_empty() {
                         return view! { <p class="muted">{i18n.t(C::ContentEmpty)}</p> }.into_any();
                     }
@@ -93,10 +94,10 @@ pub fn Content() -> impl IntoView {
                     let summary = view! {
                         <ul class="plain weeks" data-testid="content-weeks">
                             {weeks.into_iter().map(|(monday, n)| {
-                                let class = if n >= PER_WEEK { "ok" } else { "muted" };
+                                let class = if n >= per_week { "ok" } else { "muted" };
                                 view! {
                                 <li class=class>
-                                    {i18n.t(K::WeekOf)}" "{monday}": "{n}" / "{PER_WEEK}
+                                    {i18n.t(K::WeekOf)}" "{monday}": "{n}" / "{per_week}
                                 </li>
                             }}).collect_view()}
                         </ul>
@@ -130,12 +131,14 @@ pub fn Content() -> impl IntoView {
     }
 }
 
-/// Items a week by default (the product's calendar).
-pub const PER_WEEK: usize = 3;
+/// Items a week by default (the product's calendar); the organization's setting overrides it.
+pub const PER_WEEK: i64 = 3;
+/// The setting's key.
+pub const PER_WEEK_SETTING: &str = "content_per_week";
 
 /// Items per week, in date order (weeks come from the server: no date parsing in the wasm).
-fn weeks(rows: &[ContentRow]) -> Vec<(String, usize)> {
-    let mut out: Vec<(String, usize)> = Vec::new();
+fn weeks(rows: &[ContentRow]) -> Vec<(String, i64)> {
+    let mut out: Vec<(String, i64)> = Vec::new();
     for r in rows {
         match out.iter_mut().find(|(m, _)| *m == r.week_of) {
             Some((_, n)) => *n += 1,

@@ -88,6 +88,13 @@ pub struct ContentEdit {
     pub publish_on: String,
 }
 
+/// Marketing's calendar: the weekly target (a setting) and the items of four weeks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContentPlan {
+    pub per_week: i64,
+    pub items: Vec<ContentRow>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContentRow {
     pub id: i64,

@@ -1,4 +1,5 @@
-//! The hero board (英雄榜): this month's and this quarter's Top 10 by deal amount, for staff.
+//! The hero board (英雄榜): this month's and this quarter's Top 10 (a setting) by deal amount,
+//! for staff.
 use super::model::{HeroBoard, HeroRow};
 use crate::features::dashboard::i18n::K;
 use crate::plumbing::errors::AppError;
@@ -16,11 +17,12 @@ pub async fn load_hero_board() -> Result<HeroBoard, AppError> {
 }
 
 #[component]
-fn HeroTable(title: K, period: String, rows: Vec<HeroRow>, id: &'static str) -> impl IntoView {
+fn HeroTable(title: K, size: i64, period: String, rows: Vec<HeroRow>, id: &'static str) -> impl IntoView {
     let i18n = use_i18n();
+    let title = move || crate::plumbing::i18n::fill(title.text(i18n.locale()), &[("n", &size.to_string())]);
     view! {
         <section class="card" data-testid=id>
-            <h2>{i18n.t(title)}" "<span class="muted">{period}</span></h2>
+            <h2>{title}" "<span class="muted">{period}</span></h2>
             {if rows.is_empty() {
                 view! { <p class="muted">{i18n.t(K::HeroEmpty)}</p> }.into_any()
             } else {
@@ -51,8 +53,8 @@ pub fn HeroBoardPage() -> impl IntoView {
         <Transition fallback=move || view! { <p>{i18n.t(C::Loading)}</p> }>
             {move || Suspend::new(async move {
                 show_result(board.await, |b: HeroBoard| view! {
-                    <HeroTable title=K::HeroMonthly period=b.month rows=b.monthly id="heroes-monthly" />
-                    <HeroTable title=K::HeroQuarterly period=b.quarter rows=b.quarterly id="heroes-quarterly" />
+                    <HeroTable title=K::HeroMonthly size=b.size period=b.month rows=b.monthly id="heroes-monthly" />
+                    <HeroTable title=K::HeroQuarterly size=b.size period=b.quarter rows=b.quarterly id="heroes-quarterly" />
                 })
             })}
         </Transition>

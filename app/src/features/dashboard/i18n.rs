@@ -44,8 +44,8 @@ crate::messages! {
         ByPromoterKind => "按推广者类型", "By promoter kind";
         ExportCsv => "导出 CSV", "Export CSV";
         HeroBoardTitle => "英雄榜", "Hero board";
-        HeroMonthly => "月度 Top 10", "Monthly Top 10";
-        HeroQuarterly => "季度 Top 10", "Quarterly Top 10";
+        HeroMonthly => "月度 Top {n}", "Monthly Top {n}";
+        HeroQuarterly => "季度 Top {n}", "Quarterly Top {n}";
         HeroEmpty => "本期还没有成交，快去分享吧！", "No deals yet this period. Go share!";
         MyNumbersTitle => "我的本月数据", "My numbers this month";
         MyRank => "本月排名", "Rank this month";

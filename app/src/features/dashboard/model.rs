@@ -182,8 +182,14 @@ pub struct HeroRow {
     pub leads: i64,
 }
 
+/// The hero board's size setting (PRODUCT.md §6: Top 10).
+pub const HERO_BOARD_SETTING: &str = "hero_board_size";
+pub const HERO_BOARD_SIZE: i64 = 10;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HeroBoard {
+    /// How many each list shows (Top 10 by default, a setting).
+    pub size: i64,
     pub month: String,
     pub quarter: String,
     pub monthly: Vec<HeroRow>,

@@ -23,6 +23,10 @@ crate::fields! {
     }
 }
 
+/// How long a coupon stays valid from the day it is issued, a setting (12 months by default).
+pub const COUPON_MONTHS_SETTING: &str = "coupon_valid_months";
+pub const COUPON_MONTHS: i64 = 12;
+
 crate::closed_set! {
     /// What sales, finance and marketing do to deals that the audit log keeps.
     pub enum Audited("deals audit action") {

@@ -1,4 +1,4 @@
-//! The sales rep's follow-up: their valid leads, the 24-hour first-contact countdown, and the
+//! The sales rep's follow-up: their valid leads, the first-contact countdown, and the
 //! stages up to won or lost.
 use super::model::{FollowUpRow, Stage};
 use crate::features::leads::i18n::K;
@@ -13,7 +13,7 @@ pub async fn my_follow_up() -> Result<Vec<FollowUpRow>, AppError> {
     use crate::plumbing::serve::*;
     let cx = authorize(Access::Sales).await?;
     let state = &cx.state;
-    super::store::follow_up::for_rep(&state.db.pool, &state.org, cx.user.id).await
+    super::store::follow_up::for_rep(state, cx.user.id).await
 }
 
 #[server(endpoint = "update_stage")]

@@ -2,8 +2,8 @@
 crate::messages! {
     pub enum K {
         SmsThanks => "【{org}】{name}您好，感谢参与「{campaign}」，顾问将尽快与您联系。", "[{org}] Hello {name}, thank you for joining “{campaign}”; an adviser will contact you soon.";
-        SmsAssigned => "新线索已分配给您：{name} {phone}，请在24小时内完成首次联系。", "A new lead is yours: {name} {phone}; make first contact within 24 hours.";
-        SmsOverdue => "线索超时未联系：{name}（编号 {id}）已超过24小时未首次联系，请尽快跟进。", "Lead not contacted: {name} (no. {id}) has waited over 24 hours for first contact; follow up now.";
+        SmsAssigned => "新线索已分配给您：{name} {phone}，请在{hours}小时内完成首次联系。", "A new lead is yours: {name} {phone}; make first contact within {hours} hours.";
+        SmsOverdue => "线索超时未联系：{name}（编号 {id}）已超过{hours}小时未首次联系，请尽快跟进。", "Lead not contacted: {name} (no. {id}) has waited over {hours} hours for first contact; follow up now.";
         AuditPolicyChanged => "修改线索规则", "Changed the lead rules";
         LandingReferredBy => "推荐人", "Referred by";
         FormTitle => "留下联系方式，专属顾问将尽快联系您", "Leave your details and an adviser will contact you soon";
@@ -53,6 +53,12 @@ crate::messages! {
         ProblemConsent => "请勾选同意后提交", "must be ticked to submit";
         LeadSettingsTitle => "线索规则与分配", "Lead rules and assignment";
         PolicyTitle => "防撞单与审核时限", "Duplicates and review deadline";
+        FirstContactHoursLabel => "首次联系时限（小时）", "First contact within (hours)";
+        FirstContactHoursHelp => "分配后须在此时限内首次联系，超时提醒销售和市场；线索响应率按此计算。", "After assignment the rep must make first contact within this time; overdue leads alert the rep and marketing, and the response rate counts against it.";
+        InactiveCreditLabel => "已停用人员的链接带来的线索计入", "Leads through a deactivated person's link are credited to";
+        InactiveCreditHelp => "链接仍可打开；此前已获得的奖励照常结算。", "The link keeps working; rewards already earned still settle.";
+        CreditDepartment => "其所在部门（不计推荐奖励）", "Their department (no referral reward)";
+        CreditNobody => "无人（按自然流量计）", "No one (counted as direct)";
         ProtectionDaysLabel => "客户保护期（天）", "Protection window (days)";
         ProtectionDaysHelp => "同一手机号在保护期内只接受第一次推荐（同行常用 7–90 天）。", "Within the window only the first referral of a phone counts (peers use 7–90 days).";
         DailyCapLabel => "每设备 / IP 每日提交上限", "Daily submissions per device / IP";

@@ -1,6 +1,6 @@
 //! Marketing's lead rules: the protection window, the daily cap per device or IP, the
 //! business calendar of the review deadline, and how valid leads are assigned.
-use super::model::{AssignmentOverview, CampaignAssignment, PolicyView, RepOption};
+use super::model::{AssignmentOverview, CampaignAssignment, InactiveCredit, PolicyView, RepOption};
 use crate::features::leads::i18n::K;
 use crate::plumbing::errors::AppError;
 use crate::plumbing::i18n::{use_i18n, C};
@@ -23,12 +23,22 @@ pub async fn save_lead_policy(
     daily_cap: String,
     #[server(default)] holidays: String,
     #[server(default)] extra_workdays: String,
+    #[server(default)] first_contact_hours: String,
+    #[server(default)] inactive_credit: String,
 ) -> Result<(), AppError> {
+    use super::store::policy::{load_policy, parse_policy, PolicyForm};
     use crate::plumbing::serve::*;
     let cx = authorize(Access::Marketing).await?;
     let state = &cx.state;
-    let view = PolicyView { protection_days: 0, daily_cap: 0, holidays, extra_workdays };
-    let policy = super::store::policy::parse_policy(&protection_days, &daily_cap, &view)?;
+    let form = PolicyForm {
+        protection_days: &protection_days,
+        daily_cap: &daily_cap,
+        holidays: &holidays,
+        extra_workdays: &extra_workdays,
+        first_contact_hours: &first_contact_hours,
+        inactive_credit: &inactive_credit,
+    };
+    let policy = parse_policy(&form, &load_policy(&state.db.pool).await?)?;
     super::store::policy::save_policy(&state.db, &cx.actor(), &policy).await?;
     super::part(state)?.policy.set(policy);
     Ok(())
@@ -71,6 +81,8 @@ fn PolicyForm(policy: PolicyView) -> impl IntoView {
     let daily_cap = RwSignal::new(policy.daily_cap.to_string());
     let holidays = RwSignal::new(policy.holidays);
     let extra_workdays = RwSignal::new(policy.extra_workdays);
+    let first_contact_hours = RwSignal::new(policy.first_contact_hours.to_string());
+    let inactive_credit = RwSignal::new(policy.inactive_credit.as_str().to_string());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         action.dispatch(SaveLeadPolicy {
@@ -78,6 +90,8 @@ fn PolicyForm(policy: PolicyView) -> impl IntoView {
             daily_cap: daily_cap.get_untracked(),
             holidays: holidays.get_untracked(),
             extra_workdays: extra_workdays.get_untracked(),
+            first_contact_hours: first_contact_hours.get_untracked(),
+            inactive_credit: inactive_credit.get_untracked(),
         });
     };
     view! {
@@ -91,6 +105,18 @@ fn PolicyForm(policy: PolicyView) -> impl IntoView {
                 <span>{i18n.t(K::DailyCapLabel)}</span>
                 <input type="text" inputmode="numeric" maxlength="4" bind:value=daily_cap data-testid="daily-cap" />
                 <small class="muted">{i18n.t(K::DailyCapHelp)}</small>
+            </label>
+            <label>
+                <span>{i18n.t(K::FirstContactHoursLabel)}</span>
+                <input type="text" inputmode="numeric" maxlength="4" bind:value=first_contact_hours data-testid="first-contact-hours" />
+                <small class="muted">{i18n.t(K::FirstContactHoursHelp)}</small>
+            </label>
+            <label>
+                <span>{i18n.t(K::InactiveCreditLabel)}</span>
+                <select on:change=move |ev| inactive_credit.set(event_target_value(&ev)) prop:value=move || inactive_credit.get() data-testid="inactive-credit">
+                    {InactiveCredit::ALL.iter().map(|c| view! { <option value=c.as_str()>{i18n.t(c.label())}</option> }).collect_view()}
+                </select>
+                <small class="muted">{i18n.t(K::InactiveCreditHelp)}</small>
             </label>
             <label>
                 <span>{i18n.t(K::HolidaysLabel)}</span>

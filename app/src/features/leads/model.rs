@@ -30,6 +30,28 @@ crate::fields! {
         DailyCap => "daily_cap", K::DailyCapLabel;
         Holidays => "holidays", K::HolidaysLabel;
         ExtraWorkdays => "extra_workdays", K::ExtraWorkdaysLabel;
+        FirstContactHours => "first_contact_hours", K::FirstContactHoursLabel;
+        InactiveCredit => "inactive_credit", K::InactiveCreditLabel;
+    }
+}
+
+crate::closed_set! {
+    /// Who is credited with a lead that arrives through a deactivated person's link (the link
+    /// keeps redirecting; rewards already earned still settle).
+    pub enum InactiveCredit("inactive link credit") {
+        /// Their department's figures, no promoter (no referral reward).
+        Department = "department",
+        /// No one: the lead counts as direct.
+        Nobody = "none",
+    }
+}
+
+impl InactiveCredit {
+    pub fn label(self) -> K {
+        match self {
+            InactiveCredit::Department => K::CreditDepartment,
+            InactiveCredit::Nobody => K::CreditNobody,
+        }
     }
 }
 
@@ -266,4 +288,6 @@ pub struct PolicyView {
     pub daily_cap: i64,
     pub holidays: String,
     pub extra_workdays: String,
+    pub first_contact_hours: i64,
+    pub inactive_credit: InactiveCredit,
 }

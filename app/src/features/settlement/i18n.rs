@@ -22,6 +22,8 @@ crate::messages! {
         ProblemWechatId => "请填写微信号（字母开头，6–20 位）或手机号", "enter a WeChat ID (6–20, starting with a letter) or a phone";
         ProblemAlipayAccount => "请填写支付宝绑定的手机号或邮箱", "enter the phone or email of the Alipay account";
         ProblemWrongPassword => "密码不正确", "the password is wrong";
+        PayBy => "应发放日", "Pay by";
+        PayOverdue => "已逾期", "overdue";
         MissingAccounts => "人未填写收款账户", "without a payout account";
         SmsPaid => "【全员营销】{period} 推广奖励 {net} 已到账（税前 {gross}，代扣个税 {tax}）。", "[Allhands] Your {period} promotion reward of {net} has been paid ({gross} before tax, {tax} withheld).";
         FourEyes => "四眼原则：结算批次须由起草人以外的人审批", "Four eyes: a run is approved by someone other than who drafted it";

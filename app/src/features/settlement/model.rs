@@ -23,6 +23,29 @@ crate::fields! {
     }
 }
 
+/// Organization setting: a run is approved by someone other than who drafted it (on unless
+/// set to 0).
+pub const FOUR_EYES_SETTING: &str = "four_eyes";
+
+/// The organization's settlement calendar (PRODUCT.md §2.11): the previous period's run is
+/// drafted from this day of the month (the 5th by default) and paid by that one (the 10th).
+pub const DRAFT_DAY_SETTING: &str = "settlement_draft_day";
+pub const PAY_BY_DAY_SETTING: &str = "settlement_pay_by_day";
+pub const DRAFT_DAY: i64 = 5;
+pub const PAY_BY_DAY: i64 = 10;
+
+/// The day a run for `period` (`2026-11`, `2026-Q4`) is to be paid by: `pay_by_day` of the
+/// month after it ends.
+pub fn pay_by(period: &str, pay_by_day: i64) -> Option<chrono::NaiveDate> {
+    let (_, last) = crate::shared::period::Period::parse_key(period)?.dates();
+    let next = last + chrono::Duration::days(1);
+    chrono::NaiveDate::from_ymd_opt(
+        chrono::Datelike::year(&next),
+        chrono::Datelike::month(&next),
+        pay_by_day.clamp(1, 28) as u32,
+    )
+}
+
 crate::closed_set! {
     /// Where a promoter's money goes.
     pub enum PayoutMethod("payout method") {
@@ -185,6 +208,10 @@ pub struct RunRow {
     pub may_mark_paid: bool,
     /// Promoters with money to receive and no payout account to receive it.
     pub missing_accounts: i64,
+    /// `YYYY-MM-DD`: the organization pays by then.
+    pub pay_by: String,
+    /// Not paid and the pay-by day has passed.
+    pub overdue: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -226,4 +253,17 @@ pub struct MyRewards {
     pub coupons: Vec<CouponRow>,
     /// The latest "reward vested" / "reward paid" messages sent to this promoter.
     pub notices: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_is_paid_by_the_setting_day_of_the_month_after_its_period() {
+        assert_eq!(pay_by("2026-11", 10).unwrap().to_string(), "2026-12-10");
+        assert_eq!(pay_by("2026-12", 15).unwrap().to_string(), "2027-01-15");
+        assert_eq!(pay_by("2026-Q4", 10).unwrap().to_string(), "2027-01-10");
+        assert_eq!(pay_by("2026-13", 10), None);
+    }
 }

@@ -126,6 +126,9 @@ pub fn Settlement() -> impl IntoView {
                                         <td data-label=i18n.t(C::PeriodLabel)>{r.period}" "{i18n.t(scope)}" · "{r.statements}" "{i18n.t(K::StatementCount)}</td>
                                         <td data-label=i18n.t(C::ColStatus)>
                                             <span data-testid="run-status">{i18n.t(r.status.label())}</span>
+                                            <br /><span class=if r.overdue { "field-error" } else { "muted" } data-testid="run-pay-by">
+                                                {i18n.t(K::PayBy)}" "{r.pay_by}{r.overdue.then(|| view! { " · "{i18n.t(K::PayOverdue)} })}
+                                            </span>
                                             {(r.missing_accounts > 0).then(|| view! {
                                                 <br /><span class="field-error" data-testid="run-missing-accounts">{r.missing_accounts}" "{i18n.t(K::MissingAccounts)}</span>
                                             })}

@@ -72,7 +72,7 @@ pub async fn sessions(
     current: &str,
 ) -> Result<Vec<SessionRow>, AppError> {
     let rows = sqlx::query(
-        "SELECT id, created_at, last_seen_at FROM sessions WHERE user_id = $1 AND expires_at > $2 ORDER BY created_at DESC",
+        "SELECT id, created_at, last_seen_at, agent FROM sessions WHERE user_id = $1 AND expires_at > $2 ORDER BY created_at DESC",
     )
     .bind(user_id)
     .bind(crate::plumbing::state::now_ms())
@@ -88,6 +88,7 @@ pub async fn sessions(
                 handle: id[..16].to_string(),
                 signed_in_at: local_time(r.try_get("created_at")?, org.tz),
                 last_seen_at: last.map(|t| local_time(t, org.tz)),
+                device: crate::plumbing::auth::device_of(&r.try_get::<Option<String>, _>("agent")?.unwrap_or_default()),
             })
         })
         .collect()

@@ -50,6 +50,22 @@ pub async fn save(
 ) -> Result<(), AppError> {
     let value = key.check(typed).map_err(|p| AppError::invalid(Field::SettingValue, p))?;
     let today = local_date(chrono::Utc::now(), org.tz);
+    // A run is drafted before it is paid: the pay-by day is not before the draft day.
+    let day = |k: SettingKey, v: &str| v.parse::<i64>().unwrap_or(k.default_value().parse().unwrap_or(1));
+    let out_of_order = match key {
+        SettingKey::DraftDay => {
+            let pay_by = day(SettingKey::PayByDay, &in_force(&db.pool, SettingKey::PayByDay, today).await?);
+            (day(key, &value) > pay_by).then_some(Problem::OutOfRange { min: 1, max: pay_by })
+        }
+        SettingKey::PayByDay => {
+            let draft = day(SettingKey::DraftDay, &in_force(&db.pool, SettingKey::DraftDay, today).await?);
+            (day(key, &value) < draft).then_some(Problem::OutOfRange { min: draft, max: 28 })
+        }
+        _ => None,
+    };
+    if let Some(problem) = out_of_order {
+        return Err(AppError::invalid(Field::SettingValue, problem));
+    }
     let before = in_force(&db.pool, key, today).await?;
     let (_turn, mut tx) = db.begin_write().await?;
     let after = if key.dated() {

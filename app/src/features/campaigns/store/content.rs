@@ -1,10 +1,11 @@
 //! The content library: share-ready items marketing schedules and publishes (after the
 //! compliance check). Promoters share them from `promotion`.
 use super::campaigns;
-use crate::features::campaigns::model::{ContentEdit, ContentRow, Field};
+use crate::features::campaigns::content;
+use crate::features::campaigns::model::{ContentEdit, ContentPlan, ContentRow, Field};
 use crate::plumbing::db::{set_by_id, Db};
 use crate::plumbing::errors::{AppError, FieldError, Problem};
-use crate::plumbing::settings::OrgSettings;
+use crate::plumbing::settings::{self, OrgSettings};
 use crate::plumbing::state::now_ms;
 use crate::shared::period::local_date;
 use sqlx::{AnyPool, Row};
@@ -101,7 +102,7 @@ pub async fn publish(db: &Db, id: i64) -> Result<(), AppError> {
 
 /// Marketing's calendar: the items of the four weeks from this week's Monday, by date, with
 /// how often promoters shared each.
-pub async fn calendar(pool: &AnyPool, org: &OrgSettings) -> Result<Vec<ContentRow>, AppError> {
+pub async fn calendar(pool: &AnyPool, org: &OrgSettings) -> Result<ContentPlan, AppError> {
     use chrono::Datelike;
     let today = today(org);
     let monday = today - chrono::Duration::days(today.weekday().num_days_from_monday() as i64);
@@ -115,7 +116,8 @@ pub async fn calendar(pool: &AnyPool, org: &OrgSettings) -> Result<Vec<ContentRo
     .bind((monday + chrono::Duration::days(28)).to_string())
     .fetch_all(pool)
     .await?;
-    rows.iter()
+    let items = rows
+        .iter()
         .map(|r| {
             Ok(ContentRow {
                 id: r.try_get("id")?,
@@ -134,5 +136,11 @@ pub async fn calendar(pool: &AnyPool, org: &OrgSettings) -> Result<Vec<ContentRo
                 shares: r.try_get("shares")?,
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>, AppError>>()?;
+    Ok(ContentPlan { per_week: per_week(pool).await?, items })
+}
+
+/// Items a week the calendar aims at (PRODUCT.md §2.2: three by default), a setting.
+pub async fn per_week(pool: &AnyPool) -> Result<i64, AppError> {
+    Ok(settings::number(pool, content::PER_WEEK_SETTING, content::PER_WEEK).await?)
 }

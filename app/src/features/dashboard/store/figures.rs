@@ -5,7 +5,7 @@
 //!   per link and org-local day;
 //! - shares: posters saved, links copied, content shared (not cut by channel);
 //! - leads: submitted in the period, by status; response rate: of the leads assigned in the
-//!   period, the share first contacted within 24 hours (`domain::response`);
+//!   period, the share first contacted within the lead policy's window (`leads::rules::response`);
 //! - a lead's channel is that of the visitor's last click on the link before submitting, a
 //!   deal's that of its lead (`direct` without one);
 //! - deals and deal amount: signed in the period; profit: amount less cost (a deal without a
@@ -94,7 +94,9 @@ impl Slice {
             sql += &format!(" AND {expr} = '{}'", ch.as_str());
         }
         if let Some(d) = self.department_id {
-            sql += &format!(" AND {col} IN (SELECT id FROM users WHERE department_id = {d})");
+            // A lead through a deactivated person's link may be credited to their department.
+            let credited = if col == "l.promoter_id" { format!(" OR l.department_id = {d}") } else { String::new() };
+            sql += &format!(" AND ({col} IN (SELECT id FROM users WHERE department_id = {d}){credited})");
         }
         match self.promoter_kind {
             Some(PromoterKind::Partner) => {
@@ -177,7 +179,8 @@ pub async fn figures(pool: &AnyPool, org: &OrgSettings, s: &Slice) -> Result<Fig
     ))
     .fetch_all(pool)
     .await?;
-    f.response_rate_bp = crate::features::leads::rules::response::response_rate(&assigned, now_ms())
+    let window_ms = crate::features::leads::store::policy::first_contact_ms(pool).await?;
+    f.response_rate_bp = crate::features::leads::rules::response::response_rate(&assigned, now_ms(), window_ms)
         .and_then(|r| rust_decimal::prelude::ToPrimitive::to_i64(&(r * rust_decimal::Decimal::from(10_000)).round()));
     let deals = sqlx::query(&format!(
         "SELECT COUNT(*) AS n, CAST(SUM(d.amount_fen) AS BIGINT) AS amount, \

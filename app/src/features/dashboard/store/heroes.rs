@@ -1,9 +1,9 @@
 //! The hero board (英雄榜): the monthly and quarterly Top 10 by deal amount.
 use super::figures::Slice;
-use crate::features::dashboard::model::{HeroBoard, HeroRow};
+use crate::features::dashboard::model::{HeroBoard, HeroRow, HERO_BOARD_SETTING, HERO_BOARD_SIZE};
 use crate::features::dashboard::rules::{rank_heroes, HeroFigures};
 use crate::plumbing::errors::AppError;
-use crate::plumbing::settings::OrgSettings;
+use crate::plumbing::settings::{self, OrgSettings};
 use crate::shared::period::Period;
 use chrono::Utc;
 use sqlx::{AnyPool, Row};
@@ -46,9 +46,9 @@ pub async fn ranked(pool: &AnyPool, org: &OrgSettings, period: Period) -> Result
     Ok(rank_heroes(figures.into_values().collect(), usize::MAX))
 }
 
-async fn top_ten(pool: &AnyPool, org: &OrgSettings, period: Period) -> Result<Vec<HeroRow>, AppError> {
+async fn top(pool: &AnyPool, org: &OrgSettings, period: Period, size: i64) -> Result<Vec<HeroRow>, AppError> {
     let mut out = Vec::new();
-    for (rank, f) in ranked(pool, org, period).await?.into_iter().take(10) {
+    for (rank, f) in ranked(pool, org, period).await?.into_iter().take(size.max(0) as usize) {
         let who = sqlx::query(
             "SELECT u.display_name, COALESCE(d.name, '') AS department FROM users u LEFT JOIN departments d ON d.id = u.department_id \
              WHERE u.id = $1",
@@ -69,14 +69,17 @@ async fn top_ten(pool: &AnyPool, org: &OrgSettings, period: Period) -> Result<Ve
     Ok(out)
 }
 
-/// The monthly and quarterly Top 10 (英雄榜) of the current org-local month and quarter.
+/// The monthly and quarterly Top 10 (英雄榜; the size is a setting) of the current org-local
+/// month and quarter.
 pub async fn hero_board(pool: &AnyPool, org: &OrgSettings) -> Result<HeroBoard, AppError> {
     let now = Utc::now();
     let (month, quarter) = (Period::month_of(now, org.tz), Period::quarter_of(now, org.tz));
+    let size = settings::number(pool, HERO_BOARD_SETTING, HERO_BOARD_SIZE).await?;
     Ok(HeroBoard {
+        size,
         month: month.key(),
         quarter: quarter.key(),
-        monthly: top_ten(pool, org, month).await?,
-        quarterly: top_ten(pool, org, quarter).await?,
+        monthly: top(pool, org, month, size).await?,
+        quarterly: top(pool, org, quarter, size).await?,
     })
 }

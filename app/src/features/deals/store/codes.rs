@@ -1,16 +1,18 @@
 //! Referral codes (推荐码), who redeemed which, and coupons.
 use crate::features::deals::model::{CouponRow, CouponStatus};
+use crate::features::deals::model::{COUPON_MONTHS, COUPON_MONTHS_SETTING};
 use crate::plumbing::access::UserView;
 use crate::plumbing::auth::short_code;
 use crate::plumbing::db::{SetColumn, Tx};
 use crate::plumbing::errors::AppError;
-use crate::plumbing::settings::OrgSettings;
+use crate::plumbing::settings::{self, OrgSettings};
 use crate::plumbing::state::{internal, is_unique_violation, now_ms, AppState};
 use crate::shared::period::local_date;
 use chrono::NaiveDate;
 use sqlx::{AnyPool, Row};
 
-/// Issues a coupon once per `source` (a reward line key, or the new customer's benefit).
+/// Issues a coupon once per `source` (a reward line key, or the new customer's benefit),
+/// valid for the organization's coupon months (12 by default).
 pub async fn issue_coupon(
     tx: &mut Tx,
     source: &str,
@@ -21,7 +23,8 @@ pub async fn issue_coupon(
     today: NaiveDate,
 ) -> Result<(), sqlx::Error> {
     let code = short_code().to_ascii_uppercase();
-    let expires = today.checked_add_months(chrono::Months::new(12)).unwrap_or(today);
+    let months = settings::number_in(&mut **tx, COUPON_MONTHS_SETTING, COUPON_MONTHS).await?.clamp(1, 120) as u32;
+    let expires = today.checked_add_months(chrono::Months::new(months)).unwrap_or(today);
     sqlx::query(
         "INSERT INTO coupons (code, source, owner_user_id, owner_phone, amount_fen, perk, issued_at, expires_on) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (source) DO NOTHING",

@@ -1,17 +1,15 @@
 //! The lead response rate (线索响应率): the share of assigned leads whose first contact came
-//! within 24 hours of assignment. A lead still inside its 24 hours and not yet contacted is
-//! not counted either way.
+//! within the first-contact window (24 hours by default, a lead-policy setting) of assignment.
+//! A lead still inside its window and not yet contacted is not counted either way.
 use rust_decimal::Decimal;
 
-pub const FIRST_CONTACT_MS: i64 = 24 * 3_600_000;
-
-/// `assigned` holds (assigned_at, first_contact_at) in milliseconds. `None` when nothing is
-/// decided yet.
-pub fn response_rate(assigned: &[(i64, Option<i64>)], now_ms: i64) -> Option<Decimal> {
+/// `assigned` holds (assigned_at, first_contact_at) in milliseconds; `window_ms` is the
+/// first-contact window. `None` when nothing is decided yet.
+pub fn response_rate(assigned: &[(i64, Option<i64>)], now_ms: i64, window_ms: i64) -> Option<Decimal> {
     let mut decided = 0i64;
     let mut in_time = 0i64;
     for (assigned_at, contacted) in assigned {
-        let deadline = assigned_at + FIRST_CONTACT_MS;
+        let deadline = assigned_at + window_ms;
         match contacted {
             Some(at) if *at <= deadline => {
                 decided += 1;
@@ -26,8 +24,8 @@ pub fn response_rate(assigned: &[(i64, Option<i64>)], now_ms: i64) -> Option<Dec
 }
 
 /// True when the first contact is overdue at `now_ms`.
-pub fn is_overdue(assigned_at: i64, first_contact_at: Option<i64>, now_ms: i64) -> bool {
-    first_contact_at.is_none() && now_ms > assigned_at + FIRST_CONTACT_MS
+pub fn is_overdue(assigned_at: i64, first_contact_at: Option<i64>, now_ms: i64, window_ms: i64) -> bool {
+    first_contact_at.is_none() && now_ms > assigned_at + window_ms
 }
 
 #[cfg(test)]
@@ -48,22 +46,25 @@ mod tests {
             (0, None),             // overdue, never contacted
             (90 * H, None),        // still inside its 24 hours: not counted
         ];
-        assert_eq!(response_rate(&leads, now), Some(dec!(0.5)));
-        assert_eq!(response_rate(&[(90 * H, None)], now), None);
+        assert_eq!(response_rate(&leads, now, 24 * H), Some(dec!(0.5)));
+        assert_eq!(response_rate(&[(90 * H, None)], now, 24 * H), None);
+        // A 2-hour window: only the first counts in time, the one still open is now late.
+        assert_eq!(response_rate(&leads, now, 2 * H), Some(dec!(0.2)));
     }
 
     #[test]
-    fn overdue_after_24_hours_without_contact() {
-        assert!(!is_overdue(0, None, 24 * H));
-        assert!(is_overdue(0, None, 24 * H + 1));
-        assert!(!is_overdue(0, Some(30 * H), 40 * H));
+    fn overdue_after_the_window_without_contact() {
+        assert!(!is_overdue(0, None, 24 * H, 24 * H));
+        assert!(is_overdue(0, None, 24 * H + 1, 24 * H));
+        assert!(!is_overdue(0, Some(30 * H), 40 * H, 24 * H));
+        assert!(is_overdue(0, None, 4 * H + 1, 4 * H));
     }
 
     proptest! {
         #[test]
         fn rate_is_a_share(leads in prop::collection::vec((0i64..100, prop::option::of(0i64..100)), 0..40)) {
             let leads: Vec<(i64, Option<i64>)> = leads.into_iter().map(|(a, c)| (a * H, c.map(|c| (a + c) * H))).collect();
-            if let Some(r) = response_rate(&leads, 200 * H) {
+            if let Some(r) = response_rate(&leads, 200 * H, 24 * H) {
                 prop_assert!(r >= Decimal::ZERO && r <= Decimal::ONE);
             }
         }

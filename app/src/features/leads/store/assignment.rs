@@ -69,14 +69,15 @@ pub async fn assign(tx: &mut Tx, lead_id: i64, rep: i64, how: AssignedBy, actor:
     let row = sqlx::query("SELECT name, phone FROM leads WHERE id = $1").bind(lead_id).fetch_one(&mut **tx).await?;
     let (name, phone): (String, String) = (row.try_get("name")?, row.try_get("phone")?);
     let national = crate::shared::phone::Phone::from_e164(phone).national().to_string();
+    let hours = super::policy::first_contact_hours(&mut **tx).await?.to_string();
     let body = crate::plumbing::i18n::fill(
         crate::features::leads::i18n::K::SmsAssigned.text(crate::plumbing::i18n::MESSAGE_LOCALE),
-        &[("name", &name), ("phone", &national)],
+        &[("name", &name), ("phone", &national), ("hours", &hours)],
     );
     outbox::enqueue(tx, MessageKind::LeadAssigned, &format!("user:{rep}"), &body).await
 }
 
-/// Marketing gives a valid lead to another rep. The 24-hour first-contact clock restarts
+/// Marketing gives a valid lead to another rep. The first-contact clock restarts
 /// for the new rep, unless the lead was already contacted.
 pub async fn reassign(state: &AppState, actor: &UserView, lead_id: i64, rep: i64) -> Result<(), AppError> {
     let (_turn, mut tx) = state.db.begin_write().await?;

@@ -1,4 +1,5 @@
-//! The sales rep's follow-up: first contact within 24 hours of assignment, then the stages.
+//! The sales rep's follow-up: first contact within the lead policy's window of assignment (24
+//! hours by default), then the stages.
 use super::review::event;
 use crate::features::leads::model::{Field, FollowUpRow, Stage};
 use crate::plumbing::access::UserView;
@@ -7,15 +8,14 @@ use crate::plumbing::errors::{AppError, Problem};
 use crate::plumbing::events;
 use crate::plumbing::live::LiveKind;
 use crate::plumbing::outbox::{self, MessageKind};
-use crate::plumbing::settings::OrgSettings;
 use crate::plumbing::state::{now_ms, AppState};
 use crate::shared::period::local_time;
 use sqlx::{AnyPool, Row};
 
-pub use crate::features::leads::rules::response::FIRST_CONTACT_MS;
-
 /// The rep's leads: open ones first, nearest deadline first.
-pub async fn for_rep(pool: &AnyPool, org: &OrgSettings, rep_id: i64) -> Result<Vec<FollowUpRow>, AppError> {
+pub async fn for_rep(state: &AppState, rep_id: i64) -> Result<Vec<FollowUpRow>, AppError> {
+    let (pool, org) = (&state.db.pool, &state.org);
+    let window_ms = crate::features::leads::policy(state).await.first_contact_ms();
     let rows = sqlx::query(
         "SELECT l.id, c.name AS campaign_name, l.name, l.phone, l.demand_tags, l.assigned_at, l.stage, l.first_contact_at \
          FROM leads l JOIN campaigns c ON c.id = l.campaign_id WHERE l.assigned_to = $1 AND l.status = 'valid' \
@@ -37,7 +37,7 @@ pub async fn for_rep(pool: &AnyPool, org: &OrgSettings, rep_id: i64) -> Result<V
                 demand_tags: serde_json::from_str(&r.try_get::<String, _>("demand_tags")?).unwrap_or_default(),
                 assigned_at: local_time(assigned_at, org.tz),
                 stage: r.set_opt("leads", "stage")?,
-                first_contact_left_ms: contacted.is_none().then_some(assigned_at + FIRST_CONTACT_MS - now),
+                first_contact_left_ms: contacted.is_none().then_some(assigned_at + window_ms - now),
             })
         })
         .collect()
@@ -82,12 +82,13 @@ pub async fn progress(
 /// marketing through the outbox. Returns how many were flagged.
 pub async fn flag_overdue(state: &AppState) -> Result<i64, AppError> {
     let now = now_ms();
+    let window_ms = crate::features::leads::policy(state).await.first_contact_ms();
     let (_turn, mut tx) = state.db.begin_write().await?;
     let rows = sqlx::query(
         "SELECT id, assigned_to, name FROM leads WHERE status = 'valid' AND first_contact_at IS NULL \
          AND overdue_at IS NULL AND assigned_at < $1 ORDER BY id LIMIT 200",
     )
-    .bind(now - FIRST_CONTACT_MS)
+    .bind(now - window_ms)
     .fetch_all(&mut *tx)
     .await?;
     for r in &rows {
@@ -96,7 +97,7 @@ pub async fn flag_overdue(state: &AppState) -> Result<i64, AppError> {
         sqlx::query("UPDATE leads SET overdue_at = $1 WHERE id = $2").bind(now).bind(id).execute(&mut *tx).await?;
         let body = crate::plumbing::i18n::fill(
             crate::features::leads::i18n::K::SmsOverdue.text(crate::plumbing::i18n::MESSAGE_LOCALE),
-            &[("name", &name), ("id", &id.to_string())],
+            &[("name", &name), ("id", &id.to_string()), ("hours", &(window_ms / 3_600_000).to_string())],
         );
         if let Some(rep) = rep {
             outbox::enqueue(&mut tx, MessageKind::LeadOverdue, &format!("user:{rep}"), &body).await?;
@@ -107,7 +108,8 @@ pub async fn flag_overdue(state: &AppState) -> Result<i64, AppError> {
     Ok(rows.len() as i64)
 }
 
-/// The response rate of the leads assigned in `[from, to)` (ms), as of now.
+/// The response rate of the leads assigned in `[from, to)` (ms), as of now, against the lead
+/// policy's first-contact window.
 pub async fn response_rate(pool: &AnyPool, from: i64, to: i64) -> Result<Option<rust_decimal::Decimal>, AppError> {
     let rows: Vec<(i64, Option<i64>)> = sqlx::query_as(
         "SELECT assigned_at, first_contact_at FROM leads WHERE assigned_at IS NOT NULL AND assigned_at >= $1 AND assigned_at < $2",
@@ -116,5 +118,6 @@ pub async fn response_rate(pool: &AnyPool, from: i64, to: i64) -> Result<Option<
     .bind(to)
     .fetch_all(pool)
     .await?;
-    Ok(crate::features::leads::rules::response::response_rate(&rows, now_ms()))
+    let window_ms = super::policy::first_contact_ms(pool).await?;
+    Ok(crate::features::leads::rules::response::response_rate(&rows, now_ms(), window_ms))
 }

@@ -2,7 +2,7 @@
 //! the thank-you message queued in the same transaction.
 use crate::features::campaigns::Phase;
 use crate::features::leads::i18n::K;
-use crate::features::leads::model::{Field, LeadDraft, LeadStatus, ReviewFlag};
+use crate::features::leads::model::{Field, InactiveCredit, LeadDraft, LeadStatus, ReviewFlag};
 use crate::features::leads::rules::screening::{self, BlacklistHit, Facts, Outcome, ProtectingLead};
 use crate::features::promotion::store::links::LinkTarget;
 use crate::plumbing::db::Tx;
@@ -142,8 +142,7 @@ pub struct Submission {
     campaign_id: i64,
     campaign_name: String,
     accepts_repurchase: bool,
-    link: Option<std::sync::Arc<LinkTarget>>,
-    promoter_phone: Option<String>,
+    credit: Credit,
     fields: Result<ValidLead, Vec<FieldError>>,
     origin: Origin,
     burst_limit: i64,
@@ -154,6 +153,43 @@ struct ValidLead {
     phone: String,
     tags: Vec<String>,
     note: String,
+}
+
+/// Who a submission is credited to: the link's promoter while active; for a deactivated
+/// person's link, their department or no one (the lead policy decides).
+#[derive(Debug, Default)]
+struct Credit {
+    link_id: Option<i64>,
+    promoter_id: Option<i64>,
+    /// For the self-referral check.
+    promoter_phone: Option<String>,
+    department_id: Option<i64>,
+}
+
+impl Credit {
+    async fn of(state: &AppState, link: Option<&LinkTarget>) -> Result<Credit, AppError> {
+        let Some(link) = link else { return Ok(Credit::default()) };
+        let row = sqlx::query("SELECT phone, active, department_id FROM users WHERE id = $1")
+            .bind(link.promoter_id)
+            .fetch_one(&state.db.pool)
+            .await?;
+        if row.try_get::<i64, _>("active")? == 1 {
+            return Ok(Credit {
+                link_id: Some(link.link_id),
+                promoter_id: Some(link.promoter_id),
+                promoter_phone: row.try_get("phone")?,
+                department_id: None,
+            });
+        }
+        Ok(match crate::features::leads::policy(state).await.inactive_credit {
+            InactiveCredit::Department => Credit {
+                link_id: Some(link.link_id),
+                department_id: row.try_get("department_id")?,
+                ..Credit::default()
+            },
+            InactiveCredit::Nobody => Credit::default(),
+        })
+    }
 }
 
 /// Screened and stored, or refused (too fast, invalid fields).
@@ -251,15 +287,7 @@ pub async fn submit(
         Some(code) => crate::features::promotion::link(state, code).await?.filter(|l| l.campaign_id == campaign.id),
         None => None,
     };
-    let promoter_phone = match &link {
-        Some(l) => {
-            sqlx::query_scalar::<_, Option<String>>("SELECT phone FROM users WHERE id = $1")
-                .bind(l.promoter_id)
-                .fetch_one(&state.db.pool)
-                .await?
-        }
-        None => None,
-    };
+    let credit = Credit::of(state, link.as_deref()).await?;
     let fields = validate(form, &campaign.public.demand_tags, &state.org).map(|(name, phone, tags, note)| ValidLead {
         name,
         phone,
@@ -270,13 +298,12 @@ pub async fn submit(
         campaign_id: campaign.id,
         campaign_name: campaign.public.name.clone(),
         accepts_repurchase: campaign.accepts_repurchase,
-        link,
-        promoter_phone,
+        credit,
         fields,
         origin: Origin { visitor: origin.visitor.filter(|v| !v.is_empty()), ip_hash: origin.ip_hash },
         burst_limit: part.burst_per_minute,
     };
-    let (campaign_id, promoter_id) = (submission.campaign_id, submission.link.as_ref().map(|l| l.promoter_id));
+    let (campaign_id, promoter_id) = (submission.campaign_id, submission.credit.promoter_id);
     let screened = part.writer.submit(submission).await?.screened;
     if screened.is_ok() {
         events::publish(state, LiveKind::Lead, Some(campaign_id), promoter_id, 1).await;
@@ -337,7 +364,7 @@ async fn screen_and_store(
         phone: phone::Phone::from_e164(lead.phone.clone()),
         submitted_at: now,
         blacklisted,
-        promoter_phone: s.promoter_phone.clone().map(phone::Phone::from_e164),
+        promoter_phone: s.credit.promoter_phone.clone().map(phone::Phone::from_e164),
         existing_customer: f.try_get::<i64, _>("won")? > 0,
         campaign_accepts_repurchase: s.accepts_repurchase,
         protecting_lead,
@@ -347,12 +374,13 @@ async fn screen_and_store(
     let outcome = screening::screen(&facts, rules);
     let (status, reason, flag, duplicate_of) = stored_as(outcome);
     let row = sqlx::query(
-        "INSERT INTO leads (campaign_id, link_id, promoter_id, name, phone, demand_tags, note, status, reason, flag, duplicate_of, visitor, ip_hash, submitted_at, review_due_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+        "INSERT INTO leads (campaign_id, link_id, promoter_id, department_id, name, phone, demand_tags, note, status, reason, flag, duplicate_of, visitor, ip_hash, submitted_at, review_due_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
     )
     .bind(s.campaign_id)
-    .bind(s.link.as_ref().map(|l| l.link_id))
-    .bind(s.link.as_ref().map(|l| l.promoter_id))
+    .bind(s.credit.link_id)
+    .bind(s.credit.promoter_id)
+    .bind(s.credit.department_id)
     .bind(&lead.name)
     .bind(&lead.phone)
     .bind(serde_json::to_string(&lead.tags).unwrap_or_else(|_| "[]".into()))

@@ -1,6 +1,6 @@
 //! The lead policy marketing sets (protection window, daily cap, business calendar), kept in
 //! the settings table and cached in memory.
-use crate::features::leads::model::{Audited, Field, PolicyView};
+use crate::features::leads::model::{Audited, Field, InactiveCredit, PolicyView};
 use crate::features::leads::rules::screening::{Rules, RulesError};
 use crate::plumbing::audit::{self, Actor, Change};
 use crate::plumbing::db::Db;
@@ -12,29 +12,68 @@ use std::sync::Arc;
 
 /// The lead policy marketing sets: the protection window, the daily cap per device or IP and
 /// the business calendar the review deadline counts in.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Policy {
     pub rules: Rules,
     pub calendar: BusinessCalendar,
+    /// 24 hours by default (PRODUCT.md §2.7).
+    pub first_contact_hours: i64,
+    pub inactive_credit: InactiveCredit,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            rules: Rules::default(),
+            calendar: BusinessCalendar::default(),
+            first_contact_hours: 24,
+            inactive_credit: InactiveCredit::Department,
+        }
+    }
+}
+
+impl Policy {
+    /// What the first-contact hours may be: from one hour to a week.
+    pub const FIRST_CONTACT_HOURS: (i64, i64) = (1, 168);
+
+    pub fn first_contact_ms(&self) -> i64 {
+        self.first_contact_hours * 3_600_000
+    }
 }
 
 fn dates(value: Option<String>) -> std::collections::BTreeSet<chrono::NaiveDate> {
     value.as_deref().and_then(|v| parse_dates(v).ok()).unwrap_or_default()
 }
 
-pub async fn load_policy(pool: &AnyPool) -> Result<Policy, sqlx::Error> {
-    let defaults = Rules::default();
+pub async fn load_policy(pool: &AnyPool) -> Result<Policy, AppError> {
+    let defaults = Policy::default();
     let number = |v: Option<String>, default: i64| v.and_then(|v| v.parse().ok()).unwrap_or(default);
+    let inactive_credit = match get(pool, "inactive_credit").await? {
+        Some(v) => crate::plumbing::db::stored("settings", &v)?,
+        None => defaults.inactive_credit,
+    };
     Ok(Policy {
         rules: Rules {
-            protection_days: number(get(pool, "protection_days").await?, defaults.protection_days),
-            daily_cap: number(get(pool, "daily_cap").await?, defaults.daily_cap),
+            protection_days: number(get(pool, "protection_days").await?, defaults.rules.protection_days),
+            daily_cap: number(get(pool, "daily_cap").await?, defaults.rules.daily_cap),
         },
         calendar: BusinessCalendar {
             holidays: dates(get(pool, "holidays").await?),
             extra_workdays: dates(get(pool, "extra_workdays").await?),
         },
+        first_contact_hours: number(get(pool, "first_contact_hours").await?, defaults.first_contact_hours),
+        inactive_credit,
     })
+}
+
+/// The first-contact window alone, for a reader without the cached policy (the dashboard, a
+/// transaction that assigns a lead).
+pub async fn first_contact_hours<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(e: E) -> Result<i64, sqlx::Error> {
+    crate::plumbing::settings::number_in(e, "first_contact_hours", Policy::default().first_contact_hours).await
+}
+
+pub async fn first_contact_ms(pool: &AnyPool) -> Result<i64, AppError> {
+    Ok(first_contact_hours(pool).await? * 3_600_000)
 }
 
 /// How a policy reads in the audit log.
@@ -45,12 +84,14 @@ fn described(policy: &Policy) -> String {
         "daily_cap": v.daily_cap,
         "holidays": v.holidays,
         "extra_workdays": v.extra_workdays,
+        "first_contact_hours": v.first_contact_hours,
+        "inactive_credit": v.inactive_credit,
     })
     .to_string()
 }
 
 /// Stores a validated policy, all keys in one transaction with its audit entry.
-pub async fn save_policy(db: &Db, actor: &Actor, policy: &Policy) -> Result<(), sqlx::Error> {
+pub async fn save_policy(db: &Db, actor: &Actor, policy: &Policy) -> Result<(), AppError> {
     let before = load_policy(&db.pool).await?;
     let (_turn, mut tx) = db.begin_write().await?;
     let values = [
@@ -58,6 +99,8 @@ pub async fn save_policy(db: &Db, actor: &Actor, policy: &Policy) -> Result<(), 
         ("daily_cap", policy.rules.daily_cap.to_string()),
         ("holidays", format_dates(&policy.calendar.holidays)),
         ("extra_workdays", format_dates(&policy.calendar.extra_workdays)),
+        ("first_contact_hours", policy.first_contact_hours.to_string()),
+        ("inactive_credit", policy.inactive_credit.as_str().to_string()),
     ];
     for (key, value) in &values {
         put(&mut tx, key, value).await?;
@@ -70,7 +113,8 @@ pub async fn save_policy(db: &Db, actor: &Actor, policy: &Policy) -> Result<(), 
         actor,
     };
     audit::record(&mut tx, change).await?;
-    tx.commit().await
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The policy in memory, read again from the database every few seconds so that every app
@@ -118,13 +162,25 @@ pub fn policy_view(policy: &Policy) -> PolicyView {
         daily_cap: policy.rules.daily_cap,
         holidays: format_dates(&policy.calendar.holidays),
         extra_workdays: format_dates(&policy.calendar.extra_workdays),
+        first_contact_hours: policy.first_contact_hours,
+        inactive_credit: policy.inactive_credit,
     }
 }
 
-/// The policy form as typed; every field that is wrong is named at once.
-pub fn parse_policy(protection_days: &str, daily_cap: &str, dates: &PolicyView) -> Result<Policy, AppError> {
+/// The policy form as typed. Every field that is wrong is named at once; a field left out
+/// (an older client) keeps what is in force.
+pub struct PolicyForm<'a> {
+    pub protection_days: &'a str,
+    pub daily_cap: &'a str,
+    pub holidays: &'a str,
+    pub extra_workdays: &'a str,
+    pub first_contact_hours: &'a str,
+    pub inactive_credit: &'a str,
+}
+
+pub fn parse_policy(form: &PolicyForm, current: &Policy) -> Result<Policy, AppError> {
     let number = |s: &str| crate::shared::text::fold_width(s.trim()).parse::<i64>().unwrap_or(i64::MIN);
-    let rules = Rules { protection_days: number(protection_days), daily_cap: number(daily_cap) };
+    let rules = Rules { protection_days: number(form.protection_days), daily_cap: number(form.daily_cap) };
     let mut errors: Vec<FieldError> = rules
         .problems()
         .into_iter()
@@ -135,14 +191,34 @@ pub fn parse_policy(protection_days: &str, daily_cap: &str, dates: &PolicyView) 
             RulesError::DailyCap { min, max } => FieldError::new(Field::DailyCap, Problem::OutOfRange { min, max }),
         })
         .collect();
-    let holidays =
-        parse_dates(&dates.holidays).map_err(|_| errors.push(FieldError::new(Field::Holidays, Problem::Date)));
-    let extra_workdays = parse_dates(&dates.extra_workdays)
-        .map_err(|_| errors.push(FieldError::new(Field::ExtraWorkdays, Problem::Date)));
-    match (holidays, extra_workdays) {
-        (Ok(holidays), Ok(extra_workdays)) if errors.is_empty() => {
-            Ok(Policy { rules, calendar: BusinessCalendar { holidays, extra_workdays } })
+    let holidays = parse_dates(form.holidays).map_err(|_| errors.push(FieldError::new(Field::Holidays, Problem::Date)));
+    let extra_workdays =
+        parse_dates(form.extra_workdays).map_err(|_| errors.push(FieldError::new(Field::ExtraWorkdays, Problem::Date)));
+    let first_contact_hours = match form.first_contact_hours.trim() {
+        "" => current.first_contact_hours,
+        typed => {
+            let (min, max) = Policy::FIRST_CONTACT_HOURS;
+            let n = number(typed);
+            if !(min..=max).contains(&n) {
+                errors.push(FieldError::new(Field::FirstContactHours, Problem::OutOfRange { min, max }));
+            }
+            n
         }
+    };
+    let inactive_credit = match form.inactive_credit.trim() {
+        "" => current.inactive_credit,
+        typed => InactiveCredit::parse(typed).unwrap_or_else(|| {
+            errors.push(FieldError::new(Field::InactiveCredit, Problem::UnknownChoice));
+            current.inactive_credit
+        }),
+    };
+    match (holidays, extra_workdays) {
+        (Ok(holidays), Ok(extra_workdays)) if errors.is_empty() => Ok(Policy {
+            rules,
+            calendar: BusinessCalendar { holidays, extra_workdays },
+            first_contact_hours,
+            inactive_credit,
+        }),
         _ => Err(AppError::Invalid(errors)),
     }
 }

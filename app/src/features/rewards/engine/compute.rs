@@ -8,14 +8,10 @@ use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use std::collections::BTreeMap;
 
-/// Share withheld for paying `days` late (拖延回款): ≥30 → 20%, ≥60 → 50%, ≥180 → 100%.
+/// Share withheld for paying `days` late (拖延回款) under the default steps: ≥30 → 20%,
+/// ≥60 → 50%, ≥180 → 100%.
 pub fn late_percent(days: i64) -> u32 {
-    match days {
-        d if d >= 180 => 100,
-        d if d >= 60 => 50,
-        d if d >= 30 => 20,
-        _ => 0,
-    }
+    LateSteps::default().percent(days)
 }
 
 struct Ctx<'a> {
@@ -72,7 +68,7 @@ impl<'a> Ctx<'a> {
 }
 
 /// Cost, late payment and multiplier applied to one payment: (factor on the basis, deductions).
-fn deductions(d: &Deal, paid_on: NaiveDate) -> (Decimal, Vec<Deduction>) {
+fn deductions(d: &Deal, paid_on: NaiveDate, late: &LateSteps) -> (Decimal, Vec<Deduction>) {
     let mut out = Vec::new();
     if d.audit == Audit::Rejected {
         return (Decimal::ZERO, vec![Deduction::AuditRejected]);
@@ -86,7 +82,7 @@ fn deductions(d: &Deal, paid_on: NaiveDate) -> (Decimal, Vec<Deduction>) {
     let mut factor = Decimal::ONE;
     if let Some(due) = d.due_on {
         let days = (paid_on - due).num_days();
-        let percent = late_percent(days);
+        let percent = late.percent(days);
         if percent > 0 {
             factor = Decimal::from(100 - percent) / dec!(100);
             out.push(Deduction::LatePayment { days, percent });
@@ -164,7 +160,7 @@ fn payment_lines(ctx: &Ctx, payments: &[&Payment], out: &mut Vec<RewardLine>) {
             _ => continue,
         };
         let multiplier = ctx.multiplier(d);
-        let (factor, deds) = deductions(d, pay.paid_on);
+        let (factor, deds) = deductions(d, pay.paid_on, &ctx.terms.late);
         let weights: Vec<Decimal> = shares.iter().map(|(_, w)| *w).collect();
         let is_split = matches!(rule.spec, RuleSpec::Split { .. });
         let payees: Vec<Option<i64>> = shares
@@ -266,7 +262,7 @@ fn tier_lines(ctx: &Ctx, payments: &[&Payment], out: &mut Vec<RewardLine>) {
         if d.audit == Audit::Pending {
             continue;
         }
-        let (factor, _) = deductions(d, pay.paid_on);
+        let (factor, _) = deductions(d, pay.paid_on, &ctx.terms.late);
         let m = ctx.multiplier(d);
         pool.basis += Decimal::from(pay.amount_fen) * factor * m;
         pool.collected_fen += pay.amount_fen;
@@ -339,7 +335,7 @@ fn flat_deal_lines(ctx: &Ctx, deals: &[&Deal], payments: &[&Payment], out: &mut 
         {
             let RuleSpec::FlatPerEvent { event: FlatEvent::Deal, amount_fen } = rule.spec else { continue };
             let multiplier = ctx.multiplier(d);
-            let (factor, mut deds) = deductions(d, paid_on);
+            let (factor, mut deds) = deductions(d, paid_on, &ctx.terms.late);
             // Lateness does not apply to a flat reward per deal; cost and audit do.
             let factor = if deds.iter().any(|x| matches!(x, Deduction::LatePayment { .. })) {
                 deds.retain(|x| !matches!(x, Deduction::LatePayment { .. }));

@@ -93,6 +93,41 @@ fn late_payment_edges() {
 }
 
 #[test]
+fn late_payment_steps_are_the_organizations() {
+    assert_eq!(LateSteps::parse("30:20, 60:50, 180:100"), Ok(LateSteps::default()));
+    assert_eq!(LateSteps::parse("３０：２０，６０：５０；１８０：100%"), Ok(LateSteps::default()), "full width");
+    let gentle = LateSteps::parse("45:10、90:30、365:100").unwrap();
+    assert_eq!(gentle.format(), "45:10, 90:30, 365:100");
+    assert_eq!((gentle.percent(44), gentle.percent(45), gentle.percent(200), gentle.percent(365)), (0, 10, 30, 100));
+    assert_eq!(LateSteps::parse("30:20, 60:50"), Err(LateStepsError::Form));
+    assert_eq!(LateSteps::parse("30:20, 20:50, 180:100"), Err(LateStepsError::Order), "days must rise");
+    assert_eq!(LateSteps::parse("30:50, 60:20, 180:100"), Err(LateStepsError::Order), "percents must not fall");
+    assert_eq!(LateSteps::parse("30:20, 60:50, 180:120"), Err(LateStepsError::Order));
+    assert_eq!(LateSteps::parse("0:20, 60:50, 180:100"), Err(LateStepsError::Order));
+    // Worked example 2's deal under the gentler steps: 45 days late → −10%.
+    let mut d = deal(1, 1_000_000, "2026-09-01");
+    d.due_on = Some(day("2026-10-01"));
+    let facts = Facts {
+        promoters: vec![employee(1)],
+        deals: vec![d],
+        payments: vec![paid(1, 1, "2026-11-15", 1_000_000)],
+        ..Facts::default()
+    };
+    let lines = compute(&rules(), &facts, Terms { late: gentle, ..Terms::default() });
+    assert_eq!(amounts(&lines), vec![18_000]);
+}
+
+proptest! {
+    /// Whatever is typed, parsing answers (no panic), and what parses formats back to itself.
+    #[test]
+    fn late_steps_parse_anything(typed in ".{0,40}") {
+        if let Ok(steps) = LateSteps::parse(&typed) {
+            prop_assert_eq!(LateSteps::parse(&steps.format()), Ok(steps));
+        }
+    }
+}
+
+#[test]
 fn worked_example_3_boost_window_doubles() {
     let mut d = deal(1, 1_000_000, "2026-11-11");
     d.campaign_id = Some(7);
@@ -379,7 +414,7 @@ fn holding_days_delay_vesting() {
         payments: vec![paid(1, 1, "2026-11-20", 1_000_000)],
         ..Facts::default()
     };
-    let lines = compute(&rules(), &facts, Terms { holding_days: 30 });
+    let lines = compute(&rules(), &facts, Terms { holding_days: 30, ..Terms::default() });
     assert_eq!(lines[0].vests_on, Some(day("2026-12-20")));
 }
 

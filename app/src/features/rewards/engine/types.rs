@@ -246,6 +246,74 @@ pub struct Facts {
 pub struct Terms {
     /// Days after payment before a reward vests (a return window); 0 by default.
     pub holding_days: i64,
+    /// The late-payment deductions (拖延回款).
+    pub late: LateSteps,
+}
+
+/// Paid at least `days` late: `percent` of the reward is withheld.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LateStep {
+    pub days: i64,
+    pub percent: u32,
+}
+
+/// The three late-payment steps of PRODUCT.md §3, an organization setting: by default ≥ 30
+/// days → −20%, ≥ 60 → −50%, ≥ 180 → −100%. Written `30:20, 60:50, 180:100`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LateSteps(pub [LateStep; 3]);
+
+impl Default for LateSteps {
+    fn default() -> Self {
+        LateSteps([
+            LateStep { days: 30, percent: 20 },
+            LateStep { days: 60, percent: 50 },
+            LateStep { days: 180, percent: 100 },
+        ])
+    }
+}
+
+/// Why typed late-payment steps are refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LateStepsError {
+    /// Not three `days:percent` pairs.
+    Form,
+    /// Days must rise from at least 1, percents must not fall and stay within 0–100.
+    Order,
+}
+
+impl LateSteps {
+    /// The organization setting (dated: it changes money).
+    pub const SETTING: &str = "late_payment_steps";
+
+    /// The share withheld for paying `days` late: that of the last step reached.
+    pub fn percent(&self, days: i64) -> u32 {
+        self.0.iter().rev().find(|s| days >= s.days).map_or(0, |s| s.percent)
+    }
+
+    /// `30:20, 60:50, 180:100` (full-width digits and punctuation, 、 and ；as separators too).
+    pub fn parse(typed: &str) -> Result<LateSteps, LateStepsError> {
+        let folded = crate::shared::text::fold_width(typed.trim());
+        let pairs: Vec<&str> =
+            folded.split([',', ';', '、', '，', '；', ' ']).map(str::trim).filter(|p| !p.is_empty()).collect();
+        let [a, b, c] = pairs.as_slice() else { return Err(LateStepsError::Form) };
+        let step = |p: &str| -> Result<LateStep, LateStepsError> {
+            let (days, percent) = p.split_once([':', '：']).ok_or(LateStepsError::Form)?;
+            let days = days.trim().parse().map_err(|_| LateStepsError::Form)?;
+            let percent = percent.trim().trim_end_matches('%').parse().map_err(|_| LateStepsError::Form)?;
+            Ok(LateStep { days, percent })
+        };
+        let steps = [step(a)?, step(b)?, step(c)?];
+        let rising = steps.windows(2).all(|w| w[0].days < w[1].days && w[0].percent <= w[1].percent);
+        if steps[0].days < 1 || steps[2].percent > 100 || !rising {
+            return Err(LateStepsError::Order);
+        }
+        Ok(LateSteps(steps))
+    }
+
+    /// As stored and typed: `30:20, 60:50, 180:100`.
+    pub fn format(&self) -> String {
+        self.0.iter().map(|s| format!("{}:{}", s.days, s.percent)).collect::<Vec<_>>().join(", ")
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,6 +1,8 @@
 //! The facts the reward engine runs on, read from the database: promoters and their kinds,
 //! deals and payments, valid leads, monthly activity, campaign boosts.
-use crate::features::rewards::engine::{Activity, Deal, Facts, Payment, Promoter, PromoterKind, Terms, ValidLead};
+use crate::features::rewards::engine::{
+    Activity, Deal, Facts, LateSteps, Payment, Promoter, PromoterKind, Terms, ValidLead,
+};
 use crate::plumbing::access::Role;
 use crate::plumbing::db::{stored, SetColumn};
 use crate::plumbing::errors::AppError;
@@ -46,7 +48,12 @@ pub async fn promoters(pool: &AnyPool) -> Result<BTreeMap<i64, Promoter>, AppErr
 
 /// The reward terms in effect on `on` (a dated setting).
 pub async fn terms(pool: &AnyPool, on: chrono::NaiveDate) -> Result<Terms, sqlx::Error> {
-    Ok(Terms { holding_days: settings::effective_number(pool, "holding_days", on, 0).await? })
+    let late = match settings::effective(pool, LateSteps::SETTING, on).await? {
+        Some(v) => LateSteps::parse(&v)
+            .map_err(|_| sqlx::Error::Decode(format!("settings: late-payment steps {v:?}").into()))?,
+        None => LateSteps::default(),
+    };
+    Ok(Terms { holding_days: settings::effective_number(pool, "holding_days", on, 0).await?, late })
 }
 
 pub fn deal_of(r: &sqlx::any::AnyRow) -> Result<Deal, sqlx::Error> {

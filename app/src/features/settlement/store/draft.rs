@@ -352,12 +352,14 @@ async fn store_lines(backend: db::Backend, tx: &mut db::Tx, lines: Vec<(i64, Lin
     Ok(())
 }
 
-/// The scheduled job: from the 5th, the previous month's employee run (and in a quarter's
-/// first month, the previous quarter's partner run) is drafted if it does not exist yet.
+/// The scheduled job: from the draft day (the 5th unless the organization says otherwise),
+/// the previous month's employee run (and in a quarter's first month, the previous quarter's
+/// partner run) is drafted if it does not exist yet.
 pub async fn draft_due(state: &AppState) -> Result<Vec<i64>, AppError> {
+    use crate::features::settlement::model::{DRAFT_DAY, DRAFT_DAY_SETTING};
     let today = local_date(chrono::Utc::now(), state.org.tz);
     let mut drafted = Vec::new();
-    if today.day() < 5 {
+    if (today.day() as i64) < settings::number(&state.db.pool, DRAFT_DAY_SETTING, DRAFT_DAY).await? {
         return Ok(drafted);
     }
     let month = Period::Month { year: today.year(), month: today.month() }.previous();

@@ -14,15 +14,11 @@ use crate::shared::money::format_yuan;
 use crate::shared::period::local_time;
 use sqlx::{AnyPool, Row};
 
-/// Organization setting: a run is approved by someone other than who drafted it (on unless
-/// set to 0).
-pub const FOUR_EYES: &str = "four_eyes";
-
 /// Finance approves a draft; from then on it is frozen. With four eyes on, the person who
 /// drafted it may not (a run the server drafted on schedule has no drafter).
 pub async fn approve(state: &AppState, actor: &Actor, run_id: i64) -> Result<(), AppError> {
     let pool = &state.db.pool;
-    let four_eyes = settings::number(pool, FOUR_EYES, 1).await? != 0;
+    let four_eyes = settings::number(pool, crate::features::settlement::model::FOUR_EYES_SETTING, 1).await? != 0;
     let (_turn, mut tx) = state.db.begin_write().await?;
     let drafted_by: Option<Option<i64>> =
         sqlx::query_scalar("SELECT drafted_by FROM settlement_runs WHERE id = $1 AND status = 'draft'")
@@ -126,6 +122,9 @@ async fn exists_or_frozen(pool: &AnyPool, run_id: i64) -> Result<AppError, AppEr
 }
 
 pub async fn runs(state: &AppState) -> Result<Vec<RunRow>, AppError> {
+    use crate::features::settlement::model::{pay_by, PAY_BY_DAY, PAY_BY_DAY_SETTING};
+    let pay_by_day = settings::number(&state.db.pool, PAY_BY_DAY_SETTING, PAY_BY_DAY).await?;
+    let today = crate::shared::period::local_date(chrono::Utc::now(), state.org.tz);
     let rows = sqlx::query(
         "SELECT r.id, r.period, r.scope, r.status, r.drafted_at, COUNT(s.id) AS n, CAST(COALESCE(SUM(s.gross_fen), 0) AS BIGINT) AS gross, \
          CAST(COALESCE(SUM(s.tax_fen), 0) AS BIGINT) AS tax, CAST(COALESCE(SUM(s.net_fen), 0) AS BIGINT) AS net, \
@@ -138,11 +137,16 @@ pub async fn runs(state: &AppState) -> Result<Vec<RunRow>, AppError> {
     .await?;
     rows.iter()
         .map(|r| {
+            let period: String = r.try_get("period")?;
+            let status: RunStatus = r.set("settlement_runs", "status")?;
+            let due = pay_by(&period, pay_by_day);
             Ok(RunRow {
                 id: r.try_get("id")?,
-                period: r.try_get("period")?,
+                pay_by: due.map(|d| d.to_string()).unwrap_or_default(),
+                overdue: status != RunStatus::Paid && due.is_some_and(|d| today > d),
+                period,
                 scope: r.set("settlement_runs", "scope")?,
-                status: r.set("settlement_runs", "status")?,
+                status,
                 statements: r.try_get("n")?,
                 gross_fen: r.try_get("gross")?,
                 tax_fen: r.try_get("tax")?,
