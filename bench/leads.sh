@@ -3,10 +3,9 @@
 # Target on SQLite: at least 5,000 submissions/s with p99 under 15 ms.
 set -euo pipefail
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-cargo leptos build --release >&2
-BIN="$CARGO_TARGET_DIR/server-release/server"
-SECONDS_RUN="${BENCH_SECONDS:-10}"
 source bench/lib.bash
+BIN=$(release_binary)
+SECONDS_RUN="${BENCH_SECONDS:-10}"
 verdict="pass"
 
 run() { # name database_url

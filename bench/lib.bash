@@ -3,6 +3,18 @@
 PG_URL="${ALLHANDS_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/test}"
 PG_SCHEMA="bench_$$"
 
+# release_binary: the server to measure. `BENCH_BIN=/path/to/server` measures another build
+# (an earlier commit's, side by side on the same machine); otherwise this checkout's release
+# build, built first.
+release_binary() {
+  if [ -n "${BENCH_BIN:-}" ]; then
+    echo "$BENCH_BIN"
+  else
+    cargo leptos build --release >&2
+    echo "$CARGO_TARGET_DIR/server-release/server"
+  fi
+}
+
 # count_rows DATABASE_URL TABLE
 count_rows() {
   case "$1" in

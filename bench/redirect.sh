@@ -10,10 +10,9 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-cargo leptos build --release >&2
-BIN="$CARGO_TARGET_DIR/server-release/server"
-SECONDS_RUN="${BENCH_SECONDS:-10}"
 source bench/lib.bash
+BIN=$(release_binary)
+SECONDS_RUN="${BENCH_SECONDS:-10}"
 dir=$(mktemp -d)
 verdict="pass"
 

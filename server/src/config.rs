@@ -17,7 +17,8 @@ fn flag(name: &str, default: bool) -> bool {
 /// `ALLHANDS_SESSION_IDLE_S` (a session unused this long ends, default 3 days),
 /// `ALLHANDS_LIVE_RECHECK_S` (how often a live stream re-checks its session, default 30 s),
 /// `DATABASE_URL` (default: the SQLite file `data/allhands.db`), `ALLHANDS_DEMO_DATA`
-/// (default off: only the demo command asks for the demo organization), `ALLHANDS_SESSION_TTL_S`, `ALLHANDS_SECURE_COOKIES`,
+/// (default off: only the demo command asks for the demo organization), `ALLHANDS_SESSION_TTL_S`,
+/// `ALLHANDS_SECURE_COOKIES` (default: on unless listening on loopback), `ALLHANDS_TRUSTED_PROXIES`,
 /// `ALLHANDS_ADMIN_LOGIN` + `ALLHANDS_ADMIN_PASSWORD` for the first administrator of an
 /// organization started without demo data, `ALLHANDS_NOTIFY_WEBHOOK` and
 /// `ALLHANDS_NOTIFY_BACKOFF_MS` for message delivery, `ALLHANDS_LEAD_BURST_PER_MINUTE`.
@@ -32,7 +33,9 @@ pub fn from_env() -> Config {
             .unwrap_or(14 * 24 * 3600),
         session_idle_s: number("ALLHANDS_SESSION_IDLE_S", 3 * 24 * 3600),
         live_recheck_s: number("ALLHANDS_LIVE_RECHECK_S", 30) as u64,
-        secure_cookies: flag("ALLHANDS_SECURE_COOKIES", false),
+        // Off only for development on loopback (`main` decides from the listen address).
+        secure_cookies: flag("ALLHANDS_SECURE_COOKIES", true),
+        trusted_proxies: trusted_proxies(),
         bootstrap_admin: match (std::env::var("ALLHANDS_ADMIN_LOGIN"), std::env::var("ALLHANDS_ADMIN_PASSWORD")) {
             (Ok(l), Ok(p)) if !l.is_empty() && !p.is_empty() => Some((l, p)),
             _ => None,
@@ -42,6 +45,27 @@ pub fn from_env() -> Config {
             .ok()
             .and_then(|v| v.parse().ok())
             .unwrap_or(1000),
+    }
+}
+
+/// `ALLHANDS_TRUSTED_PROXIES`: the load balancers whose `X-Forwarded-For` is believed (IP
+/// addresses or CIDR ranges, comma-separated; none by default). A bad entry stops the start.
+fn trusted_proxies() -> Vec<ipnet::IpNet> {
+    match app::plumbing::edge::parse_trusted(&std::env::var("ALLHANDS_TRUSTED_PROXIES").unwrap_or_default()) {
+        Ok(list) => list,
+        Err(bad) => {
+            eprintln!("ALLHANDS_TRUSTED_PROXIES: {bad:?} is not an IP address or CIDR range");
+            std::process::exit(2);
+        }
+    }
+}
+
+/// `ALLHANDS_SECURE_COOKIES` unset: cookies are `Secure` unless the server listens on
+/// loopback (development: the browser reaches it over plain http).
+pub fn secure_cookies_for(addr: SocketAddr) -> bool {
+    match std::env::var("ALLHANDS_SECURE_COOKIES") {
+        Ok(_) => flag("ALLHANDS_SECURE_COOKIES", true),
+        Err(_) => !addr.ip().is_loopback(),
     }
 }
 

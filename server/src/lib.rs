@@ -2,6 +2,7 @@
 //! router, the background jobs, and serving with graceful shutdown. The product's rules live
 //! in `app`; this crate only connects them to HTTP.
 pub mod config;
+pub mod edge;
 pub mod jobs;
 pub mod notify;
 pub mod routes;
@@ -116,9 +117,9 @@ pub async fn build_with(
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
         // A panic in one request answers 500; the server, its streams and its queues go on.
         .layer(CatchPanicLayer::custom(routes::panicked))
-        // Errors leave one way: problem details on /api, a message in the user's words elsewhere;
-        // cross-origin writes are refused on the way in.
-        .layer(axum::middleware::from_fn_with_state(state.clone(), routes::answer_errors))
+        // Who the client is, cross-origin writes refused, errors answered one way, security
+        // headers and Secure cookies: one middleware (`edge`).
+        .layer(axum::middleware::from_fn_with_state(state.clone(), edge::edge))
         .layer(CompressionLayer::new())
         // One structured log line per request: method, path, status, latency.
         .layer(

@@ -30,9 +30,10 @@ async fn serve() {
     } else {
         tracing_subscriber::fmt().json().with_env_filter(filter).init();
     }
-    let config = server::config::from_env();
+    let mut config = server::config::from_env();
     let options = server::config::leptos_options();
     let addr = options.site_addr;
+    config.secure_cookies = server::config::secure_cookies_for(addr);
     let build = server::Build {
         lead_burst_per_minute: server::config::lead_burst_per_minute(),
         demo_activity: server::config::demo_activity(),

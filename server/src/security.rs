@@ -9,7 +9,7 @@ fn host_of_origin(origin: &str) -> Option<&str> {
 }
 
 /// The refusal of a state-changing request from another origin, if it is one. Called by the
-/// one middleware every request passes (`routes::answer_errors`), so the refusal is answered
+/// one middleware every request passes (`edge::edge`), so the refusal is answered
 /// like any other error.
 pub fn refuse_cross_origin(req: &Request) -> Option<Response> {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {

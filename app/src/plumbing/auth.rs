@@ -86,37 +86,6 @@ pub fn normalize_login(login: &str) -> String {
     }
 }
 
-/// Seconds the caller must still wait before another attempt, if throttled.
-async fn throttled_for(pool: &AnyPool, scope: &str, free: i64, now: i64) -> Result<Option<i64>, AppError> {
-    let row = sqlx::query("SELECT COUNT(*) AS n, MAX(at) AS last FROM login_failures WHERE scope = $1 AND at > $2")
-        .bind(scope)
-        .bind(now - THROTTLE_WINDOW_MS)
-        .fetch_one(pool)
-        .await?;
-    let n: i64 = row.try_get("n")?;
-    if n < free {
-        return Ok(None);
-    }
-    let last: i64 = row.try_get::<Option<i64>, _>("last")?.unwrap_or(now);
-    // Each failure past the free ones doubles the wait: 1 s, 2 s, 4 s … up to 15 minutes.
-    let wait_s = (1i64 << (n - free).min(20)).min(MAX_WAIT_S);
-    let remaining_ms = last + wait_s * 1000 - now;
-    Ok((remaining_ms > 0).then(|| (remaining_ms + 999) / 1000))
-}
-
-async fn record_failures(state: &AppState, scopes: &[&str], now: i64) -> Result<(), AppError> {
-    let (_turn, mut tx) = state.db.begin_write().await?;
-    for scope in scopes {
-        sqlx::query("INSERT INTO login_failures (scope, at) VALUES ($1, $2)")
-            .bind(*scope)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-    }
-    tx.commit().await?;
-    Ok(())
-}
-
 /// What "my sessions" shows of a browser: its system and browser, from the User-Agent.
 pub fn device_of(agent: &str) -> String {
     let a = agent.to_ascii_lowercase();
@@ -154,18 +123,72 @@ pub fn device_of(agent: &str) -> String {
     }
 }
 
+/// Counts an attempt against `scope` before its password is checked, atomically (one upsert
+/// on the scope's row: concurrent attempts each get their own number), and answers how many
+/// seconds the caller must still wait, if throttled. Past the free attempts each one doubles
+/// the wait since the attempt before it: 1 s, 2 s, 4 s … up to 15 minutes.
+async fn claim_attempt(tx: &mut super::db::Tx, scope: &str, free: i64, now: i64) -> Result<Option<i64>, AppError> {
+    let row = sqlx::query(
+        "INSERT INTO login_throttle (scope, failures, window_start, prev_at, last_at) VALUES ($1, 1, $2, $2, $2) \
+         ON CONFLICT (scope) DO UPDATE SET \
+           failures = CASE WHEN login_throttle.window_start < $3 THEN 1 ELSE login_throttle.failures + 1 END, \
+           window_start = CASE WHEN login_throttle.window_start < $3 THEN $2 ELSE login_throttle.window_start END, \
+           prev_at = login_throttle.last_at, last_at = $2 \
+         RETURNING failures, prev_at",
+    )
+    .bind(scope)
+    .bind(now)
+    .bind(now - THROTTLE_WINDOW_MS)
+    .fetch_one(&mut **tx)
+    .await?;
+    let (n, prev_at): (i64, i64) = (row.try_get("failures")?, row.try_get("prev_at")?);
+    if n <= free {
+        return Ok(None);
+    }
+    let wait_s = (1i64 << (n - free - 1).min(20)).min(MAX_WAIT_S);
+    let remaining_ms = prev_at + wait_s * 1000 - now;
+    if remaining_ms <= 0 {
+        return Ok(None);
+    }
+    // Refused without a look at the password: not an attempt, so it does not lengthen the wait.
+    sqlx::query("UPDATE login_throttle SET failures = failures - 1, last_at = prev_at WHERE scope = $1")
+        .bind(scope)
+        .execute(&mut **tx)
+        .await?;
+    Ok(Some((remaining_ms + 999) / 1000))
+}
+
 /// Checks the credentials and opens a session; returns the cookie token. `agent` is the
-/// browser's User-Agent, kept (cut to 200 characters) for "my sessions".
+/// browser's User-Agent, kept (cut to 200 characters) for "my sessions". Every attempt is
+/// counted against the account and the client's address before the password is checked
+/// (keyed hashes of both, never the login or the address); a success takes its count back.
 pub async fn sign_in(state: &AppState, login: &str, password: &str, ip: &str, agent: &str) -> Result<String, AppError> {
     let pool = &state.db.pool;
     let now = now_ms();
     let login = normalize_login(login);
-    let account_scope = format!("account:{login}");
-    let ip_scope = format!("ip:{ip}");
-    for (scope, free) in [(&account_scope, FREE_FAILURES_PER_ACCOUNT), (&ip_scope, FREE_FAILURES_PER_IP)] {
-        if let Some(retry_after_s) = throttled_for(pool, scope, free, now).await? {
-            return Err(AppError::TooManyAttempts { retry_after_s });
+    let account_scope = format!("account:{}", keyed_hash(&state.org.secret, &login));
+    let ip_scope = format!("ip:{}", keyed_hash(&state.org.secret, ip));
+    let (_turn, mut tx) = state.db.begin_write().await?;
+    // Old scopes go: nothing of a sign-in attempt is kept past the window.
+    sqlx::query("DELETE FROM login_throttle WHERE last_at < $1")
+        .bind(now - THROTTLE_WINDOW_MS)
+        .execute(&mut *tx)
+        .await?;
+    let mut wait = claim_attempt(&mut tx, &account_scope, FREE_FAILURES_PER_ACCOUNT, now).await?;
+    if wait.is_none() {
+        wait = claim_attempt(&mut tx, &ip_scope, FREE_FAILURES_PER_IP, now).await?;
+        if wait.is_some() {
+            // Refused for the address: the account's count is given back too.
+            sqlx::query("UPDATE login_throttle SET failures = failures - 1, last_at = prev_at WHERE scope = $1")
+                .bind(&account_scope)
+                .execute(&mut *tx)
+                .await?;
         }
+    }
+    tx.commit().await?;
+    drop(_turn);
+    if let Some(retry_after_s) = wait {
+        return Err(AppError::TooManyAttempts { retry_after_s });
     }
     let row = sqlx::query("SELECT id, password_hash FROM users WHERE (email = $1 OR phone = $1) AND active = 1")
         .bind(&login)
@@ -178,12 +201,16 @@ pub async fn sign_in(state: &AppState, login: &str, password: &str, ip: &str, ag
     };
     let ok = verify_password(password.to_string(), hash).await;
     let Some(user_id) = user_id.filter(|_| ok) else {
-        record_failures(state, &[&account_scope, &ip_scope], now).await?;
         return Err(AppError::BadCredentials);
     };
     let token = random_token(32);
     let (_turn, mut tx) = state.db.begin_write().await?;
-    sqlx::query("DELETE FROM login_failures WHERE scope = $1").bind(&account_scope).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM login_throttle WHERE scope = $1").bind(&account_scope).execute(&mut *tx).await?;
+    // An office behind one address signs in all day: successes do not count against it.
+    sqlx::query("UPDATE login_throttle SET failures = failures - 1 WHERE scope = $1 AND failures > 0")
+        .bind(&ip_scope)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query("INSERT INTO sessions (id, user_id, created_at, expires_at, agent) VALUES ($1, $2, $3, $4, $5)")
         .bind(sha256_hex(&token))
         .bind(user_id)

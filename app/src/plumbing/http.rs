@@ -139,12 +139,16 @@ pub async fn with_problem_status(res: Response) -> Response {
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
-/// The client's address as the TCP peer saw it.
+/// The client's address: the TCP peer, or behind a trusted proxy the address it forwarded
+/// (`edge::Client`, set by the edge middleware).
 pub fn peer_ip(parts_extensions: &axum::http::Extensions) -> String {
-    parts_extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_default()
+    match parts_extensions.get::<super::edge::Client>() {
+        Some(c) => c.ip.to_string(),
+        None => parts_extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_default(),
+    }
 }
 
 #[cfg(test)]

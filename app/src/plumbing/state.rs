@@ -22,8 +22,10 @@ pub struct Config {
     pub session_idle_s: i64,
     /// How often an open live stream checks that its session still may read it.
     pub live_recheck_s: u64,
-    /// Mark cookies `Secure` (set when served behind TLS).
+    /// Mark cookies `Secure`: on unless the server listens on loopback for development.
     pub secure_cookies: bool,
+    /// Proxies (load balancers) whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// First administrator for an empty database without demo data.
     pub bootstrap_admin: Option<(String, String)>,
     /// Deliver the outbox to this HTTP webhook (an SMS / WeCom gateway); log it otherwise.

@@ -10,7 +10,8 @@ use leptos::prelude::*;
 #[server(endpoint = "sign_in")]
 pub async fn sign_in(login: String, password: String) -> Result<(), AppError> {
     use crate::plumbing::auth;
-    use crate::plumbing::http::{is_https, peer_ip};
+    use crate::plumbing::edge::Client;
+    use crate::plumbing::http::{cookie, peer_ip};
     use crate::plumbing::serve::*;
     let cx = anyone().await?;
     if login.chars().count() > 254 || password.chars().count() > 128 {
@@ -18,7 +19,11 @@ pub async fn sign_in(login: String, password: String) -> Result<(), AppError> {
     }
     let agent = cx.parts.headers.get(axum::http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
     let token = auth::sign_in(&cx.state, &login, &password, &peer_ip(&cx.parts.extensions), agent).await?;
-    set_cookie(&auth::session_cookie(&cx.state, &token, is_https(&cx.parts.headers)));
+    // A new session id at every sign-in: a session planted before it (fixation) ends here.
+    if let Some(old) = cookie(&cx.parts.headers, auth::SESSION_COOKIE) {
+        auth::sign_out(&cx.state, &old).await?;
+    }
+    set_cookie(&auth::session_cookie(&cx.state, &token, Client::of_parts(&cx.parts).https));
     // The new session is not in this request's cookies yet: look the roles up directly.
     let roles = {
         let mut headers = axum::http::HeaderMap::new();

@@ -70,6 +70,14 @@ pub fn initial_locale() -> Locale {
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = initial_locale().code();
+    // The page's content security policy names this response's nonce, which the hydration
+    // scripts carry: no other script runs.
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(res)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
+        if let Ok(v) = axum::http::HeaderValue::from_str(&crate::plumbing::edge::page_policy(&nonce)) {
+            res.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, v);
+        }
+    }
     view! {
         <!DOCTYPE html>
         <html lang=lang>

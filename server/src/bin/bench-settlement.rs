@@ -41,6 +41,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         session_idle_s: 3600,
         live_recheck_s: 30,
         secure_cookies: false,
+        trusted_proxies: Vec::new(),
         bootstrap_admin: None,
         notify_webhook: None,
         notify_backoff_ms: 1000,

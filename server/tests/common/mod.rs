@@ -54,6 +54,7 @@ pub fn config(db: &TestDb) -> Config {
         session_idle_s: 3600,
         live_recheck_s: 1,
         secure_cookies: false,
+        trusted_proxies: Vec::new(),
         bootstrap_admin: None,
         notify_webhook: None,
         notify_backoff_ms: 50,

@@ -2,15 +2,15 @@
 use super::store::intake::{self, LeadForm, Origin};
 use crate::features::promotion::store::clicks::VISITOR_COOKIE;
 use crate::plumbing::auth::keyed_hash;
+use crate::plumbing::edge::Client;
 use crate::plumbing::errors::AppError;
 use crate::plumbing::http::{cookie, see_other};
 use crate::plumbing::state::AppState;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::post;
 use axum::Router;
-use std::net::SocketAddr;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/c/{slug}/lead", post(lead_form))
@@ -21,13 +21,13 @@ pub fn routes() -> Router<AppState> {
 async fn lead_form(
     State(state): State<AppState>,
     Path(slug): Path<String>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: Client,
     headers: HeaderMap,
     axum_extra::extract::Form(form): axum_extra::extract::Form<LeadForm>,
 ) -> Result<Response, AppError> {
     let origin = Origin {
         visitor: cookie(&headers, VISITOR_COOKIE),
-        ip_hash: keyed_hash(&state.org.secret, &peer.ip().to_string()),
+        ip_hash: keyed_hash(&state.org.secret, &client.ip.to_string()),
     };
     let ref_query = form.ref_code.clone().filter(|r| !r.is_empty()).map(|r| format!("?ref={r}")).unwrap_or_default();
     match intake::submit(&state, &slug, &form, origin).await {

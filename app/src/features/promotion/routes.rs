@@ -3,16 +3,16 @@
 use super::model::Channel;
 use super::store::clicks::{self, NewClick};
 use crate::plumbing::auth::{keyed_hash, random_token};
+use crate::plumbing::edge::Client;
 use crate::plumbing::errors::AppError;
 use crate::plumbing::http::{base_url, cookie, set_cookie, set_location};
 use crate::plumbing::state::{internal, now_ms, AppState};
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
-use std::net::SocketAddr;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/r/{code}", get(personal_link)).route("/qr/{code}", get(link_qr))
@@ -29,7 +29,7 @@ async fn personal_link(
     State(state): State<AppState>,
     Path(code): Path<String>,
     Query(q): Query<LinkQuery>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: Client,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let target = super::link(&state, &code).await?.ok_or(AppError::NotFound)?;
@@ -43,7 +43,7 @@ async fn personal_link(
         link_id: target.link_id,
         channel: Channel::of_link(q.ch.as_deref()),
         visitor: visitor.clone(),
-        ip_hash: keyed_hash(&state.org.secret, &peer.ip().to_string()),
+        ip_hash: keyed_hash(&state.org.secret, &client.ip.to_string()),
         ua_class: clicks::ua_class(ua),
         at_ms: now_ms(),
     };

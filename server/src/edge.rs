@@ -1,0 +1,81 @@
+//! The one middleware every request passes, on the way in and out:
+//! - who the client is (`edge::Client`: behind a trusted proxy, its forwarded address) and
+//!   whether it came over TLS;
+//! - state-changing requests from another origin are refused;
+//! - errors leave one way: on `/api/...` RFC 9457 problem details with the status they name,
+//!   on a page a message in the user's language, and "not found" the app's friendly 404 page;
+//! - every response carries the security headers, and every cookie is `Secure` unless the
+//!   server runs on loopback for development.
+//!
+//! One middleware rather than several: each `from_fn` layer costs every redirect allocations.
+use app::plumbing::edge::{harden, Client};
+use app::plumbing::errors::AppError;
+use app::plumbing::http::{carried, is_api, message_page, with_problem_status};
+use app::plumbing::i18n::Locale;
+use app::plumbing::state::AppState;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+pub async fn edge(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let client =
+        Client::of(peer.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)), req.headers(), &state.config.trusted_proxies);
+    req.extensions_mut().insert(client);
+    let mut res = answer(state.clone(), req, next).await;
+    harden(&mut res, client.https);
+    if state.config.secure_cookies || client.https {
+        secure_cookies(&mut res);
+    }
+    res
+}
+
+async fn answer(state: AppState, req: Request, next: Next) -> Response {
+    let refused = crate::security::refuse_cross_origin(&req);
+    if is_api(req.uri().path()) {
+        let res = match refused {
+            Some(res) => res,
+            None => next.run(req).await,
+        };
+        return with_problem_status(res).await;
+    }
+    let (uri, cookie) = (req.uri().clone(), req.headers().get(header::COOKIE).cloned());
+    let res = match refused {
+        Some(res) => res,
+        None => next.run(req).await,
+    };
+    let Some(error) = carried(&res) else { return res };
+    if *error != AppError::NotFound {
+        let locale = Locale::from_cookie_header(cookie.as_ref().and_then(|c| c.to_str().ok()).unwrap_or(""));
+        return message_page(&res, error, locale);
+    }
+    let mut page = Request::new(Body::empty());
+    *page.uri_mut() = uri.clone();
+    if let Some(cookie) = cookie {
+        page.headers_mut().insert(header::COOKIE, cookie);
+    }
+    let handler = leptos_axum::file_and_error_handler::<AppState, _>(app::shell);
+    handler(uri, State(state), page).await
+}
+
+/// Marks every cookie of the response `Secure` (they are built in many places; this is the
+/// one that knows how the server is reached).
+fn secure_cookies(res: &mut Response) {
+    let cookies: Vec<HeaderValue> = res.headers().get_all(header::SET_COOKIE).iter().cloned().collect();
+    if cookies.is_empty() {
+        return;
+    }
+    res.headers_mut().remove(header::SET_COOKIE);
+    for c in cookies {
+        let secured = match c.to_str() {
+            Ok(s) if !s.split(';').any(|part| part.trim().eq_ignore_ascii_case("secure")) => {
+                HeaderValue::from_str(&format!("{s}; Secure")).unwrap_or(c)
+            }
+            _ => c,
+        };
+        res.headers_mut().append(header::SET_COOKIE, secured);
+    }
+}
