@@ -75,6 +75,17 @@ pub fn demo_activity() -> bool {
     flag("ALLHANDS_DEMO_ACTIVITY", true)
 }
 
+/// `ALLHANDS_MAX_IN_FLIGHT` (requests served at once, default 512) and
+/// `ALLHANDS_REQUEST_TIMEOUT_S` (the longest a request may take, default 60): the live stream
+/// is exempt from both.
+pub fn request_limits(build: &mut crate::Build) {
+    build.max_in_flight = number("ALLHANDS_MAX_IN_FLIGHT", build.max_in_flight as i64) as usize;
+    build.request_timeout = std::time::Duration::from_secs(number(
+        "ALLHANDS_REQUEST_TIMEOUT_S",
+        build.request_timeout.as_secs() as i64,
+    ) as u64);
+}
+
 /// `ALLHANDS_LEAD_BURST_PER_MINUTE`: referral-form submissions a minute from one IP before 429.
 pub fn lead_burst_per_minute() -> i64 {
     std::env::var("ALLHANDS_LEAD_BURST_PER_MINUTE")

@@ -5,7 +5,10 @@
 //! - errors leave one way: on `/api/...` RFC 9457 problem details with the status they name,
 //!   on a page a message in the user's language, and "not found" the app's friendly 404 page;
 //! - every response carries the security headers, and every cookie is `Secure` unless the
-//!   server runs on loopback for development.
+//!   server runs on loopback for development;
+//! - at most `max_in_flight` requests are served at once (a request waits up to a second for a
+//!   place, then gets 503), and none may take longer than `timeout` (503) — except the live
+//!   stream, which is meant to stay open.
 //!
 //! One middleware rather than several: each `from_fn` layer costs every redirect allocations.
 use app::plumbing::edge::{harden, Client};
@@ -17,15 +20,60 @@ use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Semaphore;
 
-pub async fn edge(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+/// The edge's own state: the app's, and the limits on requests in flight.
+#[derive(Clone)]
+pub struct Edge {
+    pub state: AppState,
+    pub in_flight: Arc<Semaphore>,
+    pub timeout: Duration,
+}
+
+impl Edge {
+    pub fn new(state: AppState, max_in_flight: usize, timeout: Duration) -> Self {
+        Edge { state, in_flight: Arc::new(Semaphore::new(max_in_flight)), timeout }
+    }
+}
+
+/// Paths that stay open by design: the live stream.
+fn long_lived(path: &str) -> bool {
+    path == "/live"
+}
+
+pub async fn edge(State(edge): State<Edge>, mut req: Request, next: Next) -> Response {
+    let state = edge.state;
     let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
     let client =
         Client::of(peer.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)), req.headers(), &state.config.trusted_proxies);
     req.extensions_mut().insert(client);
-    let mut res = answer(state.clone(), req, next).await;
+    let mut res = if long_lived(req.uri().path()) {
+        answer(state.clone(), req, next).await
+    } else {
+        let busy = || AppError::Unavailable { retry_after_s: 1 }.into_response();
+        // A free place costs one atomic operation; only a full server waits (at most a second).
+        let permit = match edge.in_flight.try_acquire() {
+            Ok(permit) => Ok(Ok(permit)),
+            Err(_) => tokio::time::timeout(Duration::from_secs(1), edge.in_flight.acquire()).await,
+        };
+        match permit {
+            Ok(Ok(_permit)) => match tokio::time::timeout(edge.timeout, answer(state.clone(), req, next)).await {
+                Ok(res) => res,
+                Err(_) => {
+                    tracing::warn!(timeout_s = edge.timeout.as_secs(), "request timed out");
+                    busy()
+                }
+            },
+            _ => {
+                tracing::warn!("too many requests in flight");
+                busy()
+            }
+        }
+    };
     harden(&mut res, client.https);
     if state.config.secure_cookies || client.https {
         secure_cookies(&mut res);

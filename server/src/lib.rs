@@ -7,6 +7,9 @@ pub mod jobs;
 pub mod notify;
 pub mod routes;
 pub mod security;
+pub mod serve;
+
+pub use serve::serve;
 
 use app::features::{campaigns, dashboard, deals, leads, promotion, rewards, settlement};
 use app::plumbing::db::{self, Db};
@@ -16,8 +19,6 @@ use app::plumbing::{events, settings};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -33,11 +34,22 @@ pub struct Build {
     /// Seed the demo organization's weeks of activity with it (tests start from the bare
     /// demo organization instead).
     pub demo_activity: bool,
+    /// Requests served at once (the live stream aside); more wait a second, then get 503.
+    pub max_in_flight: usize,
+    /// The longest a request may take (the live stream aside).
+    pub request_timeout: std::time::Duration,
 }
 
 impl Build {
     pub fn new(options: LeptosOptions) -> Self {
-        Build { options, lead_burst_per_minute: leads::BURST_PER_MINUTE, extra: Router::new(), demo_activity: true }
+        Build {
+            options,
+            lead_burst_per_minute: leads::BURST_PER_MINUTE,
+            extra: Router::new(),
+            demo_activity: true,
+            max_in_flight: 512,
+            request_timeout: std::time::Duration::from_secs(60),
+        }
     }
 }
 
@@ -119,7 +131,10 @@ pub async fn build_with(
         .layer(CatchPanicLayer::custom(routes::panicked))
         // Who the client is, cross-origin writes refused, errors answered one way, security
         // headers and Secure cookies: one middleware (`edge`).
-        .layer(axum::middleware::from_fn_with_state(state.clone(), edge::edge))
+        .layer(axum::middleware::from_fn_with_state(
+            edge::Edge::new(state.clone(), b.max_in_flight, b.request_timeout),
+            edge::edge,
+        ))
         .layer(CompressionLayer::new())
         // One structured log line per request: method, path, status, latency.
         .layer(
@@ -129,17 +144,6 @@ pub async fn build_with(
         )
         .with_state(state.clone());
     Ok((router, state))
-}
-
-/// Serves until `shutdown` resolves, then lets in-flight requests finish.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    router: Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

@@ -34,11 +34,12 @@ async fn serve() {
     let options = server::config::leptos_options();
     let addr = options.site_addr;
     config.secure_cookies = server::config::secure_cookies_for(addr);
-    let build = server::Build {
+    let mut build = server::Build {
         lead_burst_per_minute: server::config::lead_burst_per_minute(),
         demo_activity: server::config::demo_activity(),
         ..server::Build::new(options)
     };
+    server::config::request_limits(&mut build);
     let (router, state) = match server::build_with(config, build).await {
         Ok(built) => built,
         Err(e) => {

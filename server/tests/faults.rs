@@ -100,3 +100,66 @@ async fn an_unknown_stored_status_is_an_error_not_a_default() {
     assert!(!body.contains("misplaced"), "internal causes are never sent: {body}");
     s.stop().await;
 }
+
+async fn slow() -> &'static str {
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    "done"
+}
+
+/// A request that takes too long answers 503 (nothing half done is acknowledged), and more
+/// requests than the server serves at once wait a second for a place, then get 503 — the
+/// live stream is exempt from both, and the server goes on serving.
+#[tokio::test]
+async fn slow_requests_time_out_and_a_full_server_says_so() {
+    let db = TestDb::fresh().await;
+    let mut b = build();
+    b.extra = axum::Router::new().route("/api/test/slow", get(slow));
+    b.request_timeout = std::time::Duration::from_secs(1);
+    b.max_in_flight = 2;
+    let s = TestServer::start_built(config(&db), db, b).await;
+    let res = s.client().get(s.url("/api/test/slow")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(res.headers().contains_key("retry-after"));
+    assert_eq!(res.json::<AppError>().await.unwrap(), AppError::Unavailable { retry_after_s: 1 });
+
+    let db = TestDb::fresh().await;
+    let mut b = build();
+    b.extra = axum::Router::new().route("/api/test/slow", get(slow));
+    b.max_in_flight = 2;
+    let s2 = TestServer::start_built(config(&db), db, b).await;
+    let marketing = s2.signed_in(MARKETING).await;
+    // A live stream holds no place.
+    let live = marketing.get(s2.url("/live")).send().await.unwrap();
+    assert_eq!(live.status(), StatusCode::OK);
+    let started = std::time::Instant::now();
+    let calls = (0..3).map(|_| {
+        let (s2, c) = (&s2, s2.client());
+        async move { c.get(s2.url("/api/test/slow")).send().await.unwrap().status() }
+    });
+    let mut statuses = futures_util::future::join_all(calls).await;
+    statuses.sort();
+    assert_eq!(statuses, vec![StatusCode::OK, StatusCode::OK, StatusCode::SERVICE_UNAVAILABLE]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    let res = s2.client().get(s2.url("/healthz")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "still serving");
+    drop(live);
+    s.stop().await;
+    s2.stop().await;
+}
+
+/// A client that sends half a request's headers and stops is disconnected: it cannot hold a
+/// connection open forever.
+#[tokio::test]
+async fn a_client_that_never_finishes_its_headers_is_disconnected() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let s = TestServer::start().await;
+    let mut conn = tokio::net::TcpStream::connect(s.addr).await.unwrap();
+    conn.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ").await.unwrap();
+    let started = std::time::Instant::now();
+    let mut buf = [0u8; 1024];
+    let read = tokio::time::timeout(std::time::Duration::from_secs(20), conn.read(&mut buf)).await;
+    let elapsed = started.elapsed();
+    assert!(read.is_ok(), "still open after 20 s");
+    assert!(elapsed >= std::time::Duration::from_secs(9), "closed after {elapsed:?}");
+    s.stop().await;
+}

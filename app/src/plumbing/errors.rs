@@ -228,6 +228,10 @@ pub enum AppError {
     BadRequest(String),
     #[error("internal error")]
     Internal,
+    /// The server cannot take it now (too busy, too slow, its database unreachable or its disk
+    /// full): nothing was done; try again.
+    #[error("unavailable, retry after {retry_after_s}s")]
+    Unavailable { retry_after_s: i64 },
     /// Raised on the client when the request itself failed (network, decoding).
     #[error("request failed: {0}")]
     Transport(String),
@@ -253,6 +257,7 @@ impl AppError {
             AppError::Invalid(_) | AppError::Noncompliant(_) => 422,
             AppError::TooManyAttempts { .. } | AppError::TooFast { .. } => 429,
             AppError::Internal | AppError::Transport(_) => 500,
+            AppError::Unavailable { .. } => 503,
         }
     }
 
@@ -272,6 +277,7 @@ impl AppError {
             AppError::CrossOrigin => ("cross-origin", "Cross-origin request refused"),
             AppError::BadRequest(_) => ("bad-request", "Malformed request"),
             AppError::Internal => ("internal", "Internal error"),
+            AppError::Unavailable { .. } => ("unavailable", "Try again shortly"),
             AppError::Transport(_) => ("transport", "Request failed"),
         }
     }
@@ -285,7 +291,9 @@ impl AppError {
 
     pub fn retry_after_s(&self) -> Option<i64> {
         match self {
-            AppError::TooManyAttempts { retry_after_s } | AppError::TooFast { retry_after_s } => Some(*retry_after_s),
+            AppError::TooManyAttempts { retry_after_s }
+            | AppError::TooFast { retry_after_s }
+            | AppError::Unavailable { retry_after_s } => Some(*retry_after_s),
             _ => None,
         }
     }
@@ -312,6 +320,7 @@ impl AppError {
             AppError::Refused(why) => why.text(locale).to_string(),
             AppError::BadRequest(_) => t(C::ErrBadRequest),
             AppError::Internal => t(C::ErrInternal),
+            AppError::Unavailable { .. } => t(C::ErrUnavailable),
             AppError::Transport(_) => t(C::ErrTransport),
         }
     }
@@ -391,6 +400,7 @@ impl<'de> Deserialize<'de> for AppError {
             "cross-origin" => AppError::CrossOrigin,
             "bad-request" => AppError::BadRequest(p.detail),
             "internal" => AppError::Internal,
+            "unavailable" => AppError::Unavailable { retry_after_s },
             _ => AppError::Transport(p.detail),
         })
     }
@@ -476,6 +486,7 @@ mod tests {
             AppError::Frozen,
             AppError::CrossOrigin,
             AppError::Internal,
+            AppError::Unavailable { retry_after_s: 5 },
         ];
         for e in every {
             let back: AppError = serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();

@@ -193,6 +193,7 @@ crate::messages! {
         ErrNotFound => "找不到该内容", "Not found";
         ErrBadCredentials => "登录名或密码错误", "Wrong sign-in name or password";
         ErrTooManyAttempts => "尝试次数过多，请稍后再试（秒）：", "Too many attempts, try again in seconds: ";
+        ErrUnavailable => "系统繁忙，未做任何更改，请稍后再试。", "The server is busy; nothing was changed. Please try again shortly.";
         ErrTooFast => "提交过于频繁，请稍后再试（秒）：", "Too many submissions, please try again in seconds: ";
         ErrCrossOrigin => "请求来源不被允许", "Requests from another site are not allowed";
         ErrInternal => "服务暂时不可用，请稍后再试", "Something went wrong on our side, please try again";
