@@ -167,3 +167,44 @@ async fn concurrent_sign_in_attempts_get_no_more_guesses_than_the_free_ones() {
     assert!(checked <= 5, "{checked} passwords checked at once: the throttle was raced");
     s.stop().await;
 }
+
+#[tokio::test]
+async fn exported_cells_never_run_as_spreadsheet_formulas() {
+    use app::features::admin::model::UserRow;
+    let s = TestServer::start().await;
+    let admin = s.signed_in(ADMIN).await;
+    let department: i64 = s.call_json(&admin, "create_department", &[("name", "=HYPERLINK(\"http://evil\")")]).await;
+    let users: Vec<UserRow> = s.call_json(&admin, "list_users", &[]).await;
+    let me = users.iter().find(|u| u.login == EMPLOYEE).unwrap().clone();
+    let (status, body) = s
+        .call(
+            &admin,
+            "update_user",
+            &[
+                ("id", &me.id.to_string()),
+                ("display_name", "员工"),
+                ("email", EMPLOYEE),
+                ("department_id", &department.to_string()),
+                ("roles[0]", "employee"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let code = s.employee_code().await;
+    let res =
+        s.client().get(s.url(&format!("/r/{code}"))).header("User-Agent", "Mozilla/5.0 (iPhone)").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    s.flush_clicks().await;
+    let marketing = s.signed_in(MARKETING).await;
+    let csv = marketing
+        .get(s.url("/dashboard/export.csv?table=department&range=today"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains("'=HYPERLINK"), "{csv}");
+    assert!(!csv.lines().any(|l| l.starts_with("=") || l.starts_with("\"=")), "{csv}");
+    s.stop().await;
+}

@@ -8,6 +8,24 @@ pub enum TextError {
     ControlCharacters,
 }
 
+/// A cell a spreadsheet (Excel, WPS) would run as a formula — it starts with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return — gets a leading `'` so that it shows as text. Plain
+/// numbers (`-12.50`, `-¥1,200.00`, `-3%`) stay as they are.
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let number = {
+        let body = cell.trim_start_matches(['-', '+']).trim_start_matches('¥').trim_end_matches('%');
+        !body.is_empty()
+            && body.chars().any(|c| c.is_ascii_digit())
+            && body.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    };
+    if risky && !number {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
 /// Folds full-width ASCII forms (U+FF01–U+FF5E, e.g. `１３８`, `＋`, `（`) and the ideographic
 /// space to their ASCII equivalents, and Unicode dashes to `-`: what NFKC does to the characters
 /// people type into numbers on Chinese keyboards, without shipping the Unicode tables to the
@@ -53,6 +71,24 @@ pub fn person_name(input: &str) -> Result<String, TextError> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn formula_cells_are_defused_and_numbers_kept() {
+        for (cell, shown) in [
+            ("=1+1", "'=1+1"),
+            ("+86 138", "'+86 138"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("-cmd|' /C calc'!A0", "'-cmd|' /C calc'!A0"),
+            ("\t=1", "'\t=1"),
+            ("run #3", "run #3"),
+            ("-12.50", "-12.50"),
+            ("-¥1,200.00", "-¥1,200.00"),
+            ("-3%", "-3%"),
+            ("-", "'-"),
+        ] {
+            assert_eq!(spreadsheet_safe(cell), shown, "{cell:?}");
+        }
+    }
 
     #[test]
     fn names_are_trimmed_and_bounded() {

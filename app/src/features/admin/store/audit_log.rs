@@ -112,8 +112,16 @@ pub fn change(before: Option<&str>, after: Option<&str>) -> String {
 
 /// The entries as CSV (zh-CN labels), cells that a spreadsheet would run as formulas defused.
 pub fn csv(rows: &[AuditRow]) -> Result<String, AppError> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["id", "time", "who", "action", "action_label", "subject", "before", "after"]).map_err(internal)?;
+    let mut w = crate::plumbing::sheet::Sheet::new([
+        "id",
+        "time",
+        "who",
+        "action",
+        "action_label",
+        "subject",
+        "before",
+        "after",
+    ])?;
     for r in rows {
         let cells = [
             r.id.to_string(),
@@ -125,30 +133,33 @@ pub fn csv(rows: &[AuditRow]) -> Result<String, AppError> {
             r.before.clone().unwrap_or_default(),
             r.after.clone().unwrap_or_default(),
         ];
-        w.write_record(cells.iter().map(|c| defused(c))).map_err(internal)?;
+        w.row(&cells)?;
     }
-    String::from_utf8(w.into_inner().map_err(internal)?).map_err(internal)
-}
-
-/// A cell starting with `=`, `+`, `-` or `@` is prefixed with `'` so that Excel / WPS show it
-/// as text instead of running it.
-fn defused(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@']) {
-        format!("'{cell}")
-    } else {
-        cell.to_string()
-    }
+    w.finish()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn sample_row() -> AuditRow {
+        AuditRow {
+            id: 1,
+            at: "2026-12-03 10:00".into(),
+            actor: None,
+            action: "user.updated".into(),
+            action_label: crate::plumbing::errors::Label { zh: "".into(), en: "".into() },
+            subject: String::new(),
+            before: None,
+            after: None,
+            change: String::new(),
+        }
+    }
+
     #[test]
     fn formulas_are_defused_and_every_action_has_one_code() {
-        assert_eq!(defused("=1+1"), "'=1+1");
-        assert_eq!(defused("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(defused("run #3"), "run #3");
+        let rows = [AuditRow { subject: "=HYPERLINK(\"http://evil\")".into(), ..sample_row() }];
+        assert!(csv(&rows).unwrap().contains("'=HYPERLINK"), "formulas are defused");
         let mut codes: Vec<String> = actions().into_iter().map(|a| a.code).collect();
         let n = codes.len();
         codes.sort();

@@ -23,7 +23,7 @@ use crate::features::rewards::engine::PromoterKind;
 use crate::plumbing::db::SetColumn;
 use crate::plumbing::errors::{AppError, Problem};
 use crate::plumbing::settings::OrgSettings;
-use crate::plumbing::state::{internal, now_ms};
+use crate::plumbing::state::now_ms;
 use crate::shared::closed_set::Sent;
 use crate::shared::period::{local_date, start_of_local_day};
 use crate::shared::Choice;
@@ -346,10 +346,9 @@ pub async fn dashboard(pool: &AnyPool, org: &OrgSettings, s: &Slice) -> Result<D
 /// A cut as CSV, for the export button.
 pub async fn cut_csv(pool: &AnyPool, org: &OrgSettings, s: &Slice, dimension: Dimension) -> Result<String, AppError> {
     let cut = cut(pool, org, s, dimension).await?;
-    let mut w = csv::Writer::from_writer(Vec::new());
     let yuan = crate::shared::money::format_yuan;
     let bp = crate::features::dashboard::rules::format_bp;
-    w.write_record([
+    let mut w = crate::plumbing::sheet::Sheet::new([
         dimension.as_str(),
         "clicks",
         "unique_visitors",
@@ -368,11 +367,10 @@ pub async fn cut_csv(pool: &AnyPool, org: &OrgSettings, s: &Slice, dimension: Di
         "output_per_promoter",
         "click_to_lead",
         "lead_to_deal",
-    ])
-    .map_err(internal)?;
+    ])?;
     for r in &cut.rows {
         let f = &r.figures;
-        w.write_record([
+        w.row([
             r.label.clone(),
             f.clicks.to_string(),
             f.unique_visitors.to_string(),
@@ -391,8 +389,7 @@ pub async fn cut_csv(pool: &AnyPool, org: &OrgSettings, s: &Slice, dimension: Di
             f.output_per_promoter_fen.map(yuan).unwrap_or_default(),
             bp(f.click_to_lead_bp),
             bp(f.lead_to_deal_bp),
-        ])
-        .map_err(internal)?;
+        ])?;
     }
-    String::from_utf8(w.into_inner().map_err(internal)?).map_err(internal)
+    w.finish()
 }

@@ -4,7 +4,7 @@ use crate::features::settlement::tax::TaxTreatment;
 use crate::plumbing::audit::{self, Actor, Change};
 use crate::plumbing::db::SetColumn;
 use crate::plumbing::errors::{AppError, Problem};
-use crate::plumbing::state::{internal, AppState};
+use crate::plumbing::state::AppState;
 use sqlx::{AnyPool, Row};
 
 /// The payout file of an approved (or paid) run: `bank` (batch transfer to the promoters' bank
@@ -29,13 +29,12 @@ pub async fn export(pool: &AnyPool, run_id: i64, layout: PayoutLayout) -> Result
     .fetch_all(pool)
     .await?;
     let yuan = |fen: i64| format!("{}.{:02}", fen / 100, (fen % 100).abs());
-    let mut w = csv::Writer::from_writer(Vec::new());
     let header: &[&str] = match layout {
         PayoutLayout::Bank => &["promoter", "account_holder", "account", "bank", "gross", "tax", "net", "reference"],
         PayoutLayout::Wallet => &["promoter", "account_holder", "channel", "account", "net", "reference", "remark"],
         PayoutLayout::Payroll => &["promoter", "employee_id", "gross", "period"],
     };
-    w.write_record(header).map_err(internal)?;
+    let mut w = crate::plumbing::sheet::Sheet::new(header)?;
     for r in &rows {
         let treatment: TaxTreatment = r.set("statements", "treatment")?;
         let (gross, tax, net): (i64, i64, i64) =
@@ -67,10 +66,9 @@ pub async fn export(pool: &AnyPool, run_id: i64, layout: PayoutLayout) -> Result
             }
             _ => continue,
         };
-        w.write_record(&record).map_err(internal)?;
+        w.row(&record)?;
     }
-    let bytes = w.into_inner().map_err(internal)?;
-    String::from_utf8(bytes).map_err(internal)
+    w.finish()
 }
 
 /// Who downloaded which payout file, for the audit log.
