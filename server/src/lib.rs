@@ -22,7 +22,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 /// What `build` needs besides the configuration.
 pub struct Build {
@@ -136,10 +136,13 @@ pub async fn build_with(
             edge::edge,
         ))
         .layer(CompressionLayer::new())
-        // One structured log line per request: method, path, status, latency.
+        // One structured log line per request: method, path, status, latency. The path only:
+        // a query string can carry a secret (a setup or reset link's token).
         .layer(
             TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(tracing::Level::INFO))
+                .make_span_with(|req: &axum::http::Request<_>| {
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+                })
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
         .with_state(state.clone());
