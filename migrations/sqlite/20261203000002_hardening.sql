@@ -10,3 +10,33 @@ CREATE TABLE login_throttle (
     last_at BIGINT NOT NULL
 );
 CREATE INDEX login_throttle_last_at ON login_throttle(last_at);
+
+-- The referral form's thank-you message: once per phone per org-local day, and each
+-- campaign's daily budget (marketing is told once when it is reached).
+ALTER TABLE campaigns ADD COLUMN sms_budget BIGINT NOT NULL DEFAULT 1000;
+CREATE TABLE thanked_phones (
+    phone TEXT NOT NULL,
+    day TEXT NOT NULL, -- org-local YYYY-MM-DD
+    PRIMARY KEY (phone, day)
+);
+CREATE INDEX thanked_phones_day ON thanked_phones(day);
+CREATE TABLE message_budgets (
+    campaign_id BIGINT NOT NULL REFERENCES campaigns(id),
+    day TEXT NOT NULL,
+    sent BIGINT NOT NULL,
+    alerted BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (campaign_id, day)
+);
+
+-- One-time codes sent to a phone to prove it is the sender's (code redemption).
+CREATE TABLE phone_checks (
+    token_hash TEXT PRIMARY KEY NOT NULL, -- SHA-256 of the handle the browser holds
+    phone TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    payload TEXT NOT NULL, -- what the check, once passed, goes on to do (JSON)
+    code_hash TEXT NOT NULL,
+    tries BIGINT NOT NULL DEFAULT 0,
+    expires_at BIGINT NOT NULL,
+    used_at BIGINT
+);
+CREATE INDEX phone_checks_expires ON phone_checks(expires_at);

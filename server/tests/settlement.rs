@@ -336,15 +336,18 @@ async fn importing_the_same_csv_twice_leaves_the_same_database() {
 async fn a_redeemed_code_ties_the_deal_and_issues_the_benefit_and_customers_earn_the_ladder() {
     let s = start().await;
     let customer_code = code_of(&s, CUSTOMER).await;
-    // A new customer redeems the old customer's code: ¥200 first-order coupon.
+    // A new customer redeems the old customer's code (proving the phone with the code it is
+    // texted): ¥200 first-order coupon.
     let anon = s.client();
-    let (status, body) = s
-        .call(
+    let check: String = s
+        .call_json(
             &anon,
             "redeem_code",
             &[("code", &customer_code.to_lowercase()), ("name", "新客"), ("phone", "139 3333 0001")],
         )
         .await;
+    let otp = texted_code(&s, "+8613933330001").await;
+    let (status, body) = s.call(&anon, "confirm_redemption", &[("check", &check), ("otp", &otp)]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let coupon: CouponRow = serde_json::from_str(&body).unwrap();
     assert_eq!((coupon.amount_fen, coupon.status.as_str()), (20_000, "issued"));

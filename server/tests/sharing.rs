@@ -12,32 +12,6 @@ fn today(s: &TestServer) -> chrono::NaiveDate {
     chrono::Utc::now().with_timezone(&s.state.org.tz).date_naive()
 }
 
-/// The form encoding of `save_campaign(campaign)`.
-fn campaign_form(c: &CampaignEdit) -> Vec<(String, String)> {
-    let mut f = vec![
-        ("campaign[slug]".to_string(), c.slug.clone()),
-        ("campaign[name]".into(), c.name.clone()),
-        ("campaign[product]".into(), c.product.clone()),
-        ("campaign[selling_points]".into(), c.selling_points.clone()),
-        ("campaign[landing_copy]".into(), c.landing_copy.clone()),
-        ("campaign[demand_tags]".into(), c.demand_tags.clone()),
-        ("campaign[starts_on]".into(), c.starts_on.clone()),
-        ("campaign[ends_on]".into(), c.ends_on.clone()),
-        ("campaign[boosts]".into(), c.boosts.clone()),
-        ("campaign[accepts_repurchase]".into(), c.accepts_repurchase.to_string()),
-    ];
-    if let Some(id) = c.id {
-        f.push(("campaign[id]".into(), id.to_string()));
-    }
-    for (i, r) in c.promoter_roles.iter().enumerate() {
-        f.push((format!("campaign[promoter_roles][{i}]"), r.to_string()));
-    }
-    for (i, d) in c.department_ids.iter().enumerate() {
-        f.push((format!("campaign[department_ids][{i}]"), d.to_string()));
-    }
-    f
-}
-
 async fn save(s: &TestServer, c: &reqwest::Client, edit: &CampaignEdit) -> (StatusCode, String) {
     let form = campaign_form(edit);
     let args: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();

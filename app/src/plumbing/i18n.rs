@@ -220,6 +220,11 @@ crate::messages! {
         ProblemMoneyDecimals => "最多两位小数", "takes at most two decimals";
         ProblemNotPositive => "必须大于 0", "must be more than zero";
         ProblemUnknownCode => "推荐码不存在", "is not a known referral code";
+        ProblemWrongCode => "验证码不正确", "is not the code we sent";
+        ProblemOwnCode => "不能使用自己的推荐码", "is the code's owner's own phone";
+        ErrCodeExpired => "验证码已失效，请重新获取", "That code has expired; ask for a new one";
+        SmsPhoneCode => "【{org}】您的验证码是 {code}，10分钟内有效，请勿告诉他人。", "[{org}] Your code is {code}, valid for 10 minutes. Do not share it.";
+        OtpLabel => "短信验证码", "Code from the text message";
         ErrFrozen => "结算批次已审批，不能再修改；更正将在下一期以调整行计入", "This settlement run is approved and frozen; corrections go into the next period as adjustment lines";
         ReferralCodeLabel => "推荐码", "Referral code";
         PeriodLabel => "结算期间", "Period";

@@ -9,6 +9,10 @@ crate::closed_set! {
         LeadOverdue = "lead_overdue",
         RewardVested = "reward_vested",
         RewardPaid = "reward_paid",
+        /// To marketing: a campaign's thank-you messages reached today's budget.
+        BudgetReached = "budget_reached",
+        /// A one-time code that proves a phone is the sender's.
+        PhoneCode = "phone_code",
     }
 }
 

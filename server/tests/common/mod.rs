@@ -193,6 +193,45 @@ impl TestServer {
     }
 }
 
+/// The form encoding of `save_campaign(campaign)`.
+pub fn campaign_form(c: &app::features::campaigns::CampaignEdit) -> Vec<(String, String)> {
+    let mut f = vec![
+        ("campaign[slug]".to_string(), c.slug.clone()),
+        ("campaign[name]".into(), c.name.clone()),
+        ("campaign[product]".into(), c.product.clone()),
+        ("campaign[selling_points]".into(), c.selling_points.clone()),
+        ("campaign[landing_copy]".into(), c.landing_copy.clone()),
+        ("campaign[demand_tags]".into(), c.demand_tags.clone()),
+        ("campaign[starts_on]".into(), c.starts_on.clone()),
+        ("campaign[ends_on]".into(), c.ends_on.clone()),
+        ("campaign[boosts]".into(), c.boosts.clone()),
+        ("campaign[accepts_repurchase]".into(), c.accepts_repurchase.to_string()),
+        ("campaign[sms_budget]".into(), c.sms_budget.clone()),
+    ];
+    if let Some(id) = c.id {
+        f.push(("campaign[id]".into(), id.to_string()));
+    }
+    for (i, r) in c.promoter_roles.iter().enumerate() {
+        f.push((format!("campaign[promoter_roles][{i}]"), r.to_string()));
+    }
+    for (i, d) in c.department_ids.iter().enumerate() {
+        f.push((format!("campaign[department_ids][{i}]"), d.to_string()));
+    }
+    f
+}
+
+/// The one-time code last texted to `phone` (E.164), as the phone would show it.
+pub async fn texted_code(s: &TestServer, phone: &str) -> String {
+    let body: String = sqlx::query_scalar(
+        "SELECT body FROM outbox WHERE kind = 'phone_code' AND recipient = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(phone)
+    .fetch_one(&s.state.db.pool)
+    .await
+    .expect("a code was texted");
+    body.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).expect("six digits").to_string()
+}
+
 pub fn same_origin(server: &TestServer) -> HeaderMap {
     let mut h = HeaderMap::new();
     h.insert("Origin", HeaderValue::from_str(&server.base).expect("origin"));

@@ -122,6 +122,8 @@ crate::messages! {
         MsgLeadOverdue => "线索超时提醒", "Lead overdue";
         MsgRewardVested => "奖励生效通知", "Reward vested";
         MsgRewardPaid => "奖励到账提醒", "Reward paid";
+        MsgBudgetReached => "短信预算已用完提醒", "Message budget reached";
+        MsgPhoneCode => "手机验证码", "Phone verification code";
         MsgQueued => "待发送", "Queued";
         MsgSent => "已发送", "Sent";
         MsgFailed => "发送失败", "Failed";

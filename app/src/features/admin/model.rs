@@ -98,6 +98,8 @@ pub fn message_kind_label(kind: MessageKind) -> K {
         MessageKind::LeadOverdue => K::MsgLeadOverdue,
         MessageKind::RewardVested => K::MsgRewardVested,
         MessageKind::RewardPaid => K::MsgRewardPaid,
+        MessageKind::BudgetReached => K::MsgBudgetReached,
+        MessageKind::PhoneCode => K::MsgPhoneCode,
     }
 }
 

@@ -22,6 +22,7 @@ crate::messages! {
         SellingPointsLabel => "卖点（每行一个）", "Selling points (one per line)";
         LandingCopyLabel => "落地页文案", "Landing copy";
         EndsOnLabel => "结束日期", "Last day";
+        SmsBudgetLabel => "每日感谢短信上限（条，达到时提醒市场部）", "Thank-you messages a day (marketing is told when reached)";
         BoostsLabel => "奖励加倍期（每行：开始 结束 倍数）", "Boost windows (per line: start end multiplier)";
         PromoterKindsLabel => "参与的推广人类型（不选为全部）", "Promoter kinds taking part (none: all)";
         DepartmentsScopeLabel => "试点部门（不选为全部）", "Pilot departments (none: all)";

@@ -109,6 +109,7 @@ fn CampaignEditor(initial: CampaignEdit, saved: RwSignal<u32>) -> impl IntoView 
     let roles = RwSignal::new(initial.promoter_roles);
     let departments_chosen = RwSignal::new(initial.department_ids);
     let repurchase = RwSignal::new(initial.accepts_repurchase);
+    let sms_budget = field(initial.sms_budget);
     let departments = resource(|| (), |_| campaign_departments());
     Effect::new(move |_| {
         if let Some(Ok(new_id)) = save.value().get() {
@@ -133,6 +134,7 @@ fn CampaignEditor(initial: CampaignEdit, saved: RwSignal<u32>) -> impl IntoView 
                 department_ids: departments_chosen.get_untracked(),
                 boosts: boosts.get_untracked(),
                 accepts_repurchase: repurchase.get_untracked(),
+                sms_budget: sms_budget.get_untracked(),
             },
         });
     };
@@ -180,6 +182,7 @@ fn CampaignEditor(initial: CampaignEdit, saved: RwSignal<u32>) -> impl IntoView 
                 </Suspense>
             </fieldset>
             <label><span>{i18n.t(K::BoostsLabel)}</span><textarea rows="2" bind:value=boosts placeholder="2026-12-01 2026-12-07 1.5" data-testid="campaign-boosts"></textarea></label>
+            <label><span>{i18n.t(K::SmsBudgetLabel)}</span><input type="text" inputmode="numeric" maxlength="8" bind:value=sms_budget placeholder="1000" data-testid="campaign-sms-budget" /></label>
             <label class="consent">
                 <input type="checkbox" prop:checked=move || repurchase.get() on:change=move |ev| repurchase.set(event_target_checked(&ev)) />
                 <span>{i18n.t(K::AcceptsRepurchaseLabel)}</span>

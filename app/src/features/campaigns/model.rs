@@ -21,6 +21,7 @@ crate::fields! {
         PromoterKinds => "promoter_roles", K::PromoterKindsLabel;
         Department => "department_id", K::DepartmentsScopeLabel;
         Boosts => "boosts", K::BoostsLabel;
+        SmsBudget => "sms_budget", K::SmsBudgetLabel;
         Campaign => "campaign_id", C::ColCampaign;
         Title => "title", K::TitleLabel;
         Body => "body", K::BodyLabel;
@@ -64,7 +65,12 @@ pub struct CampaignEdit {
     pub department_ids: Vec<i64>,
     pub boosts: String,
     pub accepts_repurchase: bool,
+    /// Thank-you messages a day, as typed (empty: the default).
+    pub sms_budget: String,
 }
+
+/// Thank-you messages a campaign sends a day unless marketing says otherwise.
+pub const SMS_BUDGET: i64 = 1000;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CampaignListRow {

@@ -16,6 +16,8 @@ crate::fields! {
         SignedOn => "signed_on", K::SignedOnLabel;
         DueOn => "due_on", K::DueOnLabel;
         ReferralCode => "referral_code", C::ReferralCodeLabel;
+        /// The one-time code a phone received.
+        Otp => "otp", C::OtpLabel;
         PaidOn => "paid_on", K::PaidOnLabel;
         /// The won lead a deal is recorded for.
         Selection => "ids", C::SelectedLeads;

@@ -1,6 +1,7 @@
 //! The leads keys: every user-facing string of this feature in zh-CN and en.
 crate::messages! {
     pub enum K {
+        SmsBudgetReached => "「{campaign}」今日感谢短信已达上限 {budget} 条，其后的提交不再发送短信。可在活动设置中调整。", "“{campaign}” reached today's limit of {budget} thank-you messages; later submissions get none today. Change it in the campaign's settings.";
         SmsThanks => "【{org}】{name}您好，感谢参与「{campaign}」，顾问将尽快与您联系。", "[{org}] Hello {name}, thank you for joining “{campaign}”; an adviser will contact you soon.";
         SmsAssigned => "新线索已分配给您：{name} {phone}，请在{hours}小时内完成首次联系。", "A new lead is yours: {name} {phone}; make first contact within {hours} hours.";
         SmsOverdue => "线索超时未联系：{name}（编号 {id}）已超过{hours}小时未首次联系，请尽快跟进。", "Lead not contacted: {name} (no. {id}) has waited over {hours} hours for first contact; follow up now.";

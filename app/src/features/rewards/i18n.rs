@@ -21,6 +21,8 @@ crate::messages! {
         Redeem => "领取优惠", "Redeem";
         RedeemTitle => "使用推荐码", "Redeem a referral code";
         RedeemHint => "输入朋友给你的推荐码和手机号，领取新客首单优惠券。", "Enter the code a friend gave you and your phone number to get your first-order coupon.";
+        SendCode => "获取验证码", "Text me a code";
+        CodeSent => "验证码已发送到你的手机，10分钟内有效。", "We sent a code to your phone; it is valid for 10 minutes.";
         RedeemDone => "领取成功！下单时出示手机号即可使用。", "Done! Give your phone number at checkout to use it.";
         RulesTitle => "激励规则", "Reward rules";
         RulesHint => "规则以数据保存并带版本：修改会从新的生效日期起生成新版本，已计算的奖励不受影响。", "Rules are versioned data: a change becomes a new version from its effective date; rewards already computed never change.";

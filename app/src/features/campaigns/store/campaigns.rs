@@ -29,6 +29,8 @@ pub struct Campaign {
     pub department_ids: Vec<i64>,
     pub boosts: Vec<Boost>,
     pub accepts_repurchase: bool,
+    /// Thank-you messages a day; past it they are not sent and marketing is told.
+    pub sms_budget: i64,
 }
 
 impl Campaign {
@@ -50,7 +52,7 @@ impl Campaign {
 
 const CAMPAIGN_COLUMNS: &str =
     "id, slug, name, product, selling_points, landing_copy, demand_tags, starts_on, ends_on, \
-     published_at, promoter_roles, department_ids, boosts, accepts_repurchase, artwork";
+     published_at, promoter_roles, department_ids, boosts, accepts_repurchase, artwork, sms_budget";
 
 fn campaign_from_row(r: &AnyRow) -> Result<Campaign, sqlx::Error> {
     let roles: Vec<String> = json_list(&r.try_get::<String, _>("promoter_roles")?);
@@ -63,6 +65,7 @@ fn campaign_from_row(r: &AnyRow) -> Result<Campaign, sqlx::Error> {
         department_ids: serde_json::from_str(&r.try_get::<String, _>("department_ids")?).unwrap_or_default(),
         boosts: serde_json::from_str(&r.try_get::<String, _>("boosts")?).unwrap_or_default(),
         accepts_repurchase: r.try_get::<i64, _>("accepts_repurchase")? != 0,
+        sms_budget: r.try_get("sms_budget")?,
         public: CampaignPublic {
             artwork_url: r.try_get::<Option<String>, _>("artwork")?.map(|k| super::media::url(&k)),
             slug: r.try_get("slug")?,
@@ -139,6 +142,7 @@ struct CampaignRecord {
     department_ids: Vec<i64>,
     boosts: Vec<Boost>,
     accepts_repurchase: bool,
+    sms_budget: i64,
 }
 
 /// Every field checked, every problem named at once.
@@ -196,6 +200,16 @@ async fn validate_edit(pool: &AnyPool, e: &CampaignEdit) -> Result<CampaignRecor
     let boosts = parse_boosts(&e.boosts)
         .map_err(|_| errors.push(FieldError::new(Field::Boosts, Problem::said(K::ProblemBoosts))))
         .unwrap_or_default();
+    let sms_budget = match crate::shared::text::fold_width(e.sms_budget.trim()).as_str() {
+        "" => crate::features::campaigns::model::SMS_BUDGET,
+        typed => match typed.parse::<i64>() {
+            Ok(n) if (0..=1_000_000).contains(&n) => n,
+            _ => {
+                errors.push(FieldError::new(Field::SmsBudget, Problem::OutOfRange { min: 0, max: 1_000_000 }));
+                0
+            }
+        },
+    };
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
@@ -218,6 +232,7 @@ async fn validate_edit(pool: &AnyPool, e: &CampaignEdit) -> Result<CampaignRecor
         department_ids,
         boosts,
         accepts_repurchase: e.accepts_repurchase,
+        sms_budget,
     })
 }
 
@@ -266,13 +281,13 @@ pub async fn save(db: &Db, edit: &CampaignEdit) -> Result<i64, AppError> {
     let result = match edit.id {
         None => sqlx::query_scalar::<_, i64>(
             "INSERT INTO campaigns (slug, name, product, selling_points, landing_copy, demand_tags, starts_on, ends_on, \
-             promoter_roles, department_ids, boosts, accepts_repurchase, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+             promoter_roles, department_ids, boosts, accepts_repurchase, sms_budget, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
         ),
         Some(_) => sqlx::query_scalar::<_, i64>(
             "UPDATE campaigns SET slug = $1, name = $2, product = $3, selling_points = $4, landing_copy = $5, \
              demand_tags = $6, starts_on = $7, ends_on = $8, promoter_roles = $9, department_ids = $10, boosts = $11, \
-             accepts_repurchase = $12 WHERE id = $13 RETURNING id",
+             accepts_repurchase = $12, sms_budget = $13 WHERE id = $14 RETURNING id",
         ),
     }
     .bind(&r.slug)
@@ -287,7 +302,8 @@ pub async fn save(db: &Db, edit: &CampaignEdit) -> Result<i64, AppError> {
     .bind(departments)
     .bind(boosts)
     .bind(r.accepts_repurchase as i64)
-    // $13: created_at for a new campaign, the id for an update.
+    .bind(r.sms_budget)
+    // $14: created_at for a new campaign, the id for an update.
     .bind(edit.id.unwrap_or_else(now_ms))
     .fetch_one(&mut *tx)
     .await;
@@ -325,6 +341,7 @@ impl Campaign {
             department_ids: self.department_ids,
             boosts: crate::features::campaigns::rules::format_boosts(&self.boosts),
             accepts_repurchase: self.accepts_repurchase,
+            sms_budget: self.sms_budget.to_string(),
         }
     }
 

@@ -11,7 +11,6 @@ use crate::plumbing::events;
 use crate::plumbing::group_commit::{Job, JobFuture};
 use crate::plumbing::http::set_cookie;
 use crate::plumbing::live::LiveKind;
-use crate::plumbing::outbox::{self, MessageKind};
 use crate::plumbing::rate_limit;
 use crate::plumbing::settings::OrgSettings;
 use crate::plumbing::state::AppState;
@@ -142,6 +141,7 @@ pub struct Submission {
     campaign_id: i64,
     campaign_name: String,
     accepts_repurchase: bool,
+    sms_budget: i64,
     credit: Credit,
     fields: Result<ValidLead, Vec<FieldError>>,
     origin: Origin,
@@ -212,8 +212,8 @@ const FACTS_SQL: &str = "SELECT \
 /// What the writer did with a submission, and the thank-you message it owes.
 pub struct Stored {
     screened: Screened,
-    /// Recipient and text of the 感谢参与短信, queued with the batch.
-    thanks: Option<(String, String)>,
+    /// The 感谢参与短信, queued with the batch (`thanks::queue` decides what is sent).
+    thanks: Option<super::thanks::Thanks>,
 }
 
 impl Submission {
@@ -255,15 +255,15 @@ impl Job for Submission {
         Box::pin(screen_and_store(state, self, tx, burst))
     }
 
-    /// The batch's thank-you messages, in one insert.
-    fn finish_batch<'a>(_state: &'a AppState, tx: &'a mut Tx, outputs: &'a [Stored]) -> JobFuture<'a, ()> {
+    /// The batch's thank-you messages.
+    fn finish_batch<'a>(state: &'a AppState, tx: &'a mut Tx, outputs: &'a [Stored]) -> JobFuture<'a, ()> {
         Box::pin(async move {
-            let messages: Vec<(&str, &str)> = outputs
-                .iter()
-                .filter_map(|o| o.thanks.as_ref())
-                .map(|(to, body)| (to.as_str(), body.as_str()))
-                .collect();
-            outbox::enqueue_many(tx, MessageKind::ThankYou, &messages).await
+            let thanks: Vec<&super::thanks::Thanks> = outputs.iter().filter_map(|o| o.thanks.as_ref()).collect();
+            if thanks.is_empty() {
+                return Ok(());
+            }
+            let day = crate::shared::period::local_date(chrono::Utc::now(), state.org.tz).to_string();
+            super::thanks::queue(tx, &day, &thanks).await
         })
     }
 }
@@ -298,6 +298,7 @@ pub async fn submit(
         campaign_id: campaign.id,
         campaign_name: campaign.public.name.clone(),
         accepts_repurchase: campaign.accepts_repurchase,
+        sms_budget: campaign.sms_budget,
         credit,
         fields,
         origin: Origin { visitor: origin.visitor.filter(|v| !v.is_empty()), ip_hash: origin.ip_hash },
@@ -432,10 +433,17 @@ async fn screen_and_store(
             final_status = LeadStatus::Duplicate;
         }
     }
-    // 感谢参与短信: queued in the lead's transaction (see `finish_batch`), sent by the dispatcher.
-    let thanks = crate::plumbing::i18n::fill(
-        crate::features::leads::i18n::K::SmsThanks.text(crate::plumbing::i18n::MESSAGE_LOCALE),
-        &[("org", &org.name), ("name", &lead.name), ("campaign", &s.campaign_name)],
-    );
-    Ok(Stored { screened: Ok(Submitted { lead_id, status: final_status }), thanks: Some((lead.phone.clone(), thanks)) })
+    // 感谢参与短信, owed only to a lead that awaits review (not refused, duplicate or held):
+    // queued in the lead's transaction (see `finish_batch`), sent by the dispatcher.
+    let thanks = (final_status == LeadStatus::Pending).then(|| super::thanks::Thanks {
+        phone: lead.phone.clone(),
+        body: crate::plumbing::i18n::fill(
+            crate::features::leads::i18n::K::SmsThanks.text(crate::plumbing::i18n::MESSAGE_LOCALE),
+            &[("org", &org.name), ("name", &lead.name), ("campaign", &s.campaign_name)],
+        ),
+        campaign_id: s.campaign_id,
+        campaign_name: s.campaign_name.clone(),
+        budget: s.sms_budget,
+    });
+    Ok(Stored { screened: Ok(Submitted { lead_id, status: final_status }), thanks })
 }

@@ -6,3 +6,4 @@ pub mod intake;
 pub mod list;
 pub mod policy;
 pub mod review;
+pub mod thanks;
