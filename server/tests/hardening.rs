@@ -208,3 +208,73 @@ async fn exported_cells_never_run_as_spreadsheet_formulas() {
     assert!(!csv.lines().any(|l| l.starts_with("=") || l.starts_with("\"=")), "{csv}");
     s.stop().await;
 }
+
+/// A rep turns only their own won leads into deals: the form, the CSV import and the JSON API
+/// check it alike (and money can then be recorded only on deals of their own).
+#[tokio::test]
+async fn a_rep_cannot_attach_another_reps_won_lead_on_any_path() {
+    let s = TestServer::start().await;
+    let admin = s.signed_in(ADMIN).await;
+    let other: i64 = s
+        .call_json(
+            &admin,
+            "create_user",
+            &[
+                ("display_name", "销售 李四"),
+                ("email", "li@demo.allhands.cn"),
+                ("password", PASSWORD),
+                ("roles[0]", "sales"),
+            ],
+        )
+        .await;
+    let owner = s.count("SELECT id FROM users WHERE email = 'sales@demo.allhands.cn'").await;
+    s.submit_lead(&s.client(), "13955553001", None).await;
+    let lead = s.count("SELECT id FROM leads").await;
+    // Won by its own rep (the demo's sales rep).
+    sqlx::query("UPDATE leads SET status = 'valid', assigned_to = $1, assigned_at = 0, stage = 'won' WHERE id = $2")
+        .bind(owner)
+        .bind(lead)
+        .execute(&s.state.db.pool)
+        .await
+        .unwrap();
+    assert!(other != owner);
+    let intruder = s.signed_in("li@demo.allhands.cn").await;
+    let lead_s = lead.to_string();
+    // The form.
+    let (status, body) = s
+        .call(
+            &intruder,
+            "record_deal",
+            &[
+                ("deal[order_no]", "X-1"),
+                ("deal[amount]", "5000"),
+                ("deal[signed_on]", "2026-11-02"),
+                ("deal[lead_id]", &lead_s),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    // The CSV import.
+    let csv = format!("order_no,customer_phone,amount,signed_on,lead_id\nX-2,13955553001,5000,2026-11-02,{lead}\n");
+    let report: app::features::deals::ImportReport = s.call_json(&intruder, "import_deals", &[("csv", &csv)]).await;
+    assert_eq!((report.created, report.errors.len()), (0, 1), "{report:?}");
+    // The JSON API.
+    let res = intruder
+        .post(s.url("/api/v1/deals"))
+        .json(&serde_json::json!([{"order_no": "X-3", "customer_phone": "13955553001", "amount": "5000", "signed_on": "2026-11-02", "lead_id": lead}]))
+        .send()
+        .await
+        .unwrap();
+    let report: app::features::deals::ImportReport = res.json().await.unwrap();
+    assert_eq!((report.created, report.errors.len()), (0, 1), "{report:?}");
+    assert_eq!(s.count("SELECT COUNT(*) FROM deals").await, 0, "nothing stored");
+    // Its own rep may.
+    let sales = s.signed_in("sales@demo.allhands.cn").await;
+    let report: app::features::deals::ImportReport = s.call_json(&sales, "import_deals", &[("csv", &csv)]).await;
+    assert_eq!(report.created, 1, "{report:?}");
+    let deal = s.count("SELECT id FROM deals").await.to_string();
+    let (status, _) =
+        s.call(&intruder, "record_payment", &[("deal_id", &deal), ("paid_on", "2026-11-03"), ("amount", "5000")]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "no money on another rep's deal");
+    s.stop().await;
+}

@@ -210,6 +210,8 @@ crate::messages! {
         ProblemUnknownChoice => "包含无效选项", "contains an option that does not exist";
         ProblemOutOfRange => "须为整数，范围：", "must be a whole number from ";
         ProblemDate => "请按 YYYY-MM-DD 填写日期，每行一个", "must be dates written YYYY-MM-DD, one per line";
+        ProblemNotWonLead => "不是已成交的线索", "is not a won lead";
+        ProblemNotYourLead => "不是分配给你的线索", "is not a lead assigned to you";
         ProblemNotValidLead => "只有有效线索可以分配", "only valid leads can be assigned";
         Save => "保存", "Save";
         Saved => "已保存", "Saved";

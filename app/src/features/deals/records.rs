@@ -30,15 +30,10 @@ pub async fn record_deal(deal: DealInput) -> Result<i64, AppError> {
     let mut deal = deal;
     deals::fill_from_lead(&state.db.pool, &mut deal).await?;
     let valid = deals::validate(&state.org, &deal)?;
-    if let Some(lead) = valid.lead_id {
-        // A rep records deals of their own leads only.
-        let own = deals::won_leads(&state.db.pool, &cx.user).await?.iter().any(|w| w.id == lead);
-        if !own {
-            return Err(AppError::Forbidden);
-        }
-    }
     let source = if valid.lead_id.is_some() { DealSource::Lead } else { DealSource::Manual };
-    deals::record(state, &cx.actor(), &valid, source).await?.ok_or(AppError::invalid(Field::OrderNo, Problem::Taken))
+    let actor = cx.actor();
+    let recorder = deals::Recorder::of(&actor, &cx.user);
+    deals::record(state, &recorder, &valid, source).await?.ok_or(AppError::invalid(Field::OrderNo, Problem::Taken))
 }
 
 #[server(endpoint = "record_payment")]
@@ -62,7 +57,9 @@ pub async fn record_payment(
 pub async fn import_deals(csv: String) -> Result<ImportReport, AppError> {
     use crate::plumbing::serve::*;
     let cx = authorize(Access::Payments).await?;
-    super::store::import::import_csv(&cx.state, &cx.actor(), &csv).await
+    let actor = cx.actor();
+    let recorder = super::store::deals::Recorder::of(&actor, &cx.user);
+    super::store::import::import_csv(&cx.state, &recorder, &csv).await
 }
 
 #[server(endpoint = "decide_audit")]

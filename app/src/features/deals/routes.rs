@@ -23,7 +23,8 @@ async fn api_deals(
 ) -> Result<Json<ImportReport>, AppError> {
     let user = require_in(&state, &parts.headers, Access::Payments).await?;
     let actor = Actor::person(user.id, &state.org.secret, &parts.extensions);
+    let recorder = super::store::deals::Recorder::of(&actor, &user);
     let inputs = deals.into_iter().enumerate().map(|(i, d)| (i as i64 + 1, d)).collect();
     let empty = ImportReport { created: 0, unchanged: 0, payments: 0, errors: Vec::new() };
-    Ok(Json(super::store::import::import(&state, &actor, inputs, DealSource::Api, empty).await?))
+    Ok(Json(super::store::import::import(&state, &recorder, inputs, DealSource::Api, empty).await?))
 }

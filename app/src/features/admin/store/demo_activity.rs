@@ -60,7 +60,8 @@ async fn record(
     deals::store::deals::fill_from_lead(&state.db.pool, &mut input).await?;
     let valid = deals::store::deals::validate(&state.org, &input)?;
     let source = if input.lead_id.is_some() { DealSource::Lead } else { DealSource::Manual };
-    let id = deals::store::deals::record(state, seller, &valid, source).await?.ok_or(AppError::NotFound)?;
+    let recorder = deals::store::deals::Recorder::trusted(seller);
+    let id = deals::store::deals::record(state, &recorder, &valid, source).await?.ok_or(AppError::NotFound)?;
     for (on, fen) in paid {
         let amount = format!("{}.{:02}", fen.abs() / 100, fen.abs() % 100);
         deals::store::payments::record_payment(state, cashier, id, &on.to_string(), &amount, *fen < 0).await?;

@@ -19,6 +19,27 @@ use crate::shared::text::clean;
 use chrono::NaiveDate;
 use sqlx::{AnyPool, Row};
 
+/// Who records deals: the actor the audit log names and, for a sales rep, the rep whose
+/// won leads alone they may turn into deals. Marketing, finance and admins may attach any
+/// lead. Every path that records a deal (the form, the CSV import, the JSON API) goes
+/// through [`insert`], which checks it.
+pub struct Recorder<'a> {
+    pub actor: &'a Actor,
+    pub rep: Option<i64>,
+}
+
+impl<'a> Recorder<'a> {
+    pub fn of(actor: &'a Actor, user: &UserView) -> Recorder<'a> {
+        let any_lead = user.may(Access::Marketing) || user.may(Access::Finance);
+        Recorder { actor, rep: (!any_lead).then_some(user.id) }
+    }
+
+    /// The server itself (the demo's activity).
+    pub fn trusted(actor: &'a Actor) -> Recorder<'a> {
+        Recorder { actor, rep: None }
+    }
+}
+
 /// A deal that passed validation.
 #[derive(Debug, Clone)]
 pub struct NewDeal {
@@ -149,13 +170,13 @@ pub(super) async fn audit_percent(pool: &AnyPool) -> Result<i64, sqlx::Error> {
 /// Records a deal; `Ok(None)` when its order number exists already (nothing changes).
 pub async fn record(
     state: &AppState,
-    actor: &Actor,
+    recorder: &Recorder<'_>,
     deal: &NewDeal,
     source: DealSource,
 ) -> Result<Option<i64>, AppError> {
     let percent = audit_percent(&state.db.pool).await?;
     let (turn, mut tx) = state.db.begin_write().await?;
-    let id = insert(&mut tx, &state.org, actor, deal, source, percent).await?;
+    let id = insert(&mut tx, &state.org, recorder, deal, source, percent).await?;
     tx.commit().await?;
     drop(turn);
     if id.is_some() {
@@ -172,11 +193,12 @@ pub async fn record(
 pub(super) async fn insert(
     tx: &mut Tx,
     org: &OrgSettings,
-    who: &Actor,
+    recorder: &Recorder<'_>,
     deal: &NewDeal,
     source: DealSource,
     audit_percent: i64,
 ) -> Result<Option<i64>, AppError> {
+    let who = recorder.actor;
     let actor = who.user_id;
     // Who brought the customer: the code typed, else the lead's promoter, else the code the
     // customer redeemed.
@@ -198,7 +220,11 @@ pub(super) async fn insert(
                 .bind(lead_id)
                 .fetch_optional(&mut **tx)
                 .await?
-                .ok_or(AppError::invalid(Field::Selection, Problem::said(C::ProblemNotValidLead)))?;
+                .ok_or(AppError::invalid(Field::Selection, Problem::said(C::ProblemNotWonLead)))?;
+        // A rep turns only their own won leads into deals, on every path.
+        if recorder.rep.is_some_and(|rep| lead.try_get::<Option<i64>, _>("assigned_to").ok().flatten() != Some(rep)) {
+            return Err(AppError::invalid(Field::Selection, Problem::said(C::ProblemNotYourLead)));
+        }
         promoter = promoter.or(lead.try_get("promoter_id")?);
         sales_rep = lead.try_get::<Option<i64>, _>("assigned_to")?.or(sales_rep);
         campaign = campaign.or(lead.try_get("campaign_id")?);

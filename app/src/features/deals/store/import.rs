@@ -1,7 +1,6 @@
 //! Deals in bulk: a CSV import, and the same rows as JSON from an order system.
-use super::deals::{audit_percent, insert, validate};
+use super::deals::{audit_percent, insert, validate, Recorder};
 use crate::features::deals::model::{DealInput, DealSource, Field, ImportReport};
-use crate::plumbing::audit::Actor;
 use crate::plumbing::errors::{AppError, FieldError, Problem};
 use crate::plumbing::events;
 use crate::plumbing::live::LiveKind;
@@ -10,7 +9,7 @@ use crate::plumbing::state::AppState;
 /// Imports deals from CSV (header: order_no, customer_phone, amount, signed_on, and optionally
 /// customer_name, cost, gross_profit, due_on, referral_code, paid_on, paid_amount). Rows
 /// with problems are reported by line and skipped; known order numbers change nothing.
-pub async fn import_csv(state: &AppState, actor: &Actor, text: &str) -> Result<ImportReport, AppError> {
+pub async fn import_csv(state: &AppState, recorder: &Recorder<'_>, text: &str) -> Result<ImportReport, AppError> {
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(text.as_bytes());
     let mut inputs = Vec::new();
     let mut report = ImportReport { created: 0, unchanged: 0, payments: 0, errors: Vec::new() };
@@ -24,13 +23,13 @@ pub async fn import_csv(state: &AppState, actor: &Actor, text: &str) -> Result<I
     if inputs.is_empty() && report.errors.is_empty() {
         return Err(AppError::invalid(Field::ImportFile, crate::shared::text::TextError::Required));
     }
-    import(state, actor, inputs, DealSource::Import, report).await
+    import(state, recorder, inputs, DealSource::Import, report).await
 }
 
 /// The JSON flavour of the import (`POST /api/v1/deals`), same rules.
 pub async fn import(
     state: &AppState,
-    actor: &Actor,
+    recorder: &Recorder<'_>,
     inputs: Vec<(i64, DealInput)>,
     source: DealSource,
     mut report: ImportReport,
@@ -47,7 +46,7 @@ pub async fn import(
     for chunk in valid.chunks(500) {
         let (_turn, mut tx) = state.db.begin_write().await?;
         for (line, d) in chunk {
-            match insert(&mut tx, &state.org, actor, d, source, percent).await {
+            match insert(&mut tx, &state.org, recorder, d, source, percent).await {
                 Ok(Some(id)) => {
                     report.created += 1;
                     if d.payment.is_some() {
