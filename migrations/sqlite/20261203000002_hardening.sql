@@ -40,3 +40,20 @@ CREATE TABLE phone_checks (
     used_at BIGINT
 );
 CREATE INDEX phone_checks_expires ON phone_checks(expires_at);
+
+-- What activity rewards count, written as the facts arrive: a visitor once per link, day and
+-- client address among people (not bots, not the promoter's own visits); a share once per
+-- link, day and item. Raw clicks and shares stay as they are for the dashboard.
+ALTER TABLE clicks ADD COLUMN own BIGINT NOT NULL DEFAULT 0;
+CREATE TABLE counted_visitors (
+    link_id BIGINT NOT NULL REFERENCES promo_links(id),
+    day TEXT NOT NULL,
+    ip_hash TEXT NOT NULL,
+    PRIMARY KEY (link_id, day, ip_hash)
+);
+CREATE TABLE counted_shares (
+    link_id BIGINT NOT NULL REFERENCES promo_links(id),
+    day TEXT NOT NULL,
+    item TEXT NOT NULL, -- content:<id>, poster or link
+    PRIMARY KEY (link_id, day, item)
+);

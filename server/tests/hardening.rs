@@ -278,3 +278,37 @@ async fn a_rep_cannot_attach_another_reps_won_lead_on_any_path() {
     assert_eq!(status, StatusCode::NOT_FOUND, "no money on another rep's deal");
     s.stop().await;
 }
+
+/// Shares and visitors that can pay a reward cannot be inflated: an item tapped again and
+/// again counts once a day, a visitor once per day and address, bots and the promoter's own
+/// visits never.
+#[tokio::test]
+async fn rewardable_shares_and_visitors_are_counted_once_from_people() {
+    use app::features::rewards::store::facts;
+    let s = TestServer::start().await;
+    let employee = s.signed_in(EMPLOYEE).await;
+    let code = s.employee_code().await;
+    for _ in 0..5 {
+        let (status, _) = s.call(&employee, "record_share", &[("code", &code), ("kind", "poster")]).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let (status, _) = s.call(&employee, "record_share", &[("code", &code), ("kind", "link")]).await;
+    assert_eq!(status, StatusCode::OK);
+    let phone = "Mozilla/5.0 (iPhone) MicroMessenger/8.0";
+    // One person clearing cookies three times; a bot; the promoter on their own link.
+    for _ in 0..3 {
+        s.client().get(s.url(&format!("/r/{code}"))).header("User-Agent", phone).send().await.unwrap();
+    }
+    s.client().get(s.url(&format!("/r/{code}"))).header("User-Agent", "Googlebot/2.1").send().await.unwrap();
+    employee.get(s.url(&format!("/r/{code}"))).header("User-Agent", phone).send().await.unwrap();
+    s.flush_clicks().await;
+    assert_eq!(s.count("SELECT COUNT(*) FROM shares").await, 6, "every tap is kept");
+    assert_eq!(s.count("SELECT COUNT(*) FROM clicks").await, 5, "every click is kept");
+    let pool = &s.state.db.pool;
+    let promoters = facts::promoters(pool).await.unwrap();
+    let me = s.count(&format!("SELECT id FROM users WHERE email = '{EMPLOYEE}'")).await;
+    let f = facts::facts(pool, &s.state.org, &promoters, facts::FactScope::Promoters(&[me])).await.unwrap();
+    let a = f.activity.iter().find(|a| a.promoter_id == me).expect("this month's activity");
+    assert_eq!((a.shares, a.unique_visitors), (2, 1), "two items shared, one person visited");
+    s.stop().await;
+}

@@ -245,6 +245,16 @@ pub fn clear_session_cookie() -> String {
     set_cookie(SESSION_COOKIE, "", "/", 0, true, false)
 }
 
+/// Who a session token belongs to, if it is live: one indexed read, for paths that only need
+/// to know whether the visitor is a particular person (a promoter on their own link).
+pub async fn session_user(state: &AppState, token: &str) -> Result<Option<i64>, AppError> {
+    Ok(sqlx::query_scalar("SELECT user_id FROM sessions WHERE id = $1 AND expires_at > $2")
+        .bind(sha256_hex(token))
+        .bind(now_ms())
+        .fetch_optional(&state.db.pool)
+        .await?)
+}
+
 /// The signed-in user of a request, if the session cookie is valid and unexpired.
 pub async fn current_user(state: &AppState, headers: &HeaderMap) -> Result<Option<UserView>, AppError> {
     let Some(token) = cookie(headers, SESSION_COOKIE) else {

@@ -2,7 +2,7 @@
 //! link's QR code.
 use super::model::Channel;
 use super::store::clicks::{self, NewClick};
-use crate::plumbing::auth::{keyed_hash, random_token};
+use crate::plumbing::auth::{keyed_hash, random_token, session_user, SESSION_COOKIE};
 use crate::plumbing::edge::Client;
 use crate::plumbing::errors::AppError;
 use crate::plumbing::http::{base_url, cookie, set_cookie, set_location};
@@ -39,6 +39,11 @@ async fn personal_link(
         _ => (random_token(16), true),
     };
     let ua = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    // Only a browser with a session asks the database who it is: prospects never do.
+    let own = match cookie(&headers, SESSION_COOKIE) {
+        Some(token) => session_user(&state, &token).await? == Some(target.promoter_id),
+        None => false,
+    };
     let click = NewClick {
         link_id: target.link_id,
         channel: Channel::of_link(q.ch.as_deref()),
@@ -46,6 +51,7 @@ async fn personal_link(
         ip_hash: keyed_hash(&state.org.secret, &client.ip.to_string()),
         ua_class: clicks::ua_class(ua),
         at_ms: now_ms(),
+        own,
     };
     super::part(&state)?.clicks.record(click).await.map_err(internal)?;
     let mut cookies = vec![set_cookie(clicks::REF_COOKIE, &code, "/", 30 * 24 * 3600, true, false)];

@@ -110,6 +110,7 @@ pub async fn seed(state: &AppState) -> Result<(), AppError> {
                         ip_hash: keyed_hash(&secret, &format!("demo-ip-{visitor}")),
                         ua_class: if rng.gen_bool(0.8) { UaClass::Wechat } else { UaClass::Mobile },
                         at_ms,
+                        own: false,
                     })
                     .await?;
             }
@@ -149,6 +150,7 @@ pub async fn seed(state: &AppState) -> Result<(), AppError> {
             ip_hash: keyed_hash(&secret, &device),
             ua_class: UaClass::Wechat,
             at_ms: now.timestamp_millis() - 60_000,
+            own: false,
         };
         writer.record(click).await?;
         writer.flush().await;

@@ -48,6 +48,8 @@ pub struct NewClick {
     pub ip_hash: String,
     pub ua_class: UaClass,
     pub at_ms: i64,
+    /// The promoter opening their own link (signed in): not a visitor that can pay a reward.
+    pub own: bool,
 }
 
 enum Message {
@@ -168,10 +170,30 @@ async fn write(state: &AppState, clicks: &[NewClick]) -> Result<(), sqlx::Error>
             (c, c.ua_class != UaClass::Bot && first_visits.remove(&(c.link_id, d.clone(), c.visitor.clone())))
         })
         .collect();
+    // What activity rewards count: a visitor once per link, day and address, people only.
+    let mut counted: Vec<(i64, &str, &str)> = clicks
+        .iter()
+        .zip(&days)
+        .filter(|(c, _)| c.ua_class != UaClass::Bot && !c.own)
+        .map(|(c, d)| (c.link_id, d.as_str(), c.ip_hash.as_str()))
+        .collect();
+    counted.sort_unstable();
+    counted.dedup();
+    for chunk in counted.chunks(CHUNK) {
+        let sql = format!(
+            "INSERT INTO counted_visitors (link_id, day, ip_hash) VALUES {} ON CONFLICT DO NOTHING",
+            db::placeholders(state.db.backend, chunk.len(), 3)
+        );
+        let mut q = sqlx::query(&sql);
+        for (link, d, ip) in chunk {
+            q = q.bind(*link).bind(*d).bind(*ip);
+        }
+        q.execute(&mut *tx).await?;
+    }
     for chunk in rows.chunks(CHUNK) {
         let sql = format!(
-            "INSERT INTO clicks (link_id, channel, visitor, ip_hash, ua_class, at, unique_visit) VALUES {}",
-            db::placeholders(state.db.backend, chunk.len(), 7)
+            "INSERT INTO clicks (link_id, channel, visitor, ip_hash, ua_class, at, unique_visit, own) VALUES {}",
+            db::placeholders(state.db.backend, chunk.len(), 8)
         );
         let mut q = sqlx::query(&sql);
         for (c, unique) in chunk {
@@ -182,7 +204,8 @@ async fn write(state: &AppState, clicks: &[NewClick]) -> Result<(), sqlx::Error>
                 .bind(c.ip_hash.as_str())
                 .bind(c.ua_class.as_str())
                 .bind(c.at_ms)
-                .bind(*unique as i64);
+                .bind(*unique as i64)
+                .bind(c.own as i64);
         }
         q.execute(&mut *tx).await?;
     }

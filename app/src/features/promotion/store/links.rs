@@ -144,12 +144,22 @@ async fn insert_share(
     kind: ShareKind,
     content_id: Option<i64>,
 ) -> Result<(), AppError> {
+    let now = now_ms();
+    let day = crate::shared::period::local_day(now, state.org.tz).to_string();
+    let item = content_id.map(|id| format!("content:{id}")).unwrap_or_else(|| kind.as_str().to_string());
     let (_turn, mut tx) = state.db.begin_write().await?;
     sqlx::query("INSERT INTO shares (link_id, kind, content_id, at) VALUES ($1, $2, $3, $4)")
         .bind(link_id)
         .bind(kind.as_str())
         .bind(content_id)
-        .bind(now_ms())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    // What an activity reward counts: each item once a day, however often it is tapped.
+    sqlx::query("INSERT INTO counted_shares (link_id, day, item) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+        .bind(link_id)
+        .bind(day)
+        .bind(item)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;

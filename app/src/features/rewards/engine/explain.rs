@@ -91,8 +91,11 @@ impl RewardLine {
             }
             Subject::Target { month, metric, reached, threshold } => {
                 let (mzh, men) = match metric {
-                    Metric::Shares => ("分享", "shares"),
-                    Metric::UniqueVisitors => ("访客", "unique visitors"),
+                    Metric::Shares => ("分享（每项每天计一次）", "shares (each item once a day)"),
+                    Metric::UniqueVisitors => (
+                        "独立访客（按天与网络地址计，不含本人与机器人）",
+                        "visitors (by day and address, not yourself or bots)",
+                    ),
                     Metric::ValidLeads => ("有效线索", "valid leads"),
                 };
                 if zh {

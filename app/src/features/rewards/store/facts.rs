@@ -181,7 +181,8 @@ fn payment_of(r: &sqlx::any::AnyRow, id: &str, amount: &str) -> Result<Payment, 
 }
 
 /// Valid leads, and shares, unique visitors and valid leads per promoter and month, of the
-/// promoters in `ids` (an `id_list`).
+/// promoters in `ids` (an `id_list`). Shares and visitors as rewards count them (each shared
+/// item once a day; a visitor once per link, day and address, people only, not the promoter).
 async fn activity(pool: &AnyPool, org: &OrgSettings, ids: &str) -> Result<(Vec<ValidLead>, Vec<Activity>), AppError> {
     let mut months: BTreeMap<(i64, i32, u32), Activity> = BTreeMap::new();
     let mut slot = |promoter_id: i64, d: NaiveDate| -> (i64, i32, u32) {
@@ -198,15 +199,15 @@ async fn activity(pool: &AnyPool, org: &OrgSettings, ids: &str) -> Result<(Vec<V
     };
     let mut keys = Vec::new();
     for r in sqlx::query(&format!(
-        "SELECT pl.promoter_id, s.at FROM shares s JOIN promo_links pl ON pl.id = s.link_id WHERE pl.promoter_id IN ({ids})"
+        "SELECT pl.promoter_id, s.day FROM counted_shares s JOIN promo_links pl ON pl.id = s.link_id WHERE pl.promoter_id IN ({ids})"
     ))
         .fetch_all(pool)
         .await?
     {
-        keys.push((slot(r.try_get("promoter_id")?, local_day(r.try_get("at")?, org.tz)), 0));
+        keys.push((slot(r.try_get("promoter_id")?, date(&r.try_get::<String, _>("day")?)?), 0));
     }
     for r in sqlx::query(&format!(
-        "SELECT pl.promoter_id, v.day FROM link_visitors v JOIN promo_links pl ON pl.id = v.link_id WHERE pl.promoter_id IN ({ids})"
+        "SELECT pl.promoter_id, v.day FROM counted_visitors v JOIN promo_links pl ON pl.id = v.link_id WHERE pl.promoter_id IN ({ids})"
     ))
         .fetch_all(pool)
         .await?
