@@ -147,25 +147,15 @@ async fn repeated_failures_slow_down_the_ip() {
     s.stop().await;
 }
 
-/// Which demo users may call which server function: every other pair must be refused.
-#[tokio::test]
-async fn every_role_boundary_is_enforced() {
-    let s = TestServer::start().await;
-    // Who may call what comes from the role table (`Access`), the one the header's links and
-    // every server function read; each demo user is one role (marketing and sales also promote).
-    let users: Vec<(&str, UserView)> = DEMO_USERS
-        .iter()
-        .map(|u| {
-            let view = UserView { id: 0, display_name: u.name.into(), roles: u.roles.to_vec(), department: None };
-            (u.email, view)
-        })
-        .collect();
-    // (server function, arguments, who may call it, what they get). Marketing and sales
-    // also promote. Calls about a lead or entry that does not exist answer 404 to those
-    // allowed — past the role check, before anything is touched.
-    type Call<'a> = (&'a str, &'a [(&'a str, &'a str)], Access, StatusCode);
-    const OK: StatusCode = StatusCode::OK;
-    let calls: [Call; 67] = [
+/// (server function, arguments, who may call it, what they get). Marketing and sales
+/// also promote. Calls about a lead or entry that does not exist answer 404 to those
+/// allowed — past the role check, before anything is touched.
+type Call<'a> = (&'a str, &'a [(&'a str, &'a str)], Access, StatusCode);
+const OK: StatusCode = StatusCode::OK;
+
+/// Every server function, as the role matrix and the input-limit test call it.
+fn calls() -> Vec<Call<'static>> {
+    vec![
         ("list_leads", &[], Access::Marketing, OK),
         ("my_family", &[], Access::Staff, OK),
         ("remove_family_member", &[("id", "999999")], Access::Staff, StatusCode::NOT_FOUND),
@@ -284,7 +274,23 @@ async fn every_role_boundary_is_enforced() {
         ("load_my_rewards", &[], Access::Promoters, OK),
         ("reward_rules", &[], Access::RulesRead, OK),
         ("save_rule", &[("spec", "x")], Access::Marketing, StatusCode::UNPROCESSABLE_ENTITY),
-    ];
+    ]
+}
+
+/// Which demo users may call which server function: every other pair must be refused.
+#[tokio::test]
+async fn every_role_boundary_is_enforced() {
+    let s = TestServer::start().await;
+    // Who may call what comes from the role table (`Access`), the one the header's links and
+    // every server function read; each demo user is one role (marketing and sales also promote).
+    let users: Vec<(&str, UserView)> = DEMO_USERS
+        .iter()
+        .map(|u| {
+            let view = UserView { id: 0, display_name: u.name.into(), roles: u.roles.to_vec(), department: None };
+            (u.email, view)
+        })
+        .collect();
+    let calls = calls();
     let anonymous = s.client();
     for (name, args, _, _) in &calls {
         let (status, _) = s.call(&anonymous, name, args).await;
@@ -421,5 +427,123 @@ async fn no_demo_data_when_turned_off_and_a_bootstrap_admin_instead() {
     assert_eq!(status, StatusCode::OK);
     let session: app::plumbing::access::SessionInfo = s.call_json(&c, "get_session", &[]).await;
     assert!(!session.demo);
+    s.stop().await;
+}
+
+/// Every text a server function takes has a server-side limit (PRODUCT.md §5): a value far
+/// past any limit is refused naming its field (or, for ids and choices, refused outright),
+/// never stored and never a server error. Each argument of each call in turn, as someone
+/// allowed to make the call, then the public calls.
+#[tokio::test]
+async fn every_text_input_has_a_server_side_limit() {
+    let s = TestServer::start().await;
+    let huge = "x".repeat(100_000);
+    let by_role: Vec<(&str, UserView)> = DEMO_USERS
+        .iter()
+        .map(|u| (u.email, UserView { id: 0, display_name: u.name.into(), roles: u.roles.to_vec(), department: None }))
+        .collect();
+    let mut public: Vec<Call> = vec![
+        ("sign_in", &[("login", "a"), ("password", "b")], Access::SignedIn, OK),
+        ("redeem_code", &[("code", "a"), ("name", "b"), ("phone", "13900000000")], Access::SignedIn, OK),
+        ("confirm_redemption", &[("check", "a"), ("otp", "1")], Access::SignedIn, OK),
+        ("load_landing", &[("slug", "winter-home")], Access::SignedIn, OK),
+        ("reset_password", &[("token", "a"), ("password", "b")], Access::SignedIn, OK),
+        (
+            "complete_setup",
+            &[("token", "a"), ("display_name", "b"), ("email", "c@d.cn"), ("password", "e")],
+            Access::SignedIn,
+            OK,
+        ),
+    ];
+    // Arguments the role matrix leaves out.
+    let mut more: Vec<Call> = vec![
+        ("list_users", &[("search", "a")], Access::Admin, OK),
+        (
+            "audit_log",
+            &[("query[action]", "a"), ("query[subject]", "b"), ("query[from]", "c"), ("query[to]", "d")],
+            Access::Admin,
+            OK,
+        ),
+        ("review_leads", &[("ids[0]", "999999"), ("decision", "valid"), ("note", "n")], Access::Marketing, OK),
+        ("update_stage", &[("lead_id", "999999"), ("stage", "contacted"), ("note", "n")], Access::Sales, OK),
+        ("add_blacklist", &[("kind", "phone"), ("value", "13900000000"), ("note", "n")], Access::Marketing, OK),
+        ("add_family_member", &[("name", "a"), ("phone", "13900000001")], Access::Staff, OK),
+        ("save_setting", &[("key", "audit_percent"), ("value", "10"), ("effective_from", "")], Access::Admin, OK),
+        (
+            "save_lead_policy",
+            &[
+                ("protection_days", "30"),
+                ("daily_cap", "5"),
+                ("holidays", ""),
+                ("extra_workdays", ""),
+                ("first_contact_hours", "24"),
+                ("inactive_credit", "department"),
+            ],
+            Access::Marketing,
+            OK,
+        ),
+        (
+            "save_campaign",
+            &[
+                ("campaign[slug]", "abc"),
+                ("campaign[name]", "n"),
+                ("campaign[product]", "p"),
+                ("campaign[selling_points]", "s"),
+                ("campaign[landing_copy]", "l"),
+                ("campaign[demand_tags]", "t"),
+                ("campaign[starts_on]", "2026-01-01"),
+                ("campaign[ends_on]", "2026-01-02"),
+                ("campaign[boosts]", ""),
+                ("campaign[sms_budget]", "1"),
+            ],
+            Access::Marketing,
+            OK,
+        ),
+        (
+            "save_content",
+            &[
+                ("item[campaign_id]", "1"),
+                ("item[title]", "t"),
+                ("item[body]", "b"),
+                ("item[publish_on]", "2026-01-01"),
+            ],
+            Access::Marketing,
+            OK,
+        ),
+        (
+            "save_payout_account",
+            &[("method", "bank"), ("holder", "a"), ("account", "6222000011112222"), ("bank", "b"), ("password", "x")],
+            Access::Promoters,
+            OK,
+        ),
+        ("load_landing", &[("slug", "winter-home"), ("ref_code", "abc")], Access::SignedIn, OK),
+    ];
+    let mut all = calls();
+    all.append(&mut public);
+    all.append(&mut more);
+    let mut clients = std::collections::HashMap::new();
+    for (name, args, access, _) in &all {
+        let login = by_role.iter().find(|(_, u)| access.allows(Some(u))).map(|(l, _)| *l).unwrap_or(ADMIN);
+        if !clients.contains_key(login) {
+            clients.insert(login, s.signed_in(login).await);
+        }
+        let c = &clients[login];
+        for (k, _) in args.iter() {
+            let args: Vec<(&str, &str)> =
+                args.iter().map(|(a, v)| (*a, if a == k { huge.as_str() } else { *v })).collect();
+            let (status, body) = s.call(c, name, &args).await;
+            // A link's code on a public page is only looked up (an unknown one shows the page
+            // without a referrer, as a mangled link must): never stored, never echoed.
+            if (*name, *k) == ("load_landing", "ref_code") {
+                assert!(status == StatusCode::OK && !body.contains("xxxxxxxxxx"), "{name}({k}): {status}");
+                continue;
+            }
+            assert!(status.is_client_error(), "{name}({k} = 100,000 characters) answered {status}: {body:.300}");
+            if status == StatusCode::UNPROCESSABLE_ENTITY {
+                let named = error_of(&body).field_errors().iter().map(|e| e.field.to_string()).collect::<Vec<_>>();
+                assert!(!named.is_empty(), "{name}({k}): refused without naming a field: {body:.300}");
+            }
+        }
+    }
     s.stop().await;
 }

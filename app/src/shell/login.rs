@@ -5,6 +5,14 @@ use crate::plumbing::ui::ErrorNote;
 use crate::shell::i18n::K;
 use leptos::prelude::*;
 
+crate::fields! {
+    /// The sign-in form's inputs.
+    pub enum Field {
+        Login => "login", K::LoginLabel;
+        Password => "password", C::PasswordLabel;
+    }
+}
+
 /// Signs in with phone or email and password; sets the session cookie and sends the user
 /// to the page of their main role. Works as a plain form post without JavaScript.
 #[server(endpoint = "sign_in")]
@@ -14,8 +22,16 @@ pub async fn sign_in(login: String, password: String) -> Result<(), AppError> {
     use crate::plumbing::http::{cookie, peer_ip};
     use crate::plumbing::serve::*;
     let cx = anyone().await?;
-    if login.chars().count() > 254 || password.chars().count() > 128 {
-        return Err(AppError::BadCredentials);
+    use crate::plumbing::errors::FieldError;
+    use crate::shared::text::TextError;
+    let mut too_long = Vec::new();
+    for (field, value, max) in [(Field::Login, &login, 254), (Field::Password, &password, 128)] {
+        if value.chars().count() > max {
+            too_long.push(FieldError::new(field, TextError::TooLong { max: max as i64 }));
+        }
+    }
+    if !too_long.is_empty() {
+        return Err(AppError::Invalid(too_long));
     }
     let agent = cx.parts.headers.get(axum::http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
     let token = auth::sign_in(&cx.state, &login, &password, &peer_ip(&cx.parts.extensions), agent).await?;

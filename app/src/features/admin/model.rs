@@ -27,6 +27,7 @@ crate::fields! {
         TaxTreatment => "tax_treatment", K::TaxTreatmentLabel;
         From => "from", K::FromLabel;
         Until => "until", K::UntilLabel;
+        Search => "search", K::SearchPeople;
     }
 }
 

@@ -14,6 +14,10 @@ use leptos::prelude::*;
 pub async fn list_users(#[server(default)] search: String) -> Result<Vec<UserRow>, AppError> {
     use crate::plumbing::serve::*;
     let cx = authorize(Access::Admin).await?;
+    if search.chars().count() > 50 {
+        let too_long = crate::shared::text::TextError::TooLong { max: 50 };
+        return Err(AppError::invalid(super::Field::Search, too_long));
+    }
     super::store::users::list_users(&cx.state.db.pool, &search).await
 }
 

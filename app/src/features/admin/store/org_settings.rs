@@ -48,6 +48,13 @@ pub async fn save(
     typed: &str,
     from: &str,
 ) -> Result<(), AppError> {
+    if typed.chars().count() > 200 {
+        return Err(AppError::invalid(Field::SettingValue, crate::shared::text::TextError::TooLong { max: 200 }));
+    }
+    // A date is ten characters; longer is never one (even where the date is not used).
+    if from.trim().chars().count() > 10 {
+        return Err(AppError::invalid(Field::EffectiveFrom, Problem::Date));
+    }
     let value = key.check(typed).map_err(|p| AppError::invalid(Field::SettingValue, p))?;
     let today = local_date(chrono::Utc::now(), org.tz);
     // A run is drafted before it is paid: the pay-by day is not before the draft day.
