@@ -75,10 +75,16 @@ pub async fn list(pool: &AnyPool) -> Result<Vec<RuleRow>, AppError> {
 /// Saves an edited rule as a new version from its `effective_from`: the previous version ends
 /// the day before, so rewards already computed under it never change. A rule id not yet used
 /// starts at version 1.
-pub async fn save(db: &Db, actor: i64, json: &str) -> Result<(i64, i64), AppError> {
+/// A rule as typed (JSON), checked: anything else is refused naming the rule field.
+pub fn parse_rule(json: &str) -> Result<Rule, AppError> {
     let bad = || AppError::invalid(Field::Rule, Problem::said(K::ProblemRule));
-    let mut rule: Rule = serde_json::from_str(json).map_err(|_| bad())?;
+    let rule: Rule = serde_json::from_str(json).map_err(|_| bad())?;
     validate(&rule).map_err(|_| bad())?;
+    Ok(rule)
+}
+
+pub async fn save(db: &Db, actor: i64, json: &str) -> Result<(i64, i64), AppError> {
+    let mut rule = parse_rule(json)?;
     let current = rules(&db.pool).await?.into_iter().filter(|r| r.id == rule.id).max_by_key(|r| r.version);
     let (_turn, mut tx) = db.begin_write().await?;
     if let Some(prev) = &current {
