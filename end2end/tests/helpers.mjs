@@ -35,6 +35,12 @@ export async function phoneContext(browser, options = {}) {
   const context = await browser.newContext({ ...PHONE, locale: 'zh-CN', ...options });
   context.errors = [];
   context.on('page', (page) => watch(page, context.errors));
+  // The pages run under a strict content security policy: anything it blocks is an error.
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`);
+    });
+  });
   return context;
 }
 
@@ -47,7 +53,10 @@ function watch(page, errors) {
 
 /** Navigates and, when JavaScript runs, waits until the page is hydrated. */
 export async function open(page, path, { js = true } = {}) {
-  await page.goto(`${BASE}${path}`);
+  const res = await page.goto(`${BASE}${path}`);
+  // Every page is served with its policy: scripts only by this response's nonce.
+  const csp = res?.headers()['content-security-policy'] ?? '';
+  assert.match(csp, /script-src 'nonce-[^']+'/, `${path}: content security policy`);
   if (js) await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
 }
 
