@@ -139,6 +139,8 @@ async fn connect(url: &str) -> Result<AnyPool, sqlx::Error> {
     };
     let pool = AnyPoolOptions::new()
         .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+        // A database that cannot be reached answers 503 in seconds, not after half a minute.
+        .acquire_timeout(std::time::Duration::from_secs(5))
         .after_connect(move |conn, _| {
             Box::pin(async move {
                 if backend == Backend::Sqlite {

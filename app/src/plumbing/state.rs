@@ -115,12 +115,51 @@ pub fn internal(cause: impl std::fmt::Display) -> AppError {
 }
 
 impl From<sqlx::Error> for AppError {
+    /// The database out of reach or out of room is a 503 (nothing was done; try again), said
+    /// in words; anything else is an internal error.
     fn from(e: sqlx::Error) -> Self {
+        if is_outage(&e) {
+            tracing::warn!(error = %e, "database unavailable");
+            return AppError::Unavailable { retry_after_s: 5 };
+        }
         internal(e)
+    }
+}
+
+/// The database is down, restarting, unreachable or its disk is full: passing, not a bug.
+pub fn is_outage(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Tls(_) => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            // PostgreSQL: connection exceptions (08…), shutting down (57P01–57P03), out of disk
+            // (53100). SQLite: disk full (13), I/O error (10), cannot open (14).
+            code.starts_with("08")
+                || matches!(code.as_ref(), "57P01" | "57P02" | "57P03" | "53100" | "13" | "10" | "14")
+                || db.message().contains("disk is full")
+        }
+        _ => false,
     }
 }
 
 /// True when the error is a unique-constraint violation (on either database).
 pub fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_out_of_reach_is_unavailable_not_internal() {
+        for e in [
+            sqlx::Error::PoolTimedOut,
+            sqlx::Error::PoolClosed,
+            sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionRefused)),
+        ] {
+            assert!(matches!(AppError::from(e), AppError::Unavailable { retry_after_s: 5 }));
+        }
+        assert!(!matches!(AppError::from(sqlx::Error::RowNotFound), AppError::Unavailable { .. }));
+    }
 }

@@ -108,15 +108,14 @@ pub async fn run(state: AppState, mut queue: ClickQueue) {
             }
         }
         if !clicks.is_empty() {
-            let mut attempt = 0;
+            // An answered click is kept until it is stored: through a database restart or a
+            // full disk the batch waits here (and new clicks queue behind it, up to the
+            // channel's bound, after which the redirect waits too).
+            let mut attempt = 0u32;
             while let Err(e) = write(&state, &clicks).await {
                 attempt += 1;
-                if attempt == 5 {
-                    tracing::error!(error = %e, lost = clicks.len(), "clicks could not be stored");
-                    break;
-                }
-                tracing::warn!(error = %e, attempt, "click batch failed; retrying");
-                tokio::time::sleep(std::time::Duration::from_millis(50 << attempt)).await;
+                tracing::warn!(error = %e, attempt, queued = clicks.len(), "click batch not stored yet; retrying");
+                tokio::time::sleep(std::time::Duration::from_millis((50u64 << attempt.min(6)).min(2_000))).await;
             }
             // Bots and link previews are not clicks on the dashboard.
             let n = clicks.iter().filter(|c| c.ua_class != UaClass::Bot).count() as i64;
