@@ -71,6 +71,9 @@ pub async fn build_with(
     }
     let db = Db::connect(&config.database_url).await?;
     use app::features::admin::store::seed::{first_start, FirstStart, SETUP_LINK_HOURS};
+    let org = settings::load(&db).await?;
+    // Before any fact is written (the demo's included): the days the counters file facts under.
+    dashboard::store::counters::prepare(&db, &org).await.map_err(|e| format!("dashboard counters: {e}"))?;
     let first = first_start(&db, &config).await.map_err(|e| format!("first start: {e}"))?;
     if let FirstStart::SetupLink(token) = &first {
         // The token is a secret: it goes to the console of whoever started the server, never
@@ -81,7 +84,6 @@ pub async fn build_with(
             b.options.site_addr
         );
     }
-    let org = settings::load(&db).await?;
     let policy = leads::store::policy::load_policy(&db.pool).await?;
     let (lead_writer, lead_queue) = GroupCommit::new();
     let (click_writer, click_queue) = promotion::store::clicks::ClickWriter::new();

@@ -99,5 +99,8 @@ pub fn SettingsPage() -> impl IntoView {
             </Transition>
             {move || matches!(save.value().get(), Some(Ok(()))).then(|| view! { <p class="ok" data-testid="setting-saved">{i18n.t(K::Saved)}</p> })}
         </section>
+        <section class="card">
+            <crate::features::dashboard::recount::RecountButton />
+        </section>
     }
 }

@@ -20,6 +20,9 @@ crate::messages! {
         TargetValidLeads => "有效线索数", "Valid leads";
         TargetDeals => "成交数", "Deals";
         DashboardTitle => "数据看板", "Dashboard";
+        Recount => "重新统计看板", "Recount the dashboards";
+        RecountHint => "看板的计数随数据实时更新；更改时区、人员调岗或手工改动数据库后，可从原始数据重新统计（统计期间新数据照常记录）。", "Dashboard counters follow the facts as they arrive; after a time-zone change, people moving department or a change made to the database by hand, rebuild them from the facts (new facts keep arriving meanwhile).";
+        Recounted => "已重新统计，更正了 {n} 个计数。", "Recounted: {n} counted figures corrected.";
         LiveOn => "● 实时", "● Live";
         LiveOff => "○ 连接中…", "○ Connecting…";
         Funnel => "转化漏斗", "Funnel";

@@ -8,6 +8,7 @@ pub mod i18n;
 pub mod live;
 pub mod model;
 pub mod my_numbers;
+pub mod recount;
 #[cfg(feature = "ssr")]
 pub mod routes;
 pub mod rules;

@@ -1,6 +1,7 @@
 //! Leads' plain routes: the referral form's post, which works without JavaScript.
 use super::store::intake::{self, LeadForm, Origin};
-use crate::features::promotion::store::clicks::VISITOR_COOKIE;
+use crate::features::promotion::store::clicks::{CHANNEL_COOKIE, REF_COOKIE, VISITOR_COOKIE};
+use crate::features::promotion::Channel;
 use crate::plumbing::auth::keyed_hash;
 use crate::plumbing::edge::Client;
 use crate::plumbing::errors::AppError;
@@ -27,6 +28,10 @@ async fn lead_form(
 ) -> Result<Response, AppError> {
     let origin = Origin {
         visitor: cookie(&headers, VISITOR_COOKIE),
+        // The last click's channel, if that click was on the link this lead names.
+        channel: (form.ref_code.is_some() && cookie(&headers, REF_COOKIE) == form.ref_code)
+            .then(|| cookie(&headers, CHANNEL_COOKIE).as_deref().and_then(Channel::parse))
+            .flatten(),
         ip_hash: keyed_hash(&state.org.secret, &client.ip.to_string()),
     };
     let ref_query = form.ref_code.clone().filter(|r| !r.is_empty()).map(|r| format!("?ref={r}")).unwrap_or_default();

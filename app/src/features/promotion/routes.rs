@@ -44,9 +44,10 @@ async fn personal_link(
         Some(token) => session_user(&state, &token).await? == Some(target.promoter_id),
         None => false,
     };
+    let channel = Channel::of_link(q.ch.as_deref());
     let click = NewClick {
         link_id: target.link_id,
-        channel: Channel::of_link(q.ch.as_deref()),
+        channel,
         visitor: visitor.clone(),
         ip_hash: keyed_hash(&state.org.secret, &client.ip.to_string()),
         ua_class: clicks::ua_class(ua),
@@ -54,7 +55,10 @@ async fn personal_link(
         own,
     };
     super::part(&state)?.clicks.record(click).await.map_err(internal)?;
-    let mut cookies = vec![set_cookie(clicks::REF_COOKIE, &code, "/", 30 * 24 * 3600, true, false)];
+    let mut cookies = vec![
+        set_cookie(clicks::REF_COOKIE, &code, "/", 30 * 24 * 3600, true, false),
+        set_cookie(clicks::CHANNEL_COOKIE, channel.as_str(), "/", 30 * 24 * 3600, true, false),
+    ];
     if new_visitor {
         cookies.push(set_cookie(clicks::VISITOR_COOKIE, &visitor, "/", 365 * 24 * 3600, true, false));
     }

@@ -154,7 +154,7 @@ pub async fn seed(state: &AppState) -> Result<(), AppError> {
         };
         writer.record(click).await?;
         writer.flush().await;
-        let origin = Origin { visitor: Some(device.clone()), ip_hash: keyed_hash(&secret, &device) };
+        let origin = Origin { visitor: Some(device.clone()), channel: None, ip_hash: keyed_hash(&secret, &device) };
         let submitted = intake::submit(state, DEMO_CAMPAIGN_SLUG, &form, origin).await?;
         leads.push((submitted.lead_id, p.id));
     }
@@ -241,6 +241,8 @@ pub async fn seed(state: &AppState) -> Result<(), AppError> {
     }
     tx.commit().await?;
     drop(_turn);
+    // The leads moved back in time: their days of activity are filed anew.
+    crate::features::dashboard::store::recount::recount(&state.db).await?;
     // Last month settled: finance drafts, an administrator approves, finance pays out. This
     // month's run is a draft.
     let last = Period::Month { year: last_month.year(), month: last_month.month() }.key();

@@ -1,6 +1,8 @@
 //! The figures of PRODUCT.md §6 counted in the database, the hero board, targets, and the
 //! promoter's own numbers.
+pub mod counters;
 pub mod figures;
 pub mod heroes;
 pub mod my_numbers;
+pub mod recount;
 pub mod targets;

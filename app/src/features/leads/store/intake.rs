@@ -81,6 +81,8 @@ impl LeadForm {
 /// Who and where the submission came from.
 pub struct Origin {
     pub visitor: Option<String>,
+    /// The channel of the visitor's last click on the link the lead names, when known.
+    pub channel: Option<crate::features::promotion::Channel>,
     pub ip_hash: String,
 }
 
@@ -301,7 +303,7 @@ pub async fn submit(
         sms_budget: campaign.sms_budget,
         credit,
         fields,
-        origin: Origin { visitor: origin.visitor.filter(|v| !v.is_empty()), ip_hash: origin.ip_hash },
+        origin: Origin { visitor: origin.visitor.filter(|v| !v.is_empty()), ..origin },
         burst_limit: part.burst_per_minute,
     };
     let (campaign_id, promoter_id) = (submission.campaign_id, submission.credit.promoter_id);
@@ -375,8 +377,8 @@ async fn screen_and_store(
     let outcome = screening::screen(&facts, rules);
     let (status, reason, flag, duplicate_of) = stored_as(outcome);
     let row = sqlx::query(
-        "INSERT INTO leads (campaign_id, link_id, promoter_id, department_id, name, phone, demand_tags, note, status, reason, flag, duplicate_of, visitor, ip_hash, submitted_at, review_due_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
+        "INSERT INTO leads (campaign_id, link_id, promoter_id, department_id, name, phone, demand_tags, note, status, reason, flag, duplicate_of, visitor, ip_hash, submitted_at, review_due_at, channel) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
     )
     .bind(s.campaign_id)
     .bind(s.credit.link_id)
@@ -395,6 +397,8 @@ async fn screen_and_store(
     .bind(now_ms)
     // Marketing reviews pending and held leads within one business day.
     .bind(matches!(status, LeadStatus::Pending | LeadStatus::Held).then(|| policy.calendar.deadline(now, 1, org.tz).timestamp_millis()))
+    // Without it the database finds the last click on the link (the counters' migration).
+    .bind(s.credit.link_id.and(s.origin.channel).map(|c| c.as_str()))
     .fetch_one(&mut **tx)
     .await?;
     let lead_id: i64 = row.try_get("id")?;

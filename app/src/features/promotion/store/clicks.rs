@@ -10,6 +10,8 @@ use tokio::sync::{mpsc, oneshot};
 
 pub const VISITOR_COOKIE: &str = "ah_vid";
 pub const REF_COOKIE: &str = "ah_ref";
+/// The channel of the visitor's last click (on the link in `REF_COOKIE`): a lead keeps it.
+pub const CHANNEL_COOKIE: &str = "ah_ch";
 
 /// A coarse user-agent class; link-preview fetchers and crawlers are `bot`.
 pub fn ua_class(ua: &str) -> UaClass {

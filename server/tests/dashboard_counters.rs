@@ -1,0 +1,221 @@
+//! The dashboard reads counters that the database keeps as facts arrive. After a random stream
+//! of clicks (bots among them), shares, submissions through the real form, reviews, direct
+//! inserts and status changes, deals with and without a lead or promoter, every figure of every
+//! cut and the trend equal a count of the raw facts, for any period and filter, and a recount
+//! changes nothing; on both engines.
+mod common;
+use app::features::dashboard::store::figures::Slice;
+use app::features::dashboard::store::{counters, figures, recount};
+use app::features::promotion::Channel;
+use app::features::rewards::engine::PromoterKind;
+use chrono::NaiveDate;
+use common::*;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use reqwest::StatusCode;
+
+/// 2025-10-01 00:00 in Shanghai, in milliseconds.
+const OCT_START: i64 = 1_759_248_000_000;
+const DAY: i64 = 86_400_000;
+const STATUSES: [&str; 6] = ["pending", "held", "valid", "duplicate", "invalid", "rejected"];
+
+async fn exec(s: &TestServer, sql: &str) {
+    sqlx::query(sql).execute(&s.state.db.pool).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+async fn ids(s: &TestServer, sql: &str) -> Vec<i64> {
+    sqlx::query_scalar(sql).fetch_all(&s.state.db.pool).await.unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+fn pick<T: Copy>(rng: &mut StdRng, from: &[T]) -> T {
+    from[rng.gen_range(0..from.len())]
+}
+
+#[tokio::test]
+async fn the_counters_equal_the_facts_after_a_random_stream() {
+    let s = TestServer::start().await;
+    let seed: u64 = std::env::var("COUNTERS_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(20261203);
+    let mut rng = StdRng::seed_from_u64(seed);
+    let campaigns = ids(&s, "SELECT id FROM campaigns ORDER BY id").await;
+    let people = ids(&s, "SELECT id FROM users ORDER BY id").await;
+    let departments = ids(&s, "SELECT id FROM departments ORDER BY id").await;
+    for (i, c) in campaigns.iter().enumerate() {
+        for p in &people {
+            exec(
+                &s,
+                &format!(
+                    "INSERT INTO promo_links (code, campaign_id, promoter_id, created_at) VALUES ('R{i}P{p}', {c}, {p}, 0) \
+                     ON CONFLICT DO NOTHING"
+                ),
+            )
+            .await;
+        }
+    }
+    let links: Vec<(i64, i64, i64)> =
+        sqlx::query_as("SELECT id, campaign_id, promoter_id FROM promo_links ORDER BY id")
+            .fetch_all(&s.state.db.pool)
+            .await
+            .unwrap();
+    let channels: Vec<&str> = Channel::ALL.iter().map(|c| c.as_str()).collect();
+    let at = |rng: &mut StdRng| OCT_START - 3 * DAY + rng.gen_range(0..70 * DAY);
+    let mut leads: Vec<i64> = Vec::new();
+    for step in 0..600 {
+        match rng.gen_range(0..10) {
+            0..=2 => {
+                let (link, _, _) = pick(&mut rng, &links);
+                let (ch, ua) = (pick(&mut rng, &channels), pick(&mut rng, &["wechat", "mobile", "desktop", "bot"]));
+                let (visitor, when, unique) = (rng.gen_range(0..8), at(&mut rng), rng.gen_range(0..2));
+                exec(
+                    &s,
+                    &format!(
+                        "INSERT INTO clicks (link_id, channel, visitor, ip_hash, ua_class, at, unique_visit) \
+                         VALUES ({link}, '{ch}', 'v{visitor}', 'ip', '{ua}', {when}, {unique})"
+                    ),
+                )
+                .await;
+            }
+            3 => {
+                let (link, _, _) = pick(&mut rng, &links);
+                exec(
+                    &s,
+                    &format!("INSERT INTO shares (link_id, kind, at) VALUES ({link}, 'poster', {})", at(&mut rng)),
+                )
+                .await;
+            }
+            4 | 5 => {
+                let (link, campaign, promoter) = pick(&mut rng, &links);
+                let status = pick(&mut rng, &STATUSES);
+                let when = at(&mut rng);
+                // Some through a deactivated person's link: no promoter, their department credited.
+                let (link_sql, promoter_sql, department_sql) = match rng.gen_range(0..6) {
+                    0 => ("NULL".to_string(), "NULL".to_string(), pick(&mut rng, &departments).to_string()),
+                    1 => ("NULL".to_string(), "NULL".to_string(), "NULL".to_string()),
+                    _ => (link.to_string(), promoter.to_string(), "NULL".to_string()),
+                };
+                let assigned = if rng.gen_bool(0.5) { (when + 3_600_000).to_string() } else { "NULL".into() };
+                let contact = if assigned != "NULL" && rng.gen_bool(0.6) {
+                    (when + 3_600_000 + rng.gen_range(0..3 * DAY)).to_string()
+                } else {
+                    "NULL".into()
+                };
+                // A channel given (as the form does from the visitor's cookie) or found from clicks.
+                let channel =
+                    if rng.gen_bool(0.3) { format!("'{}'", pick(&mut rng, &channels)) } else { "NULL".into() };
+                exec(
+                    &s,
+                    &format!(
+                        "INSERT INTO leads (campaign_id, link_id, promoter_id, department_id, name, phone, demand_tags, note, status, \
+                         visitor, ip_hash, submitted_at, assigned_at, first_contact_at, channel) VALUES ({campaign}, {link_sql}, \
+                         {promoter_sql}, {department_sql}, 'x', '+861390000{step:04}', '[]', '', '{status}', 'v{}', 'ip', {when}, \
+                         {assigned}, {contact}, {channel})",
+                        rng.gen_range(0..8)
+                    ),
+                )
+                .await;
+                leads.push(ids(&s, "SELECT MAX(id) FROM leads").await[0]);
+            }
+            6 | 7 if !leads.is_empty() => {
+                let lead = pick(&mut rng, &leads);
+                let status = pick(&mut rng, &STATUSES);
+                exec(&s, &format!("UPDATE leads SET status = '{status}' WHERE id = {lead}")).await;
+            }
+            _ => {
+                let lead = if rng.gen_bool(0.5) && !leads.is_empty() {
+                    let l = pick(&mut rng, &leads);
+                    let taken = ids(&s, &format!("SELECT COUNT(*) FROM deals WHERE lead_id = {l}")).await[0] > 0;
+                    if taken {
+                        "NULL".to_string()
+                    } else {
+                        l.to_string()
+                    }
+                } else {
+                    "NULL".to_string()
+                };
+                let promoter = if rng.gen_bool(0.8) { pick(&mut rng, &people).to_string() } else { "NULL".into() };
+                let campaign = if rng.gen_bool(0.8) { pick(&mut rng, &campaigns).to_string() } else { "NULL".into() };
+                let on = NaiveDate::from_ymd_opt(2025, 9, 28).unwrap() + chrono::Days::new(rng.gen_range(0..70));
+                let cost = if rng.gen_bool(0.5) { rng.gen_range(0..50_000).to_string() } else { "NULL".into() };
+                exec(
+                    &s,
+                    &format!(
+                        "INSERT INTO deals (order_no, lead_id, customer_phone, promoter_id, campaign_id, amount_fen, cost_fen, signed_on, \
+                         source, created_at) VALUES ('RS{step}', {lead}, '+8613{step:09}', {promoter}, {campaign}, {}, {cost}, '{on}', \
+                         'manual', 0)",
+                        rng.gen_range(1..100_000)
+                    ),
+                )
+                .await;
+            }
+        }
+    }
+    // The real paths too: clicks through the redirect and submissions through the form.
+    let card_code: String = sqlx::query_scalar("SELECT pl.code FROM promo_links pl JOIN campaigns c ON c.id = pl.campaign_id WHERE c.slug = 'winter-home' ORDER BY pl.id LIMIT 1")
+        .fetch_one(&s.state.db.pool)
+        .await
+        .unwrap();
+    for i in 0..5 {
+        let visitor = s.client();
+        let res = visitor
+            .get(s.url(&format!("/r/{card_code}?ch=moments")))
+            .header("User-Agent", "Mobile")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::FOUND);
+        let res = visitor
+            .post(s.url("/c/winter-home/lead"))
+            .header("Origin", s.url(""))
+            .form(&[("name", "张三"), ("phone", &format!("1380013{i:04}")), ("consent", "1"), ("ref", &card_code)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    }
+    s.flush_clicks().await;
+    // Those leads kept the channel of the click that brought them, from the visitor's cookie.
+    let moments = ids(&s, "SELECT COUNT(*) FROM leads WHERE phone LIKE '+861380013%' AND channel = 'moments'").await[0];
+    assert_eq!(moments, 5);
+
+    let (org, pool) = (&*s.state.org, &s.state.db.pool);
+    let today = chrono::Utc::now().with_timezone(&org.tz).date_naive();
+    let october =
+        Slice::days(NaiveDate::from_ymd_opt(2025, 10, 1).unwrap(), NaiveDate::from_ymd_opt(2025, 10, 31).unwrap());
+    let long =
+        Slice::days(NaiveDate::from_ymd_opt(2025, 9, 1).unwrap(), NaiveDate::from_ymd_opt(2025, 12, 31).unwrap());
+    let mut slices = vec![october.clone(), long.clone(), Slice::days(today, today)];
+    for &c in Channel::ALL {
+        slices.push(Slice { channel: Some(c), ..long.clone() });
+    }
+    for &k in PromoterKind::ALL {
+        slices.push(Slice { promoter_kind: Some(k), ..october.clone() });
+    }
+    for &d in &departments {
+        slices.push(Slice { department_id: Some(d), ..long.clone() });
+    }
+    slices.push(Slice { campaign_id: Some(campaigns[0]), channel: Some(Channel::Moments), ..long.clone() });
+    for slice in &slices {
+        let counted = counters::dashboard(pool, org, slice).await.unwrap();
+        let recounted = figures::from_facts(pool, org, slice).await.unwrap();
+        assert_eq!(counted.totals, recounted.totals, "seed {seed}, {slice:?}");
+        assert_eq!(counted.trend, recounted.trend, "seed {seed}, {slice:?}");
+        assert_eq!(counted.cuts, recounted.cuts, "seed {seed}, {slice:?}");
+    }
+    assert!(counters::dashboard(pool, org, &long).await.unwrap().totals.leads > 100, "the stream made leads");
+    assert_eq!(recount::drift(&s.state.db).await.unwrap(), 0, "seed {seed}: a recount would change the counters");
+    // A counter broken by hand is found and repaired by the recount.
+    exec(&s, "UPDATE figure_counts SET clicks = clicks + 7 WHERE day = (SELECT MIN(day) FROM figure_counts WHERE clicks > 0)")
+        .await;
+    let broken = recount::drift(&s.state.db).await.unwrap();
+    assert!(broken > 0);
+    assert_eq!(recount::recount(&s.state.db).await.unwrap(), broken);
+    assert_eq!(recount::drift(&s.state.db).await.unwrap(), 0);
+    // Admin's recount button, and only admin's.
+    exec(&s, "UPDATE figure_counts SET shares = shares + 1 WHERE day = (SELECT MAX(day) FROM figure_counts)").await;
+    let marketing = s.signed_in(MARKETING).await;
+    assert_eq!(s.call(&marketing, "recount_dashboard", &[]).await.0, StatusCode::FORBIDDEN);
+    let admin = s.signed_in(ADMIN).await;
+    let corrected: i64 = s.call_json(&admin, "recount_dashboard", &[]).await;
+    assert!(corrected > 0);
+    assert_eq!(recount::drift(&s.state.db).await.unwrap(), 0);
+    s.stop().await;
+}
