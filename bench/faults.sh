@@ -1,6 +1,6 @@
 # Faults survived under a steady load of referral forms and personal-link clicks
 # (bench/faults.py): PostgreSQL stopped for 5 s and started again, then on SQLite a full disk
-# (a small tmpfs filled up for 5 s). The server must recover by itself within 10 s, report the
+# (a 256 MB tmpfs filled up for 5 s). The server must recover by itself within 10 s, report the
 # outage on /healthz, answer 503 (never another 5xx) while it lasts, and store every lead it
 # acknowledged and every click it answered.
 set -euo pipefail
@@ -67,7 +67,7 @@ fi
 
 # SQLite on a small file system that fills up.
 mkdir -p "$dir/small"
-if mount -t tmpfs -o size=64m tmpfs "$dir/small" 2>/dev/null; then
+if mount -t tmpfs -o size=256m tmpfs "$dir/small" 2>/dev/null; then
   fill="avail=\$(df --output=avail -B1 '$dir/small' | tail -1); fallocate -l \$avail '$dir/small/filler' 2>/dev/null || dd if=/dev/zero of='$dir/small/filler' bs=1M 2>/dev/null || true"
   run sqlite "sqlite://$dir/small/faults.db" "$fill" "rm -f '$dir/small/filler'"
   umount "$dir/small" || true

@@ -84,6 +84,13 @@ class Client:
                 return r.status, r.headers, r.read()
         except urllib.error.HTTPError as e:
             return e.code, e.headers, e.read()
+        except (urllib.error.URLError, http.client.HTTPException, ConnectionError) as e:
+            # A request head over hyper's limit is answered 414/431 and the connection closed
+            # while the client may still be sending: refused, not a server error. Anything
+            # else that drops the connection is one.
+            if len(path) > 64 * 1024:
+                return 431, {}, b""
+            return 599, {}, repr(e).encode()
 
 def count(table):
     if DB_URL.startswith("postgres"):

@@ -6,7 +6,7 @@ use super::errors::{AppError, FormField, Problem};
 use super::state::is_unique_violation;
 use crate::shared::closed_set::ClosedSet;
 use sqlx::any::AnyPoolOptions;
-use sqlx::{AnyPool, Executor, Row};
+use sqlx::{AnyPool, Connection, Executor, Row};
 use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,7 +53,17 @@ impl Db {
         match self.backend {
             Backend::Sqlite => {
                 let turn = self.writer.clone().lock_owned().await;
-                Ok((Some(turn), self.pool.begin_with("BEGIN IMMEDIATE").await?))
+                loop {
+                    let mut conn = self.pool.acquire().await?;
+                    if conn.is_in_transaction() {
+                        // Left inside a transaction whose COMMIT a full disk refused: it could
+                        // never begin again. Retired; the pool opens a fresh one.
+                        tracing::warn!("retiring a database connection left inside a transaction");
+                        conn.close_on_drop();
+                        continue;
+                    }
+                    return Ok((Some(turn), sqlx::Transaction::begin(conn, Some("BEGIN IMMEDIATE".into())).await?));
+                }
             }
             Backend::Postgres => Ok((None, self.pool.begin().await?)),
         }
@@ -139,8 +149,9 @@ async fn connect(url: &str) -> Result<AnyPool, sqlx::Error> {
     };
     let pool = AnyPoolOptions::new()
         .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
-        // A database that cannot be reached answers 503 in seconds, not after half a minute.
-        .acquire_timeout(std::time::Duration::from_secs(5))
+        // A database that cannot be reached answers 503 well before the request's own limit
+        // (60 s), while a busy moment (every connection taken) still waits its turn.
+        .acquire_timeout(std::time::Duration::from_secs(15))
         .after_connect(move |conn, _| {
             Box::pin(async move {
                 if backend == Backend::Sqlite {
@@ -156,6 +167,18 @@ async fn connect(url: &str) -> Result<AnyPool, sqlx::Error> {
                     .await?;
                 }
                 Ok(())
+            })
+        })
+        .after_release(|conn, _| {
+            Box::pin(async move {
+                if conn.is_in_transaction() {
+                    // A transaction left open (dropped, or its COMMIT refused by a full disk):
+                    // its rollback is flushed now, and a connection still inside one could
+                    // never begin again, so it is retired instead of going back to the pool.
+                    conn.ping().await?;
+                    return Ok(!conn.is_in_transaction());
+                }
+                Ok(true)
             })
         })
         .connect(&url)

@@ -122,6 +122,11 @@ impl From<sqlx::Error> for AppError {
             tracing::warn!(error = %e, "database unavailable");
             return AppError::Unavailable { retry_after_s: 5 };
         }
+        // PostgreSQL refuses text it cannot hold (a NUL byte) that got past a check: the input's
+        // fault, not ours.
+        if matches!(&e, sqlx::Error::Database(db) if db.code().as_deref() == Some("22021")) {
+            return AppError::BadRequest("text with a NUL character".into());
+        }
         internal(e)
     }
 }

@@ -80,10 +80,19 @@ fn campaign_from_row(r: &AnyRow) -> Result<Campaign, sqlx::Error> {
 
 /// Any executor: the pool, or the connection of a transaction in progress (a request must
 /// never hold one pooled connection while waiting for a second).
+/// What a campaign's slug may be: 3–40 of a–z, 0–9 and `-`.
+pub fn is_slug(slug: &str) -> bool {
+    (3..=40).contains(&slug.len()) && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
 pub async fn by_slug<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
     ex: E,
     slug: &str,
 ) -> Result<Option<Campaign>, AppError> {
+    // Anything else (a NUL byte among it, which PostgreSQL refuses to compare) is no campaign.
+    if !is_slug(slug) {
+        return Ok(None);
+    }
     let row = sqlx::query(&format!("SELECT {CAMPAIGN_COLUMNS} FROM campaigns WHERE slug = $1"))
         .bind(slug)
         .fetch_optional(ex)
@@ -158,9 +167,7 @@ async fn validate_edit(pool: &AnyPool, e: &CampaignEdit) -> Result<CampaignRecor
     let product = text(Field::Product, &e.product, 1, 50);
     let landing_copy = text(Field::LandingCopy, &e.landing_copy, 0, 2000);
     let slug = e.slug.trim().to_string();
-    if !(3..=40).contains(&slug.len())
-        || !slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    {
+    if !is_slug(&slug) {
         errors.push(FieldError::new(Field::Slug, Problem::said(K::ProblemSlugFormat)));
     }
     let mut list = |field: Field, value: &str, max_items: usize, max_len: usize| {

@@ -31,8 +31,17 @@ pub fn draft_cookie(slug: &str, mut draft: LeadDraft) -> String {
     cut(&mut draft.phone, 64);
     cut(&mut draft.note, NOTE_MAX * 2);
     draft.demand_tags.truncate(20);
-    let json = serde_json::to_vec(&draft).unwrap_or_default();
-    let value = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
+    draft.demand_tags.iter_mut().for_each(|t| cut(t, 20));
+    // A browser drops a cookie over 4 KB: the note gives way first.
+    let value = loop {
+        let json = serde_json::to_vec(&draft).unwrap_or_default();
+        let value = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
+        if value.len() <= 3_800 || draft.note.is_empty() {
+            break value;
+        }
+        let keep = draft.note.chars().count() / 2;
+        cut(&mut draft.note, keep);
+    };
     set_cookie(DRAFT_COOKIE, &value, &format!("/c/{slug}"), 600, true, false)
 }
 
@@ -450,4 +459,29 @@ async fn screen_and_store(
         budget: s.sms_budget,
     });
     Ok(Stored { screened: Ok(Submitted { lead_id, status: final_status }), thanks })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whatever was typed, the draft cookie stays under a browser's 4 KB and reads back.
+    #[test]
+    fn the_draft_cookie_stays_small_whatever_was_typed() {
+        let huge = "长".repeat(100_000);
+        let draft = LeadDraft {
+            name: huge.clone(),
+            phone: huge.clone(),
+            demand_tags: vec![huge.clone(); 50],
+            note: huge,
+            consent: true,
+            errors: vec![],
+        };
+        let cookie = draft_cookie("winter-home", draft);
+        assert!(cookie.len() < 4_096, "{} bytes", cookie.len());
+        let value = cookie.split(';').next().unwrap().trim_start_matches("ah_draft=");
+        let back = decode_draft(value).expect("reads back");
+        assert_eq!(back.demand_tags.len(), 20);
+        assert!(back.name.starts_with('长'));
+    }
 }

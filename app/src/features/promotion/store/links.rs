@@ -96,7 +96,10 @@ pub struct LinkTarget {
 }
 
 pub async fn resolve_code(pool: &AnyPool, code: &str) -> Result<Option<LinkTarget>, AppError> {
-    if code.is_empty() || code.len() > 32 {
+    // Codes are letters and digits: anything else (a NUL byte, which PostgreSQL refuses to
+    // compare) is no link.
+    if code.is_empty() || code.len() > 32 || !code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
         return Ok(None);
     }
     let row = sqlx::query(
