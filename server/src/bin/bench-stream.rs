@@ -2,7 +2,9 @@
 //! (BASE, its process SERVER_PID) while referral-form submissions arrive at RATE a second for
 //! SECONDS. Measures each lead event's latency from when the server published it to when each
 //! subscriber read it, and the server's memory. Prints `key: value` figures; the verdict is
-//! bench/stream.sh's.
+//! bench/stream.sh's. With RELOAD=1 each subscriber is an open dashboard: it reloads the
+//! figures as the page does (at once after a quiet spell, then at most every 150 ms), and the
+//! latency is from an event's publication to the reloaded figures' arrival.
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -51,6 +53,40 @@ fn lead_times(line: &str, out: &mut Vec<i64>) {
     }
 }
 
+/// An open dashboard's reloads: the events' publication times come in; each reload takes the
+/// events waiting, and its answer shows them. Latencies in tenths of a millisecond.
+async fn reloader(
+    addr: String,
+    base: String,
+    cookie: String,
+    mut events: tokio::sync::mpsc::UnboundedReceiver<i64>,
+) -> Vec<u32> {
+    let mut latencies = Vec::new();
+    let mut last: Option<Instant> = None;
+    let head = format!(
+        "POST /api/load_dashboard HTTP/1.1\r\nHost: {addr}\r\nOrigin: {base}\r\nCookie: {cookie}\r\nAccept: application/json\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\n"
+    );
+    while let Some(first) = events.recv().await {
+        if let Some(at) = last {
+            tokio::time::sleep_until((at + Duration::from_millis(150)).into()).await;
+        }
+        let mut waiting = vec![first];
+        while let Ok(at) = events.try_recv() {
+            waiting.push(at);
+        }
+        last = Some(Instant::now());
+        match request(&addr, &head, "query%5Brange%5D=month").await {
+            Ok(res) if res.starts_with("HTTP/1.1 200") => {
+                let now = now_us();
+                latencies.extend(waiting.iter().map(|at| ((now - at).max(0) / 100) as u32));
+            }
+            _ => {}
+        }
+    }
+    latencies
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let base = std::env::var("BASE")?;
@@ -59,6 +95,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let subscribers = env("SUBSCRIBERS", 5000) as usize;
     let rate = env("RATE", 200);
     let seconds = env("SECONDS", 10);
+    let reload = env("RELOAD", 0) == 1;
 
     // Marketing's session, shared by every subscriber.
     let signed_in = request(
@@ -85,6 +122,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let mut readers = Vec::with_capacity(subscribers);
     for _ in 0..subscribers {
         let (addr, cookie, connected, mut stopped) = (addr.clone(), cookie.clone(), connected.clone(), stopped.clone());
+        let (to_reload, reloads) = tokio::sync::mpsc::unbounded_channel::<i64>();
+        let reloader = reload.then(|| tokio::spawn(reloader(addr.clone(), base.clone(), cookie.clone(), reloads)));
         readers.push(tokio::spawn(async move {
             // Latencies in tenths of a millisecond.
             let mut latencies: Vec<u32> = Vec::new();
@@ -107,9 +146,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
                 if line.starts_with("data:") {
                     times.clear();
                     lead_times(&line, &mut times);
-                    let now = now_us();
-                    latencies.extend(times.iter().map(|at| ((now - at).max(0) / 100) as u32));
+                    if reload {
+                        for at in &times {
+                            let _ = to_reload.send(*at);
+                        }
+                    } else {
+                        let now = now_us();
+                        latencies.extend(times.iter().map(|at| ((now - at).max(0) / 100) as u32));
+                    }
                 }
+            }
+            drop(to_reload);
+            if let Some(r) = reloader {
+                latencies.extend(r.await.unwrap_or_default());
             }
             latencies
         }));

@@ -23,7 +23,7 @@ pub async fn load_dashboard(query: DashboardQuery) -> Result<Dashboard, AppError
     let cx = authorize(Access::Marketing).await?;
     let state = &cx.state;
     let slice = super::store::figures::Slice::parse(&query, &state.org)?;
-    super::store::counters::dashboard(&state.db.pool, &state.org, &slice).await
+    Ok((*super::dashboard(state, &slice).await?).clone())
 }
 
 /// A closed-set filter of the URL as sent: absent or empty is none.

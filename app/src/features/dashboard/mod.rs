@@ -17,3 +17,40 @@ pub mod store;
 pub mod targets;
 
 pub use model::*;
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::store::figures::Slice;
+    use super::Dashboard;
+    use crate::plumbing::cache::TtlCache;
+    use crate::plumbing::errors::AppError;
+    use crate::plumbing::state::AppState;
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    /// The dashboard's part of the state: loads shared between everyone watching the same slice.
+    #[derive(Clone)]
+    pub struct Part {
+        /// By slice and the live stream's latest event: a burst of events makes every open
+        /// dashboard reload at once, and one of them computes what all of them are shown. The
+        /// time to live bounds what changes without an event (the response window).
+        loads: Arc<TtlCache<(String, u64), Arc<Dashboard>>>,
+    }
+
+    impl Default for Part {
+        fn default() -> Self {
+            Part { loads: Arc::new(TtlCache::new(Duration::from_secs(2), 256)) }
+        }
+    }
+
+    /// The dashboard of a slice, computed once per slice and event.
+    pub async fn dashboard(state: &AppState, slice: &Slice) -> Result<Arc<Dashboard>, AppError> {
+        let load = async { super::store::counters::dashboard(&state.db.pool, &state.org, slice).await.map(Arc::new) };
+        match state.part::<Part>() {
+            Ok(part) => part.loads.get_or_load(&(format!("{slice:?}"), state.events.latest()), load).await,
+            Err(_) => load.await,
+        }
+    }
+}
+#[cfg(feature = "ssr")]
+pub use server::*;

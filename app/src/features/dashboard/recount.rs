@@ -24,7 +24,7 @@ pub fn RecountButton() -> impl IntoView {
     view! {
         <ActionForm action=recount attr:class="form inline-form">
             <p class="muted">{i18n.t(K::RecountHint)}</p>
-            <button type="submit" data-testid="recount" disabled=move || recount.pending().get()>{i18n.t(K::Recount)}</button>
+            <button type="submit" class="button" data-testid="recount" disabled=move || recount.pending().get()>{i18n.t(K::Recount)}</button>
         </ActionForm>
         {move || recount.value().get().map(|r| show_result(r, move |n| view! {
             <p class="ok" data-testid="recounted">{move || crate::plumbing::i18n::fill(K::Recounted.text(i18n.locale()), &[("n", &n.to_string())])}</p>
