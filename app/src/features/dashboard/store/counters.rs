@@ -295,43 +295,12 @@ async fn trend(pool: &AnyPool, s: &Slice) -> Result<Vec<TrendDay>, AppError> {
 
 /// Every cut of the slice: the keys of each dimension, each one's figures from what was read.
 async fn cuts(pool: &AnyPool, s: &Slice, read: &Read, only: Option<Dimension>) -> Result<Vec<Cut>, AppError> {
-    use super::figures::choices;
     let mut cuts = Vec::new();
     for &dimension in Dimension::ALL.iter().filter(|d| only.is_none_or(|o| o == **d)) {
-        let keys: Vec<(String, String, Slice)> = match dimension {
-            Dimension::Campaign => choices(pool, "SELECT id, name FROM campaigns ORDER BY id")
-                .await?
-                .into_iter()
-                .map(|c| (c.id.to_string(), c.name, Slice { campaign_id: Some(c.id), ..s.clone() }))
-                .collect(),
-            Dimension::Channel => Channel::ALL
-                .iter()
-                .map(|&c| (c.to_string(), c.to_string(), Slice { channel: Some(c), ..s.clone() }))
-                .collect(),
-            Dimension::Department => choices(pool, "SELECT id, name FROM departments ORDER BY id")
-                .await?
-                .into_iter()
-                .map(|d| (d.id.to_string(), d.name, Slice { department_id: Some(d.id), ..s.clone() }))
-                .collect(),
-            Dimension::PromoterKind => PromoterKind::ALL
-                .iter()
-                .map(|&k| (k.to_string(), k.to_string(), Slice { promoter_kind: Some(k), ..s.clone() }))
-                .collect(),
-        };
         let mut rows = Vec::new();
-        for (key, label, slice) in keys {
-            // A key that contradicts the filter (another campaign) has nothing.
-            if s.campaign_id.is_some() && slice.campaign_id != s.campaign_id
-                || s.channel.is_some() && slice.channel != s.channel
-                || s.department_id.is_some() && slice.department_id != s.department_id
-                || s.promoter_kind.is_some() && slice.promoter_kind != s.promoter_kind
-            {
-                continue;
-            }
+        for (key, label, slice) in super::figures::cut_keys(pool, s, dimension).await? {
             let figures = read.figures(&slice);
-            if (figures.clicks, figures.shares, figures.leads, figures.deals, figures.reward_cost_fen)
-                != (0, 0, 0, 0, 0)
-            {
+            if super::figures::shown(&figures) {
                 rows.push(CutRow { key, label, figures });
             }
         }

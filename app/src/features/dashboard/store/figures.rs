@@ -284,9 +284,13 @@ pub async fn choices(pool: &AnyPool, sql: &str) -> Result<Vec<Choice>, AppError>
     rows.iter().map(|r| Ok(Choice { id: r.try_get("id")?, name: r.try_get("name")? })).collect()
 }
 
-/// One cut: the figures of every value of a dimension, within the slice.
-pub async fn cut(pool: &AnyPool, org: &OrgSettings, s: &Slice, dimension: Dimension) -> Result<Cut, AppError> {
-    let mut rows = Vec::new();
+/// The values of a dimension within the slice, each as its key, label and narrowed slice;
+/// a value that contradicts the filter (another campaign) is left out.
+pub async fn cut_keys(
+    pool: &AnyPool,
+    s: &Slice,
+    dimension: Dimension,
+) -> Result<Vec<(String, String, Slice)>, AppError> {
     let keys: Vec<(String, String, Slice)> = match dimension {
         Dimension::Campaign => choices(pool, "SELECT id, name FROM campaigns ORDER BY id")
             .await?
@@ -307,17 +311,28 @@ pub async fn cut(pool: &AnyPool, org: &OrgSettings, s: &Slice, dimension: Dimens
             .map(|&k| (k.to_string(), k.to_string(), Slice { promoter_kind: Some(k), ..s.clone() }))
             .collect(),
     };
-    for (key, label, slice) in keys {
-        // A slice that contradicts the filter (another campaign) is empty: skip the queries.
-        if slice.campaign_id != s.campaign_id && s.campaign_id.is_some()
-            || slice.channel != s.channel && s.channel.is_some()
-            || slice.department_id != s.department_id && s.department_id.is_some()
-            || slice.promoter_kind != s.promoter_kind && s.promoter_kind.is_some()
-        {
-            continue;
-        }
+    Ok(keys
+        .into_iter()
+        .filter(|(_, _, slice)| {
+            !(slice.campaign_id != s.campaign_id && s.campaign_id.is_some()
+                || slice.channel != s.channel && s.channel.is_some()
+                || slice.department_id != s.department_id && s.department_id.is_some()
+                || slice.promoter_kind != s.promoter_kind && s.promoter_kind.is_some())
+        })
+        .collect())
+}
+
+/// A cut shows a value only when something happened under it.
+pub fn shown(f: &Figures) -> bool {
+    (f.clicks, f.shares, f.leads, f.deals, f.reward_cost_fen) != (0, 0, 0, 0, 0)
+}
+
+/// One cut: the figures of every value of a dimension, within the slice.
+pub async fn cut(pool: &AnyPool, org: &OrgSettings, s: &Slice, dimension: Dimension) -> Result<Cut, AppError> {
+    let mut rows = Vec::new();
+    for (key, label, slice) in cut_keys(pool, s, dimension).await? {
         let figures = figures(pool, org, &slice).await?;
-        if (figures.clicks, figures.shares, figures.leads, figures.deals, figures.reward_cost_fen) != (0, 0, 0, 0, 0) {
+        if shown(&figures) {
             rows.push(CutRow { key, label, figures });
         }
     }
