@@ -30,7 +30,7 @@ def month_bounds(back):
 def series(engine, n, select):
     """INSERT … SELECT over n = 0..count-1."""
     if engine == "postgres":
-        return select.replace("{FROM}", f"FROM generate_series(0, {n - 1}) AS s(n)")
+        return select.replace("{FROM}", f"FROM generate_series(CAST(0 AS BIGINT), {n - 1}) AS s(n)")
     return f"WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n < {n - 1}) " + select.replace("{FROM}", "FROM s")
 
 

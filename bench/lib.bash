@@ -36,8 +36,15 @@ start_server() {
 }
 
 # on_both_engines FUNCTION DIR: FUNCTION sqlite URL, then FUNCTION postgres URL (if reachable).
+# BENCH_ENGINES (default "sqlite postgres") runs one of them alone.
 on_both_engines() {
-  "$1" sqlite "sqlite://$2/bench.db"
+  local engines="${BENCH_ENGINES:-sqlite postgres}"
+  if [[ " $engines " == *" sqlite "* ]]; then
+    "$1" sqlite "sqlite://$2/bench.db"
+  fi
+  if [[ " $engines " != *" postgres "* ]]; then
+    return 0
+  fi
   if psql "$PG_URL" -Atc "create schema $PG_SCHEMA" >/dev/null 2>&1; then
     local sep='?'; case "$PG_URL" in *\?*) sep='&' ;; esac
     "$1" postgres "$PG_URL${sep}options=-c%20search_path%3D$PG_SCHEMA"

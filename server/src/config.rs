@@ -75,6 +75,13 @@ pub fn demo_activity() -> bool {
     flag("ALLHANDS_DEMO_ACTIVITY", true)
 }
 
+/// `ALLHANDS_DASHBOARD_FRESH_MS` (default 2000): how long a computed dashboard answers loads
+/// of its slice while no event arrives; 0 computes every load (the benchmark of a load's cost).
+pub fn dashboard_fresh() -> std::time::Duration {
+    let ms = std::env::var("ALLHANDS_DASHBOARD_FRESH_MS").ok().and_then(|v| v.trim().parse().ok()).unwrap_or(2000);
+    std::time::Duration::from_millis(ms)
+}
+
 /// `ALLHANDS_MAX_IN_FLIGHT` (requests served at once, default 512) and
 /// `ALLHANDS_REQUEST_TIMEOUT_S` (the longest a request may take, default 60): the live stream
 /// is exempt from both.

@@ -40,9 +40,9 @@ impl Edge {
     }
 }
 
-/// Paths that stay open by design: the live stream.
+/// Paths that stay open by design: the live stream and the live figures.
 fn long_lived(path: &str) -> bool {
-    path == "/live"
+    path == "/live" || path == "/live/figures"
 }
 
 pub async fn edge(State(edge): State<Edge>, mut req: Request, next: Next) -> Response {

@@ -96,7 +96,7 @@ pub async fn build_with(
         burst_per_minute: b.lead_burst_per_minute,
     });
     shared.insert(deals::Part::default().on_paid(rewards::on_paid()));
-    shared.insert(dashboard::Part::default());
+    shared.insert(dashboard::Part::default().fresh_for(crate::config::dashboard_fresh()));
     let state = AppState::new(shared);
     match state.db.backend {
         db::Backend::Postgres => {

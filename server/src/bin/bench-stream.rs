@@ -2,9 +2,9 @@
 //! (BASE, its process SERVER_PID) while referral-form submissions arrive at RATE a second for
 //! SECONDS. Measures each lead event's latency from when the server published it to when each
 //! subscriber read it, and the server's memory. Prints `key: value` figures; the verdict is
-//! bench/stream.sh's. With RELOAD=1 each subscriber is an open dashboard: it reloads the
-//! figures as the page does (at once after a quiet spell, then at most every 150 ms), and the
-//! latency is from an event's publication to the reloaded figures' arrival.
+//! bench/stream.sh's. With FIGURES=1 each subscriber is an open dashboard: it follows its
+//! figures on `/live/figures` as the page does, and the latency is from a lead event's
+//! publication (read on `/live`) to the arrival of the first figures that include it.
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -53,38 +53,79 @@ fn lead_times(line: &str, out: &mut Vec<i64>) {
     }
 }
 
-/// An open dashboard's reloads: the events' publication times come in; each reload takes the
-/// events waiting, and its answer shows them. Latencies in tenths of a millisecond.
-async fn reloader(
+/// An open dashboard's figures: when each message arrived (µs) and the latest event it includes.
+async fn figures(
     addr: String,
-    base: String,
     cookie: String,
-    mut events: tokio::sync::mpsc::UnboundedReceiver<i64>,
-) -> Vec<u32> {
-    let mut latencies = Vec::new();
-    let mut last: Option<Instant> = None;
+    connected: Arc<AtomicUsize>,
+    mut stopped: tokio::sync::watch::Receiver<bool>,
+) -> Vec<(i64, i64)> {
+    let mut arrivals = Vec::new();
+    let Ok(mut s) = TcpStream::connect(&addr).await else { return arrivals };
     let head = format!(
-        "POST /api/load_dashboard HTTP/1.1\r\nHost: {addr}\r\nOrigin: {base}\r\nCookie: {cookie}\r\nAccept: application/json\r\n\
-         Content-Type: application/x-www-form-urlencoded\r\n"
+        "GET /live/figures?range=month HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nAccept: text/event-stream\r\n\r\n"
     );
-    while let Some(first) = events.recv().await {
-        if let Some(at) = last {
-            tokio::time::sleep_until((at + Duration::from_millis(150)).into()).await;
+    if s.write_all(head.as_bytes()).await.is_err() {
+        return arrivals;
+    }
+    let mut lines = BufReader::new(s).lines();
+    loop {
+        let line = tokio::select! {
+            line = lines.next_line() => match line { Ok(Some(l)) => l, _ => break },
+            _ = stopped.changed() => break,
+        };
+        if line.starts_with("HTTP/1.1 200") {
+            connected.fetch_add(1, Ordering::Relaxed);
         }
-        let mut waiting = vec![first];
-        while let Ok(at) = events.try_recv() {
-            waiting.push(at);
-        }
-        last = Some(Instant::now());
-        match request(&addr, &head, "query%5Brange%5D=month").await {
-            Ok(res) if res.starts_with("HTTP/1.1 200") => {
-                let now = now_us();
-                latencies.extend(waiting.iter().map(|at| ((now - at).max(0) / 100) as u32));
+        if let Some(i) =
+            line.strip_prefix("data:").and_then(|d| d.find("\"seq\":").map(|i| (d, i))).map(|(d, i)| &d[i + 6..])
+        {
+            let digits: String = i.chars().take_while(|c| c.is_ascii_digit()).collect();
+            if let Ok(seq) = digits.parse() {
+                arrivals.push((now_us(), seq));
             }
-            _ => {}
         }
     }
-    latencies
+    arrivals
+}
+
+/// Every lead event on `/live`: its sequence number and publication time (µs).
+async fn lead_events(addr: String, cookie: String, mut stopped: tokio::sync::watch::Receiver<bool>) -> Vec<(i64, i64)> {
+    let mut out = Vec::new();
+    let Ok(mut s) = TcpStream::connect(&addr).await else { return out };
+    let head = format!("GET /live HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nAccept: text/event-stream\r\n\r\n");
+    if s.write_all(head.as_bytes()).await.is_err() {
+        return out;
+    }
+    let mut lines = BufReader::new(s).lines();
+    let (mut id, mut data) = (None::<i64>, String::new());
+    loop {
+        let line = tokio::select! {
+            line = lines.next_line() => match line { Ok(Some(l)) => l, _ => break },
+            _ = stopped.changed() => break,
+        };
+        if let Some(v) = line.strip_prefix("id:") {
+            id = v.trim().rsplit('-').next().and_then(|n| n.parse().ok());
+        } else if let Some(v) = line.strip_prefix("data:") {
+            data = v.to_string();
+        } else if line.is_empty() {
+            // A batch of events whose last is `id`: each event's number counts back from it.
+            if let Some(last) = id.take() {
+                let kinds: Vec<&str> = data.split("\"kind\":").skip(1).collect();
+                for (i, k) in kinds.iter().enumerate() {
+                    if k.starts_with("\"lead\"") {
+                        let mut at = Vec::new();
+                        lead_times(&format!("\"kind\":{k}"), &mut at);
+                        if let Some(at) = at.first() {
+                            out.push((last - (kinds.len() - 1 - i) as i64, *at));
+                        }
+                    }
+                }
+            }
+            data.clear();
+        }
+    }
+    out
 }
 
 #[tokio::main]
@@ -95,7 +136,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let subscribers = env("SUBSCRIBERS", 5000) as usize;
     let rate = env("RATE", 200);
     let seconds = env("SECONDS", 10);
-    let reload = env("RELOAD", 0) == 1;
+    let figures_mode = env("FIGURES", 0) == 1;
 
     // Marketing's session, shared by every subscriber.
     let signed_in = request(
@@ -120,10 +161,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let connected = Arc::new(AtomicUsize::new(0));
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut readers = Vec::with_capacity(subscribers);
+    let mut dashboards = Vec::new();
+    let events = figures_mode.then(|| tokio::spawn(lead_events(addr.clone(), cookie.clone(), stopped.clone())));
     for _ in 0..subscribers {
         let (addr, cookie, connected, mut stopped) = (addr.clone(), cookie.clone(), connected.clone(), stopped.clone());
-        let (to_reload, reloads) = tokio::sync::mpsc::unbounded_channel::<i64>();
-        let reloader = reload.then(|| tokio::spawn(reloader(addr.clone(), base.clone(), cookie.clone(), reloads)));
+        if figures_mode {
+            dashboards.push(tokio::spawn(figures(addr, cookie, connected, stopped)));
+            continue;
+        }
         readers.push(tokio::spawn(async move {
             // Latencies in tenths of a millisecond.
             let mut latencies: Vec<u32> = Vec::new();
@@ -146,19 +191,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
                 if line.starts_with("data:") {
                     times.clear();
                     lead_times(&line, &mut times);
-                    if reload {
-                        for at in &times {
-                            let _ = to_reload.send(*at);
-                        }
-                    } else {
-                        let now = now_us();
-                        latencies.extend(times.iter().map(|at| ((now - at).max(0) / 100) as u32));
-                    }
+                    let now = now_us();
+                    latencies.extend(times.iter().map(|at| ((now - at).max(0) / 100) as u32));
                 }
-            }
-            drop(to_reload);
-            if let Some(r) = reloader {
-                latencies.extend(r.await.unwrap_or_default());
             }
             latencies
         }));
@@ -206,6 +241,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     for r in readers {
         if let Ok(l) = r.await {
             all.extend(l);
+        }
+    }
+    // Each lead event, on each dashboard: from its publication to the first figures including it.
+    let events = match events {
+        Some(e) => e.await.unwrap_or_default(),
+        None => Vec::new(),
+    };
+    for d in dashboards {
+        let arrivals = d.await.unwrap_or_default();
+        let Some(&(_, first_seq)) = arrivals.first() else { continue };
+        for &(seq, at) in events.iter().filter(|(seq, _)| *seq > first_seq) {
+            if let Some(&(arrived, _)) = arrivals.iter().find(|(_, s)| *s >= seq) {
+                all.push(((arrived - at).max(0) / 100) as u32);
+            }
         }
     }
     all.sort_unstable();

@@ -2,7 +2,7 @@
 //! The figures are reloaded from the server when the live stream (`GET /live`) reports an
 //! event, at most a few times a second, so they never drift from the database.
 use super::charts::{FunnelChart, Kpis, TrendChart};
-use super::live::live_updates;
+use super::live::live_figures;
 use super::model::{kind_label, Cut, Dashboard, DashboardQuery, Dimension, Range};
 use super::rules::format_centi;
 use super::targets::{SaveTarget, TargetForm, Targets};
@@ -57,9 +57,10 @@ fn query_from_url() -> DashboardQuery {
     })
 }
 
-fn export_href(q: &DashboardQuery, table: Dimension) -> String {
+/// The slice's filters as a link's query string.
+fn filters(q: &DashboardQuery) -> String {
     let mut s = format!(
-        "/dashboard/export.csv?table={table}&range={}&from={}&to={}&channel={}&promoter_kind={}",
+        "range={}&from={}&to={}&channel={}&promoter_kind={}",
         spelled(&q.range),
         q.from,
         q.to,
@@ -75,13 +76,33 @@ fn export_href(q: &DashboardQuery, table: Dimension) -> String {
     s
 }
 
+fn export_href(q: &DashboardQuery, table: Dimension) -> String {
+    format!("/dashboard/export.csv?table={table}&{}", filters(q))
+}
+
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let i18n = use_i18n();
     let tick = RwSignal::new(0u64);
+    // The figures the live stream pushed last, shown at once instead of loaded.
+    let pushed = RwSignal::new(None::<(String, Dashboard)>);
     let save = ServerAction::<SaveTarget>::new();
-    let connected = live_updates(move || tick.update(|t| *t += 1));
-    let data = resource(move || (query_from_url(), tick.get(), save.version().get()), |(q, _, _)| load_dashboard(q));
+    let connected = live_figures(
+        move || format!("/live/figures?{}", filters(&query_from_url())),
+        move |url: &str, d| {
+            pushed.set(Some((url.to_string(), d)));
+            tick.update(|t| *t += 1);
+        },
+    );
+    let data = resource(
+        move || (query_from_url(), tick.get(), save.version().get()),
+        move |(q, _, _)| async move {
+            match pushed.try_update_untracked(Option::take).flatten() {
+                Some((url, d)) if url == format!("/live/figures?{}", filters(&q)) => Ok(d),
+                _ => load_dashboard(q).await,
+            }
+        },
+    );
     let q = query_from_url;
     view! {
         <h1>{i18n.t(K::DashboardTitle)}" "

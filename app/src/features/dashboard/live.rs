@@ -1,36 +1,39 @@
-//! The live stream in the browser: dashboards reload their figures when `/live` reports events.
+//! The live figures in the browser: an open dashboard follows `/live/figures` for its slice and
+//! shows each version the server pushes (the whole first, then patches of it), so that events
+//! update it without each dashboard asking the server to compute its figures again.
+use super::model::Dashboard;
+use super::patch::{apply, Pushed};
 use leptos::prelude::*;
 
-/// At most one reload of the figures this often while events keep coming.
-const RELOAD_MS: f64 = 150.0;
-
-/// Subscribes to the live stream in the browser; `on_event` runs (throttled) after events.
-/// Returns whether the stream is connected.
-pub fn live_updates(on_event: impl Fn() + Clone + 'static) -> ReadSignal<bool> {
+/// Follows the live figures at the URL `url` gives (again when it changes); `on_figures` gets
+/// each version, with the URL it came from. Returns whether the stream is connected.
+pub fn live_figures(
+    url: impl Fn() -> String + Send + Sync + 'static,
+    on_figures: impl Fn(&str, Dashboard) + Clone + 'static,
+) -> ReadSignal<bool> {
     let (connected, set_connected) = signal(false);
     Effect::new(move |_| {
         use wasm_bindgen::prelude::*;
-        let Ok(source) = web_sys::EventSource::new("/live") else { return };
-        let pending = std::rc::Rc::new(std::cell::Cell::new(false));
-        let last = std::rc::Rc::new(std::cell::Cell::new(f64::MIN));
-        let on_event = on_event.clone();
-        let message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |_: web_sys::MessageEvent| {
+        let url = url();
+        let Ok(source) = web_sys::EventSource::new(&url) else { return };
+        let current = std::rc::Rc::new(std::cell::RefCell::new(None::<Dashboard>));
+        let on_figures = on_figures.clone();
+        let message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |m: web_sys::MessageEvent| {
             set_connected.set(true);
-            if pending.replace(true) {
-                return;
-            }
-            let (pending, last, on_event) = (pending.clone(), last.clone(), on_event.clone());
-            // The first event after a quiet spell reloads at once; a burst reloads at most every
-            // RELOAD_MS (the server computes each reload once for every open dashboard).
-            let wait = (last.get() + RELOAD_MS - js_sys::Date::now()).clamp(0.0, RELOAD_MS);
-            set_timeout(
-                move || {
-                    pending.set(false);
-                    last.set(js_sys::Date::now());
-                    on_event();
+            let Some(text) = m.data().as_string() else { return };
+            let Ok(pushed) = serde_json::from_str::<Pushed>(&text) else { return };
+            let mut current = current.borrow_mut();
+            match (pushed.full, pushed.patch) {
+                (Some(full), _) => *current = Some(full),
+                (None, Some(patch)) => match current.as_mut() {
+                    Some(d) => apply(d, &patch),
+                    None => return,
                 },
-                std::time::Duration::from_millis(wait as u64),
-            );
+                _ => return,
+            }
+            if let Some(d) = current.as_ref() {
+                on_figures(&url, d.clone());
+            }
         });
         source.set_onmessage(Some(message.as_ref().unchecked_ref()));
         message.forget();

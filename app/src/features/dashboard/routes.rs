@@ -19,7 +19,10 @@ use std::convert::Infallible;
 use tokio::sync::watch;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/live", get(live)).route("/dashboard/export.csv", get(export))
+    Router::new()
+        .route("/live", get(live))
+        .route("/live/figures", get(live_figures))
+        .route("/dashboard/export.csv", get(export))
 }
 
 /// `GET /live` (marketing, admin): the live stream as server-sent events. Each message is a
@@ -102,6 +105,7 @@ async fn next(mut c: Cursor) -> Option<(Result<Event, Infallible>, Cursor)> {
 /// The dashboard's filters and the cut to export, as the page's export links write them.
 #[derive(Deserialize)]
 struct ExportQuery {
+    #[serde(default)]
     table: String,
     #[serde(default)]
     range: String,
@@ -132,13 +136,20 @@ async fn export(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     require_in(&state, &headers, Access::Marketing).await?;
+    let dimension = Dimension::parse(&q.table).ok_or(AppError::invalid(Field::Dimension, Problem::UnknownChoice))?;
+    let slice = slice_of(q, &state)?;
+    let csv = cut_csv(&state.db.pool, &state.org, &slice, dimension).await?;
+    Ok(csv_download(&format!("allhands-{dimension}-{}-{}.csv", slice.from, slice.to), csv))
+}
+
+/// The slice a dashboard's link names (its filters as the page writes them).
+fn slice_of(q: ExportQuery, state: &AppState) -> Result<Slice, AppError> {
     let id = |v: Option<String>, field: Field| -> Result<Option<i64>, AppError> {
         match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
             None => Ok(None),
             Some(v) => v.parse().map(Some).map_err(|_| AppError::invalid(field, Problem::UnknownChoice)),
         }
     };
-    let dimension = Dimension::parse(&q.table).ok_or(AppError::invalid(Field::Dimension, Problem::UnknownChoice))?;
     let query = DashboardQuery {
         range: sent(q.range),
         from: q.from,
@@ -148,7 +159,60 @@ async fn export(
         department_id: id(q.department_id, Field::Department)?,
         promoter_kind: sent(q.promoter_kind),
     };
-    let slice = Slice::parse(&query, &state.org)?;
-    let csv = cut_csv(&state.db.pool, &state.org, &slice, dimension).await?;
-    Ok(csv_download(&format!("allhands-{dimension}-{}-{}.csv", slice.from, slice.to), csv))
+    Slice::parse(&query, &state.org)
+}
+
+/// `GET /live/figures?range=…` (marketing, admin): the dashboard of a slice as server-sent
+/// events, computed once per burst for every dashboard showing it (`super::push`). Each message
+/// is a `patch::Pushed`: the whole dashboard first, then what changed.
+async fn live_figures(
+    State(state): State<AppState>,
+    Query(q): Query<ExportQuery>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    require_in(&state, &headers, Access::Marketing).await?;
+    let slice = slice_of(q, &state)?;
+    let receiver = state.part::<super::Part>()?.live.subscribe(&state, &slice);
+    let recheck = std::time::Duration::from_secs(state.config.live_recheck_s.max(1));
+    let recheck_at = tokio::time::Instant::now() + recheck;
+    let cursor = Figures { receiver, sent: 0, first: true, state, headers, recheck, recheck_at };
+    let stream = futures_util::stream::unfold(cursor, next_figures);
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()).into_response())
+}
+
+struct Figures {
+    receiver: watch::Receiver<Option<std::sync::Arc<super::push::Published>>>,
+    /// The version last sent.
+    sent: u64,
+    first: bool,
+    state: AppState,
+    headers: HeaderMap,
+    recheck: std::time::Duration,
+    recheck_at: tokio::time::Instant,
+}
+
+async fn next_figures(mut c: Figures) -> Option<(Result<Event, Infallible>, Figures)> {
+    loop {
+        if !c.first || c.receiver.borrow().is_none() {
+            tokio::select! {
+                changed = c.receiver.changed() => changed.ok()?,
+                _ = tokio::time::sleep_until(c.recheck_at) => {}
+            }
+        }
+        c.first = false;
+        if tokio::time::Instant::now() >= c.recheck_at {
+            require_in(&c.state, &c.headers, Access::Marketing).await.ok()?;
+            c.recheck_at = tokio::time::Instant::now() + c.recheck;
+        }
+        let Some(p) = c.receiver.borrow_and_update().clone() else { continue };
+        if p.version == c.sent {
+            continue;
+        }
+        let data = match &p.patch {
+            Some(patch) if p.version == c.sent + 1 => patch.clone(),
+            _ => p.full.clone(),
+        };
+        c.sent = p.version;
+        return Some((Ok(Event::default().data(&*data)), c));
+    }
 }

@@ -15,10 +15,10 @@ use crate::plumbing::errors::AppError;
 use crate::plumbing::settings::OrgSettings;
 use crate::plumbing::state::now_ms;
 use crate::shared::period::start_of_local_day;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use sqlx::{AnyPool, Row};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 
 /// Where a counted row belongs. `channel: None` is a share (no channel: it passes any channel
 /// filter, as shares always have) or a reward line without a deal (passes none).
@@ -60,7 +60,7 @@ const COUNTED: [&str; 12] = [
 /// What one load reads: every row already grouped as small as the cuts need.
 struct Read {
     counts: Vec<(Facet, Counts)>,
-    active: Vec<(Facet, i64)>,
+    active: Vec<super::active::Active>,
     response: Vec<(Facet, i64, i64)>,
     rewards: Vec<(Facet, i64)>,
 }
@@ -88,28 +88,46 @@ fn facet(r: &sqlx::any::AnyRow) -> Result<Facet, AppError> {
     })
 }
 
-/// Bits of the days of `month` (first day of it) that lie within the slice.
-fn month_mask(month: NaiveDate, s: &Slice) -> i64 {
-    let mut mask = 0i64;
-    for d in month.iter_days().take_while(|d| d.month() == month.month()) {
-        if d >= s.from && d <= s.to {
-            mask |= 1 << (d.day() - 1);
-        }
-    }
-    mask
+fn sum(r: &sqlx::any::AnyRow, column: &str) -> Result<i64, AppError> {
+    Ok(r.try_get::<Option<i64>, _>(column)?.unwrap_or(0))
 }
 
-/// A person's department and kind now (reward lines and response times, which are read from
-/// their facts, are cut by them).
-async fn facets_now(pool: &AnyPool) -> Result<HashMap<i64, (i64, Option<PromoterKind>)>, AppError> {
-    let mut map = HashMap::new();
-    for r in sqlx::query("SELECT id, department_id, promoter_kind FROM promoter_facets").fetch_all(pool).await? {
-        map.insert(
-            r.try_get::<i64, _>("id")?,
-            (r.try_get("department_id")?, kind_of(&r.try_get::<String, _>("promoter_kind")?)?),
-        );
+/// Assigned leads contacted within the first-contact window, and those decided (contacted, or
+/// the window over), by facet: counted by assignment day and hours to first contact; the leads
+/// still within their window and not contacted (the last window's, few) read from the leads.
+async fn response(pool: &AnyPool, org: &OrgSettings, s: &Slice) -> Result<Vec<(Facet, i64, i64)>, AppError> {
+    let window = crate::features::leads::store::policy::first_contact_ms(pool).await?;
+    let mut response = Vec::new();
+    for r in sqlx::query(
+        "SELECT campaign_id, channel, department_id, promoter_kind, \
+         CAST(SUM(CASE WHEN hours >= 0 AND hours <= $3 THEN leads ELSE 0 END) AS BIGINT) AS in_time, \
+         CAST(SUM(leads) AS BIGINT) AS assigned FROM response_counts \
+         WHERE day >= $1 AND day <= $2 GROUP BY campaign_id, channel, department_id, promoter_kind",
+    )
+    .bind(s.from.to_string())
+    .bind(s.to.to_string())
+    .bind(window / 3_600_000)
+    .fetch_all(pool)
+    .await?
+    {
+        response.push((facet(&r)?, sum(&r, "in_time")?, sum(&r, "assigned")?));
     }
-    Ok(map)
+    let (start, end) = s.bounds_ms(org);
+    for r in sqlx::query(
+        "SELECT l.campaign_id, l.channel, COALESCE(f.department_id, l.department_id, 0) AS department_id, \
+         COALESCE(f.promoter_kind, '') AS promoter_kind, CAST(COUNT(*) AS BIGINT) AS open \
+         FROM leads l LEFT JOIN promoter_facets f ON f.id = l.promoter_id \
+         WHERE l.assigned_at >= $1 AND l.assigned_at < $2 AND l.first_contact_at IS NULL AND l.channel IS NOT NULL \
+         GROUP BY l.campaign_id, l.channel, COALESCE(f.department_id, l.department_id, 0), COALESCE(f.promoter_kind, '')",
+    )
+    .bind(start.max(now_ms() - window))
+    .bind(end)
+    .fetch_all(pool)
+    .await?
+    {
+        response.push((facet(&r)?, 0, -sum(&r, "open")?));
+    }
+    Ok(response)
 }
 
 async fn read(pool: &AnyPool, org: &OrgSettings, s: &Slice) -> Result<Read, AppError> {
@@ -127,81 +145,29 @@ async fn read(pool: &AnyPool, org: &OrgSettings, s: &Slice) -> Result<Read, AppE
     {
         let mut c = Counts::default();
         for (i, name) in COUNTED.iter().enumerate() {
-            c.0[i] = r.try_get::<Option<i64>, _>(*name)?.unwrap_or(0);
+            c.0[i] = sum(&r, name)?;
         }
         counts.push((facet(&r)?, c));
-    }
-    let first_month = s.from.with_day(1).unwrap_or(s.from);
-    let mut active = Vec::new();
-    for r in sqlx::query(
-        "SELECT month, promoter_id, campaign_id, channel, department_id, promoter_kind, days FROM active_promoters \
-         WHERE month >= $1 AND month <= $2",
-    )
-    .bind(month_key(s.from))
-    .bind(month_key(s.to))
-    .fetch_all(pool)
-    .await?
-    {
-        let month = NaiveDate::parse_from_str(&format!("{}-01", r.try_get::<String, _>("month")?), "%Y-%m-%d")
-            .unwrap_or(first_month);
-        if r.try_get::<i64, _>("days")? & month_mask(month, s) != 0 {
-            active.push((facet(&r)?, r.try_get("promoter_id")?));
-        }
-    }
-    let now_facets = facets_now(pool).await?;
-    let filed = |promoter: Option<i64>, credited: i64| match promoter.and_then(|p| now_facets.get(&p)) {
-        Some(&(d, k)) => (d, k),
-        None => (credited, None),
-    };
-    let (start, end) = s.bounds_ms(org);
-    let window = crate::features::leads::store::policy::first_contact_ms(pool).await?;
-    let mut response = Vec::new();
-    for r in sqlx::query(
-        "SELECT campaign_id, channel, promoter_id, COALESCE(department_id, 0) AS credited, \
-         CAST(SUM(CASE WHEN first_contact_at IS NOT NULL AND first_contact_at <= assigned_at + $3 THEN 1 ELSE 0 END) AS BIGINT) AS in_time, \
-         CAST(SUM(CASE WHEN first_contact_at IS NOT NULL OR assigned_at + $3 < $4 THEN 1 ELSE 0 END) AS BIGINT) AS decided \
-         FROM leads WHERE assigned_at >= $1 AND assigned_at < $2 GROUP BY campaign_id, channel, promoter_id, COALESCE(department_id, 0)",
-    )
-    .bind(start)
-    .bind(end)
-    .bind(window)
-    .bind(now_ms())
-    .fetch_all(pool)
-    .await?
-    {
-        let (department_id, kind) = filed(r.try_get("promoter_id")?, r.try_get("credited")?);
-        let f = Facet {
-            campaign_id: r.try_get("campaign_id")?,
-            channel: channel_of(&r.try_get::<Option<String>, _>("channel")?.unwrap_or_default())?,
-            department_id,
-            kind,
-        };
-        response.push((f, r.try_get::<Option<i64>, _>("in_time")?.unwrap_or(0), r.try_get::<Option<i64>, _>("decided")?.unwrap_or(0)));
     }
     let mut rewards = Vec::new();
     // A line without a deal has no campaign or channel; a deal without a lead came direct.
     for r in sqlx::query(
         "SELECT COALESCE(d.campaign_id, 0) AS campaign_id, \
-         CASE WHEN d.id IS NULL THEN '' ELSE COALESCE(l.channel, 'direct') END AS channel, st.promoter_id, \
+         CASE WHEN d.id IS NULL THEN '' ELSE COALESCE(l.channel, 'direct') END AS channel, \
+         COALESCE(f.department_id, 0) AS department_id, COALESCE(f.promoter_kind, '') AS promoter_kind, \
          CAST(SUM(sl.amount_fen) AS BIGINT) AS amount FROM statement_lines sl JOIN statements st ON st.id = sl.statement_id \
          LEFT JOIN deals d ON d.id = sl.deal_id LEFT JOIN leads l ON l.id = d.lead_id \
-         WHERE sl.vests_on >= $1 AND sl.vests_on <= $2 GROUP BY 1, 2, 3",
+         LEFT JOIN promoter_facets f ON f.id = st.promoter_id \
+         WHERE sl.vests_on >= $1 AND sl.vests_on <= $2 GROUP BY 1, 2, 3, 4",
     )
     .bind(&from)
     .bind(&to)
     .fetch_all(pool)
     .await?
     {
-        let (department_id, kind) = filed(r.try_get("promoter_id")?, 0);
-        let f = Facet {
-            campaign_id: r.try_get("campaign_id")?,
-            channel: channel_of(&r.try_get::<String, _>("channel")?)?,
-            department_id,
-            kind,
-        };
-        rewards.push((f, r.try_get::<Option<i64>, _>("amount")?.unwrap_or(0)));
+        rewards.push((facet(&r)?, sum(&r, "amount")?));
     }
-    Ok(Read { counts, active, response, rewards })
+    Ok(Read { counts, active: super::active::read(pool, s).await?, response: response(pool, org, s).await?, rewards })
 }
 
 impl Read {
@@ -244,13 +210,7 @@ impl Read {
             .then(|| Decimal::from(in_time) / Decimal::from(decided))
             .and_then(|r| rust_decimal::prelude::ToPrimitive::to_i64(&(r * Decimal::from(10_000)).round()));
         f.reward_cost_fen = self.rewards.iter().filter(|(facet, _)| facet.admitted_by(s, false)).map(|(_, a)| a).sum();
-        let active: HashSet<i64> = self
-            .active
-            .iter()
-            .filter(|(facet, _)| facet.admitted_by(s, facet.channel.is_none()))
-            .map(|(_, p)| *p)
-            .collect();
-        f.active_promoters = active.len() as i64;
+        f.active_promoters = super::active::count(&self.active, s);
         f.roi_centi = roi_centi(f.deal_profit_fen, f.reward_cost_fen);
         f.output_per_promoter_fen = per_promoter_fen(f.deal_amount_fen, f.active_promoters);
         f.click_to_lead_bp = ratio_bp(f.leads, f.clicks);

@@ -1,5 +1,6 @@
 //! The figures of PRODUCT.md §6 counted in the database, the hero board, targets, and the
 //! promoter's own numbers.
+pub mod active;
 pub mod counters;
 pub mod figures;
 pub mod heroes;

@@ -2,6 +2,7 @@
 //! it and then count on top of it): after a time-zone change, when someone moved department,
 //! or as a repair. `recount` says how many counted figures it corrected; `drift` does the same
 //! and rolls back, which the tests and `bench/run dashboard` use to prove the counters exact.
+use super::active::COLUMNS;
 use crate::plumbing::db::{Db, Tx};
 use crate::plumbing::errors::AppError;
 use sqlx::Row;
@@ -21,12 +22,16 @@ fn add(columns: &[&str]) -> String {
     columns.iter().map(|c| format!("{c} = figure_counts.{c} + excluded.{c}")).collect::<Vec<_>>().join(", ")
 }
 
+/// The hours bucket of a first contact later than any window a policy may set.
+const LATE_HOURS: i64 = crate::features::leads::store::policy::Policy::FIRST_CONTACT_HOURS.1 + 1;
+
 const STATUSES: [&str; 6] = ["pending", "held", "valid", "duplicate", "invalid", "rejected"];
 
 /// Rebuilds every counter from the facts within `tx`.
 pub async fn recount_in(tx: &mut Tx) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM figure_counts").execute(&mut **tx).await?;
-    sqlx::query("DELETE FROM active_promoters").execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM promoter_months").execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM response_counts").execute(&mut **tx).await?;
     let lead_cols: Vec<String> = STATUSES.iter().map(|s| format!("leads_{s}")).collect();
     let lead_sums: Vec<String> =
         STATUSES.iter().map(|s| format!("SUM(CASE status WHEN '{s}' THEN 1 ELSE 0 END)")).collect();
@@ -79,7 +84,7 @@ pub async fn recount_in(tx: &mut Tx) -> Result<(), sqlx::Error> {
         .execute(&mut **tx)
         .await?;
     }
-    // Each promoter's active days of a month as bits: distinct days, summed, are or-ed.
+    // Each promoter's active days of a month as bits, per channel: distinct days, summed, are or-ed.
     let active = format!(
         "SELECT {clicks} AS day, pl.promoter_id AS promoter_id, pl.campaign_id AS campaign_id, c.channel AS channel, \
          f.department_id AS department_id, f.promoter_kind AS promoter_kind \
@@ -92,12 +97,34 @@ pub async fn recount_in(tx: &mut Tx) -> Result<(), sqlx::Error> {
         shares = day("sh.at"),
         leads = day("l.submitted_at"),
     );
+    let columns = COLUMNS.iter().map(|(_, col)| *col).collect::<Vec<_>>().join(", ");
+    let bits = COLUMNS
+        .iter()
+        .map(|(channel, _)| {
+            let spelling = channel.map_or("", |c| c.as_str());
+            format!("SUM(CASE a.channel WHEN '{spelling}' THEN CAST(1 AS BIGINT) << (CAST(substr(a.day, 9, 2) AS INTEGER) - 1) ELSE 0 END)")
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
     sqlx::query(&format!(
-        "INSERT INTO active_promoters (month, promoter_id, campaign_id, channel, department_id, promoter_kind, days) \
-         SELECT substr(a.day, 1, 7), a.promoter_id, a.campaign_id, a.channel, a.department_id, a.promoter_kind, \
-         SUM(CAST(1 AS BIGINT) << (CAST(substr(a.day, 9, 2) AS INTEGER) - 1)) \
+        "INSERT INTO promoter_months (month, promoter_id, campaign_id, department_id, promoter_kind, {columns}) \
+         SELECT substr(a.day, 1, 7), a.promoter_id, a.campaign_id, a.department_id, a.promoter_kind, {bits} \
          FROM ({active}) a \
-         WHERE true GROUP BY substr(a.day, 1, 7), a.promoter_id, a.campaign_id, a.channel, a.department_id, a.promoter_kind"
+         WHERE true GROUP BY substr(a.day, 1, 7), a.promoter_id, a.campaign_id, a.department_id, a.promoter_kind"
+    ))
+    .execute(&mut **tx)
+    .await?;
+    // Assigned leads by day, facet and whole hours to first contact (as the migration's triggers).
+    sqlx::query(&format!(
+        "INSERT INTO response_counts (day, campaign_id, channel, department_id, promoter_kind, hours, leads) \
+         SELECT {day}, l.campaign_id, l.channel, COALESCE(f.department_id, l.department_id, 0), COALESCE(f.promoter_kind, ''), \
+         CASE WHEN l.first_contact_at IS NULL THEN -1 WHEN l.first_contact_at <= l.assigned_at THEN 0 \
+         WHEN l.first_contact_at - l.assigned_at > {late} * 3600000 THEN {late} \
+         ELSE (l.first_contact_at - l.assigned_at + 3599999) / 3600000 END, COUNT(*) \
+         FROM leads l LEFT JOIN promoter_facets f ON f.id = l.promoter_id WHERE l.assigned_at IS NOT NULL AND l.channel IS NOT NULL \
+         GROUP BY 1, 2, 3, 4, 5, 6",
+        day = day("l.assigned_at"),
+        late = LATE_HOURS,
     ))
     .execute(&mut **tx)
     .await?;
@@ -130,20 +157,42 @@ async fn snapshot(tx: &mut Tx) -> Result<BTreeMap<String, i64>, sqlx::Error> {
             }
         }
     }
+    let columns = COLUMNS.iter().map(|(_, col)| *col).collect::<Vec<_>>().join(", ");
+    for r in sqlx::query(&format!(
+        "SELECT month, promoter_id, campaign_id, department_id, promoter_kind, {columns} FROM promoter_months"
+    ))
+    .fetch_all(&mut **tx)
+    .await?
+    {
+        let key = format!(
+            "active|{}|{}|{}|{}|{}",
+            r.try_get::<String, _>(0)?,
+            r.try_get::<i64, _>(1)?,
+            r.try_get::<i64, _>(2)?,
+            r.try_get::<i64, _>(3)?,
+            r.try_get::<String, _>(4)?
+        );
+        for i in 0..COLUMNS.len() {
+            let days: i64 = r.try_get(5 + i)?;
+            if days != 0 {
+                all.insert(format!("{key}|{i}"), days);
+            }
+        }
+    }
     for r in sqlx::query(
-        "SELECT month, promoter_id, campaign_id, channel, department_id, promoter_kind, days FROM active_promoters",
+        "SELECT day, campaign_id, channel, department_id, promoter_kind, hours, leads FROM response_counts WHERE leads <> 0",
     )
     .fetch_all(&mut **tx)
     .await?
     {
         let key = format!(
-            "active|{}|{}|{}|{}|{}|{}",
+            "response|{}|{}|{}|{}|{}|{}",
             r.try_get::<String, _>(0)?,
             r.try_get::<i64, _>(1)?,
-            r.try_get::<i64, _>(2)?,
-            r.try_get::<String, _>(3)?,
-            r.try_get::<i64, _>(4)?,
-            r.try_get::<String, _>(5)?
+            r.try_get::<String, _>(2)?,
+            r.try_get::<i64, _>(3)?,
+            r.try_get::<String, _>(4)?,
+            r.try_get::<i64, _>(5)?
         );
         all.insert(key, r.try_get(6)?);
     }
@@ -173,4 +222,13 @@ pub async fn drift(db: &Db) -> Result<i64, AppError> {
     let after = snapshot(&mut tx).await?;
     tx.rollback().await?;
     Ok(differences(&before, &after))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_late_bucket_is_the_one_the_triggers_use() {
+        // migrations/*/20261204000001_dashboard_reads.sql writes 169 for a later first contact.
+        assert_eq!(super::LATE_HOURS, 169);
+    }
 }
