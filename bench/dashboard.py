@@ -28,9 +28,13 @@ def month_bounds(back):
 
 
 def series(engine, n, select):
-    """INSERT … SELECT over n = 0..count-1."""
+    """INSERT … SELECT over n = 0..count-1. On PostgreSQL in statements of CHUNK rows: each
+    counter row a statement updates keeps a version per update until it commits, so one
+    statement of a million clicks would walk ever longer version chains."""
     if engine == "postgres":
-        return select.replace("{FROM}", f"FROM generate_series(CAST(0 AS BIGINT), {n - 1}) AS s(n)")
+        chunk = 20000
+        return ";\n".join(select.replace("{FROM}", f"FROM generate_series(CAST({a} AS BIGINT), {min(a + chunk, n) - 1}) AS s(n)")
+                          for a in range(0, n, chunk))
     return f"WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n < {n - 1}) " + select.replace("{FROM}", "FROM s")
 
 
@@ -56,7 +60,7 @@ def gen(engine, back):
         f"CASE WHEN n % 10 >= 4 THEN {at} + 60000 END, CASE WHEN n % 10 >= 5 THEN {at} + 3600000 END, "
         f"CASE WHEN n % 5 = 0 THEN NULL ELSE {ch} END {{FROM}}"))
     days = max((datetime.fromtimestamp(end / 1000, TZ).date() - first_day).days, 1)
-    signed = ("to_char(DATE '{d}' + (n % {days}), 'YYYY-MM-DD')" if engine == "postgres"
+    signed = ("to_char(DATE '{d}' + CAST(n % {days} AS INTEGER), 'YYYY-MM-DD')" if engine == "postgres"
               else "date('{d}', '+' || (n % {days}) || ' days')").format(d=first_day.isoformat(), days=days)
     out.append(series(engine, DEALS,
         "INSERT INTO deals (order_no, customer_phone, promoter_id, campaign_id, amount_fen, cost_fen, signed_on, source, created_at) "

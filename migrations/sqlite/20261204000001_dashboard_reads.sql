@@ -5,6 +5,30 @@
 -- assignment day and whole hours to first contact (instead of every assigned lead of the
 -- period). app/src/features/dashboard/store/counters.rs reads them; recount.rs rebuilds them.
 
+-- Leads by the org-local day they were assigned, the lead's campaign and channel and the
+-- promoter's department and kind, and the whole hours from assignment to first contact
+-- (rounded up; 0 when at once or before; -1 not yet contacted; 169 later than the longest
+-- first-contact window a policy may set, 168 hours): a lead was contacted within a window of H
+-- hours exactly when 0 <= hours <= H.
+CREATE TABLE response_counts (
+    day TEXT NOT NULL,
+    campaign_id BIGINT NOT NULL,
+    channel TEXT NOT NULL,
+    department_id BIGINT NOT NULL,
+    promoter_kind TEXT NOT NULL,
+    hours BIGINT NOT NULL,
+    leads BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (day, campaign_id, channel, department_id, promoter_kind, hours)
+);
+INSERT INTO response_counts (day, campaign_id, channel, department_id, promoter_kind, hours, leads)
+SELECT COALESCE((SELECT d.day FROM org_days d WHERE d.start_ms <= l.assigned_at ORDER BY d.start_ms DESC LIMIT 1), '0000-00-01'), l.campaign_id, l.channel, COALESCE(f.department_id, l.department_id, 0), COALESCE(f.promoter_kind, ''), CASE WHEN l.first_contact_at IS NULL THEN -1 WHEN l.first_contact_at <= l.assigned_at THEN 0 WHEN l.first_contact_at - l.assigned_at > 169 * 3600000 THEN 169 ELSE (l.first_contact_at - l.assigned_at + 3599999) / 3600000 END, COUNT(*)
+FROM leads l LEFT JOIN promoter_facets f ON f.id = l.promoter_id WHERE l.assigned_at IS NOT NULL AND l.channel IS NOT NULL
+GROUP BY 1, 2, 3, 4, 5, 6;
+
+-- engine-specific: below this line each engine's own syntax: promoter_months (on SQLite
+-- stored in its key's order), and the triggers that kept active_promoters, which keep it
+-- instead (their figure_counts part as it was).
+
 -- Bit d-1 of a `*_days` column: the promoter was active on day d of the month through that
 -- channel (`shares_days`: shared, which counts under any channel).
 CREATE TABLE promoter_months (
@@ -27,28 +51,6 @@ INSERT INTO promoter_months (month, promoter_id, campaign_id, department_id, pro
 SELECT month, promoter_id, campaign_id, department_id, promoter_kind, SUM(CASE channel WHEN '' THEN days ELSE 0 END), SUM(CASE channel WHEN 'moments' THEN days ELSE 0 END), SUM(CASE channel WHEN 'group' THEN days ELSE 0 END), SUM(CASE channel WHEN 'qr' THEN days ELSE 0 END), SUM(CASE channel WHEN 'sms' THEN days ELSE 0 END), SUM(CASE channel WHEN 'poster' THEN days ELSE 0 END), SUM(CASE channel WHEN 'other' THEN days ELSE 0 END), SUM(CASE channel WHEN 'direct' THEN days ELSE 0 END)
 FROM active_promoters GROUP BY month, promoter_id, campaign_id, department_id, promoter_kind;
 
--- Leads by the org-local day they were assigned, the lead's campaign and channel and the
--- promoter's department and kind, and the whole hours from assignment to first contact
--- (rounded up; 0 when at once or before; -1 not yet contacted; 169 later than the longest
--- first-contact window a policy may set, 168 hours): a lead was contacted within a window of H
--- hours exactly when 0 <= hours <= H.
-CREATE TABLE response_counts (
-    day TEXT NOT NULL,
-    campaign_id BIGINT NOT NULL,
-    channel TEXT NOT NULL,
-    department_id BIGINT NOT NULL,
-    promoter_kind TEXT NOT NULL,
-    hours BIGINT NOT NULL,
-    leads BIGINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (day, campaign_id, channel, department_id, promoter_kind, hours)
-);
-INSERT INTO response_counts (day, campaign_id, channel, department_id, promoter_kind, hours, leads)
-SELECT COALESCE((SELECT d.day FROM org_days d WHERE d.start_ms <= l.assigned_at ORDER BY d.start_ms DESC LIMIT 1), '0000-00-01'), l.campaign_id, l.channel, COALESCE(f.department_id, l.department_id, 0), COALESCE(f.promoter_kind, ''), CASE WHEN l.first_contact_at IS NULL THEN -1 WHEN l.first_contact_at <= l.assigned_at THEN 0 WHEN l.first_contact_at - l.assigned_at > 169 * 3600000 THEN 169 ELSE (l.first_contact_at - l.assigned_at + 3599999) / 3600000 END, COUNT(*)
-FROM leads l LEFT JOIN promoter_facets f ON f.id = l.promoter_id WHERE l.assigned_at IS NOT NULL AND l.channel IS NOT NULL
-GROUP BY 1, 2, 3, 4, 5, 6;
-
--- engine-specific: below this line each engine's own syntax. The triggers that kept
--- active_promoters keep promoter_months instead (their figure_counts part as it was).
 DROP TRIGGER clicks_counted;
 CREATE TRIGGER clicks_counted AFTER INSERT ON clicks WHEN NEW.ua_class <> 'bot' BEGIN
     INSERT INTO figure_counts (day, campaign_id, channel, department_id, promoter_kind, clicks, unique_visitors)
