@@ -53,20 +53,20 @@ fn lead_times(line: &str, out: &mut Vec<i64>) {
     }
 }
 
-/// An open dashboard's figures: when each message arrived (µs) and the latest event it includes.
-async fn figures(
-    addr: String,
-    cookie: String,
-    connected: Arc<AtomicUsize>,
+/// Follows the server-sent-event stream at `path`, giving each line to `on_line`, until it
+/// ends or `stopped` changes; `connected` counts the stream once the server accepts it.
+async fn follow(
+    addr: &str,
+    path: &str,
+    cookie: &str,
+    connected: &AtomicUsize,
     mut stopped: tokio::sync::watch::Receiver<bool>,
-) -> Vec<(i64, i64)> {
-    let mut arrivals = Vec::new();
-    let Ok(mut s) = TcpStream::connect(&addr).await else { return arrivals };
-    let head = format!(
-        "GET /live/figures?range=month HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nAccept: text/event-stream\r\n\r\n"
-    );
+    mut on_line: impl FnMut(&str),
+) {
+    let Ok(mut s) = TcpStream::connect(addr).await else { return };
+    let head = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nAccept: text/event-stream\r\n\r\n");
     if s.write_all(head.as_bytes()).await.is_err() {
-        return arrivals;
+        return;
     }
     let mut lines = BufReader::new(s).lines();
     loop {
@@ -77,6 +77,19 @@ async fn figures(
         if line.starts_with("HTTP/1.1 200") {
             connected.fetch_add(1, Ordering::Relaxed);
         }
+        on_line(&line);
+    }
+}
+
+/// An open dashboard's figures: when each message arrived (µs) and the latest event it includes.
+async fn figures(
+    addr: String,
+    cookie: String,
+    connected: Arc<AtomicUsize>,
+    stopped: tokio::sync::watch::Receiver<bool>,
+) -> Vec<(i64, i64)> {
+    let mut arrivals = Vec::new();
+    follow(&addr, "/live/figures?range=month", &cookie, &connected, stopped, |line| {
         if let Some(i) =
             line.strip_prefix("data:").and_then(|d| d.find("\"seq\":").map(|i| (d, i))).map(|(d, i)| &d[i + 6..])
         {
@@ -85,25 +98,16 @@ async fn figures(
                 arrivals.push((now_us(), seq));
             }
         }
-    }
+    })
+    .await;
     arrivals
 }
 
 /// Every lead event on `/live`: its sequence number and publication time (µs).
-async fn lead_events(addr: String, cookie: String, mut stopped: tokio::sync::watch::Receiver<bool>) -> Vec<(i64, i64)> {
+async fn lead_events(addr: String, cookie: String, stopped: tokio::sync::watch::Receiver<bool>) -> Vec<(i64, i64)> {
     let mut out = Vec::new();
-    let Ok(mut s) = TcpStream::connect(&addr).await else { return out };
-    let head = format!("GET /live HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nAccept: text/event-stream\r\n\r\n");
-    if s.write_all(head.as_bytes()).await.is_err() {
-        return out;
-    }
-    let mut lines = BufReader::new(s).lines();
     let (mut id, mut data) = (None::<i64>, String::new());
-    loop {
-        let line = tokio::select! {
-            line = lines.next_line() => match line { Ok(Some(l)) => l, _ => break },
-            _ = stopped.changed() => break,
-        };
+    follow(&addr, "/live", &cookie, &AtomicUsize::new(0), stopped, |line| {
         if let Some(v) = line.strip_prefix("id:") {
             id = v.trim().rsplit('-').next().and_then(|n| n.parse().ok());
         } else if let Some(v) = line.strip_prefix("data:") {
@@ -124,7 +128,8 @@ async fn lead_events(addr: String, cookie: String, mut stopped: tokio::sync::wat
             }
             data.clear();
         }
-    }
+    })
+    .await;
     out
 }
 
@@ -164,7 +169,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let mut dashboards = Vec::new();
     let events = figures_mode.then(|| tokio::spawn(lead_events(addr.clone(), cookie.clone(), stopped.clone())));
     for _ in 0..subscribers {
-        let (addr, cookie, connected, mut stopped) = (addr.clone(), cookie.clone(), connected.clone(), stopped.clone());
+        let (addr, cookie, connected, stopped) = (addr.clone(), cookie.clone(), connected.clone(), stopped.clone());
         if figures_mode {
             dashboards.push(tokio::spawn(figures(addr, cookie, connected, stopped)));
             continue;
@@ -172,29 +177,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         readers.push(tokio::spawn(async move {
             // Latencies in tenths of a millisecond.
             let mut latencies: Vec<u32> = Vec::new();
-            let Ok(mut s) = TcpStream::connect(&addr).await else { return latencies };
-            let head =
-                format!("GET /live HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nAccept: text/event-stream\r\n\r\n");
-            if s.write_all(head.as_bytes()).await.is_err() {
-                return latencies;
-            }
-            let mut lines = BufReader::new(s).lines();
             let mut times = Vec::new();
-            loop {
-                let line = tokio::select! {
-                    line = lines.next_line() => match line { Ok(Some(l)) => l, _ => break },
-                    _ = stopped.changed() => break,
-                };
-                if line.starts_with("HTTP/1.1 200") {
-                    connected.fetch_add(1, Ordering::Relaxed);
-                }
+            follow(&addr, "/live", &cookie, &connected, stopped, |line| {
                 if line.starts_with("data:") {
                     times.clear();
-                    lead_times(&line, &mut times);
+                    lead_times(line, &mut times);
                     let now = now_us();
                     latencies.extend(times.iter().map(|at| ((now - at).max(0) / 100) as u32));
                 }
-            }
+            })
+            .await;
             latencies
         }));
     }
