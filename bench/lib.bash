@@ -23,6 +23,14 @@ count_rows() {
   esac
 }
 
+# run_sql DATABASE_URL SQL: one statement against the benchmark's database.
+run_sql() {
+  case "$1" in
+    postgres*) psql "${1%%\?*}" -q -Atc "set search_path = $PG_SCHEMA; $2" ;;
+    *) python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()" "${1#sqlite://}" "$2" ;;
+  esac
+}
+
 # start_server DATABASE_URL [ENV=VALUE…]: the release server ($BIN) on a free loopback port,
 # once it answers its health check. Sets SERVER_PID and SERVER_BASE.
 start_server() {

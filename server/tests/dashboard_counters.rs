@@ -235,3 +235,95 @@ async fn the_counters_equal_the_facts_after_a_random_stream() {
     assert_eq!(recount::drift(&s.state.db).await.unwrap(), 0);
     s.stop().await;
 }
+
+/// A person's promoter kind, which files their facts under a cut, follows their roles on every
+/// path that changes them (partner, else customer, else employee; none without a role), and an
+/// unknown kind cannot be stored.
+#[tokio::test]
+async fn a_persons_kind_follows_their_roles() {
+    let s = TestServer::start().await;
+    let person = ids(&s, "SELECT u.id FROM users u WHERE NOT EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role IN ('partner', 'customer')) ORDER BY u.id LIMIT 1").await[0];
+    let kind = |s: &TestServer| {
+        let sql = format!("SELECT promoter_kind FROM users WHERE id = {person}");
+        let pool = s.state.db.pool.clone();
+        async move { sqlx::query_scalar::<_, String>(&sql).fetch_one(&pool).await.unwrap() }
+    };
+    assert_eq!(kind(&s).await, "employee");
+    exec(&s, &format!("INSERT INTO user_roles (user_id, role) VALUES ({person}, 'customer')")).await;
+    assert_eq!(kind(&s).await, "customer");
+    exec(&s, &format!("UPDATE user_roles SET role = 'partner' WHERE user_id = {person} AND role = 'customer'")).await;
+    assert_eq!(kind(&s).await, "partner");
+    // A click through their link is filed under their kind now.
+    exec(&s, &format!("INSERT INTO promo_links (code, campaign_id, promoter_id, created_at) SELECT 'KIND1', MIN(id), {person}, 0 FROM campaigns")).await;
+    exec(&s, "INSERT INTO clicks (link_id, channel, visitor, ip_hash, ua_class, at, unique_visit) SELECT id, 'qr', 'v', 'ip', 'mobile', 1764547200000, 1 FROM promo_links WHERE code = 'KIND1'").await;
+    assert_eq!(
+        ids(&s, "SELECT clicks FROM figure_counts WHERE promoter_kind = 'partner' AND channel = 'qr'").await,
+        vec![1]
+    );
+    exec(&s, &format!("DELETE FROM user_roles WHERE user_id = {person} AND role = 'partner'")).await;
+    assert_eq!(kind(&s).await, "employee");
+    exec(&s, &format!("DELETE FROM user_roles WHERE user_id = {person}")).await;
+    assert_eq!(kind(&s).await, "");
+    let refused = sqlx::query(&format!("UPDATE users SET promoter_kind = 'boss' WHERE id = {person}"))
+        .execute(&s.state.db.pool)
+        .await;
+    assert!(refused.is_err(), "an unknown kind is refused");
+    s.stop().await;
+}
+
+/// A lead through a link keeps the channel of the visitor's last click on it: from the click's
+/// cookie, else found among the link's clicks (a browser that kept only the visitor cookie),
+/// else direct; a lead without a link is direct.
+#[tokio::test]
+async fn a_lead_keeps_its_channel_with_or_without_the_channel_cookie() {
+    let s = TestServer::start().await;
+    exec(
+        &s,
+        "INSERT INTO promo_links (code, campaign_id, promoter_id, created_at) SELECT 'CH1', c.id, \
+         (SELECT MIN(r.user_id) FROM user_roles r WHERE r.role = 'employee'), 0 FROM campaigns c WHERE c.slug = 'winter-home'",
+    )
+    .await;
+    let code = "CH1".to_string();
+    let res =
+        s.client().get(s.url(&format!("/r/{code}?ch=group"))).header("User-Agent", "Mobile").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    let visitor = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix("ah_vid="))
+        .map(|c| c.split(';').next().unwrap_or_default().to_string())
+        .expect("a visitor cookie");
+    s.flush_clicks().await;
+    let plain = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    for (phone, cookie, reference) in [
+        ("13800139001", format!("ah_vid={visitor}"), code.as_str()),
+        ("13800139002", "ah_vid=someone-else".to_string(), code.as_str()),
+        ("13800139003", format!("ah_vid={visitor}"), ""),
+    ] {
+        let res = plain
+            .post(s.url("/c/winter-home/lead"))
+            .header("Origin", s.url(""))
+            .header("Cookie", cookie)
+            .form(&[("name", "张三"), ("phone", phone), ("consent", "1"), ("ref", reference)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    }
+    let channel = |phone: &'static str| {
+        let pool = s.state.db.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, String>(&format!("SELECT channel FROM leads WHERE phone = '+86{phone}'"))
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(channel("13800139001").await, "group");
+    assert_eq!(channel("13800139002").await, "direct");
+    assert_eq!(channel("13800139003").await, "direct");
+    assert_eq!(recount::drift(&s.state.db).await.unwrap(), 0);
+    s.stop().await;
+}

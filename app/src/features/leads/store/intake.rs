@@ -218,7 +218,8 @@ const FACTS_SQL: &str = "SELECT \
      (SELECT l.submitted_at FROM lead_protections p JOIN leads l ON l.id = p.lead_id WHERE p.phone = $1) AS protecting_at, \
      (SELECT COUNT(*) FROM (SELECT 1 FROM leads WHERE visitor = $2 AND submitted_at >= $4 LIMIT $5) d) AS device_today, \
      (SELECT COUNT(*) FROM (SELECT 1 FROM leads WHERE ip_hash = $3 AND submitted_at >= $4 LIMIT $5) i) AS ip_today, \
-     (SELECT COUNT(*) FROM (SELECT 1 FROM leads WHERE phone = $1 AND stage = 'won' LIMIT 1) w) AS won";
+     (SELECT COUNT(*) FROM (SELECT 1 FROM leads WHERE phone = $1 AND stage = 'won' LIMIT 1) w) AS won, \
+     (SELECT c.channel FROM clicks c WHERE c.link_id = $6 AND c.visitor = $2 AND c.at <= $7 ORDER BY c.at DESC LIMIT 1) AS last_channel";
 
 /// What the writer did with a submission, and the thank-you message it owes.
 pub struct Stored {
@@ -354,8 +355,20 @@ async fn screen_and_store(
         .bind(&s.origin.ip_hash)
         .bind(day_start.timestamp_millis())
         .bind(rules.daily_cap)
+        // Searched only when the cookie does not say (a link's clicks can be many).
+        .bind(s.credit.link_id.filter(|_| s.origin.channel.is_none()))
+        .bind(now_ms)
         .fetch_one(&mut **tx)
         .await?;
+    // The channel the lead came through: the visitor's click cookie, else their last click on
+    // the link, else direct. Stored with the lead, so that the database never re-writes it to
+    // find one (that cost every submission a second write and its triggers).
+    let channel = match s.origin.channel {
+        Some(c) if s.credit.link_id.is_some() => c.as_str().to_string(),
+        _ => f
+            .try_get::<Option<String>, _>("last_channel")?
+            .unwrap_or_else(|| crate::features::promotion::Channel::Direct.as_str().to_string()),
+    };
     let blacklisted =
         [("bl_phone", BlacklistHit::Phone), ("bl_device", BlacklistHit::Device), ("bl_ip", BlacklistHit::Ip)]
             .into_iter()
@@ -406,8 +419,7 @@ async fn screen_and_store(
     .bind(now_ms)
     // Marketing reviews pending and held leads within one business day.
     .bind(matches!(status, LeadStatus::Pending | LeadStatus::Held).then(|| policy.calendar.deadline(now, 1, org.tz).timestamp_millis()))
-    // Without it the database finds the last click on the link (the counters' migration).
-    .bind(s.credit.link_id.and(s.origin.channel).map(|c| c.as_str()))
+    .bind(&channel)
     .fetch_one(&mut **tx)
     .await?;
     let lead_id: i64 = row.try_get("id")?;
