@@ -8,28 +8,26 @@ BIN=$(release_binary)
 SECONDS_RUN="${BENCH_SECONDS:-10}"
 verdict="pass"
 
-# wrk_leads NAME: submissions for SECONDS_RUN, then the server stopped cleanly (in-flight requests
-# finish). Sets `out`. BENCH_LINK (a promoter's link code) sends every lead through it.
+# wrk_leads: submissions for SECONDS_RUN, then the server stopped cleanly (in-flight requests
+# finish); sets requests, non3xx, errors, duration, p99, acknowledged and per_s. BENCH_LINK (a
+# promoter's link code) sends every lead through that link.
 wrk_leads() {
   out=$(BENCH_LINK="${BENCH_LINK:-}" wrk -t2 -c50 -d"${SECONDS_RUN}s" --timeout 5s -s bench/leads.lua "$SERVER_BASE" | grep '^WRK')
   kill -TERM "$SERVER_PID"; wait "$SERVER_PID" || true
-}
-
-run() { # name database_url
-  local name="$1" url="$2" out
-  start_server "$url" ALLHANDS_LEAD_BURST_PER_MINUTE=100000000
-  wrk_leads
-  local requests non3xx errors duration p99
   requests=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$out")
   non3xx=$(sed -E 's/.*non3xx=([0-9]+).*/\1/' <<<"$out")
   errors=$(sed -E 's/.* errors=([0-9]+).*/\1/' <<<"$out")
   duration=$(sed -E 's/.*duration_us=([0-9]+).*/\1/' <<<"$out")
   p99=$(sed -E 's/.*p99_us=([0-9]+).*/\1/' <<<"$out")
-  local acknowledged=$((requests - non3xx))
-  local stored
-  stored=$(count_rows "$url" leads)
-  local per_s
+  acknowledged=$((requests - non3xx))
   per_s=$(awk -v n="$acknowledged" -v d="$duration" 'BEGIN { printf "%.0f", n / (d / 1e6) }')
+}
+
+run() { # name database_url
+  local name="$1" url="$2" out requests non3xx errors duration p99 acknowledged per_s stored
+  start_server "$url" ALLHANDS_LEAD_BURST_PER_MINUTE=100000000
+  wrk_leads
+  stored=$(count_rows "$url" leads)
   echo "${name}_submissions_per_s: $per_s"
   echo "${name}_acknowledged: $acknowledged"
   echo "${name}_stored: $stored"
@@ -37,6 +35,9 @@ run() { # name database_url
   echo "${name}_errors: $errors"
   echo "${name}_p99_ms: $(awk -v u="$p99" 'BEGIN { printf "%.2f", u / 1000 }')"
   if [ "$stored" -lt "$acknowledged" ]; then verdict="fail (${name}: acknowledged submissions lost)"; fi
+  if [ "$name" = "sqlite" ]; then
+    SQLITE_RATE=$per_s; SQLITE_P99=$p99
+  fi
   # The same through a promoter's link, as most real leads come: the counters file them under
   # the promoter's department and kind.
   local dir="${url#sqlite://}"; dir="${dir%/*}"
@@ -45,17 +46,10 @@ run() { # name database_url
   start_server "$url" ALLHANDS_LEAD_BURST_PER_MINUTE=100000000
   run_sql "$url" "INSERT INTO promo_links (code, campaign_id, promoter_id, created_at) SELECT 'benchlink', c.id, (SELECT MIN(r.user_id) FROM user_roles r WHERE r.role = 'employee'), 0 FROM campaigns c WHERE c.slug = 'winter-home'"
   BENCH_LINK=benchlink wrk_leads
-  requests=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$out")
-  non3xx=$(sed -E 's/.*non3xx=([0-9]+).*/\1/' <<<"$out")
-  duration=$(sed -E 's/.*duration_us=([0-9]+).*/\1/' <<<"$out")
-  acknowledged=$((requests - non3xx))
   stored=$(count_rows "$url" "leads WHERE link_id IS NOT NULL")
-  echo "${name}_linked_submissions_per_s: $(awk -v n="$acknowledged" -v d="$duration" 'BEGIN { printf "%.0f", n / (d / 1e6) }')"
+  echo "${name}_linked_submissions_per_s: $per_s"
   echo "${name}_linked_lost: $((acknowledged > stored ? acknowledged - stored : 0))"
   if [ "$stored" -lt "$acknowledged" ]; then verdict="fail (${name}: acknowledged linked submissions lost)"; fi
-  if [ "$name" = "sqlite" ]; then
-    SQLITE_RATE=$per_s; SQLITE_P99=$p99
-  fi
 }
 
 

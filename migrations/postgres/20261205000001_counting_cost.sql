@@ -18,18 +18,11 @@ SELECT u.id, COALESCE(u.department_id, 0) AS department_id, u.promoter_kind FROM
 -- triggers that only search for a channel the lead was stored without.
 CREATE FUNCTION user_roles_kind() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP <> 'INSERT' THEN
-        UPDATE users SET promoter_kind = CASE WHEN EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = OLD.user_id AND r.role = 'partner') THEN 'partner'
-        WHEN EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = OLD.user_id AND r.role = 'customer') THEN 'customer'
-        WHEN EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = OLD.user_id AND r.role IN ('employee', 'sales', 'marketing', 'finance', 'admin')) THEN 'employee'
-        ELSE '' END WHERE id = OLD.user_id;
-    END IF;
-    IF TG_OP <> 'DELETE' THEN
-        UPDATE users SET promoter_kind = CASE WHEN EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = NEW.user_id AND r.role = 'partner') THEN 'partner'
-        WHEN EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = NEW.user_id AND r.role = 'customer') THEN 'customer'
-        WHEN EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = NEW.user_id AND r.role IN ('employee', 'sales', 'marketing', 'finance', 'admin')) THEN 'employee'
-        ELSE '' END WHERE id = NEW.user_id;
-    END IF;
+    -- OLD is null on an insert, NEW on a delete.
+    UPDATE users SET promoter_kind = CASE WHEN EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = users.id AND r.role = 'partner') THEN 'partner'
+        WHEN EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = users.id AND r.role = 'customer') THEN 'customer'
+        WHEN EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = users.id AND r.role IN ('employee', 'sales', 'marketing', 'finance', 'admin')) THEN 'employee'
+        ELSE '' END WHERE id IN (OLD.user_id, NEW.user_id);
     RETURN NULL;
 END
 $$;

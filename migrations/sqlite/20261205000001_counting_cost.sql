@@ -17,26 +17,22 @@ SELECT u.id, COALESCE(u.department_id, 0) AS department_id, u.promoter_kind FROM
 -- kind from their roles (PRODUCT.md §6: partner, else customer, else employee), and the lead
 -- triggers that only search for a channel the lead was stored without.
 CREATE TRIGGER user_roles_kind_added AFTER INSERT ON user_roles BEGIN
-    UPDATE users SET promoter_kind = CASE WHEN EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = NEW.user_id AND r.role = 'partner') THEN 'partner'
-        WHEN EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = NEW.user_id AND r.role = 'customer') THEN 'customer'
-        WHEN EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = NEW.user_id AND r.role IN ('employee', 'sales', 'marketing', 'finance', 'admin')) THEN 'employee'
+    UPDATE users SET promoter_kind = CASE WHEN EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = users.id AND r.role = 'partner') THEN 'partner'
+        WHEN EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = users.id AND r.role = 'customer') THEN 'customer'
+        WHEN EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = users.id AND r.role IN ('employee', 'sales', 'marketing', 'finance', 'admin')) THEN 'employee'
         ELSE '' END WHERE id = NEW.user_id;
 END;
 CREATE TRIGGER user_roles_kind_removed AFTER DELETE ON user_roles BEGIN
-    UPDATE users SET promoter_kind = CASE WHEN EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = OLD.user_id AND r.role = 'partner') THEN 'partner'
-        WHEN EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = OLD.user_id AND r.role = 'customer') THEN 'customer'
-        WHEN EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = OLD.user_id AND r.role IN ('employee', 'sales', 'marketing', 'finance', 'admin')) THEN 'employee'
+    UPDATE users SET promoter_kind = CASE WHEN EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = users.id AND r.role = 'partner') THEN 'partner'
+        WHEN EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = users.id AND r.role = 'customer') THEN 'customer'
+        WHEN EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = users.id AND r.role IN ('employee', 'sales', 'marketing', 'finance', 'admin')) THEN 'employee'
         ELSE '' END WHERE id = OLD.user_id;
 END;
 CREATE TRIGGER user_roles_kind_changed AFTER UPDATE ON user_roles BEGIN
-    UPDATE users SET promoter_kind = CASE WHEN EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = OLD.user_id AND r.role = 'partner') THEN 'partner'
-        WHEN EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = OLD.user_id AND r.role = 'customer') THEN 'customer'
-        WHEN EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = OLD.user_id AND r.role IN ('employee', 'sales', 'marketing', 'finance', 'admin')) THEN 'employee'
-        ELSE '' END WHERE id = OLD.user_id;
-    UPDATE users SET promoter_kind = CASE WHEN EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = NEW.user_id AND r.role = 'partner') THEN 'partner'
-        WHEN EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = NEW.user_id AND r.role = 'customer') THEN 'customer'
-        WHEN EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = NEW.user_id AND r.role IN ('employee', 'sales', 'marketing', 'finance', 'admin')) THEN 'employee'
-        ELSE '' END WHERE id = NEW.user_id;
+    UPDATE users SET promoter_kind = CASE WHEN EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = users.id AND r.role = 'partner') THEN 'partner'
+        WHEN EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = users.id AND r.role = 'customer') THEN 'customer'
+        WHEN EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = users.id AND r.role IN ('employee', 'sales', 'marketing', 'finance', 'admin')) THEN 'employee'
+        ELSE '' END WHERE id IN (OLD.user_id, NEW.user_id);
 END;
 DROP TRIGGER leads_counted;
 CREATE TRIGGER leads_counted AFTER INSERT ON leads BEGIN

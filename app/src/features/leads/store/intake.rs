@@ -363,12 +363,12 @@ async fn screen_and_store(
     // The channel the lead came through: the visitor's click cookie, else their last click on
     // the link, else direct. Stored with the lead, so that the database never re-writes it to
     // find one (that cost every submission a second write and its triggers).
-    let channel = match s.origin.channel {
-        Some(c) if s.credit.link_id.is_some() => c.as_str().to_string(),
-        _ => f
-            .try_get::<Option<String>, _>("last_channel")?
-            .unwrap_or_else(|| crate::features::promotion::Channel::Direct.as_str().to_string()),
-    };
+    use crate::features::promotion::Channel;
+    let last_click: Option<Channel> = f
+        .try_get::<Option<String>, _>("last_channel")?
+        .map(|c| crate::plumbing::db::stored("clicks", &c))
+        .transpose()?;
+    let channel = s.origin.channel.filter(|_| s.credit.link_id.is_some()).or(last_click).unwrap_or(Channel::Direct);
     let blacklisted =
         [("bl_phone", BlacklistHit::Phone), ("bl_device", BlacklistHit::Device), ("bl_ip", BlacklistHit::Ip)]
             .into_iter()
@@ -419,7 +419,7 @@ async fn screen_and_store(
     .bind(now_ms)
     // Marketing reviews pending and held leads within one business day.
     .bind(matches!(status, LeadStatus::Pending | LeadStatus::Held).then(|| policy.calendar.deadline(now, 1, org.tz).timestamp_millis()))
-    .bind(&channel)
+    .bind(channel.as_str())
     .fetch_one(&mut **tx)
     .await?;
     let lead_id: i64 = row.try_get("id")?;
