@@ -182,6 +182,29 @@ async fn the_counters_equal_the_facts_after_a_random_stream() {
             .unwrap();
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
     }
+    // Submissions at the same time, which the writer stores and counts in batches: repeated
+    // phones (a duplicate within one batch), with and without a link.
+    let together = (0..40).map(|i| {
+        let (visitor, code) = (s.client(), card_code.clone());
+        let (url, origin) = (s.url("/c/winter-home/lead"), s.url(""));
+        let click = s.url(&format!("/r/{code}?ch={}", ["qr", "group", "sms"][i % 3]));
+        async move {
+            let reference = if i % 2 == 0 {
+                visitor.get(click).header("User-Agent", "Mobile").send().await.unwrap();
+                code
+            } else {
+                String::new()
+            };
+            let phone = format!("1390013{:04}", i % 25);
+            let form = [("name", "李四"), ("phone", phone.as_str()), ("consent", "1"), ("ref", reference.as_str())];
+            visitor.post(url).header("Origin", origin).form(&form).send().await.unwrap().status()
+        }
+    });
+    for status in futures_util::future::join_all(together).await {
+        assert_eq!(status, StatusCode::SEE_OTHER);
+    }
+    let counted = "SELECT COUNT(*) FROM leads WHERE phone LIKE '+861390013%' AND counted_by_writer = 1";
+    assert_eq!(ids(&s, counted).await[0], 40, "the writer stored and counted every submission");
     s.flush_clicks().await;
     // Those leads kept the channel of the click that brought them, from the visitor's cookie.
     let moments = ids(&s, "SELECT COUNT(*) FROM leads WHERE phone LIKE '+861380013%' AND channel = 'moments'").await[0];

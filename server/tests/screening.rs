@@ -329,8 +329,8 @@ async fn marketing_manages_the_blacklist_and_screening_uses_it() {
     s.stop().await;
 }
 
-/// A phone with a won lead is an existing customer: a new referral of it is invalid, unless
-/// the campaign accepts repurchase referrals (then the usual rules apply).
+/// A phone with a won lead or a deal is an existing customer: a new referral of it is invalid,
+/// unless the campaign accepts repurchase referrals (then the usual rules apply).
 #[tokio::test]
 async fn an_existing_customer_is_invalid_unless_the_campaign_accepts_repurchase() {
     let s = TestServer::start().await;
@@ -343,6 +343,19 @@ async fn an_existing_customer_is_invalid_unless_the_campaign_accepts_repurchase(
     assert_eq!(status, StatusCode::OK, "{body}");
     s.submit_lead(&s.client(), "139 4444 0001", None).await;
     let (status, reason, _, _) = last_lead(&s, "+8613944440001").await;
+    assert_eq!((status.as_str(), reason.as_deref()), ("invalid", Some("existing_customer")));
+    // A phone the company sold to without any lead (a deal sales recorded directly) is an
+    // existing customer too.
+    let deal = [
+        ("deal[order_no]", "SCR-1"),
+        ("deal[customer_phone]", "13944440002"),
+        ("deal[amount]", "100"),
+        ("deal[signed_on]", "2026-11-01"),
+    ];
+    let (status, body) = s.call(&rep, "record_deal", &deal).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    s.submit_lead(&s.client(), "13944440002", None).await;
+    let (status, reason, _, _) = last_lead(&s, "+8613944440002").await;
     assert_eq!((status.as_str(), reason.as_deref()), ("invalid", Some("existing_customer")));
     // The campaign now takes repurchase referrals: the first lead still protects the phone.
     sqlx::query("UPDATE campaigns SET accepts_repurchase = 1").execute(&s.state.db.pool).await.unwrap();

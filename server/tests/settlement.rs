@@ -327,8 +327,25 @@ async fn importing_the_same_csv_twice_leaves_the_same_database() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let report: ImportReport = res.json().await.unwrap();
-    assert_eq!((report.created, report.unchanged), (1, 1));
+    // IMP-1 again with another amount: refused, named by line and field, not silently dropped.
+    assert_eq!((report.created, report.unchanged), (1, 0));
+    assert_eq!(report.errors.len(), 1);
+    assert!(report.errors[0].0 == 1 && report.errors[0].1[0].is(Field::Amount), "{:?}", report.errors);
     assert_eq!(s.count("SELECT amount_fen FROM deals WHERE order_no = 'IMP-1'").await, 1_234_567, "unchanged");
+    // And with another payment: refused too; the same row again is still unchanged.
+    let resend = |paid: &str| {
+        format!(
+            "order_no,customer_phone,customer_name,amount,cost,signed_on,due_on,referral_code,paid_on,paid_amount\n\
+             IMP-1,139 2222 0001,王先生,12345.67,,2026-11-01,2026-11-30,{code},2026-11-03,{paid}\n"
+        )
+    };
+    let changed: ImportReport = s.call_json(&finance, "import_deals", &[("csv", &resend("100"))]).await;
+    assert_eq!((changed.unchanged, changed.errors.len()), (0, 1));
+    assert!(changed.errors[0].1[0].is(Field::PaidOn), "{:?}", changed.errors);
+    let same: ImportReport = s.call_json(&finance, "import_deals", &[("csv", &resend("12345.67"))]).await;
+    assert_eq!((same.unchanged, same.errors.len()), (1, 0));
+    let imp1_payments = "SELECT COUNT(*) FROM payments p JOIN deals d ON d.id = p.deal_id WHERE d.order_no = 'IMP-1'";
+    assert_eq!(s.count(imp1_payments).await, 1, "no payment added or lost");
     s.stop().await;
 }
 
@@ -498,5 +515,31 @@ async fn staff_and_family_bookings_earn_no_referral_reward() {
     assert_eq!(lines.iter().map(|l| l.amount_fen).collect::<Vec<_>>(), vec![0, 0, 20_000]);
     assert!(lines[0].explanation_zh.contains("员工本人或登记家属"), "{}", lines[0].explanation_zh);
     assert!(lines[1].explanation_en.contains("staff or registered family"), "{}", lines[1].explanation_en);
+    s.stop().await;
+}
+
+/// Each payment tells the promoter once, about its own reward: an older payment's reward is not
+/// announced again whatever the ids (a line was once found by searching its key for the new
+/// payment's id, which the promoter's own id matched too).
+#[tokio::test]
+async fn a_payment_announces_only_its_own_reward() {
+    let s = start().await;
+    let code = code_of(&s, EMPLOYEE).await;
+    let employee = s.count(&format!("SELECT id FROM users WHERE email = '{EMPLOYEE}'")).await;
+    let sales = s.signed_in(SALES).await;
+    let d = deal(&s, &sales, ["SO-7001", "13911117001", "10000", "2026-11-01", "", &code]).await;
+    let other = deal(&s, &sales, ["SO-7002", "13911117002", "10000", "2026-11-01", "", ""]).await;
+    assert_eq!(pay(&s, &sales, d, "2026-11-03", "4000", false).await.0, StatusCode::OK);
+    // The deal's next payment gets the employee's own id.
+    while s.count("SELECT COALESCE(MAX(id), 0) FROM payments").await < employee - 1 {
+        assert_eq!(pay(&s, &sales, other, "2026-11-03", "1", false).await.0, StatusCode::OK);
+    }
+    assert_eq!(pay(&s, &sales, d, "2026-11-04", "6000", false).await.0, StatusCode::OK);
+    let second =
+        s.count("SELECT MAX(p.id) FROM payments p JOIN deals d ON d.id = p.deal_id WHERE d.order_no = 'SO-7001'").await;
+    assert_eq!(second, employee, "the case that was announced twice");
+    let announced =
+        format!("SELECT COUNT(*) FROM outbox WHERE kind = 'reward_vested' AND recipient = 'user:{employee}'");
+    assert_eq!(s.count(&announced).await, 2, "one message per payment");
     s.stop().await;
 }

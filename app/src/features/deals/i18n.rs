@@ -2,6 +2,7 @@
 crate::messages! {
     pub enum K {
         ProblemRefundTooLarge => "不能超过已回款金额", "cannot exceed what was collected";
+        ProblemRecordedDifferently => "此订单号已录入，内容不同；后续回款请在订单上登记", "this order number is recorded with other details; record further payments on the deal";
         AuditNotSampled => "未抽检", "Not sampled";
         AuditPending => "待回访核验", "Awaiting call-back";
         AuditVerified => "已核验", "Verified";
@@ -34,7 +35,7 @@ crate::messages! {
         RecordPayment => "登记回款", "Record payment";
         RecordRefund => "登记退款", "Record refund";
         ImportDealsTitle => "批量导入订单（CSV）", "Import deals (CSV)";
-        ImportDealsHint => "首行为表头：order_no, customer_phone, amount, signed_on，可选 customer_name, cost, gross_profit, due_on, referral_code, paid_on, paid_amount。同一订单号重复导入不会产生变化。", "First line is the header: order_no, customer_phone, amount, signed_on; optional customer_name, cost, gross_profit, due_on, referral_code, paid_on, paid_amount. Importing an order number again changes nothing.";
+        ImportDealsHint => "首行为表头：order_no, customer_phone, amount, signed_on，可选 customer_name, cost, gross_profit, due_on, referral_code, paid_on, paid_amount。同一订单号重复导入不会产生变化；内容不同的行会被拒绝。", "First line is the header: order_no, customer_phone, amount, signed_on; optional customer_name, cost, gross_profit, due_on, referral_code, paid_on, paid_amount. Importing an order number again changes nothing; a row that differs from it is refused.";
         ImportCreated => "新增", "Created";
         ImportUnchanged => "已存在", "Unchanged";
         ImportErrors => "有误", "With errors";

@@ -167,6 +167,11 @@ pub(super) async fn audit_percent(pool: &AnyPool) -> Result<i64, sqlx::Error> {
     settings::number(pool, "audit_percent", 10).await
 }
 
+/// The reference of a payment that came with its deal (an import row or the order system).
+pub(super) fn import_reference(paid_on: NaiveDate, amount_fen: i64) -> String {
+    format!("import:{paid_on}:{amount_fen}")
+}
+
 /// Records a deal; `Ok(None)` when its order number exists already (nothing changes).
 pub async fn record(
     state: &AppState,
@@ -306,7 +311,7 @@ pub(super) async fn insert(
         .bind(id)
         .bind(paid_on.to_string())
         .bind(amount)
-        .bind(format!("import:{paid_on}:{amount}"))
+        .bind(import_reference(paid_on, amount))
         .bind(actor)
         .bind(now_ms())
         .execute(&mut **tx)

@@ -1,6 +1,9 @@
 //! Deals in bulk: a CSV import, and the same rows as JSON from an order system.
+use super::deals::NewDeal;
 use super::deals::{audit_percent, insert, validate, Recorder};
+use crate::features::deals::i18n::K;
 use crate::features::deals::model::{DealInput, DealSource, Field, ImportReport};
+use crate::plumbing::db::Tx;
 use crate::plumbing::errors::{AppError, FieldError, Problem};
 use crate::plumbing::events;
 use crate::plumbing::live::LiveKind;
@@ -8,7 +11,8 @@ use crate::plumbing::state::AppState;
 
 /// Imports deals from CSV (header: order_no, customer_phone, amount, signed_on, and optionally
 /// customer_name, cost, gross_profit, due_on, referral_code, paid_on, paid_amount). Rows
-/// with problems are reported by line and skipped; known order numbers change nothing.
+/// with problems are reported by line and skipped; a known order number changes nothing, and a
+/// row that says something else about it (amount, customer, date, payment) is refused.
 pub async fn import_csv(state: &AppState, recorder: &Recorder<'_>, text: &str) -> Result<ImportReport, AppError> {
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(text.as_bytes());
     let mut inputs = Vec::new();
@@ -54,7 +58,12 @@ pub async fn import(
                         paid.push(id);
                     }
                 }
-                Ok(None) => report.unchanged += 1,
+                Ok(None) => match recorded_differently(&mut tx, d).await? {
+                    None => report.unchanged += 1,
+                    Some(field) => report
+                        .errors
+                        .push((*line, vec![FieldError::new(field, Problem::said(K::ProblemRecordedDifferently))])),
+                },
                 Err(AppError::Invalid(e)) => report.errors.push((*line, e)),
                 Err(e) => return Err(e),
             }
@@ -68,4 +77,35 @@ pub async fn import(
         crate::features::deals::paid(state, id).await?;
     }
     Ok(report)
+}
+
+/// The first field in which a row differs from the deal recorded under its order number: an
+/// order system re-sending an order with another amount or payment is told, not ignored (a
+/// further payment is recorded on the deal itself).
+async fn recorded_differently(tx: &mut Tx, deal: &NewDeal) -> Result<Option<Field>, sqlx::Error> {
+    use sqlx::Row;
+    let row = sqlx::query("SELECT id, customer_phone, amount_fen, signed_on FROM deals WHERE order_no = $1")
+        .bind(&deal.order_no)
+        .fetch_one(&mut **tx)
+        .await?;
+    if row.try_get::<String, _>("customer_phone")? != deal.customer_phone {
+        return Ok(Some(Field::Phone));
+    }
+    if row.try_get::<i64, _>("amount_fen")? != deal.amount_fen {
+        return Ok(Some(Field::Amount));
+    }
+    if row.try_get::<String, _>("signed_on")? != deal.signed_on.to_string() {
+        return Ok(Some(Field::SignedOn));
+    }
+    if let Some((paid_on, amount)) = deal.payment {
+        let known: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM payments WHERE deal_id = $1 AND reference = $2")
+            .bind(row.try_get::<i64, _>("id")?)
+            .bind(super::deals::import_reference(paid_on, amount))
+            .fetch_one(&mut **tx)
+            .await?;
+        if known == 0 {
+            return Ok(Some(Field::PaidOn));
+        }
+    }
+    Ok(None)
 }

@@ -207,9 +207,10 @@ impl Credit {
 pub type Screened = Result<Submitted, AppError>;
 
 /// Screening's facts from the database, in one statement. An existing customer is a phone
-/// with a won lead (sales recorded the deal). Counts stop at the daily cap:
-/// screening only asks whether it is reached, and an address with thousands of submissions
-/// today must not cost thousands of index entries per check.
+/// with a won lead or a deal (recorded by sales or imported from the order system, with or
+/// without a lead). Counts stop at the daily cap: screening only asks whether it is reached,
+/// and an address with thousands of submissions today must not cost thousands of index entries
+/// per check. The last three are what the dashboard files the lead under (`counted`).
 const FACTS_SQL: &str = "SELECT \
      (SELECT COUNT(*) FROM blacklist WHERE kind = 'phone' AND value = $1) AS bl_phone, \
      (SELECT COUNT(*) FROM blacklist WHERE kind = 'device' AND value = $2) AS bl_device, \
@@ -218,12 +219,18 @@ const FACTS_SQL: &str = "SELECT \
      (SELECT l.submitted_at FROM lead_protections p JOIN leads l ON l.id = p.lead_id WHERE p.phone = $1) AS protecting_at, \
      (SELECT COUNT(*) FROM (SELECT 1 FROM leads WHERE visitor = $2 AND submitted_at >= $4 LIMIT $5) d) AS device_today, \
      (SELECT COUNT(*) FROM (SELECT 1 FROM leads WHERE ip_hash = $3 AND submitted_at >= $4 LIMIT $5) i) AS ip_today, \
-     (SELECT COUNT(*) FROM (SELECT 1 FROM leads WHERE phone = $1 AND stage = 'won' LIMIT 1) w) AS won, \
-     (SELECT c.channel FROM clicks c WHERE c.link_id = $6 AND c.visitor = $2 AND c.at <= $7 ORDER BY c.at DESC LIMIT 1) AS last_channel";
+     (SELECT COUNT(*) FROM (SELECT 1 FROM leads WHERE phone = $1 AND stage = 'won' LIMIT 1) w) \
+       + (SELECT COUNT(*) FROM (SELECT 1 FROM deals WHERE customer_phone = $1 LIMIT 1) d) AS won, \
+     (SELECT c.channel FROM clicks c WHERE c.link_id = $6 AND c.visitor = $2 AND c.at <= $7 ORDER BY c.at DESC LIMIT 1) AS last_channel, \
+     (SELECT d.day FROM org_days d WHERE d.start_ms <= $7 ORDER BY d.start_ms DESC LIMIT 1) AS day, \
+     (SELECT f.department_id FROM promoter_facets f WHERE f.id = $8) AS promoter_department_id, \
+     (SELECT f.promoter_kind FROM promoter_facets f WHERE f.id = $8) AS promoter_kind";
 
 /// What the writer did with a submission, and the thank-you message it owes.
 pub struct Stored {
     screened: Screened,
+    /// The lead as its insert counts it on the dashboard (see `finish_batch`).
+    counted: Option<super::counted::NewLead>,
     /// The 感谢参与短信, queued with the batch (`thanks::queue` decides what is sent).
     thanks: Option<super::thanks::Thanks>,
 }
@@ -267,9 +274,11 @@ impl Job for Submission {
         Box::pin(screen_and_store(state, self, tx, burst))
     }
 
-    /// The batch's thank-you messages.
+    /// The batch's dashboard counters and thank-you messages.
     fn finish_batch<'a>(state: &'a AppState, tx: &'a mut Tx, outputs: &'a [Stored]) -> JobFuture<'a, ()> {
         Box::pin(async move {
+            let counted: Vec<&super::counted::NewLead> = outputs.iter().filter_map(|o| o.counted.as_ref()).collect();
+            super::counted::count(tx, &counted).await?;
             let thanks: Vec<&super::thanks::Thanks> = outputs.iter().filter_map(|o| o.thanks.as_ref()).collect();
             if thanks.is_empty() {
                 return Ok(());
@@ -330,7 +339,7 @@ async fn screen_and_store(
     tx: &mut Tx,
     burst: &mut BurstCounts,
 ) -> Result<Stored, sqlx::Error> {
-    let refused = |e: AppError| Ok(Stored { screened: Err(e), thanks: None });
+    let refused = |e: AppError| Ok(Stored { screened: Err(e), counted: None, thanks: None });
     let org = &*state.org;
     // The one refusal that stores nothing but the count: a burst no person types.
     if let Some(counted) = burst.get_mut(&s.burst_key()) {
@@ -358,6 +367,7 @@ async fn screen_and_store(
         // Searched only when the cookie does not say (a link's clicks can be many).
         .bind(s.credit.link_id.filter(|_| s.origin.channel.is_none()))
         .bind(now_ms)
+        .bind(s.credit.promoter_id)
         .fetch_one(&mut **tx)
         .await?;
     // The channel the lead came through: the visitor's click cookie, else their last click on
@@ -399,8 +409,8 @@ async fn screen_and_store(
     let outcome = screening::screen(&facts, rules);
     let (status, reason, flag, duplicate_of) = stored_as(outcome);
     let row = sqlx::query(
-        "INSERT INTO leads (campaign_id, link_id, promoter_id, department_id, name, phone, demand_tags, note, status, reason, flag, duplicate_of, visitor, ip_hash, submitted_at, review_due_at, channel) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
+        "INSERT INTO leads (campaign_id, link_id, promoter_id, department_id, name, phone, demand_tags, note, status, reason, flag, duplicate_of, visitor, ip_hash, submitted_at, review_due_at, channel, counted_by_writer) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 1) RETURNING id",
     )
     .bind(s.campaign_id)
     .bind(s.credit.link_id)
@@ -470,7 +480,21 @@ async fn screen_and_store(
         campaign_name: s.campaign_name.clone(),
         budget: s.sms_budget,
     });
-    Ok(Stored { screened: Ok(Submitted { lead_id, status: final_status }), thanks })
+    Ok(Stored {
+        screened: Ok(Submitted { lead_id, status: final_status }),
+        counted: Some(super::counted::NewLead {
+            day: f.try_get("day")?,
+            campaign_id: s.campaign_id,
+            channel,
+            promoter: match (s.credit.promoter_id, f.try_get("promoter_department_id")?) {
+                (Some(id), Some(department)) => Some((id, department, f.try_get("promoter_kind")?)),
+                _ => None,
+            },
+            department_id: s.credit.department_id,
+            status,
+        }),
+        thanks,
+    })
 }
 
 #[cfg(test)]

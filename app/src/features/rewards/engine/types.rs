@@ -358,6 +358,9 @@ pub struct RewardLine {
     pub rule_version: i64,
     pub kind: LineKind,
     pub deal_id: Option<i64>,
+    /// The payment or refund a cash line on collected money comes from.
+    #[serde(default)]
+    pub payment_id: Option<i64>,
     pub basis_fen: i64,
     pub rate: Decimal,
     pub multiplier: Decimal,

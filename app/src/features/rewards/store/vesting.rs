@@ -38,7 +38,7 @@ pub async fn notify_vested(state: &AppState, deal_id: i64) -> Result<(), AppErro
     let lines = compute(&rules, &facts, terms);
     let mut messages = Vec::new();
     for line in &lines {
-        let is_latest = latest.is_some_and(|p| line.key.contains(&format!(":{p}:")));
+        let is_latest = latest.is_some() && line.payment_id == latest;
         if line.deal_id == Some(deal_id) && line.amount_fen > 0 && line.kind == LineKind::Cash && is_latest {
             let when = line.vests_on.filter(|v| *v <= today);
             let template = if when.is_some() { K::SmsVested } else { K::SmsVestingHeld };
