@@ -8,6 +8,10 @@ use std::collections::BTreeSet;
 
 pub const DEFAULT_TZ: Tz = chrono_tz::Asia::Shanghai;
 
+/// The day a fact outside the organization's known days (`org_days`) is counted under: kept,
+/// never shown.
+pub const OUTSIDE_DAY: &str = "0000-00-01";
+
 /// Parses an IANA zone name as stored in the settings.
 pub fn parse_tz(name: &str) -> Option<Tz> {
     name.parse().ok()

@@ -8,8 +8,7 @@ use crate::plumbing::errors::AppError;
 use sqlx::Row;
 use std::collections::BTreeMap;
 
-/// The day of a fact outside the days the organization knows: kept, never shown.
-pub const OUTSIDE: &str = "0000-00-01";
+use crate::shared::period::OUTSIDE_DAY as OUTSIDE;
 
 const KEY: &str = "day, campaign_id, channel, department_id, promoter_kind";
 

@@ -9,8 +9,7 @@ use crate::features::promotion::Channel;
 use crate::plumbing::db::Tx;
 use std::collections::BTreeMap;
 
-/// A fact outside the days the organization knows is filed under this day, as the recount does.
-const OUTSIDE: &str = "0000-00-01";
+use crate::shared::period::OUTSIDE_DAY as OUTSIDE;
 
 /// A lead as its insert counts it, with what screening read in the same transaction: its
 /// org-local day and the promoter's department and kind (`FACTS_SQL` in `intake`).
@@ -27,14 +26,17 @@ pub struct NewLead {
     pub status: LeadStatus,
 }
 
-const STATUSES: [LeadStatus; 6] = [
-    LeadStatus::Pending,
-    LeadStatus::Held,
-    LeadStatus::Valid,
-    LeadStatus::Duplicate,
-    LeadStatus::Invalid,
-    LeadStatus::Rejected,
-];
+/// A status's column in `FIGURES` (after the key's five).
+fn status_column(status: LeadStatus) -> usize {
+    match status {
+        LeadStatus::Pending => 0,
+        LeadStatus::Held => 1,
+        LeadStatus::Valid => 2,
+        LeadStatus::Duplicate => 3,
+        LeadStatus::Invalid => 4,
+        LeadStatus::Rejected => 5,
+    }
+}
 
 const FIGURES: &str = "INSERT INTO figure_counts (day, campaign_id, channel, department_id, promoter_kind, leads_pending, leads_held, leads_valid, leads_duplicate, leads_invalid, leads_rejected) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
@@ -46,9 +48,18 @@ const FIGURES: &str = "INSERT INTO figure_counts (day, campaign_id, channel, dep
         leads_invalid = figure_counts.leads_invalid + excluded.leads_invalid, \
         leads_rejected = figure_counts.leads_rejected + excluded.leads_rejected";
 
-/// The channels of `promoter_months`' `*_days` columns, in the statement's order.
-const DAY_CHANNELS: [Channel; 7] =
-    [Channel::Moments, Channel::Group, Channel::Qr, Channel::Sms, Channel::Poster, Channel::Other, Channel::Direct];
+/// A channel's `*_days` column in `ACTIVE_DAYS` (after the key's five).
+fn day_column(channel: Channel) -> usize {
+    match channel {
+        Channel::Moments => 0,
+        Channel::Group => 1,
+        Channel::Qr => 2,
+        Channel::Sms => 3,
+        Channel::Poster => 4,
+        Channel::Other => 5,
+        Channel::Direct => 6,
+    }
+}
 
 const ACTIVE_DAYS: &str = "INSERT INTO promoter_months (month, promoter_id, campaign_id, department_id, promoter_kind, moments_days, group_days, qr_days, sms_days, poster_days, other_days, direct_days) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
@@ -76,16 +87,13 @@ fn sums(leads: &[&NewLead]) -> (BTreeMap<FigureKey, [i64; 6]>, BTreeMap<MonthKey
             None => (lead.department_id.unwrap_or(0), String::new()),
         };
         let key = (day.to_string(), lead.campaign_id, lead.channel.as_str(), department, kind);
-        let status = STATUSES.iter().position(|s| *s == lead.status).unwrap_or(0);
-        figures.entry(key).or_default()[status] += 1;
+        figures.entry(key).or_default()[status_column(lead.status)] += 1;
         if let Some((promoter, department, kind)) = &lead.promoter {
             let month = day.get(..7).unwrap_or(&OUTSIDE[..7]);
             let key = (month.to_string(), *promoter, lead.campaign_id, *department, kind.clone());
             let of_month = day.get(8..10).and_then(|d| d.parse::<u32>().ok()).unwrap_or(1);
             let bit = 1i64 << of_month.clamp(1, 31).saturating_sub(1);
-            if let Some(column) = DAY_CHANNELS.iter().position(|c| *c == lead.channel) {
-                months.entry(key).or_default()[column] |= bit;
-            }
+            months.entry(key).or_default()[day_column(lead.channel)] |= bit;
         }
     }
     (figures, months)

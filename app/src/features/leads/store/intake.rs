@@ -223,8 +223,8 @@ const FACTS_SQL: &str = "SELECT \
        + (SELECT COUNT(*) FROM (SELECT 1 FROM deals WHERE customer_phone = $1 LIMIT 1) d) AS won, \
      (SELECT c.channel FROM clicks c WHERE c.link_id = $6 AND c.visitor = $2 AND c.at <= $7 ORDER BY c.at DESC LIMIT 1) AS last_channel, \
      (SELECT d.day FROM org_days d WHERE d.start_ms <= $7 ORDER BY d.start_ms DESC LIMIT 1) AS day, \
-     (SELECT f.department_id FROM promoter_facets f WHERE f.id = $8) AS promoter_department_id, \
-     (SELECT f.promoter_kind FROM promoter_facets f WHERE f.id = $8) AS promoter_kind";
+     f.department_id AS promoter_department_id, f.promoter_kind \
+     FROM (SELECT 1 AS one) one LEFT JOIN promoter_facets f ON f.id = $8";
 
 /// What the writer did with a submission, and the thank-you message it owes.
 pub struct Stored {
