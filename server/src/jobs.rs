@@ -5,6 +5,37 @@ use std::time::Duration;
 pub fn spawn(state: &AppState) {
     spawn_overdue_check(state.clone());
     spawn_settlement_schedule(state.clone());
+    spawn_accrual(state.clone());
+}
+
+/// Accrues queued facts into the reward ledger as they arrive (they are queued in the facts'
+/// own transactions, so whatever is queued when the server stops is taken up when it starts).
+pub fn spawn_accrual(state: AppState) -> tokio::task::JoinHandle<()> {
+    use app::features::rewards::store::ledger;
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_millis(100));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        while !state.db.pool.is_closed() {
+            tick.tick().await;
+            // A read first: an idle server does not take the writer ten times a second.
+            let queued: Result<Option<i64>, _> =
+                sqlx::query_scalar("SELECT id FROM accruals LIMIT 1").fetch_optional(&state.db.pool).await;
+            if !matches!(queued, Ok(Some(_))) {
+                continue;
+            }
+            loop {
+                match ledger::accrue_pending(&state, ledger::BATCH).await {
+                    Ok(n) if n as i64 == ledger::BATCH => continue,
+                    Ok(_) => break,
+                    Err(e) if !state.db.pool.is_closed() => {
+                        tracing::warn!(error = ?e, "accrual failed; will retry");
+                        break;
+                    }
+                    Err(_) => break,
+                }
+            }
+        }
+    })
 }
 
 /// Checks the first-contact deadline every minute until the pool closes.

@@ -121,31 +121,13 @@ async fn deal(
     id(s, "SELECT MAX(id) FROM deals").await
 }
 
-/// A statement line of an approved run vesting on `on`.
-async fn reward(s: &TestServer, promoter: i64, deal: Option<i64>, amount: i64, on: &str, period: &str) {
+/// A reward line in the ledger vesting on `on` (reward cost is what the ledger holds).
+async fn reward(s: &TestServer, promoter: i64, deal: Option<i64>, amount: i64, on: &str) {
     exec(
         s,
         &format!(
-            "INSERT INTO settlement_runs (period, scope, status, drafted_at) VALUES ('{period}', 'employee', 'approved', 0) \
-             ON CONFLICT (period, scope) DO NOTHING"
-        ),
-    )
-    .await;
-    let run = id(s, &format!("SELECT id FROM settlement_runs WHERE period = '{period}'")).await;
-    exec(
-        s,
-        &format!(
-            "INSERT INTO statements (run_id, promoter_id, treatment, carried_in_fen, gross_fen, tax_fen, net_fen, carry_out_fen) \
-             VALUES ({run}, {promoter}, 'incidental', 0, 0, 0, 0, 0) ON CONFLICT (run_id, promoter_id) DO NOTHING"
-        ),
-    )
-    .await;
-    let st = id(s, &format!("SELECT id FROM statements WHERE run_id = {run} AND promoter_id = {promoter}")).await;
-    exec(
-        s,
-        &format!(
-            "INSERT INTO statement_lines (statement_id, line_key, deal_id, basis_fen, rate, multiplier, amount_fen, adjustment, vests_on, \
-             explanation_zh, explanation_en) VALUES ({st}, 'k{amount}', {}, 0, '0', '1', {amount}, 0, '{on}', '', '')",
+            "INSERT INTO reward_ledger (line_key, promoter_id, deal_id, amount_fen, vests_on, accrued_at) \
+             VALUES ('k{amount}', {promoter}, {}, {amount}, '{on}', 0)",
             deal.map_or("NULL".to_string(), |d| d.to_string())
         ),
     )
@@ -225,9 +207,9 @@ async fn seed_october(s: &TestServer) -> Facts {
     let d2 = deal(s, &f, "D2", f.partner, Some(l4), 500_000, 200_000, "2025-10-31").await;
     deal(s, &f, "D3", f.employee, None, 999_900, 0, "2025-11-01").await;
     // Rewards: 2% of D1 and D2 vest in October; one in November does not count.
-    reward(s, f.employee, Some(d1), 20_000, "2025-10-02", "2025-10").await;
-    reward(s, f.partner, Some(d2), 10_000, "2025-10-31", "2025-10").await;
-    reward(s, f.employee, None, 5_000, "2025-11-01", "2025-11").await;
+    reward(s, f.employee, Some(d1), 20_000, "2025-10-02").await;
+    reward(s, f.partner, Some(d2), 10_000, "2025-10-31").await;
+    reward(s, f.employee, None, 5_000, "2025-11-01").await;
     f
 }
 

@@ -13,6 +13,8 @@ crate::messages! {
         AuditCallBackDecided => "回访抽检结论", "Decided a call-back audit";
         OrderNoLabel => "订单号", "Order number";
         AmountLabel => "成交金额（元）", "Amount (yuan)";
+        ServiceLabel => "服务人员（手机号或邮箱，可选）", "Service contact (phone or email, optional)";
+        ProblemNotStaff => "不是本公司员工", "is not a member of staff";
         CostLabel => "成本（元）", "Cost (yuan)";
         GrossProfitLabel => "毛利（元）", "Gross profit (yuan)";
         SignedOnLabel => "签约日期", "Signing date";
@@ -35,7 +37,7 @@ crate::messages! {
         RecordPayment => "登记回款", "Record payment";
         RecordRefund => "登记退款", "Record refund";
         ImportDealsTitle => "批量导入订单（CSV）", "Import deals (CSV)";
-        ImportDealsHint => "首行为表头：order_no, customer_phone, amount, signed_on，可选 customer_name, cost, gross_profit, due_on, referral_code, paid_on, paid_amount。同一订单号重复导入不会产生变化；内容不同的行会被拒绝。", "First line is the header: order_no, customer_phone, amount, signed_on; optional customer_name, cost, gross_profit, due_on, referral_code, paid_on, paid_amount. Importing an order number again changes nothing; a row that differs from it is refused.";
+        ImportDealsHint => "首行为表头：order_no, customer_phone, amount, signed_on，可选 customer_name, cost, gross_profit, due_on, referral_code, service（服务人员）, paid_on, paid_amount。同一订单号重复导入不会产生变化；内容不同的行会被拒绝。", "First line is the header: order_no, customer_phone, amount, signed_on; optional customer_name, cost, gross_profit, due_on, referral_code, service (the service contact), paid_on, paid_amount. Importing an order number again changes nothing; a row that differs from it is refused.";
         ImportCreated => "新增", "Created";
         ImportUnchanged => "已存在", "Unchanged";
         ImportErrors => "有误", "With errors";

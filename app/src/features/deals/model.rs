@@ -16,6 +16,7 @@ crate::fields! {
         SignedOn => "signed_on", K::SignedOnLabel;
         DueOn => "due_on", K::DueOnLabel;
         ReferralCode => "referral_code", C::ReferralCodeLabel;
+        Service => "service", K::ServiceLabel;
         /// The one-time code a phone received.
         Otp => "otp", C::OtpLabel;
         PaidOn => "paid_on", K::PaidOnLabel;
@@ -121,6 +122,8 @@ pub struct DealInput {
     pub due_on: String,
     /// A referral code (or empty: the lead's promoter, or the code the customer redeemed).
     pub referral_code: String,
+    /// Who serves the customer (a staff member's phone or email): a split's service share.
+    pub service: String,
     pub lead_id: Option<i64>,
     pub campaign_id: Option<i64>,
     /// An imported deal's first payment, if the file carries one.

@@ -111,7 +111,7 @@ pub fn Deals() -> impl IntoView {
             <h2>{i18n.t(K::ImportDealsTitle)}</h2>
             <p class="muted">{i18n.t(K::ImportDealsHint)}</p>
             <ActionForm action=import attr:class="form">
-                <textarea name="csv" rows="5" data-testid="import-csv" placeholder="order_no,customer_phone,amount,signed_on,due_on,referral_code,paid_on,paid_amount"></textarea>
+                <textarea name="csv" rows="5" data-testid="import-csv" placeholder="order_no,customer_phone,amount,signed_on,due_on,referral_code,service,paid_on,paid_amount"></textarea>
                 <button type="submit" class="button">{i18n.t(C::Import)}</button>
             </ActionForm>
             {move || import.value().get().map(|r| match r {
@@ -181,6 +181,7 @@ fn DealForm(record: ServerAction<RecordDeal>, lead: RwSignal<Option<i64>>) -> im
     let i18n = use_i18n();
     let f = || RwSignal::new(String::new());
     let (order_no, phone, name, amount, cost, signed_on, due_on, code) = (f(), f(), f(), f(), f(), f(), f(), f());
+    let service = f();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         record.dispatch(RecordDeal {
@@ -193,6 +194,7 @@ fn DealForm(record: ServerAction<RecordDeal>, lead: RwSignal<Option<i64>>) -> im
                 signed_on: signed_on.get_untracked(),
                 due_on: due_on.get_untracked(),
                 referral_code: code.get_untracked(),
+                service: service.get_untracked(),
                 lead_id: lead.get_untracked(),
                 ..DealInput::default()
             },
@@ -223,6 +225,7 @@ fn DealForm(record: ServerAction<RecordDeal>, lead: RwSignal<Option<i64>>) -> im
                 {input(K::SignedOnLabel.into(), signed_on, "date", "deal-signed-on")}
                 {input(K::DueOnLabel.into(), due_on, "date", "deal-due-on")}
                 {input(C::ReferralCodeLabel.into(), code, "text", "deal-code")}
+                {input(K::ServiceLabel.into(), service, "text", "deal-service")}
                 <button type="submit" class="button primary" data-testid="deal-submit">{i18n.t(C::Save)}</button>
                 {move || record.value().get().and_then(|r| r.err()).map(|error| view! { <ErrorNote error /> })}
             </form>

@@ -17,6 +17,7 @@ crate::messages! {
         SmsVested => "【全员营销】你推荐的订单已回款，奖励 {amount} 已确认，将在下期结算发放。", "[Allhands] A deal you referred was paid: your reward of {amount} is confirmed and goes out with the next settlement.";
         SmsVestingHeld => "【全员营销】你推荐的订单已回款，奖励 {amount} 待核验/冻结期后确认。", "[Allhands] A deal you referred was paid: your reward of {amount} is confirmed after the audit or holding period.";
         ProblemRule => "规则格式不正确", "is not a valid rule";
+        ProblemSettledPeriod => "不能早于已审批的结算期", "cannot start inside a settlement period already approved";
         RuleLabel => "激励规则", "Reward rule";
         Redeem => "领取优惠", "Redeem";
         RedeemTitle => "使用推荐码", "Redeem a referral code";

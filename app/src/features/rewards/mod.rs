@@ -11,8 +11,14 @@ pub mod store;
 
 pub use model::*;
 
-/// The hook deals call once money arrives on a deal: rewards vest and the promoters hear of it.
+/// The hook deals call once money arrives on a deal: the ledger takes it in (so the payer's
+/// next read sees it), rewards vest and the promoters hear of it.
 #[cfg(feature = "ssr")]
 pub fn on_paid() -> crate::features::deals::PaidHook {
-    std::sync::Arc::new(|state, deal_id| Box::pin(async move { store::vesting::notify_vested(&state, deal_id).await }))
+    std::sync::Arc::new(|state, deal_id| {
+        Box::pin(async move {
+            store::ledger::accrue_all(&state).await?;
+            store::vesting::notify_vested(&state, deal_id).await
+        })
+    })
 }

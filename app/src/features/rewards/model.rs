@@ -81,3 +81,25 @@ pub struct RuleRow {
     /// The rule as editable JSON.
     pub spec: String,
 }
+
+/// Where the ledger and a full recompute of the engine disagree (finance's "verify the
+/// ledger"): one reward line, by promoter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerDifference {
+    pub promoter_id: i64,
+    pub promoter: String,
+    pub line_key: String,
+    /// What the ledger holds (0: no line).
+    pub ledger_fen: i64,
+    /// What the engine computes from every fact (0: no line).
+    pub engine_fen: i64,
+}
+
+/// The result of verifying the ledger.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerCheck {
+    pub lines: i64,
+    /// Facts still waiting to accrue when the check ran.
+    pub waiting: i64,
+    pub differences: Vec<LedgerDifference>,
+}

@@ -39,6 +39,16 @@ crate::messages! {
         DraftRun => "生成结算草稿", "Draft a run";
         ScopeEmployee => "员工（月度）", "Employees (monthly)";
         ScopePartner => "合作伙伴（季度）", "Partners (quarterly)";
+        RunDrafting => "生成中", "Being drafted";
+        VerifyLedger => "核对奖励台账", "Verify the ledger";
+        VerifyLedgerHint => "用全部事实重新计算每一条奖励，与台账逐条比对。", "Recomputes every reward from all the facts and compares it with the ledger, line by line.";
+        LedgerLines => "条台账记录", "ledger lines";
+        LedgerWaiting => "条事实待入账", "facts waiting to accrue";
+        LedgerMatches => "台账与重新计算一致。", "The ledger matches the recomputation.";
+        LedgerDiffers => "处不一致", "differences";
+        LedgerHolds => "台账", "Ledger";
+        EngineSays => "重新计算", "Recomputed";
+        LineKey => "奖励明细", "Reward line";
         RunDraft => "草稿", "Draft";
         RunApproved => "已审批", "Approved";
         RunPaid => "已发放", "Paid";

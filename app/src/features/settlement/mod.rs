@@ -2,6 +2,7 @@
 //! explained, withholding tax, carry-forward, approval (frozen), payout files, paid notices;
 //! and the promoter's own rewards. Uses the features before it, rewards above all.
 pub mod i18n;
+pub mod ledger_check;
 pub mod model;
 pub mod my_rewards;
 pub mod payout_account;

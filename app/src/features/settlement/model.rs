@@ -110,6 +110,8 @@ impl Scope {
 crate::closed_set! {
     /// Where a settlement run stands.
     pub enum RunStatus("run status") {
+        /// Being drafted: its statements are not shown until it is a draft.
+        Drafting = "drafting",
         Draft = "draft",
         /// Approved by finance: frozen.
         Approved = "approved",
@@ -120,6 +122,7 @@ crate::closed_set! {
 impl RunStatus {
     pub fn label(self) -> K {
         match self {
+            RunStatus::Drafting => K::RunDrafting,
             RunStatus::Draft => K::RunDraft,
             RunStatus::Approved => K::RunApproved,
             RunStatus::Paid => K::RunPaid,

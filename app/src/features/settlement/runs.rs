@@ -141,7 +141,7 @@ pub fn Settlement() -> impl IntoView {
                                             {(status == RunStatus::Draft).then(|| view! {
                                                 <button type="button" class="button" data-testid="run-approve" on:click=move |_| { act.dispatch(RunAction { run_id: id, action: RunStep::Approve.into() }); }>{i18n.t(K::Approve)}</button>
                                             })}
-                                            {(status != RunStatus::Draft).then(|| view! {
+                                            {matches!(status, RunStatus::Approved | RunStatus::Paid).then(|| view! {
                                                 <a href=format!("/settlement/{id}/bank.csv") rel="external" download data-testid="export-bank">{i18n.t(K::ExportBank)}</a>" "
                                                 <a href=format!("/settlement/{id}/wallet.csv") rel="external" download>{i18n.t(K::ExportWallet)}</a>" "
                                                 <a href=format!("/settlement/{id}/payroll.csv") rel="external" download>{i18n.t(K::ExportPayroll)}</a>
@@ -158,6 +158,7 @@ pub fn Settlement() -> impl IntoView {
                 })
             })}
         </Transition>
+        <super::ledger_check::LedgerCheckCard />
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 show_result(statements.await, |list: Option<Vec<StatementView>>| {

@@ -155,10 +155,10 @@ async fn read(pool: &AnyPool, org: &OrgSettings, s: &Slice) -> Result<Read, AppE
         "SELECT COALESCE(d.campaign_id, 0) AS campaign_id, \
          CASE WHEN d.id IS NULL THEN '' ELSE COALESCE(l.channel, 'direct') END AS channel, \
          COALESCE(f.department_id, 0) AS department_id, COALESCE(f.promoter_kind, '') AS promoter_kind, \
-         CAST(SUM(sl.amount_fen) AS BIGINT) AS amount FROM statement_lines sl JOIN statements st ON st.id = sl.statement_id \
-         LEFT JOIN deals d ON d.id = sl.deal_id LEFT JOIN leads l ON l.id = d.lead_id \
-         LEFT JOIN promoter_facets f ON f.id = st.promoter_id \
-         WHERE sl.vests_on >= $1 AND sl.vests_on <= $2 GROUP BY 1, 2, 3, 4",
+         CAST(SUM(rl.amount_fen) AS BIGINT) AS amount FROM reward_ledger rl \
+         LEFT JOIN deals d ON d.id = rl.deal_id LEFT JOIN leads l ON l.id = d.lead_id \
+         LEFT JOIN promoter_facets f ON f.id = rl.promoter_id \
+         WHERE rl.vests_on >= $1 AND rl.vests_on <= $2 GROUP BY 1, 2, 3, 4",
     )
     .bind(&from)
     .bind(&to)

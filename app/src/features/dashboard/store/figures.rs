@@ -194,12 +194,11 @@ pub async fn figures(pool: &AnyPool, org: &OrgSettings, s: &Slice) -> Result<Fig
     f.deal_amount_fen = deals.try_get::<Option<i64>, _>("amount")?.unwrap_or(0);
     f.deal_profit_fen = deals.try_get::<Option<i64>, _>("profit")?.unwrap_or(0);
     // Lines without a deal (targets, valid leads) have no campaign or channel.
-    let line_campaign = "(SELECT d.campaign_id FROM deals d WHERE d.id = sl.deal_id)";
-    let line_channel = format!("(SELECT {} FROM deals d WHERE d.id = sl.deal_id)", deal_channel());
+    let line_campaign = "(SELECT d.campaign_id FROM deals d WHERE d.id = rl.deal_id)";
+    let line_channel = format!("(SELECT {} FROM deals d WHERE d.id = rl.deal_id)", deal_channel());
     f.reward_cost_fen = sqlx::query_scalar::<_, Option<i64>>(&format!(
-        "SELECT CAST(SUM(sl.amount_fen) AS BIGINT) FROM statement_lines sl JOIN statements st ON st.id = sl.statement_id \
-         WHERE sl.vests_on >= $1 AND sl.vests_on <= $2{}",
-        s.filters("st.promoter_id", Some(line_campaign), Some(&line_channel))
+        "SELECT CAST(SUM(rl.amount_fen) AS BIGINT) FROM reward_ledger rl WHERE rl.vests_on >= $1 AND rl.vests_on <= $2{}",
+        s.filters("rl.promoter_id", Some(line_campaign), Some(&line_channel))
     ))
     .bind(&from)
     .bind(&to)

@@ -1,6 +1,7 @@
 //! Deals (成交) as stored: validation, attribution to whoever brought the customer, the audit
 //! sample, the lists. A deal's order number is unique in the database, so recording the same
 //! order twice changes nothing.
+use crate::features::deals::i18n::K;
 use crate::features::deals::model::{Audit, Audited, DealInput, DealRow, DealSource, Field, PaymentRow, WonLead};
 use crate::features::leads::store::review::{event, LeadEvent};
 use crate::plumbing::access::{Access, UserView};
@@ -51,6 +52,8 @@ pub struct NewDeal {
     pub signed_on: NaiveDate,
     pub due_on: Option<NaiveDate>,
     pub referral_code: Option<String>,
+    /// The service contact's phone or email, as typed.
+    pub service: Option<String>,
     pub lead_id: Option<i64>,
     pub campaign_id: Option<i64>,
     pub payment: Option<(NaiveDate, i64)>,
@@ -150,6 +153,7 @@ pub fn validate(org: &OrgSettings, input: &DealInput) -> Result<NewDeal, AppErro
         signed_on: signed_on.unwrap_or_default(),
         due_on,
         referral_code: (!code.is_empty()).then_some(code),
+        service: Some(input.service.trim().to_string()).filter(|s| !s.is_empty()),
         lead_id: input.lead_id,
         campaign_id: input.campaign_id,
         payment,
@@ -240,6 +244,19 @@ pub(super) async fn insert(
             .fetch_optional(&mut **tx)
             .await?;
     }
+    let service: Option<i64> = match &deal.service {
+        Some(who) => Some(
+            sqlx::query_scalar(
+                "SELECT u.id FROM users u WHERE (u.phone = $1 OR u.email = $1) AND EXISTS (SELECT 1 FROM user_roles r \
+                 WHERE r.user_id = u.id AND r.role IN ('employee', 'sales', 'marketing', 'finance', 'admin'))",
+            )
+            .bind(who)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or(AppError::invalid(Field::Service, Problem::said(K::ProblemNotStaff)))?,
+        ),
+        None => None,
+    };
     // Seed 004: staff buying for themselves or their registered family earn no referral reward.
     let staff_booking: i64 = sqlx::query_scalar(
         "SELECT (SELECT COUNT(*) FROM users u WHERE u.phone = $1 AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id \
@@ -250,8 +267,8 @@ pub(super) async fn insert(
     .await?;
     let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO deals (order_no, lead_id, customer_phone, customer_name, promoter_id, sales_rep_id, campaign_id, \
-         amount_fen, cost_fen, signed_on, due_on, source, referral_code, created_by, created_at, staff_booking) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+         amount_fen, cost_fen, signed_on, due_on, source, referral_code, created_by, created_at, staff_booking, service_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
          ON CONFLICT (order_no) DO NOTHING RETURNING id",
     )
     .bind(&deal.order_no)
@@ -270,6 +287,7 @@ pub(super) async fn insert(
     .bind(actor)
     .bind(now_ms())
     .bind(i64::from(staff_booking > 0))
+    .bind(service)
     .fetch_optional(&mut **tx)
     .await
     .map_err(|e| {
@@ -447,7 +465,7 @@ pub async fn won_leads(pool: &AnyPool, user: &UserView) -> Result<Vec<WonLead>, 
 /// The deals of the promoter's customers, for "my rewards".
 pub async fn customers_of(pool: &AnyPool, promoter_id: i64) -> Result<Vec<String>, AppError> {
     Ok(sqlx::query_scalar(
-        "SELECT DISTINCT customer_phone FROM deals WHERE promoter_id = $1 OR sales_rep_id = $1 ORDER BY customer_phone",
+        "SELECT DISTINCT customer_phone FROM deals WHERE promoter_id = $1 OR sales_rep_id = $1 OR service_id = $1 ORDER BY customer_phone",
     )
     .bind(promoter_id)
     .fetch_all(pool)

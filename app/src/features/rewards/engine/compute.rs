@@ -91,43 +91,78 @@ fn deductions(d: &Deal, paid_on: NaiveDate, late: &LateSteps) -> (Decimal, Vec<D
     (factor, out)
 }
 
-/// Computes every reward line the facts earn under the rules. The result does not depend on
-/// the order of the inputs: lines come out sorted by promoter, vesting date and key.
-pub fn compute(rules: &[Rule], facts: &Facts, terms: Terms) -> Vec<RewardLine> {
-    let mut deals: Vec<&Deal> = facts.deals.iter().collect();
-    deals.sort_by_key(|d| (d.signed_on, d.id));
-    let mut first_order: BTreeMap<&str, &Deal> = BTreeMap::new();
-    for d in &deals {
-        first_order.entry(d.customer.as_str()).or_insert(d);
+impl<'a> Ctx<'a> {
+    fn new(rules: &'a [Rule], facts: &'a Facts, terms: Terms) -> (Ctx<'a>, Vec<&'a Deal>, Vec<&'a Payment>) {
+        let mut deals: Vec<&Deal> = facts.deals.iter().collect();
+        deals.sort_by_key(|d| (d.signed_on, d.id));
+        let mut first_order: BTreeMap<&str, &Deal> = BTreeMap::new();
+        for d in &deals {
+            first_order.entry(d.customer.as_str()).or_insert(d);
+        }
+        let mut ctx = Ctx {
+            rules,
+            terms,
+            promoters: facts.promoters.iter().map(|p| (p.id, p)).collect(),
+            boosts: facts.boosts.iter().map(|(c, b)| (*c, b.as_slice())).collect(),
+            deals: facts.deals.iter().map(|d| (d.id, d)).collect(),
+            first_order,
+            commission: BTreeMap::new(),
+        };
+        ctx.commission = deals
+            .iter()
+            .filter_map(|d| {
+                let referrer = ctx.referrer(d)?;
+                Some((d.id, (referrer, ctx.commission_rule(referrer, d)?)))
+            })
+            .collect();
+        let mut payments: Vec<&Payment> =
+            facts.payments.iter().filter(|p| ctx.deals.contains_key(&p.deal_id)).collect();
+        payments.sort_by_key(|p| (p.paid_on, p.id));
+        (ctx, deals, payments)
     }
-    let mut ctx = Ctx {
-        rules,
-        terms,
-        promoters: facts.promoters.iter().map(|p| (p.id, p)).collect(),
-        boosts: facts.boosts.iter().map(|(c, b)| (*c, b.as_slice())).collect(),
-        deals: facts.deals.iter().map(|d| (d.id, d)).collect(),
-        first_order,
-        commission: BTreeMap::new(),
-    };
-    ctx.commission = deals
-        .iter()
-        .filter_map(|d| {
-            let referrer = ctx.referrer(d)?;
-            Some((d.id, (referrer, ctx.commission_rule(referrer, d)?)))
-        })
-        .collect();
-    let mut payments: Vec<&Payment> = facts.payments.iter().filter(|p| ctx.deals.contains_key(&p.deal_id)).collect();
-    payments.sort_by_key(|p| (p.paid_on, p.id));
+}
 
+fn sorted(mut lines: Vec<RewardLine>) -> Vec<RewardLine> {
+    lines.sort_by(|a, b| (a.promoter_id, a.vests_on, &a.key).cmp(&(b.promoter_id, b.vests_on, &b.key)));
+    lines
+}
+
+/// Computes every reward line the facts earn under the rules. The result does not depend on
+/// the order of the inputs: lines come out sorted by promoter, vesting date and key. It is
+/// what the ledger holds once every fact has accrued (`accrue`, `tier_lines`,
+/// `activity_lines`), plus customers' coupons.
+pub fn compute(rules: &[Rule], facts: &Facts, terms: Terms) -> Vec<RewardLine> {
+    let (ctx, deals, payments) = Ctx::new(rules, facts, terms);
     let mut lines = Vec::new();
     payment_lines(&ctx, &payments, &mut lines);
-    tier_lines(&ctx, &payments, &mut lines);
+    let parts = tier_parts(&ctx, &payments);
+    lines.extend(tier_lines(rules, &parts));
     flat_deal_lines(&ctx, &deals, &payments, &mut lines);
     lead_lines(&ctx, facts, &mut lines);
     target_lines(&ctx, facts, &mut lines);
     coupon_lines(&ctx, &payments, &mut lines);
-    lines.sort_by(|a, b| (a.promoter_id, a.vests_on, &a.key).cmp(&(b.promoter_id, b.vests_on, &b.key)));
-    lines
+    sorted(lines)
+}
+
+/// What deals and payments earn, as the ledger accrues them one customer at a time: the
+/// lines on collected money and per deal, and each payment's part of a marginal-tier pool
+/// (the pool spans customers, so its line is made from the parts: `tier_lines`). A
+/// customer's lines depend only on that customer's deals (first order, attribution).
+pub fn accrue(rules: &[Rule], facts: &Facts, terms: Terms) -> Accrued {
+    let (ctx, deals, payments) = Ctx::new(rules, facts, terms);
+    let mut lines = Vec::new();
+    payment_lines(&ctx, &payments, &mut lines);
+    flat_deal_lines(&ctx, &deals, &payments, &mut lines);
+    Accrued { lines: sorted(lines), tier_parts: tier_parts(&ctx, &payments) }
+}
+
+/// Lines per valid lead and monthly activity targets, from the facts' valid leads and activity.
+pub fn activity_lines(rules: &[Rule], facts: &Facts) -> Vec<RewardLine> {
+    let (ctx, _, _) = Ctx::new(rules, facts, Terms::default());
+    let mut lines = Vec::new();
+    lead_lines(&ctx, facts, &mut lines);
+    target_lines(&ctx, facts, &mut lines);
+    sorted(lines)
 }
 
 /// Running totals of one payee's lines on one deal under one rule, to reverse refunds pro rata.
@@ -233,19 +268,11 @@ fn payment_lines(ctx: &Ctx, payments: &[&Payment], out: &mut Vec<RewardLine>) {
     }
 }
 
-/// One promoter's collected amount in one month or quarter under one tier rule.
-struct Pool {
-    /// After cost, lateness and boost.
-    basis: Decimal,
-    collected_fen: i64,
-    multiplier: Decimal,
-}
-
-/// Marginal tiers: one line per promoter and month or quarter, over the amounts collected in it.
-/// Payments of deals waiting for their audit join the pool once verified.
-fn tier_lines(ctx: &Ctx, payments: &[&Payment], out: &mut Vec<RewardLine>) {
-    let mut pools: BTreeMap<(i64, i64, i64, Period), Pool> = BTreeMap::new();
-    let mut specs: BTreeMap<(i64, i64), &Rule> = BTreeMap::new();
+/// Marginal tiers: each payment's part of its referrer's pool for the month or quarter it was
+/// paid in. Payments of deals waiting for their audit add nothing until verified, but make the
+/// pool (and its line) exist.
+fn tier_parts(ctx: &Ctx, payments: &[&Payment]) -> Vec<TierPart> {
+    let mut parts = Vec::new();
     for pay in payments {
         let d = ctx.deals[&pay.deal_id];
         let Some(&(referrer, rule)) = ctx.commission.get(&d.id) else { continue };
@@ -254,45 +281,66 @@ fn tier_lines(ctx: &Ctx, payments: &[&Payment], out: &mut Vec<RewardLine>) {
             PeriodKind::Month => Period::Month { year: pay.paid_on.year(), month: pay.paid_on.month() },
             PeriodKind::Quarter => Period::Quarter { year: pay.paid_on.year(), quarter: pay.paid_on.month0() / 3 + 1 },
         };
-        specs.insert((rule.id, rule.version), rule);
-        let pool = pools.entry((rule.id, rule.version, referrer.id, period)).or_insert(Pool {
-            basis: Decimal::ZERO,
-            collected_fen: 0,
-            multiplier: Decimal::ONE,
+        let (basis, collected_fen, multiplier) = if d.audit == Audit::Pending {
+            (Decimal::ZERO, 0, Decimal::ONE)
+        } else {
+            let (factor, _) = deductions(d, pay.paid_on, &ctx.terms.late);
+            let m = ctx.multiplier(d);
+            (Decimal::from(pay.amount_fen) * factor * m, pay.amount_fen, m)
+        };
+        parts.push(TierPart {
+            key: format!("tierpart:{}:{}:{}", rule.id, rule.version, pay.id),
+            tier_key: TierPart::tier_key(rule.id, rule.version, referrer.id, &period.key()),
+            rule_id: rule.id,
+            rule_version: rule.version,
+            promoter_id: referrer.id,
+            period: period.key(),
+            basis,
+            collected_fen,
+            multiplier,
         });
-        if d.audit == Audit::Pending {
-            continue;
-        }
-        let (factor, _) = deductions(d, pay.paid_on, &ctx.terms.late);
-        let m = ctx.multiplier(d);
-        pool.basis += Decimal::from(pay.amount_fen) * factor * m;
-        pool.collected_fen += pay.amount_fen;
-        pool.multiplier = pool.multiplier.max(m);
     }
-    for ((rule_id, version, promoter, period), pool) in pools {
-        let rule = specs[&(rule_id, version)];
+    parts
+}
+
+/// Marginal tiers: one line per promoter and month or quarter, over the parts of its pool
+/// (amounts after cost, lateness and boost). Parts of rules not in `rules` are ignored.
+pub fn tier_lines(rules: &[Rule], parts: &[TierPart]) -> Vec<RewardLine> {
+    let mut pools: BTreeMap<&str, Vec<&TierPart>> = BTreeMap::new();
+    for p in parts {
+        pools.entry(p.tier_key.as_str()).or_default().push(p);
+    }
+    let mut out = Vec::new();
+    for pool in pools.values() {
+        let first = pool[0];
+        let Some(rule) = rules.iter().find(|r| r.id == first.rule_id && r.version == first.rule_version) else {
+            continue;
+        };
         let RuleSpec::MarginalTiers { tiers, .. } = &rule.spec else { continue };
-        let basis = pool.basis;
+        let Some(period) = Period::parse_key(&first.period) else { continue };
+        let basis: Decimal = pool.iter().map(|p| p.basis).sum();
+        let collected_fen: i64 = pool.iter().map(|p| p.collected_fen).sum();
+        let multiplier = pool.iter().map(|p| p.multiplier).fold(Decimal::ONE, Decimal::max);
         let exact = marginal(basis.max(Decimal::ZERO), tiers);
-        let amount = round_fen(exact);
         let rate = if basis > Decimal::ZERO { (exact / basis).round_dp(6) } else { Decimal::ZERO };
         out.push(RewardLine {
-            key: format!("tier:{rule_id}:{version}:{promoter}:{}", period.key()),
-            promoter_id: promoter,
-            rule_id,
-            rule_version: version,
+            key: first.tier_key.clone(),
+            promoter_id: first.promoter_id,
+            rule_id: rule.id,
+            rule_version: rule.version,
             kind: LineKind::Cash,
             deal_id: None,
             payment_id: None,
-            basis_fen: pool.collected_fen,
+            basis_fen: collected_fen,
             rate,
-            multiplier: pool.multiplier,
+            multiplier,
             deductions: Vec::new(),
-            amount_fen: amount,
+            amount_fen: round_fen(exact),
             vests_on: Some(period.dates().1),
             subject: Subject::Period { key: period.key() },
         });
     }
+    out
 }
 
 /// `amount` through marginal tiers: each tier's rate applies to the part inside it.

@@ -11,7 +11,7 @@ mod defaults;
 mod explain;
 mod types;
 
-pub use compute::{compute, late_percent, marginal, new_customer_benefit};
+pub use compute::{accrue, activity_lines, compute, late_percent, marginal, new_customer_benefit, tier_lines};
 pub use defaults::default_rules;
 pub use types::*;
 

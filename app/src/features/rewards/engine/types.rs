@@ -370,3 +370,35 @@ pub struct RewardLine {
     pub vests_on: Option<NaiveDate>,
     pub subject: Subject,
 }
+
+/// One payment's part of a marginal-tier pool: a promoter's collected amount in a month or
+/// quarter spans customers, so the ledger keeps the parts and makes the pool's line from them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TierPart {
+    /// The rule version and the payment: `tierpart:{rule}:{version}:{payment}`.
+    pub key: String,
+    /// The pool's line: `tier:{rule}:{version}:{promoter}:{period}`.
+    pub tier_key: String,
+    pub rule_id: i64,
+    pub rule_version: i64,
+    pub promoter_id: i64,
+    /// The month or quarter key (2026-11, 2026-Q4).
+    pub period: String,
+    /// The amount after cost, lateness and boost, unrounded.
+    pub basis: Decimal,
+    pub collected_fen: i64,
+    pub multiplier: Decimal,
+}
+
+impl TierPart {
+    pub fn tier_key(rule_id: i64, version: i64, promoter_id: i64, period: &str) -> String {
+        format!("tier:{rule_id}:{version}:{promoter_id}:{period}")
+    }
+}
+
+/// What one customer's deals and payments earn, as the ledger accrues it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Accrued {
+    pub lines: Vec<RewardLine>,
+    pub tier_parts: Vec<TierPart>,
+}

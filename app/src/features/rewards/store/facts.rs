@@ -31,12 +31,44 @@ pub fn kind_of(roles: &[Role]) -> Option<PromoterKind> {
 
 /// Every promoter with their kind and department.
 pub async fn promoters(pool: &AnyPool) -> Result<BTreeMap<i64, Promoter>, AppError> {
-    let roles = sqlx::query("SELECT user_id, role FROM user_roles").fetch_all(pool).await?;
+    promoters_where(pool, "").await
+}
+
+/// These promoters (ids of people who are not promoters are left out).
+pub async fn promoters_by_id(pool: &AnyPool, ids: &[i64]) -> Result<BTreeMap<i64, Promoter>, AppError> {
+    promoters_where(pool, &format!(" IN ({})", id_list(ids))).await
+}
+
+/// The promoters the engine looks up for these customers' deals: their referrers.
+pub async fn promoters_of_customers(pool: &AnyPool, customers: &[String]) -> Result<BTreeMap<i64, Promoter>, AppError> {
+    let mut ids = Vec::new();
+    for c in customers {
+        let found: Vec<i64> = sqlx::query_scalar(
+            "SELECT DISTINCT promoter_id FROM deals WHERE customer_phone = $1 AND promoter_id IS NOT NULL",
+        )
+        .bind(c)
+        .fetch_all(pool)
+        .await?;
+        ids.extend(found);
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    promoters_by_id(pool, &ids).await
+}
+
+/// `only`: empty, or ` IN (…)` of an `id_list`.
+async fn promoters_where(pool: &AnyPool, only: &str) -> Result<BTreeMap<i64, Promoter>, AppError> {
+    let (roles_where, users_where) = if only.is_empty() {
+        (String::new(), String::new())
+    } else {
+        (format!(" WHERE user_id{only}"), format!(" WHERE id{only}"))
+    };
+    let roles = sqlx::query(&format!("SELECT user_id, role FROM user_roles{roles_where}")).fetch_all(pool).await?;
     let mut by_user: BTreeMap<i64, Vec<Role>> = BTreeMap::new();
     for r in &roles {
         by_user.entry(r.try_get("user_id")?).or_default().push(r.set("user_roles", "role")?);
     }
-    let users = sqlx::query("SELECT id, department_id FROM users").fetch_all(pool).await?;
+    let users = sqlx::query(&format!("SELECT id, department_id FROM users{users_where}")).fetch_all(pool).await?;
     let mut out = BTreeMap::new();
     for u in &users {
         let id: i64 = u.try_get("id")?;
@@ -64,7 +96,7 @@ pub fn deal_of(r: &sqlx::any::AnyRow) -> Result<Deal, sqlx::Error> {
         customer: r.try_get("customer_phone")?,
         promoter_id: r.try_get("promoter_id")?,
         sales_rep_id: r.try_get("sales_rep_id")?,
-        service_id: None,
+        service_id: r.try_get("service_id")?,
         campaign_id: r.try_get("campaign_id")?,
         amount_fen: r.try_get("amount_fen")?,
         cost_fen: r.try_get("cost_fen")?,
@@ -76,7 +108,7 @@ pub fn deal_of(r: &sqlx::any::AnyRow) -> Result<Deal, sqlx::Error> {
 }
 
 pub const DEAL_COLUMNS: &str =
-    "id, order_no, customer_phone, promoter_id, sales_rep_id, campaign_id, amount_fen, cost_fen, signed_on, due_on, audit, staff_booking";
+    "id, order_no, customer_phone, promoter_id, sales_rep_id, service_id, campaign_id, amount_fen, cost_fen, signed_on, due_on, audit, staff_booking";
 
 /// Which facts to read.
 pub enum FactScope<'a> {
@@ -107,7 +139,8 @@ pub fn promoter_deals_sql(ids: &[i64]) -> String {
         "SELECT {}, p.id AS payment_id, p.deal_id, p.paid_on, p.amount_fen AS paid_fen FROM deals d \
          LEFT JOIN payments p ON p.deal_id = d.id WHERE d.customer_phone IN \
          (SELECT customer_phone FROM deals WHERE promoter_id IN ({ids}) UNION \
-          SELECT customer_phone FROM deals WHERE sales_rep_id IN ({ids})) ORDER BY d.id",
+          SELECT customer_phone FROM deals WHERE sales_rep_id IN ({ids}) UNION \
+          SELECT customer_phone FROM deals WHERE service_id IN ({ids})) ORDER BY d.id",
         DEAL_COLUMNS.split(", ").map(|c| format!("d.{c}")).collect::<Vec<_>>().join(", ")
     )
 }
@@ -166,7 +199,7 @@ pub async fn facts(
     }
     let (valid_leads, activity) = match scope {
         FactScope::Customers(_) => (Vec::new(), Vec::new()),
-        FactScope::Promoters(ids) => activity(pool, org, &id_list(ids)).await?,
+        FactScope::Promoters(ids) => activity(pool, org, &id_list(ids), None).await?,
     };
     Ok(Facts { promoters: promoters.values().cloned().collect(), deals, payments, valid_leads, activity, boosts })
 }
@@ -183,7 +216,25 @@ fn payment_of(r: &sqlx::any::AnyRow, id: &str, amount: &str) -> Result<Payment, 
 /// Valid leads, and shares, unique visitors and valid leads per promoter and month, of the
 /// promoters in `ids` (an `id_list`). Shares and visitors as rewards count them (each shared
 /// item once a day; a visitor once per link, day and address, people only, not the promoter).
-async fn activity(pool: &AnyPool, org: &OrgSettings, ids: &str) -> Result<(Vec<ValidLead>, Vec<Activity>), AppError> {
+async fn activity(
+    pool: &AnyPool,
+    org: &OrgSettings,
+    ids: &str,
+    within: Option<(NaiveDate, NaiveDate)>,
+) -> Result<(Vec<ValidLead>, Vec<Activity>), AppError> {
+    // Dates and instants the server made, never typed: safe in the text.
+    let (days, reviewed) = match within {
+        Some((first, last)) => {
+            let from = crate::shared::period::start_of_local_day(first, org.tz).timestamp_millis();
+            let to =
+                crate::shared::period::start_of_local_day(last + chrono::Duration::days(1), org.tz).timestamp_millis();
+            (
+                format!(" AND day >= '{first}' AND day <= '{last}'"),
+                format!(" AND reviewed_at >= {from} AND reviewed_at < {to}"),
+            )
+        }
+        None => (String::new(), String::new()),
+    };
     let mut months: BTreeMap<(i64, i32, u32), Activity> = BTreeMap::new();
     let mut slot = |promoter_id: i64, d: NaiveDate| -> (i64, i32, u32) {
         let key = (promoter_id, d.year(), d.month());
@@ -199,7 +250,8 @@ async fn activity(pool: &AnyPool, org: &OrgSettings, ids: &str) -> Result<(Vec<V
     };
     let mut keys = Vec::new();
     for r in sqlx::query(&format!(
-        "SELECT pl.promoter_id, s.day FROM counted_shares s JOIN promo_links pl ON pl.id = s.link_id WHERE pl.promoter_id IN ({ids})"
+        "SELECT pl.promoter_id, s.day FROM counted_shares s JOIN promo_links pl ON pl.id = s.link_id WHERE pl.promoter_id IN ({ids}){}",
+        days.replace("day", "s.day")
     ))
         .fetch_all(pool)
         .await?
@@ -207,7 +259,8 @@ async fn activity(pool: &AnyPool, org: &OrgSettings, ids: &str) -> Result<(Vec<V
         keys.push((slot(r.try_get("promoter_id")?, date(&r.try_get::<String, _>("day")?)?), 0));
     }
     for r in sqlx::query(&format!(
-        "SELECT pl.promoter_id, v.day FROM counted_visitors v JOIN promo_links pl ON pl.id = v.link_id WHERE pl.promoter_id IN ({ids})"
+        "SELECT pl.promoter_id, v.day FROM counted_visitors v JOIN promo_links pl ON pl.id = v.link_id WHERE pl.promoter_id IN ({ids}){}",
+        days.replace("day", "v.day")
     ))
         .fetch_all(pool)
         .await?
@@ -218,7 +271,7 @@ async fn activity(pool: &AnyPool, org: &OrgSettings, ids: &str) -> Result<(Vec<V
     for r in sqlx::query(
         &format!(
             "SELECT id, promoter_id, campaign_id, reviewed_at FROM leads WHERE status = 'valid' AND promoter_id IN ({ids}) \
-             AND reviewed_at IS NOT NULL"
+             AND reviewed_at IS NOT NULL{reviewed}"
         ),
     )
     .fetch_all(pool)
@@ -243,6 +296,18 @@ async fn activity(pool: &AnyPool, org: &OrgSettings, ids: &str) -> Result<(Vec<V
         }
     }
     Ok((leads, months.into_values().collect()))
+}
+
+/// Activity (shares, visitors, valid leads) of these promoters in the days `first..=last`, for
+/// the period's activity targets.
+pub async fn activity_within(
+    pool: &AnyPool,
+    org: &OrgSettings,
+    ids: &[i64],
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Result<Vec<Activity>, AppError> {
+    Ok(activity(pool, org, &id_list(ids), Some((first, last))).await?.1)
 }
 
 /// A deal's row as the engine sees it.

@@ -1,5 +1,7 @@
 //! Reward rules and the facts the engine reads, as stored; vesting; redemption.
 pub mod facts;
+pub mod ledger;
 pub mod redeem;
 pub mod rules;
+pub mod verify;
 pub mod vesting;

@@ -86,6 +86,11 @@ pub fn parse_rule(json: &str) -> Result<Rule, AppError> {
 pub async fn save(db: &Db, actor: i64, json: &str) -> Result<(i64, i64), AppError> {
     let mut rule = parse_rule(json)?;
     let current = rules(&db.pool).await?.into_iter().filter(|r| r.id == rule.id).max_by_key(|r| r.version);
+    // A rule changes money from its date: never inside a period already approved.
+    let settled = crate::plumbing::settings::get(&db.pool, super::ledger::SETTLED_THROUGH).await?;
+    if settled.is_some_and(|through| rule.effective_from.to_string() <= through) {
+        return Err(AppError::invalid(Field::StartsOn, Problem::said(K::ProblemSettledPeriod)));
+    }
     let (_turn, mut tx) = db.begin_write().await?;
     if let Some(prev) = &current {
         if rule.effective_from <= prev.effective_from {
@@ -112,6 +117,17 @@ pub async fn save(db: &Db, actor: i64, json: &str) -> Result<(i64, i64), AppErro
             AppError::from(e)
         }
     })?;
+    // What the facts from its date earn is accrued again (a margin of a day either side of
+    // the organization's midnight costs nothing: accruing twice writes the same lines).
+    let from_ms = rule.effective_from.and_time(chrono::NaiveTime::MIN).and_utc().timestamp_millis() - 86_400_000;
+    sqlx::query("INSERT INTO accruals (customer) SELECT DISTINCT customer_phone FROM deals WHERE signed_on >= $1")
+        .bind(rule.effective_from.to_string())
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("INSERT INTO accruals (lead_id) SELECT id FROM leads WHERE status = 'valid' AND reviewed_at >= $1")
+        .bind(from_ms)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok((rule.id, rule.version))
 }

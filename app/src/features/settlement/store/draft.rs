@@ -2,8 +2,9 @@
 //! quarterly); the scheduled drafts. One run per period and scope is a unique key in the
 //! database.
 use super::tax::treatments;
-use crate::features::rewards::engine::{compute, Promoter, Rule, Terms};
-use crate::features::rewards::store::facts::{self, id_list, FactScope};
+use crate::features::rewards::engine::{activity_lines, Facts, Promoter, Rule};
+use crate::features::rewards::store::facts::{self, id_list};
+use crate::features::rewards::store::ledger;
 use crate::features::rewards::store::rules::rules;
 use crate::features::settlement::model::{Audited, Field, RunStatus, Scope};
 use crate::features::settlement::statements::{
@@ -32,28 +33,6 @@ fn check(scope: Scope, period: &str) -> Result<Period, AppError> {
     }
 }
 
-/// What approved (or paid) runs of a scope paid these promoters, per line key.
-pub async fn settled(pool: &AnyPool, scope: Scope, promoters: &[i64]) -> Result<Vec<Settled>, sqlx::Error> {
-    sqlx::query(&format!(
-        "SELECT sl.line_key, s.promoter_id, sl.amount_fen FROM statements s \
-         JOIN statement_lines sl ON sl.statement_id = s.id JOIN settlement_runs r ON r.id = s.run_id \
-         WHERE s.promoter_id IN ({}) AND r.scope = $1 AND r.status <> 'draft'",
-        id_list(promoters)
-    ))
-    .bind(scope.as_str())
-    .fetch_all(pool)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(Settled {
-            key: r.try_get("line_key")?,
-            promoter_id: r.try_get("promoter_id")?,
-            amount_fen: r.try_get("amount_fen")?,
-        })
-    })
-    .collect()
-}
-
 /// Carried forward to these promoters by the last approved run of the scope before `period`.
 async fn carried_in(
     pool: &AnyPool,
@@ -63,7 +42,8 @@ async fn carried_in(
 ) -> Result<BTreeMap<i64, i64>, sqlx::Error> {
     let rows = sqlx::query(&format!(
         "SELECT promoter_id, carry_out_fen FROM statements WHERE promoter_id IN ({}) AND run_id = \
-         (SELECT id FROM settlement_runs WHERE scope = $1 AND status <> 'draft' AND period < $2 ORDER BY period DESC LIMIT 1)",
+         (SELECT id FROM settlement_runs WHERE scope = $1 AND status IN ('approved', 'paid') AND period < $2 \
+          ORDER BY period DESC LIMIT 1)",
         id_list(promoters)
     ))
     .bind(scope.as_str())
@@ -73,71 +53,57 @@ async fn carried_in(
     rows.iter().map(|r| Ok((r.try_get("promoter_id")?, r.try_get("carry_out_fen")?))).collect()
 }
 
-/// Promoters per step of a draft: what a draft holds in memory depends on this, not on the
-/// number of deals.
+/// Promoters per step of a draft: what a draft holds in memory, and each of its transactions
+/// writes, depends on this, not on the number of deals.
 pub const PROMOTERS_PER_STEP: usize = 250;
 
 /// Steps read and computed at once, ahead of the one being written.
 const STEPS_AHEAD: usize = 3;
 
+/// A drafting run whose maker has not renewed its lease for this long is taken over.
+const LEASE_MS: i64 = 30_000;
+
 /// Drafts (or re-drafts, while still a draft) the run for a period and scope; returns its id.
-/// Two concurrent drafts of one period make one run: the unique key decides. The draft goes
-/// through the promoters a few hundred at a time, in one transaction: the run appears whole
-/// or not at all. The next steps are read and computed (tasks of their own, on connections
-/// beside the transaction) while this one is written.
+/// The ledger is brought up to date first; then the run is `drafting` (its statements shown
+/// to nobody) while the draft writes them a few hundred promoters at a time, each step in a
+/// short transaction, and becomes a draft, whole, at the end. A draft that dies midway is
+/// taken over by the next once its lease runs out. Concurrent drafts of one period make one
+/// run: the unique key decides, and the others wait for it.
 pub async fn draft(state: &AppState, actor: &Actor, scope: Scope, period_key: &str) -> Result<i64, AppError> {
     let period = check(scope, period_key)?;
     let pool = &state.db.pool;
+    ledger::accrue_all(state).await?;
+    let started = now_ms();
+    let (run_id, token) = loop {
+        match claim(state, actor, scope, &period.key()).await? {
+            Claim::Mine(run, token) => break (run, token),
+            Claim::Busy(run) => {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                let done: Option<i64> =
+                    sqlx::query_scalar("SELECT drafted_at FROM settlement_runs WHERE id = $1 AND status = 'draft'")
+                        .bind(run)
+                        .fetch_optional(pool)
+                        .await?;
+                if done.is_some_and(|at| at >= started) {
+                    return Ok(run);
+                }
+            }
+        }
+    };
     let rules = rules(pool).await?;
     let (first_day, last_day) = period.dates();
-    // Settings that change money: as in effect on the period's last day.
-    let terms = facts::terms(pool, last_day).await?;
     let minimum_payout_fen = settings::effective_number(pool, "minimum_payout_fen", last_day, 0).await?;
     let everyone = facts::promoters(pool).await?;
     let treatment = treatments(pool, &everyone, last_day).await?;
     let in_scope: Vec<i64> = everyone.iter().filter(|(_, p)| p.kind == scope.kind()).map(|(id, _)| *id).collect();
+    clear(state, run_id, token).await?;
 
-    let (_turn, mut tx) = state.db.begin_write().await?;
-    sqlx::query(
-        "INSERT INTO settlement_runs (period, scope, status, drafted_at, drafted_by) VALUES ($1, $2, 'draft', $3, $4) \
-         ON CONFLICT (period, scope) DO NOTHING",
-    )
-    .bind(period.key())
-    .bind(scope.as_str())
-    .bind(now_ms())
-    .bind(actor.user_id)
-    .execute(&mut *tx)
-    .await?;
-    let run = sqlx::query("SELECT id, status FROM settlement_runs WHERE period = $1 AND scope = $2")
-        .bind(period.key())
-        .bind(scope.as_str())
-        .fetch_one(&mut *tx)
-        .await?;
-    let (run_id, status): (i64, RunStatus) = (run.try_get("id")?, run.set("settlement_runs", "status")?);
-    if status != RunStatus::Draft {
-        return Err(AppError::Frozen);
-    }
-    // Taking the run's row serializes concurrent re-drafts on PostgreSQL.
-    sqlx::query("UPDATE settlement_runs SET drafted_at = $1, drafted_by = $2 WHERE id = $3")
-        .bind(now_ms())
-        .bind(actor.user_id)
-        .bind(run_id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM statement_lines WHERE statement_id IN (SELECT id FROM statements WHERE run_id = $1)")
-        .bind(run_id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM statements WHERE run_id = $1").bind(run_id).execute(&mut *tx).await?;
-
-    // Facts, and what earlier runs paid, are read beside the transaction: they are not what it
-    // writes. Each step is a task of its own, so steps are read and computed on every core
-    // while this task writes; they are taken in order, at most STEPS_AHEAD ahead.
+    // Each step is a task of its own, so steps are read and computed on every core while
+    // this task writes; they are taken in order, at most STEPS_AHEAD ahead.
     let job = std::sync::Arc::new(Job {
         scope,
         period_key: period.key(),
         rules,
-        terms,
         everyone,
         treatment,
         first_day,
@@ -161,18 +127,32 @@ pub async fn draft(state: &AppState, actor: &Actor, scope: Scope, period_key: &s
         clock = std::time::Instant::now();
         statements += step.len();
         lines += step.iter().map(|s| s.lines.len()).sum::<usize>();
+        let (_turn, mut tx) = state.db.begin_write().await?;
+        renew(&mut tx, run_id, token).await?;
         store(state.db.backend, &mut tx, run_id, step).await?;
+        tx.commit().await?;
         if state.db.backend == db::Backend::Postgres && !analyzed && statements > 0 {
             analyzed = true;
             // PostgreSQL checks each line's statement through a plan made for the table as it
             // was last analyzed; for the first run that is empty, and the plan scans the whole
             // table for every line. Statistics that count this step's statements make it an
             // index lookup.
-            sqlx::query("ANALYZE statements").execute(&mut *tx).await?;
+            sqlx::query("ANALYZE statements").execute(pool).await?;
         }
         writing += clock.elapsed();
         clock = std::time::Instant::now();
     }
+    let (_turn, mut tx) = state.db.begin_write().await?;
+    renew(&mut tx, run_id, token).await?;
+    sqlx::query(
+        "UPDATE settlement_runs SET status = 'draft', drafted_at = $1, drafted_by = $2, draft_token = NULL, \
+         draft_beat = NULL WHERE id = $3",
+    )
+    .bind(now_ms())
+    .bind(actor.user_id)
+    .bind(run_id)
+    .execute(&mut *tx)
+    .await?;
     let after = format!("{} {}: {statements}", period.key(), scope.as_str());
     let change = Change {
         action: Audited::RunDrafted,
@@ -197,12 +177,99 @@ pub async fn draft(state: &AppState, actor: &Actor, scope: Scope, period_key: &s
     Ok(run_id)
 }
 
+enum Claim {
+    /// The run is this draft's to write, under this token.
+    Mine(i64, i64),
+    /// Another draft is writing it.
+    Busy(i64),
+}
+
+/// Takes the period's run for this draft: a new one, a draft, or a drafting run whose maker
+/// stopped renewing its lease.
+async fn claim(state: &AppState, actor: &Actor, scope: Scope, period: &str) -> Result<Claim, AppError> {
+    let token = i64::from(rand::random::<u32>());
+    let now = now_ms();
+    let (_turn, mut tx) = state.db.begin_write().await?;
+    sqlx::query(
+        "INSERT INTO settlement_runs (period, scope, status, drafted_at, drafted_by, draft_token, draft_beat) \
+         VALUES ($1, $2, 'drafting', $3, $4, $5, $3) ON CONFLICT (period, scope) DO NOTHING",
+    )
+    .bind(period)
+    .bind(scope.as_str())
+    .bind(now)
+    .bind(actor.user_id)
+    .bind(token)
+    .execute(&mut *tx)
+    .await?;
+    let run = sqlx::query("SELECT id, status FROM settlement_runs WHERE period = $1 AND scope = $2")
+        .bind(period)
+        .bind(scope.as_str())
+        .fetch_one(&mut *tx)
+        .await?;
+    let (run_id, status): (i64, RunStatus) = (run.try_get("id")?, run.set("settlement_runs", "status")?);
+    if matches!(status, RunStatus::Approved | RunStatus::Paid) {
+        return Err(AppError::Frozen);
+    }
+    // On PostgreSQL a concurrent claim waits for this row and then finds it taken.
+    let taken = sqlx::query(
+        "UPDATE settlement_runs SET status = 'drafting', draft_token = $1, draft_beat = $2, drafted_by = $3 \
+         WHERE id = $4 AND (status = 'draft' OR draft_token = $1 OR draft_beat < $5)",
+    )
+    .bind(token)
+    .bind(now)
+    .bind(actor.user_id)
+    .bind(run_id)
+    .bind(now - LEASE_MS)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    tx.commit().await?;
+    Ok(if taken == 1 { Claim::Mine(run_id, token) } else { Claim::Busy(run_id) })
+}
+
+/// Renews the draft's lease, in the transaction of a step: refused if another draft took it over.
+async fn renew(tx: &mut db::Tx, run_id: i64, token: i64) -> Result<(), AppError> {
+    let n = sqlx::query(
+        "UPDATE settlement_runs SET draft_beat = $1 WHERE id = $2 AND status = 'drafting' AND draft_token = $3",
+    )
+    .bind(now_ms())
+    .bind(run_id)
+    .bind(token)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(AppError::Frozen)
+    }
+}
+
+/// Removes an earlier draft's statements, a few hundred per transaction.
+async fn clear(state: &AppState, run_id: i64, token: i64) -> Result<(), AppError> {
+    loop {
+        let (_turn, mut tx) = state.db.begin_write().await?;
+        renew(&mut tx, run_id, token).await?;
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM statements WHERE run_id = $1 LIMIT 500")
+            .bind(run_id)
+            .fetch_all(&mut *tx)
+            .await?;
+        if ids.is_empty() {
+            tx.commit().await?;
+            return Ok(());
+        }
+        let list = id_list(&ids);
+        sqlx::query(&format!("DELETE FROM statement_lines WHERE statement_id IN ({list})")).execute(&mut *tx).await?;
+        sqlx::query(&format!("DELETE FROM statements WHERE id IN ({list})")).execute(&mut *tx).await?;
+        tx.commit().await?;
+    }
+}
+
 /// What a draft computes with, for the task that reads and computes its steps.
 struct Job {
     scope: Scope,
     period_key: String,
     rules: Vec<Rule>,
-    terms: Terms,
     everyone: BTreeMap<i64, Promoter>,
     treatment: BTreeMap<i64, TaxTreatment>,
     first_day: chrono::NaiveDate,
@@ -211,17 +278,22 @@ struct Job {
 }
 
 impl Job {
-    /// The statements of one step's promoters, ready to store.
+    /// The statements of one step's promoters, ready to store: the period's activity targets
+    /// written to the ledger, then the ledger's open lines.
     async fn step(&self, state: &AppState, step: &[i64]) -> Result<Vec<StatementRows>, AppError> {
         let pool = &state.db.pool;
-        let facts = facts::facts(pool, &state.org, &self.everyone, FactScope::Promoters(step)).await?;
-        let lines = compute(&self.rules, &facts, self.terms);
-        drop(facts);
+        let activity = facts::activity_within(pool, &state.org, step, self.first_day, self.last_day).await?;
+        let promoters = step.iter().filter_map(|id| self.everyone.get(id).cloned()).collect();
+        let targets = activity_lines(&self.rules, &Facts { promoters, activity, ..Facts::default() });
+        ledger::put_targets(state, step, self.first_day, self.last_day, targets).await?;
+        let (lines, paid) = ledger::open(pool, step, self.first_day, self.last_day).await?;
+        let settled: Vec<Settled> =
+            paid.into_iter().map(|(key, promoter_id, amount_fen)| Settled { key, promoter_id, amount_fen }).collect();
         let promoters: BTreeMap<i64, TaxTreatment> = step.iter().map(|id| (*id, self.treatment[id])).collect();
         let drafted = draft_statements(&Draft {
             promoters: &promoters,
             lines: &lines,
-            settled: &settled(pool, self.scope, step).await?,
+            settled: &settled,
             carried_in: &carried_in(pool, self.scope, &self.period_key, step).await?,
             first_day: self.first_day,
             last_day: self.last_day,
@@ -369,11 +441,14 @@ pub async fn draft_due(state: &AppState) -> Result<Vec<i64>, AppError> {
         due.push((Scope::Partner, quarter.key()));
     }
     for (scope, period) in due {
-        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM settlement_runs WHERE period = $1 AND scope = $2")
-            .bind(&period)
-            .bind(scope.as_str())
-            .fetch_optional(&state.db.pool)
-            .await?;
+        // A run left drafting by a draft that died is drafted again.
+        let exists: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM settlement_runs WHERE period = $1 AND scope = $2 AND status <> 'drafting'",
+        )
+        .bind(&period)
+        .bind(scope.as_str())
+        .fetch_optional(&state.db.pool)
+        .await?;
         if exists.is_none() {
             drafted.push(draft(state, &Actor::system(), scope, &period).await?);
         }

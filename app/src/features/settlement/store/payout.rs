@@ -18,7 +18,7 @@ pub async fn export(pool: &AnyPool, run_id: i64, layout: PayoutLayout) -> Result
         .await?
         .ok_or(AppError::NotFound)?;
     let (period, status): (String, RunStatus) = (run.try_get("period")?, run.set("settlement_runs", "status")?);
-    if status == RunStatus::Draft {
+    if matches!(status, RunStatus::Draft | RunStatus::Drafting) {
         return Err(AppError::invalid(Field::Period, Problem::UnknownChoice));
     }
     let rows = sqlx::query(

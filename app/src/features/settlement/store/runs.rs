@@ -32,7 +32,35 @@ pub async fn approve(state: &AppState, actor: &Actor, run_id: i64) -> Result<(),
         return Err(AppError::Refused(Label::of(K::FourEyes)));
     }
     step(&mut tx, pool, actor, run_id, RunStatus::Draft, RunStatus::Approved).await?;
+    settle(&mut tx, run_id).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// An approved run's lines are what the ledger now counts as paid; rule versions may no
+/// longer start inside its period.
+async fn settle(tx: &mut Tx, run_id: i64) -> Result<(), AppError> {
+    use crate::features::rewards::store::ledger::SETTLED_THROUGH;
+    sqlx::query(
+        "UPDATE reward_ledger SET settled_fen = reward_ledger.settled_fen + paid.amount FROM \
+         (SELECT sl.line_key, SUM(sl.amount_fen) AS amount FROM statement_lines sl JOIN statements s ON s.id = sl.statement_id \
+          WHERE s.run_id = $1 GROUP BY sl.line_key) paid WHERE reward_ledger.line_key = paid.line_key",
+    )
+    .bind(run_id)
+    .execute(&mut **tx)
+    .await?;
+    let period: String = sqlx::query_scalar("SELECT period FROM settlement_runs WHERE id = $1")
+        .bind(run_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    let last = crate::shared::period::Period::parse_key(&period).map(|p| p.dates().1.to_string()).unwrap_or_default();
+    let through: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+        .bind(SETTLED_THROUGH)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if through.is_none_or(|t| t < last) {
+        settings::put(tx, SETTLED_THROUGH, &last).await?;
+    }
     Ok(())
 }
 
@@ -128,9 +156,9 @@ pub async fn runs(state: &AppState) -> Result<Vec<RunRow>, AppError> {
     let rows = sqlx::query(
         "SELECT r.id, r.period, r.scope, r.status, r.drafted_at, COUNT(s.id) AS n, CAST(COALESCE(SUM(s.gross_fen), 0) AS BIGINT) AS gross, \
          CAST(COALESCE(SUM(s.tax_fen), 0) AS BIGINT) AS tax, CAST(COALESCE(SUM(s.net_fen), 0) AS BIGINT) AS net, \
-         (SELECT COUNT(*) FROM statements m JOIN users u ON u.id = m.promoter_id WHERE m.run_id = r.id AND m.net_fen > 0 \
+         (SELECT COUNT(*) FROM statements m JOIN users u ON u.id = m.promoter_id WHERE m.run_id = r.id AND r.status <> 'drafting' AND m.net_fen > 0 \
           AND m.treatment <> 'wages' AND u.payout_method IS NULL) AS missing FROM settlement_runs r \
-         LEFT JOIN statements s ON s.run_id = r.id GROUP BY r.id, r.period, r.scope, r.status, r.drafted_at \
+         LEFT JOIN statements s ON s.run_id = r.id AND r.status <> 'drafting' GROUP BY r.id, r.period, r.scope, r.status, r.drafted_at \
          ORDER BY r.period DESC, r.scope",
     )
     .fetch_all(&state.db.pool)
@@ -208,7 +236,7 @@ pub async fn statement_views(pool: &AnyPool, rows: Vec<sqlx::any::AnyRow>) -> Re
 pub async fn statements(pool: &AnyPool, run_id: i64) -> Result<Vec<StatementView>, AppError> {
     let rows = sqlx::query(&format!(
         "SELECT {STATEMENT_COLUMNS} FROM statements s JOIN settlement_runs r ON r.id = s.run_id \
-         JOIN users u ON u.id = s.promoter_id WHERE s.run_id = $1 ORDER BY s.promoter_id"
+         JOIN users u ON u.id = s.promoter_id WHERE s.run_id = $1 AND r.status <> 'drafting' ORDER BY s.promoter_id"
     ))
     .bind(run_id)
     .fetch_all(pool)

@@ -1,0 +1,381 @@
+//! The reward ledger (PRODUCT.md §4): reward lines kept as the facts that earn them arrive.
+//! A fact's transaction queues it (`accruals`, by triggers, so every path queues and nothing
+//! acknowledged is lost); the accrual worker recomputes what that customer's deals, or that
+//! lead, earn under the pure engine and writes only the lines that changed. A line's row is
+//! keyed by the engine's line key, so accruing the same fact twice writes one line; a line the
+//! facts no longer earn keeps its row at zero while approved runs paid something for it.
+use super::facts::{self, id_list, FactScope};
+use super::rules::rules;
+use crate::features::rewards::engine::{
+    accrue, activity_lines, tier_lines, Facts, RewardLine, Rule, TierPart, ValidLead,
+};
+use crate::plumbing::db::Tx;
+use crate::plumbing::errors::AppError;
+use crate::plumbing::state::{internal, now_ms, AppState};
+use crate::shared::period::{local_date, local_day};
+use sqlx::{AnyPool, Row};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Whose facts a ledger row comes from: what re-accruing them rewrites.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Owner {
+    Customer(String),
+    Lead(i64),
+    /// A period's line (marginal tiers, activity targets): no single fact owns it.
+    Period,
+}
+
+/// The last day of the latest approved settlement period (a plain setting kept by
+/// settlement): no rule version may start on or before it.
+pub const SETTLED_THROUGH: &str = "rewards_settled_through";
+
+/// Queue rows taken per accrual transaction.
+pub const BATCH: i64 = 500;
+
+/// Accrues up to `limit` queued facts in one transaction; returns how many were taken. One
+/// accrual runs at a time across instances (the `accrual_turn` row), so two never write the
+/// same customer from different reads.
+pub async fn accrue_pending(state: &AppState, limit: i64) -> Result<usize, AppError> {
+    let pool = &state.db.pool;
+    let (_turn, mut tx) = state.db.begin_write().await?;
+    sqlx::query("UPDATE accrual_turn SET taken_at = $1 WHERE id = 1").bind(now_ms()).execute(&mut *tx).await?;
+    let queued = sqlx::query("SELECT id, customer, lead_id FROM accruals ORDER BY id LIMIT $1")
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await?;
+    if queued.is_empty() {
+        return Ok(0);
+    }
+    let (mut ids, mut customers, mut leads) = (Vec::new(), BTreeSet::new(), BTreeSet::new());
+    for r in &queued {
+        ids.push(r.try_get::<i64, _>("id")?);
+        match (r.try_get::<Option<String>, _>("customer")?, r.try_get::<Option<i64>, _>("lead_id")?) {
+            (Some(c), _) => customers.insert(c),
+            (None, Some(l)) => leads.insert(l),
+            (None, None) => false,
+        };
+    }
+    let rules = rules(pool).await?;
+    let today = local_date(chrono::Utc::now(), state.org.tz);
+    let terms = facts::terms(pool, today).await?;
+    // Facts are read after the queue rows: whatever queued them has committed, so they are seen.
+    let customers: Vec<String> = customers.into_iter().collect();
+    let promoters = facts::promoters_of_customers(pool, &customers).await?;
+    let facts = facts::facts(pool, &state.org, &promoters, FactScope::Customers(&customers)).await?;
+    let whose: BTreeMap<i64, &str> = facts.deals.iter().map(|d| (d.id, d.customer.as_str())).collect();
+    let by_payment: BTreeMap<i64, i64> = facts.payments.iter().map(|p| (p.id, p.deal_id)).collect();
+    let accrued = accrue(&rules, &facts, terms);
+    let mut lines: BTreeMap<&str, Vec<RewardLine>> = customers.iter().map(|c| (c.as_str(), Vec::new())).collect();
+    for l in accrued.lines {
+        if let Some(c) = l.deal_id.and_then(|d| whose.get(&d)) {
+            lines.entry(c).or_default().push(l);
+        }
+    }
+    let mut parts: BTreeMap<&str, Vec<TierPart>> = customers.iter().map(|c| (c.as_str(), Vec::new())).collect();
+    for p in accrued.tier_parts {
+        let payment: Option<i64> = p.key.rsplit(':').next().and_then(|id| id.parse().ok());
+        if let Some(c) = payment.and_then(|id| by_payment.get(&id)).and_then(|d| whose.get(d)) {
+            parts.entry(c).or_default().push(p);
+        }
+    }
+    let mut pools = BTreeSet::new();
+    for (customer, lines) in lines {
+        put(&mut tx, &Owner::Customer(customer.to_string()), lines).await?;
+        pools.extend(put_parts(&mut tx, customer, parts.remove(customer).unwrap_or_default()).await?);
+    }
+    for tier_key in pools {
+        let stored = sqlx::query("SELECT part FROM reward_tier_parts WHERE tier_key = $1")
+            .bind(&tier_key)
+            .fetch_all(&mut *tx)
+            .await?;
+        let pool_parts: Vec<TierPart> = stored.iter().map(|r| json(r, "part")).collect::<Result<_, _>>()?;
+        let mut line = tier_lines(&rules, &pool_parts);
+        line.retain(|l| l.key == tier_key);
+        put_period(&mut tx, &tier_key, line.pop()).await?;
+    }
+    for lead in leads {
+        let lines = lead_lines(pool, state, &rules, lead).await?;
+        put(&mut tx, &Owner::Lead(lead), lines).await?;
+    }
+    sqlx::query(&format!("DELETE FROM accruals WHERE id IN ({})", id_list(&ids))).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(ids.len())
+}
+
+/// Accrues until nothing queued before the call is left (a draft starts from a complete ledger).
+pub async fn accrue_all(state: &AppState) -> Result<(), AppError> {
+    let last: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM accruals").fetch_one(&state.db.pool).await?;
+    let Some(last) = last else { return Ok(()) };
+    loop {
+        let first: Option<i64> = sqlx::query_scalar("SELECT MIN(id) FROM accruals").fetch_one(&state.db.pool).await?;
+        if first.is_none_or(|f| f > last) || accrue_pending(state, BATCH).await? == 0 {
+            return Ok(());
+        }
+    }
+}
+
+/// Facts waiting to accrue, and since when (ms): the accrual lag admin sees.
+pub async fn lag(pool: &AnyPool) -> Result<(i64, Option<i64>), AppError> {
+    let r = sqlx::query("SELECT COUNT(*) AS n, MIN(queued_at) AS oldest FROM accruals").fetch_one(pool).await?;
+    Ok((r.try_get("n")?, r.try_get("oldest")?))
+}
+
+fn json<T: serde::de::DeserializeOwned>(r: &sqlx::any::AnyRow, column: &str) -> Result<T, AppError> {
+    serde_json::from_str(&r.try_get::<String, _>(column)?).map_err(internal)
+}
+
+/// What one lead earns now: its lines while it is valid, none otherwise.
+async fn lead_lines(pool: &AnyPool, state: &AppState, rules: &[Rule], id: i64) -> Result<Vec<RewardLine>, AppError> {
+    let row = sqlx::query(
+        "SELECT promoter_id, campaign_id, reviewed_at FROM leads WHERE id = $1 AND status = 'valid' \
+         AND promoter_id IS NOT NULL AND reviewed_at IS NOT NULL",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    let Some(row) = row else { return Ok(Vec::new()) };
+    let promoter_id: i64 = row.try_get("promoter_id")?;
+    let lead = ValidLead {
+        id,
+        promoter_id,
+        campaign_id: row.try_get("campaign_id")?,
+        valid_on: local_day(row.try_get("reviewed_at")?, state.org.tz),
+    };
+    let promoters = facts::promoters_by_id(pool, &[promoter_id]).await?;
+    let facts = Facts { promoters: promoters.into_values().collect(), valid_leads: vec![lead], ..Facts::default() };
+    Ok(activity_lines(rules, &facts))
+}
+
+/// A ledger row as stored.
+struct Stored {
+    key: String,
+    settled_fen: i64,
+    line: Option<String>,
+}
+
+async fn stored(tx: &mut Tx, owner: &Owner) -> Result<Vec<Stored>, AppError> {
+    let rows = match owner {
+        Owner::Customer(c) => {
+            sqlx::query("SELECT line_key, settled_fen, line FROM reward_ledger WHERE customer = $1")
+                .bind(c)
+                .fetch_all(&mut **tx)
+                .await?
+        }
+        Owner::Lead(l) => {
+            sqlx::query("SELECT line_key, settled_fen, line FROM reward_ledger WHERE lead_id = $1")
+                .bind(l)
+                .fetch_all(&mut **tx)
+                .await?
+        }
+        Owner::Period => Vec::new(),
+    };
+    rows.iter()
+        .map(|r| {
+            Ok(Stored { key: r.try_get("line_key")?, settled_fen: r.try_get("settled_fen")?, line: r.try_get("line")? })
+        })
+        .collect()
+}
+
+/// Makes the owner's rows what `lines` says: changed lines written, lines no longer earned
+/// removed (or zeroed, when approved runs paid for them).
+pub async fn put(tx: &mut Tx, owner: &Owner, lines: Vec<RewardLine>) -> Result<(), AppError> {
+    let before: BTreeMap<String, Stored> = stored(tx, owner).await?.into_iter().map(|s| (s.key.clone(), s)).collect();
+    let mut kept = BTreeSet::new();
+    for l in lines {
+        let text = serde_json::to_string(&l).map_err(internal)?;
+        kept.insert(l.key.clone());
+        if before.get(&l.key).is_some_and(|s| s.line.as_deref() == Some(text.as_str())) {
+            continue;
+        }
+        write(tx, owner, &l, &text).await?;
+    }
+    for (key, s) in before {
+        if !kept.contains(&key) {
+            vanish(tx, &key, s.settled_fen).await?;
+        }
+    }
+    Ok(())
+}
+
+/// A period's line (tier, target): written as it is now, or vanished when there is none.
+pub async fn put_period(tx: &mut Tx, key: &str, line: Option<RewardLine>) -> Result<(), AppError> {
+    match line {
+        Some(l) => {
+            let text = serde_json::to_string(&l).map_err(internal)?;
+            let same: Option<Option<String>> = sqlx::query_scalar("SELECT line FROM reward_ledger WHERE line_key = $1")
+                .bind(key)
+                .fetch_optional(&mut **tx)
+                .await?;
+            if same.flatten().as_deref() != Some(text.as_str()) {
+                write(tx, &Owner::Period, &l, &text).await?;
+            }
+        }
+        None => {
+            let settled: Option<i64> = sqlx::query_scalar("SELECT settled_fen FROM reward_ledger WHERE line_key = $1")
+                .bind(key)
+                .fetch_optional(&mut **tx)
+                .await?;
+            if let Some(settled) = settled {
+                vanish(tx, key, settled).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn write(tx: &mut Tx, owner: &Owner, l: &RewardLine, text: &str) -> Result<(), AppError> {
+    let (customer, lead) = match owner {
+        Owner::Customer(c) => (Some(c.as_str()), None),
+        Owner::Lead(id) => (None, Some(*id)),
+        Owner::Period => (None, None),
+    };
+    sqlx::query(
+        "INSERT INTO reward_ledger (line_key, customer, lead_id, promoter_id, deal_id, amount_fen, vests_on, line, accrued_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (line_key) DO UPDATE SET customer = excluded.customer, \
+         lead_id = excluded.lead_id, promoter_id = excluded.promoter_id, deal_id = excluded.deal_id, \
+         amount_fen = excluded.amount_fen, vests_on = excluded.vests_on, line = excluded.line, accrued_at = excluded.accrued_at",
+    )
+    .bind(&l.key)
+    .bind(customer)
+    .bind(lead)
+    .bind(l.promoter_id)
+    .bind(l.deal_id)
+    .bind(l.amount_fen)
+    .bind(l.vests_on.map(|d| d.to_string()))
+    .bind(text)
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A line the facts no longer earn: gone, or kept at zero so the next run takes back what was paid.
+async fn vanish(tx: &mut Tx, key: &str, settled_fen: i64) -> Result<(), AppError> {
+    if settled_fen == 0 {
+        sqlx::query("DELETE FROM reward_ledger WHERE line_key = $1").bind(key).execute(&mut **tx).await?;
+    } else {
+        sqlx::query(
+            "UPDATE reward_ledger SET amount_fen = 0, line = NULL, accrued_at = $2 WHERE line_key = $1 \
+             AND (amount_fen <> 0 OR line IS NOT NULL)",
+        )
+        .bind(key)
+        .bind(now_ms())
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Makes a customer's tier parts what `parts` says; returns the pools whose parts changed.
+async fn put_parts(tx: &mut Tx, customer: &str, parts: Vec<TierPart>) -> Result<BTreeSet<String>, AppError> {
+    let rows = sqlx::query("SELECT part_key, tier_key, part FROM reward_tier_parts WHERE customer = $1")
+        .bind(customer)
+        .fetch_all(&mut **tx)
+        .await?;
+    let mut before: BTreeMap<String, (String, String)> = BTreeMap::new();
+    for r in &rows {
+        before.insert(r.try_get("part_key")?, (r.try_get("tier_key")?, r.try_get("part")?));
+    }
+    let mut changed = BTreeSet::new();
+    for p in parts {
+        let text = serde_json::to_string(&p).map_err(internal)?;
+        match before.remove(&p.key) {
+            Some((_, old)) if old == text => continue,
+            Some((old_pool, _)) => {
+                changed.insert(old_pool);
+            }
+            None => {}
+        }
+        sqlx::query(
+            "INSERT INTO reward_tier_parts (part_key, customer, tier_key, part) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (part_key) DO UPDATE SET customer = excluded.customer, tier_key = excluded.tier_key, part = excluded.part",
+        )
+        .bind(&p.key)
+        .bind(customer)
+        .bind(&p.tier_key)
+        .bind(&text)
+        .execute(&mut **tx)
+        .await?;
+        changed.insert(p.tier_key);
+    }
+    for (key, (pool, _)) in before {
+        sqlx::query("DELETE FROM reward_tier_parts WHERE part_key = $1").bind(key).execute(&mut **tx).await?;
+        changed.insert(pool);
+    }
+    Ok(changed)
+}
+
+/// A draft's activity-target lines for these promoters in the days `first..=last`: written as
+/// they are now; a target no longer reached vanishes.
+pub async fn put_targets(
+    state: &AppState,
+    promoters: &[i64],
+    first: chrono::NaiveDate,
+    last: chrono::NaiveDate,
+    lines: Vec<RewardLine>,
+) -> Result<(), AppError> {
+    let before: Vec<String> = sqlx::query_scalar(&format!(
+        "SELECT line_key FROM reward_ledger WHERE promoter_id IN ({}) AND customer IS NULL AND lead_id IS NULL \
+         AND line_key LIKE 'target:%' AND vests_on >= $1 AND vests_on <= $2",
+        id_list(promoters)
+    ))
+    .bind(first.to_string())
+    .bind(last.to_string())
+    .fetch_all(&state.db.pool)
+    .await?;
+    let lines: Vec<RewardLine> = lines.into_iter().filter(|l| l.key.starts_with("target:")).collect();
+    if lines.is_empty() && before.is_empty() {
+        return Ok(());
+    }
+    let (_turn, mut tx) = state.db.begin_write().await?;
+    let kept: BTreeSet<String> = lines.iter().map(|l| l.key.clone()).collect();
+    for l in lines {
+        let key = l.key.clone();
+        put_period(&mut tx, &key, Some(l)).await?;
+    }
+    for key in before.iter().filter(|k| !kept.contains(*k)) {
+        put_period(&mut tx, key, None).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The rows a draft reads for these promoters: lines vested by the period's last day that
+/// approved runs have not paid as they stand now, and (to be explained, not paid) the lines
+/// of the period that earn nothing. Lines, and what was paid per key.
+pub async fn open(
+    pool: &AnyPool,
+    promoters: &[i64],
+    first_day: chrono::NaiveDate,
+    last_day: chrono::NaiveDate,
+) -> Result<(Vec<RewardLine>, Vec<(String, i64, i64)>), AppError> {
+    let ids = id_list(promoters);
+    let mut rows = sqlx::query(&format!(
+        "SELECT line_key, promoter_id, settled_fen, line FROM reward_ledger WHERE promoter_id IN ({ids}) \
+         AND amount_fen <> settled_fen AND vests_on <= $1"
+    ))
+    .bind(last_day.to_string())
+    .fetch_all(pool)
+    .await?;
+    rows.extend(
+        sqlx::query(&format!(
+            "SELECT line_key, promoter_id, settled_fen, line FROM reward_ledger WHERE promoter_id IN ({ids}) \
+             AND amount_fen = 0 AND settled_fen = 0 AND vests_on >= $1 AND vests_on <= $2"
+        ))
+        .bind(first_day.to_string())
+        .bind(last_day.to_string())
+        .fetch_all(pool)
+        .await?,
+    );
+    let (mut lines, mut settled) = (Vec::new(), Vec::new());
+    for r in &rows {
+        let paid: i64 = r.try_get("settled_fen")?;
+        if paid != 0 {
+            settled.push((r.try_get("line_key")?, r.try_get("promoter_id")?, paid));
+        }
+        if r.try_get::<Option<String>, _>("line")?.is_some() {
+            lines.push(json(r, "line")?);
+        }
+    }
+    Ok((lines, settled))
+}

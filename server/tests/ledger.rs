@@ -1,0 +1,233 @@
+//! The reward ledger through the real server: accrual is exact and idempotent, a split is paid
+//! in full, rule versions cannot reach into approved periods, a draft that died shows nothing
+//! and the next one takes over, and "verify the ledger" names any difference.
+mod common;
+use app::features::rewards::engine::default_rules;
+use app::features::rewards::model::LedgerCheck;
+use app::features::rewards::store::ledger;
+use app::features::settlement::{MyRewards, RunRow, StatementView};
+use common::*;
+use reqwest::{Client, StatusCode};
+
+const SALES: &str = "sales@demo.allhands.cn";
+const FINANCE: &str = "finance@demo.allhands.cn";
+
+async fn start() -> TestServer {
+    let s = TestServer::start().await;
+    app::plumbing::settings::set(&s.state.db, "audit_percent", "0").await.unwrap();
+    s
+}
+
+async fn code_of(s: &TestServer, login: &str) -> String {
+    let c = s.signed_in(login).await;
+    let r: MyRewards = s.call_json(&c, "load_my_rewards", &[]).await;
+    r.referral_code
+}
+
+async fn deal(
+    s: &TestServer,
+    sales: &Client,
+    order: &str,
+    phone: &str,
+    amount: &str,
+    code: &str,
+    service: &str,
+) -> i64 {
+    let form = [
+        ("deal[order_no]", order),
+        ("deal[customer_phone]", phone),
+        ("deal[amount]", amount),
+        ("deal[signed_on]", "2026-12-02"),
+        ("deal[referral_code]", code),
+        ("deal[service]", service),
+    ];
+    s.call_json(sales, "record_deal", &form).await
+}
+
+async fn pay(s: &TestServer, c: &Client, deal: i64, amount: &str) {
+    let form = [
+        ("deal_id", deal.to_string()),
+        ("paid_on", "2026-12-03".into()),
+        ("amount", amount.into()),
+        ("refund", "false".into()),
+    ];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, body) = s.call(c, "record_payment", &form).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+async fn ledger_lines(s: &TestServer, deal: i64) -> Vec<(i64, i64)> {
+    let rows = sqlx::query_as::<_, (i64, i64)>(
+        "SELECT promoter_id, amount_fen FROM reward_ledger WHERE deal_id = $1 ORDER BY amount_fen, promoter_id",
+    )
+    .bind(deal)
+    .fetch_all(&s.state.db.pool)
+    .await
+    .unwrap();
+    rows
+}
+
+/// Employees' rule 1 as a new version from `from` with this spec, as the rules form sends it.
+fn rule_json(from: &str, spec: serde_json::Value) -> String {
+    let rule = default_rules("2026-01-01".parse().unwrap(), None).into_iter().find(|r| r.id == 1).unwrap();
+    let mut value = serde_json::to_value(&rule).unwrap();
+    value["effective_from"] = from.into();
+    value["spec"] = spec;
+    value.to_string()
+}
+
+async fn user_id(s: &TestServer, login: &str) -> i64 {
+    s.count(&format!("SELECT id FROM users WHERE email = '{login}'")).await
+}
+
+#[tokio::test]
+async fn the_same_payment_accrued_twice_at_once_is_one_line() {
+    let s = start().await;
+    let code = code_of(&s, EMPLOYEE).await;
+    let sales = s.signed_in(SALES).await;
+    let d = deal(&s, &sales, "L-1", "13911160001", "1000", &code, "").await;
+    pay(&s, &sales, d, "1000").await;
+    let employee = user_id(&s, EMPLOYEE).await;
+    assert_eq!(ledger_lines(&s, d).await, vec![(employee, 2_000)], "2% of ¥1,000, accrued on payment");
+    // The same fact queued again, taken by two accruals at once.
+    for _ in 0..4 {
+        sqlx::query("INSERT INTO accruals (customer) VALUES ('13911160001')").execute(&s.state.db.pool).await.unwrap();
+    }
+    let (a, b) = (s.state.clone(), s.state.clone());
+    let (x, y) = tokio::join!(ledger::accrue_pending(&a, 1), ledger::accrue_pending(&b, 10));
+    x.unwrap();
+    y.unwrap();
+    ledger::accrue_all(&s.state).await.unwrap();
+    assert_eq!(ledger_lines(&s, d).await, vec![(employee, 2_000)]);
+    assert_eq!(s.count("SELECT COUNT(*) FROM accruals").await, 0);
+    // My rewards reads the ledger: vested, not yet paid by a run.
+    let me = s.signed_in(EMPLOYEE).await;
+    let mine: MyRewards = s.call_json(&me, "load_my_rewards", &[]).await;
+    assert_eq!((mine.vested_fen, mine.pending_fen), (2_000, 0));
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn a_one_one_eight_split_is_paid_in_full_to_three_people() {
+    let s = start().await;
+    let marketing = s.signed_in(MARKETING).await;
+    // Employees' rule 1 becomes a 5% pool shared 1:1:8 by referrer, sales and service.
+    let json = rule_json(
+        "2026-12-01",
+        serde_json::json!({"Split": {"rate": "0.05", "first_order": [["Referrer", "1"], ["Sales", "1"], ["Service", "8"]],
+            "repeat": [["Referrer", "1"], ["Sales", "1"], ["Service", "8"]]}}),
+    );
+    let (status, body) = s.call(&marketing, "save_rule", &[("spec", &json)]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let code = code_of(&s, EMPLOYEE).await;
+    let sales = s.signed_in(SALES).await;
+    // Who serves must be staff.
+    let (status, body) = s
+        .call(
+            &sales,
+            "record_deal",
+            &[
+                ("deal[order_no]", "S-0"),
+                ("deal[customer_phone]", "13911160009"),
+                ("deal[amount]", "10000"),
+                ("deal[signed_on]", "2026-12-02"),
+                ("deal[service]", "13800000000"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.contains("service"), "{body}");
+    let d = deal(&s, &sales, "S-1", "13911160002", "10000", &code, MARKETING).await;
+    pay(&s, &sales, d, "10000").await;
+    let (referrer, rep, service) =
+        (user_id(&s, EMPLOYEE).await, user_id(&s, SALES).await, user_id(&s, MARKETING).await);
+    let mut lines = ledger_lines(&s, d).await;
+    lines.sort();
+    let mut want = vec![(referrer, 5_000), (rep, 5_000), (service, 40_000)];
+    want.sort();
+    assert_eq!(lines, want, "¥500 pool: ¥50 + ¥50 + ¥400");
+    let finance = s.signed_in(FINANCE).await;
+    let run: i64 = s.call_json(&finance, "draft_run", &[("scope", "employee"), ("period", "2026-12")]).await;
+    let st: Vec<StatementView> = s.call_json(&finance, "run_statements", &[("run_id", &run.to_string())]).await;
+    let paid: i64 = st.iter().flat_map(|s| &s.lines).map(|l| l.amount_fen).sum();
+    assert_eq!(paid, 50_000, "the whole pool is paid");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn a_rule_version_cannot_start_inside_an_approved_period() {
+    let s = start().await;
+    let code = code_of(&s, EMPLOYEE).await;
+    let sales = s.signed_in(SALES).await;
+    let d = deal(&s, &sales, "B-1", "13911160003", "1000", &code, "").await;
+    pay(&s, &sales, d, "1000").await;
+    let finance = s.signed_in(FINANCE).await;
+    let run: i64 = s.call_json(&finance, "draft_run", &[("scope", "employee"), ("period", "2026-12")]).await;
+    let admin = s.signed_in(ADMIN).await;
+    let (status, body) = s.call(&admin, "run_action", &[("run_id", &run.to_string()), ("action", "approve")]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let marketing = s.signed_in(MARKETING).await;
+    let three = serde_json::json!({"PercentOfDeal": {"rate": "0.03"}});
+    let (status, body) = s.call(&marketing, "save_rule", &[("spec", &rule_json("2026-12-15", three.clone()))]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "back-dated into December: {body}");
+    assert!(body.contains("starts_on"), "{body}");
+    let (status, body) = s.call(&marketing, "save_rule", &[("spec", &rule_json("2027-01-01", three))]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn a_draft_that_died_shows_nothing_and_the_next_one_takes_over() {
+    let s = start().await;
+    let code = code_of(&s, EMPLOYEE).await;
+    let sales = s.signed_in(SALES).await;
+    let d = deal(&s, &sales, "C-1", "13911160004", "1000", &code, "").await;
+    pay(&s, &sales, d, "1000").await;
+    let finance = s.signed_in(FINANCE).await;
+    let run: i64 = s.call_json(&finance, "draft_run", &[("scope", "employee"), ("period", "2026-12")]).await;
+    // As a draft killed midway leaves it: drafting, a stale lease, part of its statements.
+    sqlx::query("UPDATE settlement_runs SET status = 'drafting', draft_token = 7, draft_beat = 0 WHERE id = $1")
+        .bind(run)
+        .execute(&s.state.db.pool)
+        .await
+        .unwrap();
+    let runs: Vec<RunRow> = s.call_json(&finance, "settlement_runs", &[]).await;
+    let dec = runs.iter().find(|r| r.id == run).unwrap();
+    assert_eq!((dec.statements, dec.gross_fen, dec.status.as_str()), (0, 0, "drafting"), "nothing partial is shown");
+    let st: Vec<StatementView> = s.call_json(&finance, "run_statements", &[("run_id", &run.to_string())]).await;
+    assert!(st.is_empty());
+    let admin = s.signed_in(ADMIN).await;
+    let (status, _) = s.call(&admin, "run_action", &[("run_id", &run.to_string()), ("action", "approve")]).await;
+    assert_eq!(status, StatusCode::CONFLICT, "a drafting run cannot be approved");
+    let again: i64 = s.call_json(&finance, "draft_run", &[("scope", "employee"), ("period", "2026-12")]).await;
+    assert_eq!(again, run);
+    let st: Vec<StatementView> = s.call_json(&finance, "run_statements", &[("run_id", &run.to_string())]).await;
+    assert_eq!((st.len(), st[0].gross_fen), (1, 2_000), "drafted whole, once");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn verifying_the_ledger_names_a_line_that_differs() {
+    let s = start().await;
+    let code = code_of(&s, EMPLOYEE).await;
+    let sales = s.signed_in(SALES).await;
+    for (i, amount) in ["1000", "2345.67", "88"].iter().enumerate() {
+        let d = deal(&s, &sales, &format!("V-{i}"), &format!("1391116010{i}"), amount, &code, "").await;
+        pay(&s, &sales, d, amount).await;
+    }
+    let finance = s.signed_in(FINANCE).await;
+    let check: LedgerCheck = s.call_json(&finance, "verify_ledger", &[]).await;
+    assert_eq!((check.lines, check.differences.len()), (3, 0), "{check:?}");
+    sqlx::query("UPDATE reward_ledger SET amount_fen = amount_fen + 1 WHERE deal_id = (SELECT id FROM deals WHERE order_no = 'V-1')")
+        .execute(&s.state.db.pool)
+        .await
+        .unwrap();
+    let check: LedgerCheck = s.call_json(&finance, "verify_ledger", &[]).await;
+    assert_eq!(check.differences.len(), 1, "{check:?}");
+    let diff = &check.differences[0];
+    assert_eq!((diff.ledger_fen, diff.engine_fen), (4_692, 4_691));
+    assert_eq!(diff.promoter_id, user_id(&s, EMPLOYEE).await);
+    // Sales may not run it.
+    assert_eq!(s.call(&sales, "verify_ledger", &[]).await.0, StatusCode::FORBIDDEN);
+    s.stop().await;
+}
