@@ -39,18 +39,9 @@ pub async fn promoters_by_id(pool: &AnyPool, ids: &[i64]) -> Result<BTreeMap<i64
     promoters_where(pool, &format!(" IN ({})", id_list(ids))).await
 }
 
-/// The promoters the engine looks up for these customers' deals: their referrers.
-pub async fn promoters_of_customers(pool: &AnyPool, customers: &[String]) -> Result<BTreeMap<i64, Promoter>, AppError> {
-    let mut ids = Vec::new();
-    for c in customers {
-        let found: Vec<i64> = sqlx::query_scalar(
-            "SELECT DISTINCT promoter_id FROM deals WHERE customer_phone = $1 AND promoter_id IS NOT NULL",
-        )
-        .bind(c)
-        .fetch_all(pool)
-        .await?;
-        ids.extend(found);
-    }
+/// The promoters the engine looks up for these deals: their referrers.
+pub async fn promoters_of_deals(pool: &AnyPool, deals: &[Deal]) -> Result<BTreeMap<i64, Promoter>, AppError> {
+    let mut ids: Vec<i64> = deals.iter().filter_map(|d| d.promoter_id).collect();
     ids.sort_unstable();
     ids.dedup();
     promoters_by_id(pool, &ids).await
@@ -156,22 +147,27 @@ pub async fn facts(
     let (mut deals, mut payments) = (Vec::new(), Vec::new());
     match scope {
         FactScope::Customers(list) => {
-            for c in list {
-                for r in sqlx::query(&format!("SELECT {DEAL_COLUMNS} FROM deals WHERE customer_phone = $1"))
-                    .bind(c)
-                    .fetch_all(pool)
-                    .await?
-                {
+            // A few hundred customers a statement: the accrual's batch is one or two.
+            for chunk in list.chunks(500) {
+                let params: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+                let params = params.join(", ");
+                let sql = format!("SELECT {DEAL_COLUMNS} FROM deals WHERE customer_phone IN ({params})");
+                let mut q = sqlx::query(&sql);
+                for c in chunk {
+                    q = q.bind(c);
+                }
+                for r in q.fetch_all(pool).await? {
                     deals.push(deal_of(&r)?);
                 }
-                for r in sqlx::query(
+                let sql = format!(
                     "SELECT p.id, p.deal_id, p.paid_on, p.amount_fen FROM payments p \
-                     JOIN deals d ON d.id = p.deal_id WHERE d.customer_phone = $1",
-                )
-                .bind(c)
-                .fetch_all(pool)
-                .await?
-                {
+                     JOIN deals d ON d.id = p.deal_id WHERE d.customer_phone IN ({params})"
+                );
+                let mut q = sqlx::query(&sql);
+                for c in chunk {
+                    q = q.bind(c);
+                }
+                for r in q.fetch_all(pool).await? {
                     payments.push(payment_of(&r, "id", "amount_fen")?);
                 }
             }

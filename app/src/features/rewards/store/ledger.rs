@@ -9,7 +9,7 @@ use super::rules::rules;
 use crate::features::rewards::engine::{
     accrue, activity_lines, tier_lines, Facts, RewardLine, Rule, TierPart, ValidLead,
 };
-use crate::plumbing::db::Tx;
+use crate::plumbing::db::{Backend, Tx};
 use crate::plumbing::errors::AppError;
 use crate::plumbing::state::{internal, now_ms, AppState};
 use crate::shared::period::{local_date, local_day};
@@ -32,56 +32,48 @@ pub const SETTLED_THROUGH: &str = "rewards_settled_through";
 /// Queue rows taken per accrual transaction.
 pub const BATCH: i64 = 500;
 
+/// One accrual at a time in this process (the job, the paid hook, a draft).
+static ACCRUING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// What a batch of queued facts earns now, computed before anything is written.
+struct Batch {
+    ids: Vec<i64>,
+    lines: BTreeMap<String, Vec<RewardLine>>,
+    parts: BTreeMap<String, Vec<TierPart>>,
+    leads: Vec<(i64, Vec<RewardLine>)>,
+}
+
 /// Accrues up to `limit` queued facts in one transaction; returns how many were taken. One
-/// accrual runs at a time across instances (the `accrual_turn` row), so two never write the
-/// same customer from different reads.
+/// accrual runs at a time: in the process (a lock), and across PostgreSQL instances (the
+/// `accrual_turn` row, taken before the facts are read, so two never write the same customer
+/// from different reads). SQLite has one process and one writer: the facts are read and
+/// computed before the writer is taken, so referral forms do not wait for it.
 pub async fn accrue_pending(state: &AppState, limit: i64) -> Result<usize, AppError> {
-    let pool = &state.db.pool;
-    let (_turn, mut tx) = state.db.begin_write().await?;
-    sqlx::query("UPDATE accrual_turn SET taken_at = $1 WHERE id = 1").bind(now_ms()).execute(&mut *tx).await?;
-    let queued = sqlx::query("SELECT id, customer, lead_id FROM accruals ORDER BY id LIMIT $1")
-        .bind(limit)
-        .fetch_all(&mut *tx)
-        .await?;
-    if queued.is_empty() {
-        return Ok(0);
-    }
-    let (mut ids, mut customers, mut leads) = (Vec::new(), BTreeSet::new(), BTreeSet::new());
-    for r in &queued {
-        ids.push(r.try_get::<i64, _>("id")?);
-        match (r.try_get::<Option<String>, _>("customer")?, r.try_get::<Option<i64>, _>("lead_id")?) {
-            (Some(c), _) => customers.insert(c),
-            (None, Some(l)) => leads.insert(l),
-            (None, None) => false,
-        };
-    }
-    let rules = rules(pool).await?;
-    let today = local_date(chrono::Utc::now(), state.org.tz);
-    let terms = facts::terms(pool, today).await?;
-    // Facts are read after the queue rows: whatever queued them has committed, so they are seen.
-    let customers: Vec<String> = customers.into_iter().collect();
-    let promoters = facts::promoters_of_customers(pool, &customers).await?;
-    let facts = facts::facts(pool, &state.org, &promoters, FactScope::Customers(&customers)).await?;
-    let whose: BTreeMap<i64, &str> = facts.deals.iter().map(|d| (d.id, d.customer.as_str())).collect();
-    let by_payment: BTreeMap<i64, i64> = facts.payments.iter().map(|p| (p.id, p.deal_id)).collect();
-    let accrued = accrue(&rules, &facts, terms);
-    let mut lines: BTreeMap<&str, Vec<RewardLine>> = customers.iter().map(|c| (c.as_str(), Vec::new())).collect();
-    for l in accrued.lines {
-        if let Some(c) = l.deal_id.and_then(|d| whose.get(&d)) {
-            lines.entry(c).or_default().push(l);
+    let _one = ACCRUING.lock().await;
+    let rules = rules(&state.db.pool).await?;
+    let (batch, (_turn, mut tx)) = match state.db.backend {
+        Backend::Sqlite => {
+            let batch = read(state, &rules, limit).await?;
+            if batch.ids.is_empty() {
+                return Ok(0);
+            }
+            (batch, state.db.begin_write().await?)
         }
-    }
-    let mut parts: BTreeMap<&str, Vec<TierPart>> = customers.iter().map(|c| (c.as_str(), Vec::new())).collect();
-    for p in accrued.tier_parts {
-        let payment: Option<i64> = p.key.rsplit(':').next().and_then(|id| id.parse().ok());
-        if let Some(c) = payment.and_then(|id| by_payment.get(&id)).and_then(|d| whose.get(d)) {
-            parts.entry(c).or_default().push(p);
+        Backend::Postgres => {
+            let (turn, mut tx) = state.db.begin_write().await?;
+            sqlx::query("UPDATE accrual_turn SET taken_at = $1 WHERE id = 1").bind(now_ms()).execute(&mut *tx).await?;
+            let batch = read(state, &rules, limit).await?;
+            if batch.ids.is_empty() {
+                return Ok(0);
+            }
+            (batch, (turn, tx))
         }
-    }
+    };
     let mut pools = BTreeSet::new();
-    for (customer, lines) in lines {
-        put(&mut tx, &Owner::Customer(customer.to_string()), lines).await?;
-        pools.extend(put_parts(&mut tx, customer, parts.remove(customer).unwrap_or_default()).await?);
+    let mut parts = batch.parts;
+    for (customer, lines) in batch.lines {
+        put(&mut tx, &Owner::Customer(customer.clone()), lines).await?;
+        pools.extend(put_parts(&mut tx, &customer, parts.remove(&customer).unwrap_or_default()).await?);
     }
     for tier_key in pools {
         let stored = sqlx::query("SELECT part FROM reward_tier_parts WHERE tier_key = $1")
@@ -93,13 +85,61 @@ pub async fn accrue_pending(state: &AppState, limit: i64) -> Result<usize, AppEr
         line.retain(|l| l.key == tier_key);
         put_period(&mut tx, &tier_key, line.pop()).await?;
     }
-    for lead in leads {
-        let lines = lead_lines(pool, state, &rules, lead).await?;
+    for (lead, lines) in batch.leads {
         put(&mut tx, &Owner::Lead(lead), lines).await?;
     }
-    sqlx::query(&format!("DELETE FROM accruals WHERE id IN ({})", id_list(&ids))).execute(&mut *tx).await?;
+    sqlx::query(&format!("DELETE FROM accruals WHERE id IN ({})", id_list(&batch.ids))).execute(&mut *tx).await?;
     tx.commit().await?;
-    Ok(ids.len())
+    Ok(batch.ids.len())
+}
+
+/// Takes up to `limit` queued facts and computes what their customers and leads earn now.
+/// Facts are read after the queue rows: whatever queued them has committed, so they are seen.
+async fn read(state: &AppState, rules: &[Rule], limit: i64) -> Result<Batch, AppError> {
+    let pool = &state.db.pool;
+    let queued = sqlx::query("SELECT id, customer, lead_id FROM accruals ORDER BY id LIMIT $1")
+        .bind(limit)
+        .fetch_all(pool)
+        .await?;
+    let (mut ids, mut customers, mut leads) = (Vec::new(), BTreeSet::new(), BTreeSet::new());
+    for r in &queued {
+        ids.push(r.try_get::<i64, _>("id")?);
+        match (r.try_get::<Option<String>, _>("customer")?, r.try_get::<Option<i64>, _>("lead_id")?) {
+            (Some(c), _) => customers.insert(c),
+            (None, Some(l)) => leads.insert(l),
+            (None, None) => false,
+        };
+    }
+    let mut batch = Batch { ids, lines: BTreeMap::new(), parts: BTreeMap::new(), leads: Vec::new() };
+    if batch.ids.is_empty() {
+        return Ok(batch);
+    }
+    let today = local_date(chrono::Utc::now(), state.org.tz);
+    let terms = facts::terms(pool, today).await?;
+    let customers: Vec<String> = customers.into_iter().collect();
+    let mut facts = facts::facts(pool, &state.org, &BTreeMap::new(), FactScope::Customers(&customers)).await?;
+    facts.promoters = facts::promoters_of_deals(pool, &facts.deals).await?.into_values().collect();
+    let whose: BTreeMap<i64, &str> = facts.deals.iter().map(|d| (d.id, d.customer.as_str())).collect();
+    let by_payment: BTreeMap<i64, i64> = facts.payments.iter().map(|p| (p.id, p.deal_id)).collect();
+    let accrued = accrue(rules, &facts, terms);
+    // Every customer taken gets an entry, so lines it no longer earns vanish.
+    batch.lines = customers.iter().map(|c| (c.clone(), Vec::new())).collect();
+    batch.parts = customers.iter().map(|c| (c.clone(), Vec::new())).collect();
+    for l in accrued.lines {
+        if let Some(c) = l.deal_id.and_then(|d| whose.get(&d)) {
+            batch.lines.entry(c.to_string()).or_default().push(l);
+        }
+    }
+    for p in accrued.tier_parts {
+        let payment: Option<i64> = p.key.rsplit(':').next().and_then(|id| id.parse().ok());
+        if let Some(c) = payment.and_then(|id| by_payment.get(&id)).and_then(|d| whose.get(d)) {
+            batch.parts.entry(c.to_string()).or_default().push(p);
+        }
+    }
+    for lead in leads {
+        batch.leads.push((lead, lead_lines(pool, state, rules, lead).await?));
+    }
+    Ok(batch)
 }
 
 /// Accrues until nothing queued before the call is left (a draft starts from a complete ledger).
@@ -149,31 +189,26 @@ async fn lead_lines(pool: &AnyPool, state: &AppState, rules: &[Rule], id: i64) -
 /// A ledger row as stored.
 struct Stored {
     key: String,
-    settled_fen: i64,
     line: Option<String>,
 }
 
 async fn stored(tx: &mut Tx, owner: &Owner) -> Result<Vec<Stored>, AppError> {
     let rows = match owner {
         Owner::Customer(c) => {
-            sqlx::query("SELECT line_key, settled_fen, line FROM reward_ledger WHERE customer = $1")
+            sqlx::query("SELECT line_key, line FROM reward_ledger WHERE customer = $1")
                 .bind(c)
                 .fetch_all(&mut **tx)
                 .await?
         }
         Owner::Lead(l) => {
-            sqlx::query("SELECT line_key, settled_fen, line FROM reward_ledger WHERE lead_id = $1")
+            sqlx::query("SELECT line_key, line FROM reward_ledger WHERE lead_id = $1")
                 .bind(l)
                 .fetch_all(&mut **tx)
                 .await?
         }
         Owner::Period => Vec::new(),
     };
-    rows.iter()
-        .map(|r| {
-            Ok(Stored { key: r.try_get("line_key")?, settled_fen: r.try_get("settled_fen")?, line: r.try_get("line")? })
-        })
-        .collect()
+    rows.iter().map(|r| Ok(Stored { key: r.try_get("line_key")?, line: r.try_get("line")? })).collect()
 }
 
 /// Makes the owner's rows what `lines` says: changed lines written, lines no longer earned
@@ -189,10 +224,8 @@ pub async fn put(tx: &mut Tx, owner: &Owner, lines: Vec<RewardLine>) -> Result<(
         }
         write(tx, owner, &l, &text).await?;
     }
-    for (key, s) in before {
-        if !kept.contains(&key) {
-            vanish(tx, &key, s.settled_fen).await?;
-        }
+    for key in before.keys().filter(|k| !kept.contains(*k)) {
+        vanish(tx, key).await?;
     }
     Ok(())
 }
@@ -211,13 +244,7 @@ pub async fn put_period(tx: &mut Tx, key: &str, line: Option<RewardLine>) -> Res
             }
         }
         None => {
-            let settled: Option<i64> = sqlx::query_scalar("SELECT settled_fen FROM reward_ledger WHERE line_key = $1")
-                .bind(key)
-                .fetch_optional(&mut **tx)
-                .await?;
-            if let Some(settled) = settled {
-                vanish(tx, key, settled).await?;
-            }
+            vanish(tx, key).await?;
         }
     }
     Ok(())
@@ -250,19 +277,21 @@ async fn write(tx: &mut Tx, owner: &Owner, l: &RewardLine, text: &str) -> Result
 }
 
 /// A line the facts no longer earn: gone, or kept at zero so the next run takes back what was paid.
-async fn vanish(tx: &mut Tx, key: &str, settled_fen: i64) -> Result<(), AppError> {
-    if settled_fen == 0 {
-        sqlx::query("DELETE FROM reward_ledger WHERE line_key = $1").bind(key).execute(&mut **tx).await?;
-    } else {
-        sqlx::query(
-            "UPDATE reward_ledger SET amount_fen = 0, line = NULL, accrued_at = $2 WHERE line_key = $1 \
-             AND (amount_fen <> 0 OR line IS NOT NULL)",
-        )
+async fn vanish(tx: &mut Tx, key: &str) -> Result<(), AppError> {
+    // Whether approved runs paid for it is decided as it is written: an approval may have
+    // come between the accrual's read and its write.
+    sqlx::query("DELETE FROM reward_ledger WHERE line_key = $1 AND settled_fen = 0")
         .bind(key)
-        .bind(now_ms())
         .execute(&mut **tx)
         .await?;
-    }
+    sqlx::query(
+        "UPDATE reward_ledger SET amount_fen = 0, line = NULL, accrued_at = $2 WHERE line_key = $1 \
+         AND settled_fen <> 0 AND (amount_fen <> 0 OR line IS NOT NULL)",
+    )
+    .bind(key)
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
