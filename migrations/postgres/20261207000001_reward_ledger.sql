@@ -14,7 +14,9 @@ CREATE TABLE reward_ledger (
     vests_on TEXT,
     -- The engine's reward line (JSON); NULL once the facts no longer earn it.
     line TEXT,
-    accrued_at BIGINT NOT NULL
+    accrued_at BIGINT NOT NULL,
+    -- 1 once the promoter was told the reward vested (奖励已确认).
+    announced BIGINT NOT NULL DEFAULT 0
 );
 CREATE INDEX reward_ledger_customer ON reward_ledger(customer) WHERE customer IS NOT NULL;
 CREATE INDEX reward_ledger_lead ON reward_ledger(lead_id) WHERE lead_id IS NOT NULL;
@@ -22,6 +24,7 @@ CREATE INDEX reward_ledger_open ON reward_ledger(promoter_id, vests_on) WHERE am
 -- Lines that earn nothing (at or below cost, staff bookings) are explained in their period.
 CREATE INDEX reward_ledger_zero ON reward_ledger(promoter_id, vests_on) WHERE amount_fen = 0;
 CREATE INDEX reward_ledger_vests_on ON reward_ledger(vests_on);
+CREATE INDEX reward_ledger_unannounced ON reward_ledger(vests_on) WHERE announced = 0;
 
 -- Each payment's part of a marginal-tier pool (a promoter's month or quarter across customers).
 CREATE TABLE reward_tier_parts (
@@ -34,9 +37,9 @@ CREATE INDEX reward_tier_parts_customer ON reward_tier_parts(customer);
 CREATE INDEX reward_tier_parts_tier ON reward_tier_parts(tier_key);
 
 -- What approved runs paid before the ledger existed: each key's row, to be re-accrued.
-INSERT INTO reward_ledger (line_key, customer, promoter_id, deal_id, amount_fen, settled_fen, vests_on, line, accrued_at)
+INSERT INTO reward_ledger (line_key, customer, promoter_id, deal_id, amount_fen, settled_fen, vests_on, line, accrued_at, announced)
 SELECT sl.line_key, MAX(d.customer_phone), MAX(s.promoter_id), MAX(sl.deal_id), SUM(sl.amount_fen), SUM(sl.amount_fen),
-    MAX(sl.vests_on), NULL, 0
+    MAX(sl.vests_on), NULL, 0, 1
 FROM statement_lines sl JOIN statements s ON s.id = sl.statement_id JOIN settlement_runs r ON r.id = s.run_id
 LEFT JOIN deals d ON d.id = sl.deal_id
 WHERE r.status <> 'draft' GROUP BY sl.line_key;

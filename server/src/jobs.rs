@@ -1,4 +1,5 @@
-//! Background jobs: the first-contact deadline check and the scheduled settlement drafts.
+//! Background jobs: the first-contact deadline check, the scheduled settlement drafts, the
+//! reward ledger's accrual and the notices of rewards that vested after a hold.
 use app::plumbing::state::AppState;
 use std::time::Duration;
 
@@ -6,6 +7,25 @@ pub fn spawn(state: &AppState) {
     spawn_overdue_check(state.clone());
     spawn_settlement_schedule(state.clone());
     spawn_accrual(state.clone());
+    spawn_vesting_notices(state.clone());
+}
+
+/// Tells promoters, every minute, of deal rewards whose audit hold or holding period ended.
+pub fn spawn_vesting_notices(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        while !state.db.pool.is_closed() {
+            tick.tick().await;
+            match app::features::rewards::store::vesting::announce_vested(&state).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(told = n, "rewards vested"),
+                Err(e) if !state.db.pool.is_closed() => {
+                    tracing::warn!(error = ?e, "vesting notices failed; will retry")
+                }
+                Err(_) => {}
+            }
+        }
+    })
 }
 
 /// Accrues queued facts into the reward ledger as they arrive (they are queued in the facts'

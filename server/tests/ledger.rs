@@ -4,7 +4,7 @@
 mod common;
 use app::features::rewards::engine::default_rules;
 use app::features::rewards::model::LedgerCheck;
-use app::features::rewards::store::ledger;
+use app::features::rewards::store::{ledger, vesting};
 use app::features::settlement::{MyRewards, RunRow, StatementView};
 use common::*;
 use reqwest::{Client, StatusCode};
@@ -104,6 +104,12 @@ async fn the_same_payment_accrued_twice_at_once_is_one_line() {
     let me = s.signed_in(EMPLOYEE).await;
     let mine: MyRewards = s.call_json(&me, "load_my_rewards", &[]).await;
     assert_eq!((mine.vested_fen, mine.pending_fen), (2_000, 0));
+    let numbers: app::features::dashboard::MyNumbers = s.call_json(&me, "load_my_numbers", &[]).await;
+    assert_eq!(
+        (numbers.vested_fen, numbers.pending_fen, numbers.paid_fen),
+        (2_000, 0, 0),
+        "my numbers: the same ledger"
+    );
     s.stop().await;
 }
 
@@ -229,5 +235,63 @@ async fn verifying_the_ledger_names_a_line_that_differs() {
     assert_eq!(diff.promoter_id, user_id(&s, EMPLOYEE).await);
     // Sales may not run it.
     assert_eq!(s.call(&sales, "verify_ledger", &[]).await.0, StatusCode::FORBIDDEN);
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn a_reward_held_for_the_audit_is_announced_once_when_verified() {
+    let s = TestServer::start().await;
+    app::plumbing::settings::set(&s.state.db, "audit_percent", "100").await.unwrap();
+    let code = code_of(&s, EMPLOYEE).await;
+    let sales = s.signed_in(SALES).await;
+    let d = deal(&s, &sales, "H-1", "13911160005", "10000", &code, "").await;
+    pay(&s, &sales, d, "10000").await;
+    let to = format!("user:{}", user_id(&s, EMPLOYEE).await);
+    let told = |s: &TestServer, to: &str| {
+        let sql = format!("SELECT COUNT(*) FROM outbox WHERE kind = 'reward_vested' AND recipient = '{to}' AND body LIKE '%已确认，%'");
+        let s = s.state.db.pool.clone();
+        async move { sqlx::query_scalar::<_, i64>(&sql).fetch_one(&s).await.unwrap() }
+    };
+    let held = format!(
+        "SELECT COUNT(*) FROM outbox WHERE kind = 'reward_vested' AND recipient = '{to}' AND body LIKE '%待核验%'"
+    );
+    assert_eq!(s.count(&held).await, 1, "told it waits for the audit");
+    assert_eq!(told(&s, &to).await, 0);
+    assert_eq!(vesting::announce_vested(&s.state).await.unwrap(), 0, "nothing vested yet");
+    let marketing = s.signed_in(MARKETING).await;
+    let id = d.to_string();
+    assert_eq!(s.call(&marketing, "decide_audit", &[("deal_id", &id), ("verified", "true")]).await.0, StatusCode::OK);
+    ledger::accrue_all(&s.state).await.unwrap();
+    assert_eq!(vesting::announce_vested(&s.state).await.unwrap(), 1);
+    assert_eq!(told(&s, &to).await, 1, "told once it vested");
+    assert_eq!(vesting::announce_vested(&s.state).await.unwrap(), 0, "and only once");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn the_first_order_uses_the_benefit_coupon_issued_to_the_customer() {
+    let s = start().await;
+    for (code, source, phone) in [("BEN1", "benefit:a", "+8613911160006"), ("BEN2", "benefit:b", "+8613911160007")] {
+        sqlx::query(
+            "INSERT INTO coupons (code, source, owner_phone, amount_fen, issued_at, expires_on) VALUES ($1, $2, $3, 20000, 0, '2027-12-31')",
+        )
+        .bind(code)
+        .bind(source)
+        .bind(phone)
+        .execute(&s.state.db.pool)
+        .await
+        .unwrap();
+    }
+    let sales = s.signed_in(SALES).await;
+    let first = deal(&s, &sales, "K-1", "139 1116 0006", "1000", "", "").await;
+    let later = deal(&s, &sales, "K-2", "13911160006", "500", "", "").await;
+    let used = s.count("SELECT COUNT(*) FROM coupons WHERE code = 'BEN1' AND status = 'redeemed'").await;
+    let by = s.count("SELECT redeemed_deal_id FROM coupons WHERE code = 'BEN1'").await;
+    assert_eq!((used, by), (1, first), "redeemed by the first order");
+    assert_ne!(by, later);
+    // Another customer's coupon waits for that customer's first order.
+    assert_eq!(s.count("SELECT COUNT(*) FROM coupons WHERE code = 'BEN2' AND status = 'issued'").await, 1);
+    let _ = deal(&s, &sales, "K-3", "13911160007", "500", "", "").await;
+    assert_eq!(s.count("SELECT COUNT(*) FROM coupons WHERE code = 'BEN2' AND status = 'redeemed'").await, 1);
     s.stop().await;
 }

@@ -4,7 +4,7 @@
 use super::charts::{FunnelChart, Kpis, TrendChart};
 use super::live::live_figures;
 use super::model::{kind_label, Cut, Dashboard, DashboardQuery, Dimension, Range};
-use super::rules::format_centi;
+use super::rules::{format_bp, format_centi};
 use super::targets::{SaveTarget, TargetForm, Targets};
 use crate::features::dashboard::i18n::K;
 use crate::features::promotion::Channel;
@@ -192,7 +192,7 @@ fn CutTable(cut: Cut, query: DashboardQuery) -> impl IntoView {
             <div class="table-wrap">
                 <table class="table">
                     <thead><tr>
-                        <th></th><th>{i18n.t(K::Clicks)}</th><th>{i18n.t(K::Shares)}</th><th>{i18n.t(K::StatLeads)}</th><th>{i18n.t(C::StatusValid)}</th><th>{i18n.t(K::StatDeals)}</th><th>{i18n.t(K::DealAmount)}</th><th>{i18n.t(K::RewardCost)}</th><th>{i18n.t(K::Roi)}</th>
+                        <th></th><th>{i18n.t(K::Clicks)}</th><th>{i18n.t(K::Shares)}</th><th>{i18n.t(K::StatLeads)}</th><th>{i18n.t(C::StatusValid)}</th><th>{i18n.t(K::StatDeals)}</th><th>{i18n.t(K::DealAmount)}</th><th>{i18n.t(K::RewardCost)}</th><th>{i18n.t(K::Roi)}</th><th>{i18n.t(K::CostRatio)}</th>
                     </tr></thead>
                     <tbody>
                         {cut.rows.is_empty().then(|| view! { <tr><td colspan="9" class="muted">{i18n.t(K::NoData)}</td></tr> })}
@@ -216,6 +216,7 @@ fn CutTable(cut: Cut, query: DashboardQuery) -> impl IntoView {
                                     <td class="num">{format_yuan(f.deal_amount_fen)}</td>
                                     <td class="num">{format_yuan(f.reward_cost_fen)}</td>
                                     <td class="num">{format_centi(f.roi_centi)}</td>
+                                    <td class="num">{format_bp(f.cost_ratio_bp)}</td>
                                 </tr>
                             }
                         }).collect_view()}

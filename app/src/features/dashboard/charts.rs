@@ -30,6 +30,7 @@ pub fn Kpis(f: Figures) -> impl IntoView {
             {tile(K::LeadToDeal.into(), format_bp(f.lead_to_deal_bp), "kpi-lead-deal")}
             {tile(K::RewardCost.into(), format_yuan(f.reward_cost_fen), "kpi-cost")}
             {tile(K::Roi.into(), format_centi(f.roi_centi), "kpi-roi")}
+            {tile(K::CostRatio.into(), format_bp(f.cost_ratio_bp), "kpi-cost-ratio")}
             {tile(K::OutputPerPromoter.into(), f.output_per_promoter_fen.map(format_yuan).unwrap_or_else(|| "—".into()), "kpi-output")}
         </dl>
     }

@@ -38,6 +38,7 @@ crate::messages! {
         LeadToDeal => "线索→成交", "Lead → deal";
         RewardCost => "奖励成本", "Reward cost";
         Roi => "ROI（毛利÷奖励）", "ROI (profit ÷ rewards)";
+        CostRatio => "费效比（奖励÷毛利）", "Cost ratio (rewards ÷ profit)";
         OutputPerPromoter => "人均产出", "Output per promoter";
         TargetsTitle => "部门目标完成情况", "Department targets";
         SetTarget => "设置部门月度目标", "Set a monthly department target";

@@ -130,6 +130,9 @@ pub struct Figures {
     pub reward_cost_fen: i64,
     /// Deal profit ÷ reward cost, in hundredths (1234 = 12.34).
     pub roi_centi: Option<i64>,
+    /// 费效比: reward cost ÷ deal profit, in basis points (800 = 8.00%).
+    #[serde(default)]
+    pub cost_ratio_bp: Option<i64>,
     pub active_promoters: i64,
     pub output_per_promoter_fen: Option<i64>,
     pub click_to_lead_bp: Option<i64>,

@@ -212,6 +212,7 @@ impl Read {
         f.reward_cost_fen = self.rewards.iter().filter(|(facet, _)| facet.admitted_by(s, false)).map(|(_, a)| a).sum();
         f.active_promoters = super::active::count(&self.active, s);
         f.roi_centi = roi_centi(f.deal_profit_fen, f.reward_cost_fen);
+        f.cost_ratio_bp = ratio_bp(f.reward_cost_fen, f.deal_profit_fen);
         f.output_per_promoter_fen = per_promoter_fen(f.deal_amount_fen, f.active_promoters);
         f.click_to_lead_bp = ratio_bp(f.leads, f.clicks);
         f.lead_to_deal_bp = ratio_bp(f.deals, f.leads);

@@ -214,6 +214,7 @@ pub async fn figures(pool: &AnyPool, org: &OrgSettings, s: &Slice) -> Result<Fig
     )
     .await?;
     f.roi_centi = roi_centi(f.deal_profit_fen, f.reward_cost_fen);
+    f.cost_ratio_bp = ratio_bp(f.reward_cost_fen, f.deal_profit_fen);
     f.output_per_promoter_fen = per_promoter_fen(f.deal_amount_fen, f.active_promoters);
     f.click_to_lead_bp = ratio_bp(f.leads, f.clicks);
     f.lead_to_deal_bp = ratio_bp(f.deals, f.leads);
@@ -378,6 +379,7 @@ pub async fn cut_csv(pool: &AnyPool, org: &OrgSettings, s: &Slice, dimension: Di
         "deal_amount",
         "reward_cost",
         "roi",
+        "cost_ratio",
         "output_per_promoter",
         "click_to_lead",
         "lead_to_deal",
@@ -400,6 +402,7 @@ pub async fn cut_csv(pool: &AnyPool, org: &OrgSettings, s: &Slice, dimension: Di
             yuan(f.deal_amount_fen),
             yuan(f.reward_cost_fen),
             crate::features::dashboard::rules::format_centi(f.roi_centi),
+            bp(f.cost_ratio_bp),
             f.output_per_promoter_fen.map(yuan).unwrap_or_default(),
             bp(f.click_to_lead_bp),
             bp(f.lead_to_deal_bp),

@@ -95,8 +95,25 @@ pub async fn my_numbers(state: &AppState, user: &UserView) -> Result<MyNumbers, 
     n.deals = deals.try_get("n")?;
     n.deal_amount_fen = deals.try_get::<Option<i64>, _>("amount")?.unwrap_or(0);
     if kind_of(&user.roles).is_some() {
-        let r = crate::features::settlement::store::my_rewards::my_rewards(state, user).await?;
-        (n.pending_fen, n.vested_fen, n.paid_fen) = (r.pending_fen, r.vested_fen + r.approved_fen, r.paid_fen);
+        // One read, no writes: what the ledger holds beyond approved runs (vested or still to
+        // vest), and what approved runs pay (vested too, until marked paid) and paid.
+        let today = crate::shared::period::local_date(chrono::Utc::now(), state.org.tz).to_string();
+        let r = sqlx::query(
+            "SELECT CAST(COALESCE(SUM(CASE WHEN l.vests_on <= $2 THEN l.amount_fen - l.settled_fen ELSE 0 END), 0) AS BIGINT) AS vested, \
+             CAST(COALESCE(SUM(CASE WHEN l.vests_on IS NULL OR l.vests_on > $2 THEN l.amount_fen - l.settled_fen ELSE 0 END), 0) AS BIGINT) AS pending, \
+             (SELECT CAST(COALESCE(SUM(s.net_fen), 0) AS BIGINT) FROM statements s JOIN settlement_runs r ON r.id = s.run_id \
+              WHERE s.promoter_id = $1 AND r.status = 'approved') AS approved, \
+             (SELECT CAST(COALESCE(SUM(s.net_fen), 0) AS BIGINT) FROM statements s JOIN settlement_runs r ON r.id = s.run_id \
+              WHERE s.promoter_id = $1 AND r.status = 'paid') AS paid \
+             FROM reward_ledger l WHERE l.promoter_id = $1 AND l.amount_fen <> l.settled_fen",
+        )
+        .bind(me)
+        .bind(&today)
+        .fetch_one(pool)
+        .await?;
+        n.pending_fen = r.try_get("pending")?;
+        n.vested_fen = r.try_get::<i64, _>("vested")? + r.try_get::<i64, _>("approved")?;
+        n.paid_fen = r.try_get("paid")?;
     }
     Ok(n)
 }

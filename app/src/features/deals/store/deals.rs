@@ -315,6 +315,17 @@ pub(super) async fn insert(
         actor: who,
     };
     audit::record(tx, change).await?;
+    // The customer's first order uses the first-order benefit issued to their phone.
+    sqlx::query(
+        "UPDATE coupons SET status = 'redeemed', redeemed_deal_id = $1 WHERE id = (SELECT c.id FROM coupons c \
+         WHERE c.owner_phone = $2 AND c.status = 'issued' AND c.expires_on >= $3 ORDER BY c.id LIMIT 1) \
+         AND NOT EXISTS (SELECT 1 FROM deals d WHERE d.customer_phone = $2 AND d.id <> $1)",
+    )
+    .bind(id)
+    .bind(&deal.customer_phone)
+    .bind(deal.signed_on.to_string())
+    .execute(&mut **tx)
+    .await?;
     if sampled(org, id, audit_percent) {
         sqlx::query("UPDATE deals SET audit = $1 WHERE id = $2")
             .bind(Audit::Pending.as_str())

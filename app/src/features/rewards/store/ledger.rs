@@ -13,6 +13,7 @@ use crate::plumbing::db::{Backend, Tx};
 use crate::plumbing::errors::AppError;
 use crate::plumbing::state::{internal, now_ms, AppState};
 use crate::shared::period::{local_date, local_day};
+use chrono::NaiveDate;
 use sqlx::{AnyPool, Row};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -41,6 +42,7 @@ struct Batch {
     lines: BTreeMap<String, Vec<RewardLine>>,
     parts: BTreeMap<String, Vec<TierPart>>,
     leads: Vec<(i64, Vec<RewardLine>)>,
+    today: NaiveDate,
 }
 
 /// Accrues up to `limit` queued facts in one transaction; returns how many were taken. One
@@ -72,7 +74,7 @@ pub async fn accrue_pending(state: &AppState, limit: i64) -> Result<usize, AppEr
     let mut pools = BTreeSet::new();
     let mut parts = batch.parts;
     for (customer, lines) in batch.lines {
-        put(&mut tx, &Owner::Customer(customer.clone()), lines).await?;
+        put(&mut tx, &Owner::Customer(customer.clone()), lines, batch.today).await?;
         pools.extend(put_parts(&mut tx, &customer, parts.remove(&customer).unwrap_or_default()).await?);
     }
     for tier_key in pools {
@@ -83,10 +85,10 @@ pub async fn accrue_pending(state: &AppState, limit: i64) -> Result<usize, AppEr
         let pool_parts: Vec<TierPart> = stored.iter().map(|r| json(r, "part")).collect::<Result<_, _>>()?;
         let mut line = tier_lines(&rules, &pool_parts);
         line.retain(|l| l.key == tier_key);
-        put_period(&mut tx, &tier_key, line.pop()).await?;
+        put_period(&mut tx, &tier_key, line.pop(), batch.today).await?;
     }
     for (lead, lines) in batch.leads {
-        put(&mut tx, &Owner::Lead(lead), lines).await?;
+        put(&mut tx, &Owner::Lead(lead), lines, batch.today).await?;
     }
     sqlx::query(&format!("DELETE FROM accruals WHERE id IN ({})", id_list(&batch.ids))).execute(&mut *tx).await?;
     tx.commit().await?;
@@ -110,11 +112,11 @@ async fn read(state: &AppState, rules: &[Rule], limit: i64) -> Result<Batch, App
             (None, None) => false,
         };
     }
-    let mut batch = Batch { ids, lines: BTreeMap::new(), parts: BTreeMap::new(), leads: Vec::new() };
+    let today = local_date(chrono::Utc::now(), state.org.tz);
+    let mut batch = Batch { ids, lines: BTreeMap::new(), parts: BTreeMap::new(), leads: Vec::new(), today };
     if batch.ids.is_empty() {
         return Ok(batch);
     }
-    let today = local_date(chrono::Utc::now(), state.org.tz);
     let terms = facts::terms(pool, today).await?;
     let customers: Vec<String> = customers.into_iter().collect();
     let mut facts = facts::facts(pool, &state.org, &BTreeMap::new(), FactScope::Customers(&customers)).await?;
@@ -213,7 +215,7 @@ async fn stored(tx: &mut Tx, owner: &Owner) -> Result<Vec<Stored>, AppError> {
 
 /// Makes the owner's rows what `lines` says: changed lines written, lines no longer earned
 /// removed (or zeroed, when approved runs paid for them).
-pub async fn put(tx: &mut Tx, owner: &Owner, lines: Vec<RewardLine>) -> Result<(), AppError> {
+pub async fn put(tx: &mut Tx, owner: &Owner, lines: Vec<RewardLine>, today: NaiveDate) -> Result<(), AppError> {
     let before: BTreeMap<String, Stored> = stored(tx, owner).await?.into_iter().map(|s| (s.key.clone(), s)).collect();
     let mut kept = BTreeSet::new();
     for l in lines {
@@ -222,7 +224,7 @@ pub async fn put(tx: &mut Tx, owner: &Owner, lines: Vec<RewardLine>) -> Result<(
         if before.get(&l.key).is_some_and(|s| s.line.as_deref() == Some(text.as_str())) {
             continue;
         }
-        write(tx, owner, &l, &text).await?;
+        write(tx, owner, &l, &text, today).await?;
     }
     for key in before.keys().filter(|k| !kept.contains(*k)) {
         vanish(tx, key).await?;
@@ -231,7 +233,7 @@ pub async fn put(tx: &mut Tx, owner: &Owner, lines: Vec<RewardLine>) -> Result<(
 }
 
 /// A period's line (tier, target): written as it is now, or vanished when there is none.
-pub async fn put_period(tx: &mut Tx, key: &str, line: Option<RewardLine>) -> Result<(), AppError> {
+pub async fn put_period(tx: &mut Tx, key: &str, line: Option<RewardLine>, today: NaiveDate) -> Result<(), AppError> {
     match line {
         Some(l) => {
             let text = serde_json::to_string(&l).map_err(internal)?;
@@ -240,7 +242,7 @@ pub async fn put_period(tx: &mut Tx, key: &str, line: Option<RewardLine>) -> Res
                 .fetch_optional(&mut **tx)
                 .await?;
             if same.flatten().as_deref() != Some(text.as_str()) {
-                write(tx, &Owner::Period, &l, &text).await?;
+                write(tx, &Owner::Period, &l, &text, today).await?;
             }
         }
         None => {
@@ -250,17 +252,21 @@ pub async fn put_period(tx: &mut Tx, key: &str, line: Option<RewardLine>) -> Res
     Ok(())
 }
 
-async fn write(tx: &mut Tx, owner: &Owner, l: &RewardLine, text: &str) -> Result<(), AppError> {
+/// Writes a line. A line vested when it is first written was announced with its payment; one
+/// that vests later (held for the audit, or a holding period) waits for `announce_vested`.
+async fn write(tx: &mut Tx, owner: &Owner, l: &RewardLine, text: &str, today: NaiveDate) -> Result<(), AppError> {
     let (customer, lead) = match owner {
         Owner::Customer(c) => (Some(c.as_str()), None),
         Owner::Lead(id) => (None, Some(*id)),
         Owner::Period => (None, None),
     };
     sqlx::query(
-        "INSERT INTO reward_ledger (line_key, customer, lead_id, promoter_id, deal_id, amount_fen, vests_on, line, accrued_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (line_key) DO UPDATE SET customer = excluded.customer, \
-         lead_id = excluded.lead_id, promoter_id = excluded.promoter_id, deal_id = excluded.deal_id, \
-         amount_fen = excluded.amount_fen, vests_on = excluded.vests_on, line = excluded.line, accrued_at = excluded.accrued_at",
+        "INSERT INTO reward_ledger (line_key, customer, lead_id, promoter_id, deal_id, amount_fen, vests_on, line, accrued_at, \
+         announced) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (line_key) DO UPDATE SET \
+         customer = excluded.customer, lead_id = excluded.lead_id, promoter_id = excluded.promoter_id, \
+         deal_id = excluded.deal_id, amount_fen = excluded.amount_fen, vests_on = excluded.vests_on, line = excluded.line, \
+         accrued_at = excluded.accrued_at, \
+         announced = CASE WHEN excluded.announced = 0 THEN 0 ELSE reward_ledger.announced END",
     )
     .bind(&l.key)
     .bind(customer)
@@ -271,6 +277,7 @@ async fn write(tx: &mut Tx, owner: &Owner, l: &RewardLine, text: &str) -> Result
     .bind(l.vests_on.map(|d| d.to_string()))
     .bind(text)
     .bind(now_ms())
+    .bind(i64::from(l.vests_on.is_some_and(|v| v <= today)))
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -356,14 +363,15 @@ pub async fn put_targets(
     if lines.is_empty() && before.is_empty() {
         return Ok(());
     }
+    let today = local_date(chrono::Utc::now(), state.org.tz);
     let (_turn, mut tx) = state.db.begin_write().await?;
     let kept: BTreeSet<String> = lines.iter().map(|l| l.key.clone()).collect();
     for l in lines {
         let key = l.key.clone();
-        put_period(&mut tx, &key, Some(l)).await?;
+        put_period(&mut tx, &key, Some(l), today).await?;
     }
     for key in before.iter().filter(|k| !kept.contains(*k)) {
-        put_period(&mut tx, key, None).await?;
+        put_period(&mut tx, key, None, today).await?;
     }
     tx.commit().await?;
     Ok(())

@@ -69,3 +69,44 @@ pub async fn notify_vested(state: &AppState, deal_id: i64) -> Result<(), AppErro
     }
     Ok(())
 }
+
+/// "Reward vested" (奖励已确认) for deal rewards whose audit hold or holding period ended
+/// after they were accrued (a reward vested when paid was announced with its payment). Each
+/// line is announced once, even with several instances: the line is claimed as it is told.
+pub async fn announce_vested(state: &AppState) -> Result<usize, AppError> {
+    let pool = &state.db.pool;
+    let today = local_date(chrono::Utc::now(), state.org.tz).to_string();
+    let due = sqlx::query(
+        "SELECT line_key, promoter_id, amount_fen, deal_id FROM reward_ledger WHERE announced = 0 AND vests_on <= $1 \
+         ORDER BY vests_on LIMIT 500",
+    )
+    .bind(&today)
+    .fetch_all(pool)
+    .await?;
+    if due.is_empty() {
+        return Ok(0);
+    }
+    let (_turn, mut tx) = state.db.begin_write().await?;
+    let mut messages = Vec::new();
+    for r in &due {
+        let key: String = r.try_get("line_key")?;
+        let claimed = sqlx::query("UPDATE reward_ledger SET announced = 1 WHERE line_key = $1 AND announced = 0")
+            .bind(&key)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        let amount: i64 = r.try_get("amount_fen")?;
+        // Only money on a deal is told; period and lead lines are settled without a notice.
+        if claimed == 1 && amount > 0 && r.try_get::<Option<i64>, _>("deal_id")?.is_some() {
+            let body = fill(K::SmsVested.text(MESSAGE_LOCALE), &[("amount", &format_yuan(amount))]);
+            messages.push((format!("user:{}", r.try_get::<i64, _>("promoter_id")?), body));
+        }
+    }
+    let refs: Vec<(&str, &str)> = messages.iter().map(|(r, b)| (r.as_str(), b.as_str())).collect();
+    outbox::enqueue_many(&mut tx, MessageKind::RewardVested, &refs).await?;
+    tx.commit().await?;
+    if !messages.is_empty() {
+        events::publish(state, LiveKind::Reward, None, None, messages.len() as i64).await;
+    }
+    Ok(messages.len())
+}
