@@ -1,5 +1,6 @@
 //! The real binary: SIGTERM while requests are in flight lets them finish, then exits 0;
-//! SIGKILL in the middle of a stream of submissions loses none that were acknowledged.
+//! SIGKILL in the middle of a stream of submissions loses none that were acknowledged; SIGKILL
+//! during accrual or during a draft loses and doubles nothing, and shows no partial run.
 mod common;
 use common::*;
 use std::process::{Command, Stdio};
@@ -151,4 +152,161 @@ async fn the_log_reaches_the_database_file_behind_the_writers() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     server.stop().await;
+}
+
+/// A client signed in as `login` on a spawned binary.
+async fn sign_in(base: &str, login: &str) -> reqwest::Client {
+    let client =
+        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let res = client
+        .post(format!("{base}/api/sign_in"))
+        .header("Accept", "application/json")
+        .form(&[("login", login), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "sign in {login}");
+    client
+}
+
+/// `n` employees, each with one deal paid in November (queued for the ledger by the
+/// database's triggers, as every path queues them); returns the rewards they earn (2%).
+async fn load(pool: &sqlx::AnyPool, n: i64) -> i64 {
+    let mut tx = pool.begin().await.unwrap();
+    for start in (0..n).step_by(500) {
+        let rows: Vec<String> =
+            (start..(start + 500).min(n)).map(|i| format!("('crash {i}', 'c{i}@crash.invalid', 'x', 0)")).collect();
+        sqlx::query(&format!(
+            "INSERT INTO users (display_name, email, password_hash, created_at) VALUES {}",
+            rows.join(", ")
+        ))
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    }
+    let statements = [
+        "INSERT INTO user_roles (user_id, role) SELECT id, 'employee' FROM users WHERE email LIKE '%@crash.invalid'",
+        "INSERT INTO deals (order_no, customer_phone, promoter_id, amount_fen, signed_on, source, created_at) \
+         SELECT 'K-' || id, '+86137' || (10000000 + id), id, 10000 * (1 + id % 7), '2026-11-05', 'import', 0 \
+         FROM users WHERE email LIKE '%@crash.invalid'",
+        "INSERT INTO payments (deal_id, paid_on, amount_fen, created_at) \
+         SELECT id, '2026-11-06', amount_fen, 0 FROM deals WHERE order_no LIKE 'K-%'",
+    ];
+    for sql in statements {
+        sqlx::query(sql).execute(&mut *tx).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let paid: i64 = sqlx::query_scalar("SELECT CAST(SUM(amount_fen) AS BIGINT) FROM deals WHERE order_no LIKE 'K-%'")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    paid / 50
+}
+
+async fn scalar(pool: &sqlx::AnyPool, sql: &str) -> i64 {
+    sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await.unwrap()
+}
+
+/// Waits (up to a minute) until `sql` answers `want`.
+async fn until(pool: &sqlx::AnyPool, sql: &str, want: i64) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while scalar(pool, sql).await != want {
+        assert!(Instant::now() < deadline, "{sql} never reached {want}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+const LEDGER: &str = "SELECT COUNT(*) FROM reward_ledger WHERE line_key LIKE 'pay:%' AND deal_id IN \
+     (SELECT id FROM deals WHERE order_no LIKE 'K-%')";
+const LEDGER_SUM: &str =
+    "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM reward_ledger WHERE line_key LIKE 'pay:%' \
+     AND deal_id IN (SELECT id FROM deals WHERE order_no LIKE 'K-%')";
+
+#[tokio::test]
+async fn sigkill_during_accrual_loses_and_doubles_nothing() {
+    let db = TestDb::fresh().await;
+    let (mut child, _) = spawn_binary(&db).await;
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
+    let earned = load(&pool, 3000).await;
+    let queued = scalar(&pool, "SELECT COUNT(*) FROM accruals").await;
+    // Killed once the ledger has taken some of the facts in, and not all.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let left = scalar(&pool, "SELECT COUNT(*) FROM accruals").await;
+        if left < queued {
+            assert!(left > 0, "accrual finished before it could be interrupted");
+            break;
+        }
+        assert!(Instant::now() < deadline, "accrual did not start");
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    assert!(Command::new("kill").args(["-KILL", &child.id().to_string()]).status().unwrap().success());
+    let _ = child.wait();
+    let (mut child, _) = spawn_binary(&db).await;
+    until(&pool, "SELECT COUNT(*) FROM accruals", 0).await;
+    assert_eq!((scalar(&pool, LEDGER).await, scalar(&pool, LEDGER_SUM).await), (3000, earned), "every payment once");
+    pool.close().await;
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[tokio::test]
+async fn sigkill_during_a_draft_shows_no_partial_run_and_the_next_draft_is_whole() {
+    let db = TestDb::fresh().await;
+    let (mut child, base) = spawn_binary(&db).await;
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
+    let earned = load(&pool, 3000).await;
+    until(&pool, "SELECT COUNT(*) FROM accruals", 0).await;
+    let finance = sign_in(&base, "finance@demo.allhands.cn").await;
+    let form = [("scope", "employee"), ("period", "2026-11")];
+    let drafting = tokio::spawn({
+        let (finance, url) = (finance.clone(), format!("{base}/api/draft_run"));
+        async move {
+            let _ = finance.post(url).header("Accept", "application/json").form(&form).send().await;
+        }
+    });
+    let partial = "SELECT COUNT(*) FROM statements s JOIN settlement_runs r ON r.id = s.run_id \
+                   WHERE r.period = '2026-11' AND r.status = 'drafting'";
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while scalar(&pool, partial).await == 0 {
+        assert!(Instant::now() < deadline, "the draft never wrote a step");
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    assert!(Command::new("kill").args(["-KILL", &child.id().to_string()]).status().unwrap().success());
+    let _ = child.wait();
+    let _ = drafting.await;
+    let written = scalar(&pool, partial).await;
+    assert!(written > 0, "killed while drafting");
+    let (mut child, base) = spawn_binary(&db).await;
+    let finance = sign_in(&base, "finance@demo.allhands.cn").await;
+    let call = |name: &'static str, form: Vec<(&'static str, &'static str)>| {
+        let (finance, base) = (finance.clone(), base.clone());
+        async move {
+            let res = finance
+                .post(format!("{base}/api/{name}"))
+                .header("Accept", "application/json")
+                .form(&form)
+                .send()
+                .await
+                .unwrap();
+            assert!(res.status().is_success(), "{name}: {}", res.status());
+            res.text().await.unwrap()
+        }
+    };
+    let runs: Vec<app::features::settlement::RunRow> =
+        serde_json::from_str(&call("settlement_runs", vec![]).await).unwrap();
+    let nov = runs.iter().find(|r| r.period == "2026-11").unwrap();
+    assert_eq!((nov.statements, nov.gross_fen), (0, 0), "nothing partial is shown");
+    // The next draft takes the run over once the dead one's lease runs out, and writes it whole.
+    let run: i64 = serde_json::from_str(&call("draft_run", form.to_vec()).await).unwrap();
+    assert_eq!(run, nov.id);
+    let runs: Vec<app::features::settlement::RunRow> =
+        serde_json::from_str(&call("settlement_runs", vec![]).await).unwrap();
+    let nov = runs.iter().find(|r| r.period == "2026-11").unwrap();
+    assert_eq!((nov.statements, nov.gross_fen, nov.status.as_str()), (3000, earned, "draft"));
+    pool.close().await;
+    let _ = child.kill();
+    let _ = child.wait();
 }

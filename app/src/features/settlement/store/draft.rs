@@ -61,7 +61,7 @@ pub const PROMOTERS_PER_STEP: usize = 250;
 const STEPS_AHEAD: usize = 3;
 
 /// A drafting run whose maker has not renewed its lease for this long is taken over.
-const LEASE_MS: i64 = 30_000;
+const LEASE_MS: i64 = 10_000;
 
 /// Drafts (or re-drafts, while still a draft) the run for a period and scope; returns its id.
 /// The ledger is brought up to date first; then the run is `drafting` (its statements shown
