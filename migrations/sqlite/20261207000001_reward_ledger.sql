@@ -20,6 +20,7 @@ CREATE TABLE reward_ledger (
 );
 CREATE INDEX reward_ledger_customer ON reward_ledger(customer) WHERE customer IS NOT NULL;
 CREATE INDEX reward_ledger_lead ON reward_ledger(lead_id) WHERE lead_id IS NOT NULL;
+CREATE INDEX reward_ledger_period ON reward_ledger(promoter_id) WHERE customer IS NULL;
 CREATE INDEX reward_ledger_open ON reward_ledger(promoter_id, vests_on) WHERE amount_fen <> settled_fen;
 -- Lines that earn nothing (at or below cost, staff bookings) are explained in their period.
 CREATE INDEX reward_ledger_zero ON reward_ledger(promoter_id, vests_on) WHERE amount_fen = 0;

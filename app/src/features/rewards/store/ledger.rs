@@ -350,15 +350,21 @@ pub async fn put_targets(
     last: chrono::NaiveDate,
     lines: Vec<RewardLine>,
 ) -> Result<(), AppError> {
-    let before: Vec<String> = sqlx::query_scalar(&format!(
-        "SELECT line_key FROM reward_ledger WHERE promoter_id IN ({}) AND customer IS NULL AND lead_id IS NULL \
-         AND line_key LIKE 'target:%' AND vests_on >= $1 AND vests_on <= $2",
+    // Period lines (no customer) by promoter: a small partial index.
+    let (first, last) = (first.to_string(), last.to_string());
+    let rows = sqlx::query(&format!(
+        "SELECT line_key, vests_on FROM reward_ledger WHERE promoter_id IN ({}) AND customer IS NULL",
         id_list(promoters)
     ))
-    .bind(first.to_string())
-    .bind(last.to_string())
     .fetch_all(&state.db.pool)
     .await?;
+    let mut before = Vec::new();
+    for r in &rows {
+        let (key, on): (String, Option<String>) = (r.try_get("line_key")?, r.try_get("vests_on")?);
+        if key.starts_with("target:") && on.is_some_and(|d| d >= first && d <= last) {
+            before.push(key);
+        }
+    }
     let lines: Vec<RewardLine> = lines.into_iter().filter(|l| l.key.starts_with("target:")).collect();
     if lines.is_empty() && before.is_empty() {
         return Ok(());

@@ -127,10 +127,14 @@ pub async fn draft(state: &AppState, actor: &Actor, scope: Scope, period_key: &s
         clock = std::time::Instant::now();
         statements += step.len();
         lines += step.iter().map(|s| s.lines.len()).sum::<usize>();
-        let (_turn, mut tx) = state.db.begin_write().await?;
-        renew(&mut tx, run_id, token).await?;
-        store(state.db.backend, &mut tx, run_id, step).await?;
-        tx.commit().await?;
+        // A few hundred lines a transaction: the writer is never held long (referral forms
+        // wait for it on SQLite).
+        for part in in_transactions(step) {
+            let (_turn, mut tx) = state.db.begin_write().await?;
+            renew(&mut tx, run_id, token).await?;
+            store(state.db.backend, &mut tx, run_id, part).await?;
+            tx.commit().await?;
+        }
         if state.db.backend == db::Backend::Postgres && !analyzed && statements > 0 {
             analyzed = true;
             // PostgreSQL checks each line's statement through a plan made for the table as it
@@ -359,6 +363,26 @@ impl From<Statement> for StatementRows {
         let lines = std::mem::take(&mut statement.lines).into_iter().map(LineRow::from).collect();
         StatementRows { statement, lines }
     }
+}
+
+/// Lines written per transaction of a draft.
+const LINES_PER_TRANSACTION: usize = 500;
+
+/// A step's statements in groups of about LINES_PER_TRANSACTION lines (a statement is never split).
+fn in_transactions(step: Vec<StatementRows>) -> Vec<Vec<StatementRows>> {
+    let mut out: Vec<Vec<StatementRows>> = vec![Vec::new()];
+    let mut lines = 0;
+    for s in step {
+        if lines > 0 && lines + s.lines.len() > LINES_PER_TRANSACTION {
+            out.push(Vec::new());
+            lines = 0;
+        }
+        lines += s.lines.len() + 1;
+        if let Some(last) = out.last_mut() {
+            last.push(s);
+        }
+    }
+    out
 }
 
 /// Statement lines per INSERT: 13 parameters each, under both engines' limits (SQLite 32,766).
