@@ -127,7 +127,7 @@ pub async fn draft(state: &AppState, actor: &Actor, scope: Scope, period_key: &s
         clock = std::time::Instant::now();
         statements += step.len();
         lines += step.iter().map(|s| s.lines.len()).sum::<usize>();
-        // A few hundred lines a transaction: the writer is never held long (referral forms
+        // A few hundred lines a transaction at most: the writer is never held long (referral forms
         // wait for it on SQLite).
         for part in in_transactions(step) {
             let (_turn, mut tx) = state.db.begin_write().await?;
@@ -249,12 +249,13 @@ async fn renew(tx: &mut db::Tx, run_id: i64, token: i64) -> Result<(), AppError>
     }
 }
 
-/// Removes an earlier draft's statements, a few hundred per transaction.
+/// Removes an earlier draft's statements, a few dozen per transaction.
 async fn clear(state: &AppState, run_id: i64, token: i64) -> Result<(), AppError> {
     loop {
         let (_turn, mut tx) = state.db.begin_write().await?;
         renew(&mut tx, run_id, token).await?;
-        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM statements WHERE run_id = $1 LIMIT 500")
+        // A statement has a few lines to hundreds: a few dozen statements a transaction.
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM statements WHERE run_id = $1 LIMIT 50")
             .bind(run_id)
             .fetch_all(&mut *tx)
             .await?;
@@ -366,7 +367,7 @@ impl From<Statement> for StatementRows {
 }
 
 /// Lines written per transaction of a draft.
-const LINES_PER_TRANSACTION: usize = 500;
+const LINES_PER_TRANSACTION: usize = 250;
 
 /// A step's statements in groups of about LINES_PER_TRANSACTION lines (a statement is never split).
 fn in_transactions(step: Vec<StatementRows>) -> Vec<Vec<StatementRows>> {
