@@ -6,8 +6,6 @@ use app::plumbing::errors::AppError;
 use common::*;
 use reqwest::StatusCode;
 
-const SALES: &str = "sales@demo.allhands.cn";
-
 async fn new_rep(s: &TestServer, admin: &reqwest::Client, email: &str) -> i64 {
     s.call_json(
         admin,

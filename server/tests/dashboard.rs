@@ -8,7 +8,6 @@ use app::plumbing::live::{LiveEvent, LiveKind};
 use common::*;
 use reqwest::{Client, StatusCode};
 
-const SALES: &str = "sales@demo.allhands.cn";
 const PARTNER: &str = "partner@demo.allhands.cn";
 
 /// 2025-10-01 00:00 in Shanghai (UTC+8), in milliseconds: far from the demo's own data.

@@ -9,21 +9,6 @@ use app::features::settlement::{MyRewards, RunRow, StatementView};
 use common::*;
 use reqwest::{Client, StatusCode};
 
-const SALES: &str = "sales@demo.allhands.cn";
-const FINANCE: &str = "finance@demo.allhands.cn";
-
-async fn start() -> TestServer {
-    let s = TestServer::start().await;
-    app::plumbing::settings::set(&s.state.db, "audit_percent", "0").await.unwrap();
-    s
-}
-
-async fn code_of(s: &TestServer, login: &str) -> String {
-    let c = s.signed_in(login).await;
-    let r: MyRewards = s.call_json(&c, "load_my_rewards", &[]).await;
-    r.referral_code
-}
-
 async fn deal(
     s: &TestServer,
     sales: &Client,
@@ -82,8 +67,8 @@ async fn user_id(s: &TestServer, login: &str) -> i64 {
 
 #[tokio::test]
 async fn the_same_payment_accrued_twice_at_once_is_one_line() {
-    let s = start().await;
-    let code = code_of(&s, EMPLOYEE).await;
+    let s = TestServer::start_unaudited().await;
+    let code = s.referral_code(EMPLOYEE).await;
     let sales = s.signed_in(SALES).await;
     let d = deal(&s, &sales, "L-1", "13911160001", "1000", &code, "").await;
     pay(&s, &sales, d, "1000").await;
@@ -115,7 +100,7 @@ async fn the_same_payment_accrued_twice_at_once_is_one_line() {
 
 #[tokio::test]
 async fn a_one_one_eight_split_is_paid_in_full_to_three_people() {
-    let s = start().await;
+    let s = TestServer::start_unaudited().await;
     let marketing = s.signed_in(MARKETING).await;
     // Employees' rule 1 becomes a 5% pool shared 1:1:8 by referrer, sales and service.
     let json = rule_json(
@@ -125,7 +110,7 @@ async fn a_one_one_eight_split_is_paid_in_full_to_three_people() {
     );
     let (status, body) = s.call(&marketing, "save_rule", &[("spec", &json)]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let code = code_of(&s, EMPLOYEE).await;
+    let code = s.referral_code(EMPLOYEE).await;
     let sales = s.signed_in(SALES).await;
     // Who serves must be staff.
     let (status, body) = s
@@ -162,8 +147,8 @@ async fn a_one_one_eight_split_is_paid_in_full_to_three_people() {
 
 #[tokio::test]
 async fn a_rule_version_cannot_start_inside_an_approved_period() {
-    let s = start().await;
-    let code = code_of(&s, EMPLOYEE).await;
+    let s = TestServer::start_unaudited().await;
+    let code = s.referral_code(EMPLOYEE).await;
     let sales = s.signed_in(SALES).await;
     let d = deal(&s, &sales, "B-1", "13911160003", "1000", &code, "").await;
     pay(&s, &sales, d, "1000").await;
@@ -184,8 +169,8 @@ async fn a_rule_version_cannot_start_inside_an_approved_period() {
 
 #[tokio::test]
 async fn a_draft_that_died_shows_nothing_and_the_next_one_takes_over() {
-    let s = start().await;
-    let code = code_of(&s, EMPLOYEE).await;
+    let s = TestServer::start_unaudited().await;
+    let code = s.referral_code(EMPLOYEE).await;
     let sales = s.signed_in(SALES).await;
     let d = deal(&s, &sales, "C-1", "13911160004", "1000", &code, "").await;
     pay(&s, &sales, d, "1000").await;
@@ -214,8 +199,8 @@ async fn a_draft_that_died_shows_nothing_and_the_next_one_takes_over() {
 
 #[tokio::test]
 async fn verifying_the_ledger_names_a_line_that_differs() {
-    let s = start().await;
-    let code = code_of(&s, EMPLOYEE).await;
+    let s = TestServer::start_unaudited().await;
+    let code = s.referral_code(EMPLOYEE).await;
     let sales = s.signed_in(SALES).await;
     for (i, amount) in ["1000", "2345.67", "88"].iter().enumerate() {
         let d = deal(&s, &sales, &format!("V-{i}"), &format!("1391116010{i}"), amount, &code, "").await;
@@ -242,7 +227,7 @@ async fn verifying_the_ledger_names_a_line_that_differs() {
 async fn a_reward_held_for_the_audit_is_announced_once_when_verified() {
     let s = TestServer::start().await;
     app::plumbing::settings::set(&s.state.db, "audit_percent", "100").await.unwrap();
-    let code = code_of(&s, EMPLOYEE).await;
+    let code = s.referral_code(EMPLOYEE).await;
     let sales = s.signed_in(SALES).await;
     let d = deal(&s, &sales, "H-1", "13911160005", "10000", &code, "").await;
     pay(&s, &sales, d, "10000").await;
@@ -270,7 +255,7 @@ async fn a_reward_held_for_the_audit_is_announced_once_when_verified() {
 
 #[tokio::test]
 async fn the_first_order_uses_the_benefit_coupon_issued_to_the_customer() {
-    let s = start().await;
+    let s = TestServer::start_unaudited().await;
     for (code, source, phone) in [("BEN1", "benefit:a", "+8613911160006"), ("BEN2", "benefit:b", "+8613911160007")] {
         sqlx::query(
             "INSERT INTO coupons (code, source, owner_phone, amount_fen, issued_at, expires_on) VALUES ($1, $2, $3, 20000, 0, '2027-12-31')",

@@ -8,8 +8,6 @@ use app::plumbing::errors::AppError;
 use common::*;
 use reqwest::StatusCode;
 
-const FINANCE: &str = "finance@demo.allhands.cn";
-
 fn error_of(body: &str) -> AppError {
     serde_json::from_str(body).unwrap_or_else(|e| panic!("not an AppError ({e}): {body}"))
 }

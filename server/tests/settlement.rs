@@ -8,23 +8,8 @@ use app::plumbing::errors::FormField;
 use common::*;
 use reqwest::{Client, StatusCode};
 
-const SALES: &str = "sales@demo.allhands.cn";
-const FINANCE: &str = "finance@demo.allhands.cn";
 const PARTNER: &str = "partner@demo.allhands.cn";
 const CUSTOMER: &str = "customer@demo.allhands.cn";
-
-/// A server whose audit sample is empty, so that rewards vest on payment.
-async fn start() -> TestServer {
-    let s = TestServer::start().await;
-    app::plumbing::settings::set(&s.state.db, "audit_percent", "0").await.unwrap();
-    s
-}
-
-async fn code_of(s: &TestServer, login: &str) -> String {
-    let c = s.signed_in(login).await;
-    let r: MyRewards = s.call_json(&c, "load_my_rewards", &[]).await;
-    r.referral_code
-}
 
 /// Records a deal as sales; returns its id.
 async fn deal(s: &TestServer, sales: &Client, [order, phone, amount, signed, due, code]: [&str; 6]) -> i64 {
@@ -69,8 +54,8 @@ async fn approve(s: &TestServer, run: i64) -> (StatusCode, String) {
 
 #[tokio::test]
 async fn worked_example_1_employee_november_through_payout() {
-    let s = start().await;
-    let code = code_of(&s, EMPLOYEE).await;
+    let s = TestServer::start_unaudited().await;
+    let code = s.referral_code(EMPLOYEE).await;
     let sales = s.signed_in(SALES).await;
     let a = deal(&s, &sales, ["SO-1001", "13911110001", "12345.67", "2026-11-01", "2026-11-30", &code]).await;
     let b = deal(&s, &sales, ["SO-1002", "13911110002", "50,000.00", "2026-11-02", "", &code]).await;
@@ -136,8 +121,8 @@ async fn worked_example_1_employee_november_through_payout() {
 
 #[tokio::test]
 async fn worked_example_2_to_4_late_boost_and_cost() {
-    let s = start().await;
-    let code = code_of(&s, EMPLOYEE).await;
+    let s = TestServer::start_unaudited().await;
+    let code = s.referral_code(EMPLOYEE).await;
     let sales = s.signed_in(SALES).await;
     // A ×2 boost window on the demo campaign for deals signed 2026-11-10..12.
     sqlx::query("UPDATE campaigns SET boosts = '[{\"starts_on\":\"2026-11-10\",\"ends_on\":\"2026-11-12\",\"multiplier\":\"2\"}]'")
@@ -191,8 +176,8 @@ async fn worked_example_2_to_4_late_boost_and_cost() {
 
 #[tokio::test]
 async fn worked_example_5_partner_quarter_with_labour_tax() {
-    let s = start().await;
-    let code = code_of(&s, PARTNER).await;
+    let s = TestServer::start_unaudited().await;
+    let code = s.referral_code(PARTNER).await;
     let sales = s.signed_in(SALES).await;
     let oct = deal(&s, &sales, ["P-10", "13911130001", "60000", "2026-10-02", "", &code]).await;
     let nov = deal(&s, &sales, ["P-11", "13911130002", "70000", "2026-11-02", "", &code]).await;
@@ -212,8 +197,8 @@ async fn worked_example_5_partner_quarter_with_labour_tax() {
 
 #[tokio::test]
 async fn a_refund_after_approval_is_offset_in_the_next_period_and_carried_forward() {
-    let s = start().await;
-    let code = code_of(&s, EMPLOYEE).await;
+    let s = TestServer::start_unaudited().await;
+    let code = s.referral_code(EMPLOYEE).await;
     let sales = s.signed_in(SALES).await;
     let finance = s.signed_in(FINANCE).await;
     let d = deal(&s, &sales, ["R-1", "13911140001", "50000", "2026-11-01", "", &code]).await;
@@ -243,8 +228,8 @@ async fn a_refund_after_approval_is_offset_in_the_next_period_and_carried_forwar
 
 #[tokio::test]
 async fn concurrent_drafts_for_one_period_make_one_run() {
-    let s = start().await;
-    let code = code_of(&s, EMPLOYEE).await;
+    let s = TestServer::start_unaudited().await;
+    let code = s.referral_code(EMPLOYEE).await;
     let sales = s.signed_in(SALES).await;
     let d = deal(&s, &sales, ["X-1", "13911150001", "1000", "2026-11-01", "", &code]).await;
     pay(&s, &sales, d, "2026-11-02", "1000", false).await;
@@ -295,8 +280,8 @@ async fn snapshot(s: &TestServer) -> String {
 
 #[tokio::test]
 async fn importing_the_same_csv_twice_leaves_the_same_database() {
-    let s = start().await;
-    let code = code_of(&s, EMPLOYEE).await;
+    let s = TestServer::start_unaudited().await;
+    let code = s.referral_code(EMPLOYEE).await;
     let csv = format!(
         "order_no,customer_phone,customer_name,amount,cost,signed_on,due_on,referral_code,paid_on,paid_amount\n\
          IMP-1,139 2222 0001,王先生,12345.67,,2026-11-01,2026-11-30,{code},2026-11-03,12345.67\n\
@@ -351,8 +336,8 @@ async fn importing_the_same_csv_twice_leaves_the_same_database() {
 
 #[tokio::test]
 async fn a_redeemed_code_ties_the_deal_and_issues_the_benefit_and_customers_earn_the_ladder() {
-    let s = start().await;
-    let customer_code = code_of(&s, CUSTOMER).await;
+    let s = TestServer::start_unaudited().await;
+    let customer_code = s.referral_code(CUSTOMER).await;
     // A new customer redeems the old customer's code (proving the phone with the code it is
     // texted): ¥200 first-order coupon.
     let anon = s.client();
@@ -400,7 +385,7 @@ async fn a_redeemed_code_ties_the_deal_and_issues_the_benefit_and_customers_earn
 async fn sampled_deals_wait_for_the_audit_and_a_rejection_reverses_them() {
     let s = TestServer::start().await;
     app::plumbing::settings::set(&s.state.db, "audit_percent", "100").await.unwrap();
-    let code = code_of(&s, EMPLOYEE).await;
+    let code = s.referral_code(EMPLOYEE).await;
     let sales = s.signed_in(SALES).await;
     let d = deal(&s, &sales, ["A-1", "13944440001", "10000", "2026-11-01", "", &code]).await;
     pay(&s, &sales, d, "2026-11-02", "10000", false).await;
@@ -433,7 +418,7 @@ async fn sampled_deals_wait_for_the_audit_and_a_rejection_reverses_them() {
 
 #[tokio::test]
 async fn deal_entry_names_bad_fields_and_refuses_a_known_order_number() {
-    let s = start().await;
+    let s = TestServer::start_unaudited().await;
     let sales = s.signed_in(SALES).await;
     let (status, body) = s
         .call(
@@ -494,8 +479,8 @@ async fn deal_entry_names_bad_fields_and_refuses_a_known_order_number() {
 /// nothing, and the statement line says why.
 #[tokio::test]
 async fn staff_and_family_bookings_earn_no_referral_reward() {
-    let s = start().await;
-    let code = code_of(&s, EMPLOYEE).await;
+    let s = TestServer::start_unaudited().await;
+    let code = s.referral_code(EMPLOYEE).await;
     let sales = s.signed_in(SALES).await;
     // The marketing colleague (13800000002) buys; the employee registers their mother.
     let employee = s.signed_in(EMPLOYEE).await;
@@ -523,8 +508,8 @@ async fn staff_and_family_bookings_earn_no_referral_reward() {
 /// payment's id, which the promoter's own id matched too).
 #[tokio::test]
 async fn a_payment_announces_only_its_own_reward() {
-    let s = start().await;
-    let code = code_of(&s, EMPLOYEE).await;
+    let s = TestServer::start_unaudited().await;
+    let code = s.referral_code(EMPLOYEE).await;
     let employee = s.count(&format!("SELECT id FROM users WHERE email = '{EMPLOYEE}'")).await;
     let sales = s.signed_in(SALES).await;
     let d = deal(&s, &sales, ["SO-7001", "13911117001", "10000", "2026-11-01", "", &code]).await;

@@ -5,8 +5,6 @@ use app::plumbing::errors::FormField;
 use common::*;
 use reqwest::StatusCode;
 
-const SALES: &str = "sales@demo.allhands.cn";
-
 async fn lead_id(s: &TestServer, phone: &str) -> i64 {
     sqlx::query_scalar("SELECT MIN(id) FROM leads WHERE phone = $1")
         .bind(phone)

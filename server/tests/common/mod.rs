@@ -14,6 +14,8 @@ pub const PASSWORD: &str = "demo1234";
 pub const EMPLOYEE: &str = "employee@demo.allhands.cn";
 pub const MARKETING: &str = "marketing@demo.allhands.cn";
 pub const ADMIN: &str = "admin@demo.allhands.cn";
+pub const SALES: &str = "sales@demo.allhands.cn";
+pub const FINANCE: &str = "finance@demo.allhands.cn";
 
 /// A database nobody else uses.
 #[derive(Clone, Debug)]
@@ -143,6 +145,20 @@ impl TestServer {
         let (status, body) = self.call(client, name, args).await;
         assert!(status.is_success(), "{name}: {status} {body}");
         serde_json::from_str(&body).unwrap_or_else(|e| panic!("{name}: {e}: {body}"))
+    }
+
+    /// A server whose audit sample is empty, so that rewards vest on payment.
+    pub async fn start_unaudited() -> TestServer {
+        let s = TestServer::start().await;
+        app::plumbing::settings::set(&s.state.db, "audit_percent", "0").await.unwrap();
+        s
+    }
+
+    /// A promoter's referral code (made on first use).
+    pub async fn referral_code(&self, login: &str) -> String {
+        let c = self.signed_in(login).await;
+        let r: app::features::settlement::MyRewards = self.call_json(&c, "load_my_rewards", &[]).await;
+        r.referral_code
     }
 
     /// A client signed in as `login`.

@@ -98,15 +98,14 @@ pub async fn my_numbers(state: &AppState, user: &UserView) -> Result<MyNumbers, 
         // One read, no writes: what the ledger holds beyond approved runs (vested or still to
         // vest), and what approved runs pay (vested too, until marked paid) and paid.
         let today = crate::shared::period::local_date(chrono::Utc::now(), state.org.tz).to_string();
-        let r = sqlx::query(
-            "SELECT CAST(COALESCE(SUM(CASE WHEN l.vests_on <= $2 THEN l.amount_fen - l.settled_fen ELSE 0 END), 0) AS BIGINT) AS vested, \
-             CAST(COALESCE(SUM(CASE WHEN l.vests_on IS NULL OR l.vests_on > $2 THEN l.amount_fen - l.settled_fen ELSE 0 END), 0) AS BIGINT) AS pending, \
-             (SELECT CAST(COALESCE(SUM(s.net_fen), 0) AS BIGINT) FROM statements s JOIN settlement_runs r ON r.id = s.run_id \
+        let r = sqlx::query(&format!(
+            "SELECT {}, (SELECT CAST(COALESCE(SUM(s.net_fen), 0) AS BIGINT) FROM statements s JOIN settlement_runs r ON r.id = s.run_id \
               WHERE s.promoter_id = $1 AND r.status = 'approved') AS approved, \
              (SELECT CAST(COALESCE(SUM(s.net_fen), 0) AS BIGINT) FROM statements s JOIN settlement_runs r ON r.id = s.run_id \
               WHERE s.promoter_id = $1 AND r.status = 'paid') AS paid \
              FROM reward_ledger l WHERE l.promoter_id = $1 AND l.amount_fen <> l.settled_fen",
-        )
+            crate::features::rewards::store::ledger::DUE_COLUMNS
+        ))
         .bind(me)
         .bind(&today)
         .fetch_one(pool)

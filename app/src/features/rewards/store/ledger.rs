@@ -30,6 +30,12 @@ pub enum Owner {
 /// settlement): no rule version may start on or before it.
 pub const SETTLED_THROUGH: &str = "rewards_settled_through";
 
+/// What a promoter's ledger holds beyond approved runs, as two columns `vested` and `pending`
+/// (`$2`: today) of a query over `reward_ledger l` whose rows approved runs have not paid.
+pub const DUE_COLUMNS: &str =
+    "CAST(COALESCE(SUM(CASE WHEN l.vests_on <= $2 THEN l.amount_fen - l.settled_fen ELSE 0 END), 0) AS BIGINT) AS vested, \
+     CAST(COALESCE(SUM(CASE WHEN l.vests_on IS NULL OR l.vests_on > $2 THEN l.amount_fen - l.settled_fen ELSE 0 END), 0) AS BIGINT) AS pending";
+
 /// Queue rows taken per accrual transaction.
 pub const BATCH: i64 = 500;
 

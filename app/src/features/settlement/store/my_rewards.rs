@@ -25,11 +25,10 @@ pub async fn my_rewards(state: &AppState, user: &UserView) -> Result<MyRewards, 
     let paid_fen = statements.iter().filter(|s| s.run_status == RunStatus::Paid).map(|s| s.net_fen).sum();
     // What the ledger holds beyond what approved runs paid: vested, or still to vest.
     let today = local_date(chrono::Utc::now(), state.org.tz).to_string();
-    let due = sqlx::query(
-        "SELECT CAST(COALESCE(SUM(CASE WHEN vests_on <= $2 THEN amount_fen - settled_fen ELSE 0 END), 0) AS BIGINT) AS vested, \
-         CAST(COALESCE(SUM(CASE WHEN vests_on IS NULL OR vests_on > $2 THEN amount_fen - settled_fen ELSE 0 END), 0) AS BIGINT) AS pending \
-         FROM reward_ledger WHERE promoter_id = $1 AND amount_fen <> settled_fen",
-    )
+    let due = sqlx::query(&format!(
+        "SELECT {} FROM reward_ledger l WHERE l.promoter_id = $1 AND l.amount_fen <> l.settled_fen",
+        crate::features::rewards::store::ledger::DUE_COLUMNS
+    ))
     .bind(user.id)
     .bind(&today)
     .fetch_one(pool)
