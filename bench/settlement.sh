@@ -5,7 +5,9 @@
 # with the history, while prospects send referral forms), aggregate_s (the same database's
 # GROUP BY over November's deals, fastest of three), ratio_vs_aggregate, history_ratio (the
 # draft with the history ÷ the same draft before it), peak_rss_mb, lead_p99_during_draft_ms
-# and lost (acknowledged forms not stored).
+# and lost (acknowledged forms not stored). Then November is approved, which writes its statement
+# lines (a draft refers to the ledger instead of copying them): approve_s and
+# lead_p99_during_approval_ms are printed, with no target.
 # Targets: ratio ≤ 3 on both engines, history ≤ 1.25, ≤ 300 MB, and on SQLite accrual ≥ 5,000/s
 # and form p99 ≤ 50 ms during the draft; nothing lost.
 set -euo pipefail

@@ -280,3 +280,98 @@ async fn the_first_order_uses_the_benefit_coupon_issued_to_the_customer() {
     assert_eq!(s.count("SELECT COUNT(*) FROM coupons WHERE code = 'BEN2' AND status = 'redeemed'").await, 1);
     s.stop().await;
 }
+
+#[tokio::test]
+async fn a_draft_shows_the_ledger_as_it_read_it_until_approved() {
+    let s = TestServer::start_unaudited().await;
+    let code = s.referral_code(EMPLOYEE).await;
+    let sales = s.signed_in(SALES).await;
+    let a = deal(&s, &sales, "K-1", "13911160011", "1000", &code, "").await;
+    pay(&s, &sales, a, "1000").await;
+    let b = deal(&s, &sales, "K-2", "13911160012", "3000", &code, "").await;
+    pay(&s, &sales, b, "3000").await;
+    let finance = s.signed_in(FINANCE).await;
+    let admin = s.signed_in(ADMIN).await;
+    let draft = |period: &'static str| {
+        let (s, finance) = (&s, &finance);
+        async move { s.call_json::<i64>(finance, "draft_run", &[("scope", "employee"), ("period", period)]).await }
+    };
+    let shown = |run: i64| {
+        let (s, finance) = (&s, &finance);
+        async move { s.call_json::<Vec<StatementView>>(finance, "run_statements", &[("run_id", &run.to_string())]).await }
+    };
+    let dec = draft("2026-12").await;
+    let drafted = shown(dec).await;
+    assert_eq!(drafted[0].gross_fen, 8_000);
+    assert_eq!(drafted[0].lines.iter().map(|l| l.amount_fen).collect::<Vec<_>>(), vec![2_000, 6_000]);
+    // January drafted too, before December is approved: it also reads December's open lines.
+    let jan = draft("2027-01").await;
+    assert_eq!(shown(jan).await[0].gross_fen, 8_000);
+
+    // After the drafts: K-1's reward is reversed (a rejected audit) and a new deal earns.
+    sqlx::query("UPDATE deals SET audit = 'rejected' WHERE id = $1").bind(a).execute(&s.state.db.pool).await.unwrap();
+    let c = deal(&s, &sales, "K-3", "13911160013", "500", &code, "").await;
+    pay(&s, &sales, c, "500").await;
+    ledger::accrue_all(&s.state).await.unwrap();
+    let reversed = ledger_lines(&s, a).await;
+    assert!(reversed.iter().all(|(_, fen)| *fen == 0), "the ledger no longer pays K-1: {reversed:?}");
+    assert_eq!(shown(dec).await, drafted, "the draft still shows what it read");
+
+    let approve = |run: i64| {
+        let (s, admin) = (&s, &admin);
+        async move { s.call(admin, "run_action", &[("run_id", &run.to_string()), ("action", "approve")]).await }
+    };
+    assert_eq!(approve(dec).await.0, StatusCode::OK);
+    let approved = shown(dec).await;
+    assert_eq!(approved[0].run_status.as_str(), "approved");
+    let money = |v: &[StatementView]| v.iter().map(|s| (s.gross_fen, s.net_fen, s.lines.clone())).collect::<Vec<_>>();
+    assert_eq!(money(&approved), money(&drafted), "approval pays exactly what was shown, and keeps it");
+    let paid: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT amount_fen, settled_fen FROM reward_ledger WHERE deal_id = $1 AND settled_fen <> 0")
+            .bind(a)
+            .fetch_all(&s.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(paid, vec![(0, 2_000)], "a paid line the facts no longer earn stays, at zero");
+
+    // January read December's lines before December was paid: approving it would pay them twice.
+    let (status, body) = approve(jan).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(body.contains("draft it again") || body.contains("重新生成草稿"), "{body}");
+    assert_eq!(draft("2027-01").await, jan);
+    let redrafted = shown(jan).await;
+    assert_eq!(redrafted[0].gross_fen, -1_000, "K-1 taken back, K-3 paid: {redrafted:?}");
+    let mut amounts: Vec<i64> = redrafted[0].lines.iter().map(|l| l.amount_fen).collect();
+    amounts.sort();
+    assert_eq!(amounts, vec![-2_000, 1_000]);
+    assert_eq!(approve(jan).await.0, StatusCode::OK);
+    assert_eq!(s.count("SELECT COUNT(*) FROM ledger_reads").await, 0, "no hold outlives its run");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn a_boost_window_set_later_re_accrues_the_campaign_deals() {
+    let s = TestServer::start_unaudited().await;
+    let code = s.referral_code(EMPLOYEE).await;
+    let sales = s.signed_in(SALES).await;
+    let form = [
+        ("deal[order_no]", "X-1"),
+        ("deal[customer_phone]", "13911160021"),
+        ("deal[amount]", "10000"),
+        ("deal[signed_on]", "2026-12-02"),
+        ("deal[referral_code]", code.as_str()),
+        ("deal[campaign_id]", "1"),
+    ];
+    let d: i64 = s.call_json(&sales, "record_deal", &form).await;
+    pay(&s, &sales, d, "10000").await;
+    ledger::accrue_all(&s.state).await.unwrap();
+    assert_eq!(ledger_lines(&s, d).await.iter().map(|l| l.1).sum::<i64>(), 20_000);
+    // Marketing doubles the campaign's rewards for the first week of December, after the fact.
+    sqlx::query("UPDATE campaigns SET boosts = '[{\"starts_on\":\"2026-12-01\",\"ends_on\":\"2026-12-07\",\"multiplier\":\"2\"}]' WHERE id = 1")
+        .execute(&s.state.db.pool)
+        .await
+        .unwrap();
+    ledger::accrue_all(&s.state).await.unwrap();
+    assert_eq!(ledger_lines(&s, d).await.iter().map(|l| l.1).sum::<i64>(), 40_000, "the boost reaches the ledger");
+    s.stop().await;
+}

@@ -1,7 +1,7 @@
 //! `bench/run settlement`: accrues DEALS deals with payments for PROMOTERS promoters into the
 //! reward ledger and drafts November's employee settlement from it; then accrues HISTORY
 //! deals of October, drafts and approves October, and drafts November again while prospects
-//! send referral forms. On a fresh database (DATABASE_URL); the same database's
+//! send referral forms, and approves it. On a fresh database (DATABASE_URL); the same database's
 //! `SELECT promoter_id, SUM(amount_fen) … GROUP BY promoter_id` over November's rows is the yardstick.
 //! Prints `key: value` figures; the verdict is bench/settlement.sh's.
 use app::features::rewards::store::ledger;
@@ -110,6 +110,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     }
     // The same period drafted again, from nothing, with the history, while prospects send
     // referral forms (the first draft's run is removed, so the second does not also clear it).
+    let read: Option<i64> =
+        sqlx::query_scalar("SELECT ledger_read FROM settlement_runs WHERE id = $1").bind(run).fetch_one(pool).await?;
     for sql in [
         "DELETE FROM statement_lines WHERE statement_id IN (SELECT id FROM statements WHERE run_id = $1)",
         "DELETE FROM statements WHERE run_id = $1",
@@ -117,23 +119,45 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     ] {
         sqlx::query(sql).bind(run).execute(pool).await?;
     }
+    for sql in ["DELETE FROM ledger_kept WHERE read_id = $1", "DELETE FROM ledger_reads WHERE id = $1"] {
+        sqlx::query(sql).bind(read).execute(pool).await?;
+    }
     let sending = Arc::new(AtomicBool::new(true));
     let forms: Vec<_> = (0..4).map(|n| tokio::spawn(send_forms(base.clone(), n, sending.clone()))).collect();
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     let t = Instant::now();
     let again = draft::draft(&state, &system, Scope::Employee, "2026-11").await.map_err(|e| format!("draft: {e}"))?;
     let draft_s = t.elapsed().as_secs_f64();
+    // Then approved, as finance does next: its statement lines are written then.
+    let approving = Instant::now();
+    runs::approve(&state, &system, again).await.map_err(|e| format!("approve: {e}"))?;
+    let approve_s = approving.elapsed().as_secs_f64();
     sending.store(false, Ordering::Relaxed);
-    let mut latencies = Vec::new();
+    let (mut during_draft, mut during_approval) = (Vec::new(), Vec::new());
     let mut acknowledged = 0;
     for f in forms {
-        let (ms, ok) = f.await?;
-        latencies.extend(ms);
+        let (sent, ok) = f.await?;
+        for (at, ms) in sent {
+            if at < approving {
+                during_draft.push(ms);
+            } else {
+                during_approval.push(ms);
+            }
+        }
         acknowledged += ok;
     }
-    latencies.sort_by(f64::total_cmp);
-    let p99 =
-        latencies.get((latencies.len() * 99 / 100).min(latencies.len().saturating_sub(1))).copied().unwrap_or(0.0);
+    let p99 = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        (v.len(), v.get((v.len() * 99 / 100).min(v.len().saturating_sub(1))).copied().unwrap_or(0.0))
+    };
+    let (sent_during_draft, p99_draft) = p99(during_draft);
+    let (sent_during_approval, p99_approval) = p99(during_approval);
+    let lines: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM statement_lines sl JOIN statements s ON s.id = sl.statement_id WHERE s.run_id = $1",
+    )
+    .bind(again)
+    .fetch_one(pool)
+    .await?;
     server::flush(&state).await;
     let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM leads WHERE name = 'bench'").fetch_one(pool).await?;
     let statements: i64 =
@@ -157,8 +181,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     println!("history_ratio: {:.2}", draft_s / draft_alone_s.max(1e-6));
     println!("rss_before_draft_mb: {before_mb:.0}");
     println!("peak_rss_mb: {:.0}", peak_rss_mb());
-    println!("leads_during_draft: {}", latencies.len());
-    println!("lead_p99_during_draft_ms: {p99:.1}");
+    println!("leads_during_draft: {sent_during_draft}");
+    println!("lead_p99_during_draft_ms: {p99_draft:.1}");
+    println!("approved_lines: {lines}");
+    println!("approve_s: {approve_s:.3}");
+    println!("leads_during_approval: {sent_during_approval}");
+    println!("lead_p99_during_approval_ms: {p99_approval:.1}");
     println!("lost: {}", (acknowledged - stored).max(0));
     let _ = stop_serving.send(());
     let _ = serving.await;
@@ -199,8 +227,10 @@ async fn load_deals(
 ) -> Result<(), sqlx::Error> {
     let now = chrono::Utc::now().timestamp_millis();
     let first_deal: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM deals").fetch_one(pool).await?;
-    let mut tx = pool.begin().await?;
+    // A transaction per thousand deals: the dashboard counters they touch are not rewritten
+    // thousands of times in one (PostgreSQL keeps every version until the end).
     for start in (from..from + count).step_by(1000) {
+        let mut tx = pool.begin().await?;
         let mut d = String::from(
             "INSERT INTO deals (order_no, customer_phone, promoter_id, amount_fen, signed_on, source, created_at) VALUES ",
         );
@@ -218,13 +248,14 @@ async fn load_deals(
         }
         sqlx::query(&d).execute(&mut *tx).await?;
         sqlx::query(&p).execute(&mut *tx).await?;
+        tx.commit().await?;
     }
-    tx.commit().await
+    Ok(())
 }
 
 /// A prospect's referral forms, one after another with a pause, until told to stop: each
-/// one's time to the answer (ms), and how many were acknowledged (303).
-async fn send_forms(base: String, n: i64, sending: Arc<AtomicBool>) -> (Vec<f64>, i64) {
+/// one's start and time to the answer (ms), and how many were acknowledged (303).
+async fn send_forms(base: String, n: i64, sending: Arc<AtomicBool>) -> (Vec<(Instant, f64)>, i64) {
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
     let (mut ms, mut ok, mut i) = (Vec::new(), 0, 0);
     while sending.load(Ordering::Relaxed) {
@@ -233,7 +264,7 @@ async fn send_forms(base: String, n: i64, sending: Arc<AtomicBool>) -> (Vec<f64>
         let form = [("name", "bench"), ("consent", "1"), ("demand_tags", "刚需装修"), ("phone", phone.as_str())];
         let t = Instant::now();
         let res = client.post(format!("{base}/c/winter-home/lead")).form(&form).send().await;
-        ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        ms.push((t, t.elapsed().as_secs_f64() * 1000.0));
         if res.is_ok_and(|r| r.status() == reqwest::StatusCode::SEE_OTHER) {
             ok += 1;
         }

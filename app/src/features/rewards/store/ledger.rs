@@ -5,9 +5,10 @@
 //! keyed by the engine's line key, so accruing the same fact twice writes one line; a line the
 //! facts no longer earn keeps its row at zero while approved runs paid something for it.
 use super::facts::{self, id_list, FactScope};
+use super::revision::{self, tick, Tick};
 use super::rules::rules;
 use crate::features::rewards::engine::{
-    accrue, activity_lines, tier_lines, Facts, RewardLine, Rule, TierPart, ValidLead,
+    accrue, activity_lines, tier_lines, Facts, LineKind, RewardLine, Rule, TierPart, ValidLead,
 };
 use crate::plumbing::db::{Backend, Tx};
 use crate::plumbing::errors::AppError;
@@ -69,7 +70,7 @@ pub async fn accrue_pending(state: &AppState, limit: i64) -> Result<usize, AppEr
         }
         Backend::Postgres => {
             let (turn, mut tx) = state.db.begin_write().await?;
-            sqlx::query("UPDATE accrual_turn SET taken_at = $1 WHERE id = 1").bind(now_ms()).execute(&mut *tx).await?;
+            sqlx::query("SELECT id FROM accrual_turn WHERE id = 1 FOR UPDATE").execute(&mut *tx).await?;
             let batch = read(state, &rules, limit).await?;
             if batch.ids.is_empty() {
                 return Ok(0);
@@ -77,10 +78,11 @@ pub async fn accrue_pending(state: &AppState, limit: i64) -> Result<usize, AppEr
             (batch, (turn, tx))
         }
     };
+    let tick = tick(&mut tx).await?;
     let mut pools = BTreeSet::new();
     let mut parts = batch.parts;
     for (customer, lines) in batch.lines {
-        put(&mut tx, &Owner::Customer(customer.clone()), lines, batch.today).await?;
+        put(&mut tx, &tick, &Owner::Customer(customer.clone()), lines, batch.today).await?;
         pools.extend(put_parts(&mut tx, &customer, parts.remove(&customer).unwrap_or_default()).await?);
     }
     for tier_key in pools {
@@ -91,10 +93,10 @@ pub async fn accrue_pending(state: &AppState, limit: i64) -> Result<usize, AppEr
         let pool_parts: Vec<TierPart> = stored.iter().map(|r| json(r, "part")).collect::<Result<_, _>>()?;
         let mut line = tier_lines(&rules, &pool_parts);
         line.retain(|l| l.key == tier_key);
-        put_period(&mut tx, &tier_key, line.pop(), batch.today).await?;
+        put_period(&mut tx, &tick, &tier_key, line.pop(), batch.today).await?;
     }
     for (lead, lines) in batch.leads {
-        put(&mut tx, &Owner::Lead(lead), lines, batch.today).await?;
+        put(&mut tx, &tick, &Owner::Lead(lead), lines, batch.today).await?;
     }
     sqlx::query(&format!("DELETE FROM accruals WHERE id IN ({})", id_list(&batch.ids))).execute(&mut *tx).await?;
     tx.commit().await?;
@@ -221,7 +223,13 @@ async fn stored(tx: &mut Tx, owner: &Owner) -> Result<Vec<Stored>, AppError> {
 
 /// Makes the owner's rows what `lines` says: changed lines written, lines no longer earned
 /// removed (or zeroed, when approved runs paid for them).
-pub async fn put(tx: &mut Tx, owner: &Owner, lines: Vec<RewardLine>, today: NaiveDate) -> Result<(), AppError> {
+pub async fn put(
+    tx: &mut Tx,
+    tick: &Tick,
+    owner: &Owner,
+    lines: Vec<RewardLine>,
+    today: NaiveDate,
+) -> Result<(), AppError> {
     let before: BTreeMap<String, Stored> = stored(tx, owner).await?.into_iter().map(|s| (s.key.clone(), s)).collect();
     let mut kept = BTreeSet::new();
     for l in lines {
@@ -230,16 +238,22 @@ pub async fn put(tx: &mut Tx, owner: &Owner, lines: Vec<RewardLine>, today: Naiv
         if before.get(&l.key).is_some_and(|s| s.line.as_deref() == Some(text.as_str())) {
             continue;
         }
-        write(tx, owner, &l, &text, today).await?;
+        write(tx, tick, owner, &l, &text, today, before.contains_key(&l.key)).await?;
     }
     for key in before.keys().filter(|k| !kept.contains(*k)) {
-        vanish(tx, key).await?;
+        vanish(tx, tick, key).await?;
     }
     Ok(())
 }
 
 /// A period's line (tier, target): written as it is now, or vanished when there is none.
-pub async fn put_period(tx: &mut Tx, key: &str, line: Option<RewardLine>, today: NaiveDate) -> Result<(), AppError> {
+pub async fn put_period(
+    tx: &mut Tx,
+    tick: &Tick,
+    key: &str,
+    line: Option<RewardLine>,
+    today: NaiveDate,
+) -> Result<(), AppError> {
     match line {
         Some(l) => {
             let text = serde_json::to_string(&l).map_err(internal)?;
@@ -247,12 +261,13 @@ pub async fn put_period(tx: &mut Tx, key: &str, line: Option<RewardLine>, today:
                 .bind(key)
                 .fetch_optional(&mut **tx)
                 .await?;
+            let existed = same.is_some();
             if same.flatten().as_deref() != Some(text.as_str()) {
-                write(tx, &Owner::Period, &l, &text, today).await?;
+                write(tx, tick, &Owner::Period, &l, &text, today, existed).await?;
             }
         }
         None => {
-            vanish(tx, key).await?;
+            vanish(tx, tick, key).await?;
         }
     }
     Ok(())
@@ -260,18 +275,29 @@ pub async fn put_period(tx: &mut Tx, key: &str, line: Option<RewardLine>, today:
 
 /// Writes a line. A line vested when it is first written was announced with its payment; one
 /// that vests later (held for the audit, or a holding period) waits for `announce_vested`.
-async fn write(tx: &mut Tx, owner: &Owner, l: &RewardLine, text: &str, today: NaiveDate) -> Result<(), AppError> {
+async fn write(
+    tx: &mut Tx,
+    tick: &Tick,
+    owner: &Owner,
+    l: &RewardLine,
+    text: &str,
+    today: NaiveDate,
+    existed: bool,
+) -> Result<(), AppError> {
     let (customer, lead) = match owner {
         Owner::Customer(c) => (Some(c.as_str()), None),
         Owner::Lead(id) => (None, Some(*id)),
         Owner::Period => (None, None),
     };
+    if existed {
+        revision::keep_line(tx, tick, &l.key).await?;
+    }
     sqlx::query(
         "INSERT INTO reward_ledger (line_key, customer, lead_id, promoter_id, deal_id, amount_fen, vests_on, line, accrued_at, \
-         announced) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (line_key) DO UPDATE SET \
+         announced, revision, cash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (line_key) DO UPDATE SET \
          customer = excluded.customer, lead_id = excluded.lead_id, promoter_id = excluded.promoter_id, \
          deal_id = excluded.deal_id, amount_fen = excluded.amount_fen, vests_on = excluded.vests_on, line = excluded.line, \
-         accrued_at = excluded.accrued_at, \
+         accrued_at = excluded.accrued_at, revision = excluded.revision, cash = excluded.cash, \
          announced = CASE WHEN excluded.announced = 0 THEN 0 ELSE reward_ledger.announced END",
     )
     .bind(&l.key)
@@ -284,13 +310,16 @@ async fn write(tx: &mut Tx, owner: &Owner, l: &RewardLine, text: &str, today: Na
     .bind(text)
     .bind(now_ms())
     .bind(i64::from(l.vests_on.is_some_and(|v| v <= today)))
+    .bind(tick.revision)
+    .bind(i64::from(l.kind == LineKind::Cash))
     .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
 /// A line the facts no longer earn: gone, or kept at zero so the next run takes back what was paid.
-async fn vanish(tx: &mut Tx, key: &str) -> Result<(), AppError> {
+async fn vanish(tx: &mut Tx, tick: &Tick, key: &str) -> Result<(), AppError> {
+    revision::keep_line(tx, tick, key).await?;
     // Whether approved runs paid for it is decided as it is written: an approval may have
     // come between the accrual's read and its write.
     sqlx::query("DELETE FROM reward_ledger WHERE line_key = $1 AND settled_fen = 0")
@@ -298,11 +327,12 @@ async fn vanish(tx: &mut Tx, key: &str) -> Result<(), AppError> {
         .execute(&mut **tx)
         .await?;
     sqlx::query(
-        "UPDATE reward_ledger SET amount_fen = 0, line = NULL, accrued_at = $2 WHERE line_key = $1 \
+        "UPDATE reward_ledger SET amount_fen = 0, line = NULL, accrued_at = $2, revision = $3 WHERE line_key = $1 \
          AND settled_fen <> 0 AND (amount_fen <> 0 OR line IS NOT NULL)",
     )
     .bind(key)
     .bind(now_ms())
+    .bind(tick.revision)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -377,54 +407,15 @@ pub async fn put_targets(
     }
     let today = local_date(chrono::Utc::now(), state.org.tz);
     let (_turn, mut tx) = state.db.begin_write().await?;
+    let tick = tick(&mut tx).await?;
     let kept: BTreeSet<String> = lines.iter().map(|l| l.key.clone()).collect();
     for l in lines {
         let key = l.key.clone();
-        put_period(&mut tx, &key, Some(l), today).await?;
+        put_period(&mut tx, &tick, &key, Some(l), today).await?;
     }
     for key in before.iter().filter(|k| !kept.contains(*k)) {
-        put_period(&mut tx, key, None, today).await?;
+        put_period(&mut tx, &tick, key, None, today).await?;
     }
     tx.commit().await?;
     Ok(())
-}
-
-/// The rows a draft reads for these promoters: lines vested by the period's last day that
-/// approved runs have not paid as they stand now, and (to be explained, not paid) the lines
-/// of the period that earn nothing. Lines, and what was paid per key.
-pub async fn open(
-    pool: &AnyPool,
-    promoters: &[i64],
-    first_day: chrono::NaiveDate,
-    last_day: chrono::NaiveDate,
-) -> Result<(Vec<RewardLine>, Vec<(String, i64, i64)>), AppError> {
-    let ids = id_list(promoters);
-    let mut rows = sqlx::query(&format!(
-        "SELECT line_key, promoter_id, settled_fen, line FROM reward_ledger WHERE promoter_id IN ({ids}) \
-         AND amount_fen <> settled_fen AND vests_on <= $1"
-    ))
-    .bind(last_day.to_string())
-    .fetch_all(pool)
-    .await?;
-    rows.extend(
-        sqlx::query(&format!(
-            "SELECT line_key, promoter_id, settled_fen, line FROM reward_ledger WHERE promoter_id IN ({ids}) \
-             AND amount_fen = 0 AND settled_fen = 0 AND vests_on >= $1 AND vests_on <= $2"
-        ))
-        .bind(first_day.to_string())
-        .bind(last_day.to_string())
-        .fetch_all(pool)
-        .await?,
-    );
-    let (mut lines, mut settled) = (Vec::new(), Vec::new());
-    for r in &rows {
-        let paid: i64 = r.try_get("settled_fen")?;
-        if paid != 0 {
-            settled.push((r.try_get("line_key")?, r.try_get("promoter_id")?, paid));
-        }
-        if r.try_get::<Option<String>, _>("line")?.is_some() {
-            lines.push(json(r, "line")?);
-        }
-    }
-    Ok((lines, settled))
 }

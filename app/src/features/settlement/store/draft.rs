@@ -1,23 +1,21 @@
 //! Drafting a settlement run (结算批次) for a period and scope (employees monthly, partners
 //! quarterly); the scheduled drafts. One run per period and scope is a unique key in the
 //! database.
+use super::held::{self, Held};
 use super::tax::treatments;
 use crate::features::rewards::engine::{activity_lines, Facts, Promoter, Rule};
 use crate::features::rewards::store::facts::{self, id_list};
 use crate::features::rewards::store::ledger;
+use crate::features::rewards::store::revision::{self, DueLine};
 use crate::features::rewards::store::rules::rules;
 use crate::features::settlement::model::{Audited, Field, RunStatus, Scope};
-use crate::features::settlement::statements::{
-    draft as draft_statements, CarryReason, Draft, Settled, Statement, StatementLine,
-};
+use crate::features::settlement::statements::{CarryReason, Statement};
 use crate::features::settlement::tax::TaxTreatment;
 use crate::plumbing::audit::{self, Actor, Change};
 use crate::plumbing::db::{self, SetColumn};
 use crate::plumbing::errors::{AppError, Problem};
-use crate::plumbing::i18n::Locale;
 use crate::plumbing::settings;
 use crate::plumbing::state::{internal, now_ms, AppState};
-use crate::shared::money::format_yuan;
 use crate::shared::period::{local_date, Period};
 use chrono::Datelike;
 use futures_util::StreamExt;
@@ -60,8 +58,7 @@ pub const PROMOTERS_PER_STEP: usize = 250;
 /// Steps read and computed at once, ahead of the one being written.
 const STEPS_AHEAD: usize = 3;
 
-/// A drafting run whose maker has not renewed its lease for this long is taken over.
-const LEASE_MS: i64 = 10_000;
+use super::held::LEASE_MS;
 
 /// Drafts (or re-drafts, while still a draft) the run for a period and scope; returns its id.
 /// The ledger is brought up to date first; then the run is `drafting` (its statements shown
@@ -98,8 +95,6 @@ pub async fn draft(state: &AppState, actor: &Actor, scope: Scope, period_key: &s
     let in_scope: Vec<i64> = everyone.iter().filter(|(_, p)| p.kind == scope.kind()).map(|(id, _)| *id).collect();
     clear(state, run_id, token).await?;
 
-    // Each step is a task of its own, so steps are read and computed on every core while
-    // this task writes; they are taken in order, at most STEPS_AHEAD ahead.
     let job = std::sync::Arc::new(Job {
         scope,
         period_key: period.key(),
@@ -111,13 +106,39 @@ pub async fn draft(state: &AppState, actor: &Actor, scope: Scope, period_key: &s
         minimum_payout_fen,
     });
     let steps: Vec<Vec<i64>> = in_scope.chunks(PROMOTERS_PER_STEP).map(<[i64]>::to_vec).collect();
+    // The period's activity targets are written to the ledger first, so the hold sees them.
+    let mut targets = futures_util::stream::iter(steps.clone())
+        .map(|step: Vec<i64>| {
+            let (job, state) = (job.clone(), state.clone());
+            tokio::spawn(async move { job.targets(&state, &step).await })
+        })
+        .buffered(STEPS_AHEAD);
+    while let Some(done) = targets.next().await {
+        done.map_err(internal)??;
+    }
+    let read = {
+        let (_turn, mut tx) = state.db.begin_write().await?;
+        renew(&mut tx, run_id, token).await?;
+        let read = revision::hold(&mut tx).await?;
+        sqlx::query("UPDATE settlement_runs SET ledger_read = $1 WHERE id = $2")
+            .bind(read)
+            .bind(run_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        read
+    };
+    let held = Held { read, first_day, last_day };
+
+    // Each step is a task of its own, so steps are read and computed on every core while
+    // this task writes; they are taken in order, at most STEPS_AHEAD ahead.
     let mut ready = futures_util::stream::iter(steps)
         .map(|step: Vec<i64>| {
             let (job, state) = (job.clone(), state.clone());
-            tokio::spawn(async move { job.step(&state, &step).await })
+            tokio::spawn(async move { job.statements(&state, held, &step).await })
         })
         .buffered(STEPS_AHEAD);
-    let (mut statements, mut lines, mut analyzed) = (0, 0, false);
+    let (mut statements, mut lines) = (0, 0);
     // Where the time went: waiting for steps, or writing them.
     let (mut waiting, mut writing) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
     let mut clock = std::time::Instant::now();
@@ -127,21 +148,13 @@ pub async fn draft(state: &AppState, actor: &Actor, scope: Scope, period_key: &s
         clock = std::time::Instant::now();
         statements += step.len();
         lines += step.iter().map(|s| s.lines.len()).sum::<usize>();
-        // A few hundred lines a transaction at most: the writer is never held long (referral forms
-        // wait for it on SQLite).
-        for part in in_transactions(step) {
+        // The statements only: their lines are read through the hold. A few hundred rows a
+        // transaction: the writer is never held long (referral forms wait for it on SQLite).
+        for part in step.chunks(STATEMENTS_PER_TRANSACTION) {
             let (_turn, mut tx) = state.db.begin_write().await?;
             renew(&mut tx, run_id, token).await?;
             store(state.db.backend, &mut tx, run_id, part).await?;
             tx.commit().await?;
-        }
-        if state.db.backend == db::Backend::Postgres && !analyzed && statements > 0 {
-            analyzed = true;
-            // PostgreSQL checks each line's statement through a plan made for the table as it
-            // was last analyzed; for the first run that is empty, and the plan scans the whole
-            // table for every line. Statistics that count this step's statements make it an
-            // index lookup.
-            sqlx::query("ANALYZE statements").execute(pool).await?;
         }
         writing += clock.elapsed();
         clock = std::time::Instant::now();
@@ -217,7 +230,7 @@ async fn claim(state: &AppState, actor: &Actor, scope: Scope, period: &str) -> R
     // On PostgreSQL a concurrent claim waits for this row and then finds it taken.
     let taken = sqlx::query(
         "UPDATE settlement_runs SET status = 'drafting', draft_token = $1, draft_beat = $2, drafted_by = $3 \
-         WHERE id = $4 AND (status = 'draft' OR draft_token = $1 OR draft_beat < $5)",
+         WHERE id = $4 AND ((status = 'draft' AND draft_token IS NULL) OR draft_token = $1 OR draft_beat < $5)",
     )
     .bind(token)
     .bind(now)
@@ -233,33 +246,21 @@ async fn claim(state: &AppState, actor: &Actor, scope: Scope, period: &str) -> R
 
 /// Renews the draft's lease, in the transaction of a step: refused if another draft took it over.
 async fn renew(tx: &mut db::Tx, run_id: i64, token: i64) -> Result<(), AppError> {
-    let n = sqlx::query(
-        "UPDATE settlement_runs SET draft_beat = $1 WHERE id = $2 AND status = 'drafting' AND draft_token = $3",
-    )
-    .bind(now_ms())
-    .bind(run_id)
-    .bind(token)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    if n == 1 {
-        Ok(())
-    } else {
-        Err(AppError::Frozen)
-    }
+    held::renew(tx, run_id, token, RunStatus::Drafting).await
 }
 
-/// Removes an earlier draft's statements, a few dozen per transaction.
+/// Removes an earlier draft's statements, a few hundred per transaction, and its hold.
 async fn clear(state: &AppState, run_id: i64, token: i64) -> Result<(), AppError> {
     loop {
         let (_turn, mut tx) = state.db.begin_write().await?;
         renew(&mut tx, run_id, token).await?;
-        // A statement has a few lines to hundreds: a few dozen statements a transaction.
-        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM statements WHERE run_id = $1 LIMIT 50")
+        // Drafts made before holds copied their lines: those are removed with their statements.
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM statements WHERE run_id = $1 LIMIT 250")
             .bind(run_id)
             .fetch_all(&mut *tx)
             .await?;
         if ids.is_empty() {
+            held::forget(&mut tx, run_id).await?;
             tx.commit().await?;
             return Ok(());
         }
@@ -283,167 +284,54 @@ struct Job {
 }
 
 impl Job {
-    /// The statements of one step's promoters, ready to store: the period's activity targets
-    /// written to the ledger, then the ledger's open lines.
-    async fn step(&self, state: &AppState, step: &[i64]) -> Result<Vec<StatementRows>, AppError> {
-        let pool = &state.db.pool;
-        let activity = facts::activity_within(pool, &state.org, step, self.first_day, self.last_day).await?;
+    /// Writes the period's activity-target lines of one step's promoters to the ledger.
+    async fn targets(&self, state: &AppState, step: &[i64]) -> Result<(), AppError> {
+        let activity = facts::activity_within(&state.db.pool, &state.org, step, self.first_day, self.last_day).await?;
         let promoters = step.iter().filter_map(|id| self.everyone.get(id).cloned()).collect();
         let targets = activity_lines(&self.rules, &Facts { promoters, activity, ..Facts::default() });
-        ledger::put_targets(state, step, self.first_day, self.last_day, targets).await?;
-        let (lines, paid) = ledger::open(pool, step, self.first_day, self.last_day).await?;
-        let settled: Vec<Settled> =
-            paid.into_iter().map(|(key, promoter_id, amount_fen)| Settled { key, promoter_id, amount_fen }).collect();
+        ledger::put_targets(state, step, self.first_day, self.last_day, targets).await
+    }
+
+    /// The statements of one step's promoters, from the ledger as the draft holds it.
+    async fn statements(
+        &self,
+        state: &AppState,
+        held: Held,
+        step: &[i64],
+    ) -> Result<Vec<Statement<DueLine>>, AppError> {
+        let pool = &state.db.pool;
         let promoters: BTreeMap<i64, TaxTreatment> = step.iter().map(|id| (*id, self.treatment[id])).collect();
-        let drafted = draft_statements(&Draft {
-            promoters: &promoters,
-            lines: &lines,
-            settled: &settled,
-            carried_in: &carried_in(pool, self.scope, &self.period_key, step).await?,
-            first_day: self.first_day,
-            last_day: self.last_day,
-            minimum_payout_fen: self.minimum_payout_fen,
-        });
-        Ok(drafted.into_iter().map(StatementRows::from).collect())
+        let carried = carried_in(pool, self.scope, &self.period_key, step).await?;
+        held::sums(pool, held, &promoters, &carried, self.minimum_payout_fen).await
     }
 }
 
-/// A statement line as its row is written: its explanation sentences made beforehand, so the
-/// transaction's task only binds and writes.
-struct LineRow {
-    key: String,
-    rule_id: Option<i64>,
-    rule_version: Option<i64>,
-    deal_id: Option<i64>,
-    basis_fen: i64,
-    rate: String,
-    multiplier: String,
-    amount_fen: i64,
-    adjustment: i64,
-    vests_on: Option<String>,
-    explanation_zh: String,
-    explanation_en: String,
-}
+/// Statements written per transaction (one INSERT; 9 parameters each).
+const STATEMENTS_PER_TRANSACTION: usize = 250;
 
-impl From<StatementLine> for LineRow {
-    fn from(l: StatementLine) -> Self {
-        let r = l.line.as_ref();
-        let (explanation_zh, explanation_en) = match r {
-            Some(r) if l.adjustment => (
-                format!("调整：{}（已结 {}）", r.explain(Locale::ZhCn), format_yuan(l.previously_paid_fen)),
-                format!("adjustment: {} (paid before {})", r.explain(Locale::En), format_yuan(l.previously_paid_fen)),
-            ),
-            Some(r) => (r.explain(Locale::ZhCn), r.explain(Locale::En)),
-            None => ("调整：原奖励冲回".to_string(), "adjustment: earlier reward reversed".to_string()),
-        };
-        LineRow {
-            rule_id: r.map(|r| r.rule_id),
-            rule_version: r.map(|r| r.rule_version),
-            deal_id: r.and_then(|r| r.deal_id),
-            basis_fen: r.map_or(0, |r| r.basis_fen),
-            rate: r.map_or("0".to_string(), |r| r.rate.normalize().to_string()),
-            multiplier: r.map_or("1".to_string(), |r| r.multiplier.normalize().to_string()),
-            amount_fen: l.amount_fen,
-            adjustment: i64::from(l.adjustment),
-            vests_on: r.and_then(|r| r.vests_on).map(|d| d.to_string()),
-            key: l.key,
-            explanation_zh,
-            explanation_en,
-        }
-    }
-}
-
-/// A statement and its line rows.
-struct StatementRows {
-    statement: Statement,
-    lines: Vec<LineRow>,
-}
-
-impl From<Statement> for StatementRows {
-    fn from(mut statement: Statement) -> Self {
-        let lines = std::mem::take(&mut statement.lines).into_iter().map(LineRow::from).collect();
-        StatementRows { statement, lines }
-    }
-}
-
-/// Lines written per transaction of a draft.
-const LINES_PER_TRANSACTION: usize = 250;
-
-/// A step's statements in groups of about LINES_PER_TRANSACTION lines (a statement is never split).
-fn in_transactions(step: Vec<StatementRows>) -> Vec<Vec<StatementRows>> {
-    let mut out: Vec<Vec<StatementRows>> = vec![Vec::new()];
-    let mut lines = 0;
-    for s in step {
-        if lines > 0 && lines + s.lines.len() > LINES_PER_TRANSACTION {
-            out.push(Vec::new());
-            lines = 0;
-        }
-        lines += s.lines.len() + 1;
-        if let Some(last) = out.last_mut() {
-            last.push(s);
-        }
-    }
-    out
-}
-
-/// Statement lines per INSERT: 13 parameters each, under both engines' limits (SQLite 32,766).
-const LINES_PER_INSERT: usize = 1000;
-
-/// A statement line's columns, in the order `store_lines` binds them.
-pub const LINE_COLUMNS: &str = "statement_id, line_key, rule_id, rule_version, deal_id, basis_fen, rate, multiplier, \
-     amount_fen, adjustment, vests_on, explanation_zh, explanation_en";
-
-async fn store(
+async fn store<L>(
     backend: db::Backend,
     tx: &mut db::Tx,
     run_id: i64,
-    statements: Vec<StatementRows>,
+    statements: &[Statement<L>],
 ) -> Result<(), sqlx::Error> {
-    let mut lines: Vec<(i64, LineRow)> = Vec::new();
-    for StatementRows { statement: s, lines: rows } in statements {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO statements (run_id, promoter_id, treatment, carried_in_fen, gross_fen, tax_fen, net_fen, carry_out_fen, carry_reason) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-        )
-        .bind(run_id)
-        .bind(s.promoter_id)
-        .bind(s.treatment.as_str())
-        .bind(s.carried_in_fen)
-        .bind(s.gross_fen)
-        .bind(s.tax_fen)
-        .bind(s.net_fen)
-        .bind(s.carry_out_fen)
-        .bind(s.carry_reason.map(CarryReason::as_str))
-        .fetch_one(&mut **tx)
-        .await?;
-        lines.extend(rows.into_iter().map(|l| (id, l)));
-    }
-    while !lines.is_empty() {
-        let rest = lines.split_off(lines.len().min(LINES_PER_INSERT));
-        store_lines(backend, tx, std::mem::replace(&mut lines, rest)).await?;
-    }
-    Ok(())
-}
-
-async fn store_lines(backend: db::Backend, tx: &mut db::Tx, lines: Vec<(i64, LineRow)>) -> Result<(), sqlx::Error> {
-    let sql =
-        format!("INSERT INTO statement_lines ({LINE_COLUMNS}) VALUES {}", db::placeholders(backend, lines.len(), 13));
+    let sql = format!(
+        "INSERT INTO statements (run_id, promoter_id, treatment, carried_in_fen, gross_fen, tax_fen, net_fen, carry_out_fen, \
+         carry_reason) VALUES {}",
+        db::placeholders(backend, statements.len(), 9)
+    );
     let mut q = sqlx::query(&sql);
-    for (statement_id, l) in lines {
+    for s in statements {
         q = q
-            .bind(statement_id)
-            .bind(l.key)
-            .bind(l.rule_id)
-            .bind(l.rule_version)
-            .bind(l.deal_id)
-            .bind(l.basis_fen)
-            .bind(l.rate)
-            .bind(l.multiplier)
-            .bind(l.amount_fen)
-            .bind(l.adjustment)
-            .bind(l.vests_on)
-            .bind(l.explanation_zh)
-            .bind(l.explanation_en);
+            .bind(run_id)
+            .bind(s.promoter_id)
+            .bind(s.treatment.as_str())
+            .bind(s.carried_in_fen)
+            .bind(s.gross_fen)
+            .bind(s.tax_fen)
+            .bind(s.net_fen)
+            .bind(s.carry_out_fen)
+            .bind(s.carry_reason.map(CarryReason::as_str));
     }
     q.execute(&mut **tx).await?;
     Ok(())

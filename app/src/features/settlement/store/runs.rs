@@ -1,7 +1,9 @@
 //! Runs after the draft: finance approves (frozen) and marks paid; the runs and statements as
 //! finance and promoters read them.
+use super::held::{self, Held};
 use crate::features::settlement::i18n::K;
-use crate::features::settlement::model::{Audited, RunRow, RunStatus, StatementLineView, StatementView};
+use crate::features::settlement::model::{Audited, RunRow, RunStatus, StatementView};
+use crate::features::settlement::tax::TaxTreatment;
 use crate::plumbing::audit::{self, Actor, Change};
 use crate::plumbing::db::{SetColumn, Tx};
 use crate::plumbing::errors::{AppError, Label};
@@ -13,40 +15,113 @@ use crate::plumbing::state::{now_ms, AppState};
 use crate::shared::money::format_yuan;
 use crate::shared::period::local_time;
 use sqlx::{AnyPool, Row};
+use std::collections::BTreeMap;
 
 /// Finance approves a draft; from then on it is frozen. With four eyes on, the person who
-/// drafted it may not (a run the server drafted on schedule has no drafter).
+/// drafted it may not (a run the server drafted on schedule has no drafter). A draft that holds
+/// the ledger has its statement lines written first, under a lease and in short transactions;
+/// the last one approves it.
 pub async fn approve(state: &AppState, actor: &Actor, run_id: i64) -> Result<(), AppError> {
     let pool = &state.db.pool;
     let four_eyes = settings::number(pool, crate::features::settlement::model::FOUR_EYES_SETTING, 1).await? != 0;
+    let held = approvable(pool, pool, actor, run_id, four_eyes).await?;
+    let token = i64::from(rand::random::<u32>());
+    if let Some((read, period)) = &held {
+        let (turn, mut tx) = state.db.begin_write().await?;
+        let taken = sqlx::query(
+            "UPDATE settlement_runs SET draft_token = $1, draft_beat = $2 WHERE id = $3 AND status = 'draft' \
+             AND (draft_token IS NULL OR draft_beat < $4)",
+        )
+        .bind(token)
+        .bind(now_ms())
+        .bind(run_id)
+        .bind(now_ms() - held::LEASE_MS)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        drop(turn);
+        if taken == 0 {
+            return Err(AppError::Frozen);
+        }
+        held::record(state, run_id, Held::new(*read, period)?, token).await?;
+    }
     let (_turn, mut tx) = state.db.begin_write().await?;
-    let drafted_by: Option<Option<i64>> =
-        sqlx::query_scalar("SELECT drafted_by FROM settlement_runs WHERE id = $1 AND status = 'draft'")
-            .bind(run_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let Some(drafted_by) = drafted_by else {
-        return Err(exists_or_frozen(pool, run_id).await?);
-    };
-    if four_eyes && drafted_by.is_some() && drafted_by == actor.user_id {
-        return Err(AppError::Refused(Label::of(K::FourEyes)));
+    if approvable(&mut *tx, pool, actor, run_id, four_eyes).await? != held {
+        return Err(AppError::Frozen);
+    }
+    if held.is_some() {
+        held::renew(&mut tx, run_id, token, RunStatus::Draft).await?;
     }
     step(&mut tx, pool, actor, run_id, RunStatus::Draft, RunStatus::Approved).await?;
-    settle(&mut tx, run_id).await?;
+    settle(&mut tx, run_id, held.as_ref().map(|h| h.0)).await?;
+    held::forget(&mut tx, run_id).await?;
+    sqlx::query("UPDATE settlement_runs SET draft_token = NULL, draft_beat = NULL WHERE id = $1")
+        .bind(run_id)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// An approved run's lines are what the ledger now counts as paid; rule versions may no
-/// longer start inside its period.
-async fn settle(tx: &mut Tx, run_id: i64) -> Result<(), AppError> {
-    use crate::features::rewards::store::ledger::SETTLED_THROUGH;
-    sqlx::query(
-        "UPDATE reward_ledger SET settled_fen = reward_ledger.settled_fen + paid.amount FROM \
-         (SELECT sl.line_key, SUM(sl.amount_fen) AS amount FROM statement_lines sl JOIN statements s ON s.id = sl.statement_id \
-          WHERE s.run_id = $1 GROUP BY sl.line_key) paid WHERE reward_ledger.line_key = paid.line_key",
+/// Whether this person may approve the run now; its hold on the ledger and period, if it has one.
+async fn approvable<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    db: E,
+    pool: &AnyPool,
+    actor: &Actor,
+    run_id: i64,
+    four_eyes: bool,
+) -> Result<Option<(i64, String)>, AppError> {
+    // A run of the scope approved after this draft read the ledger settled lines this draft
+    // would pay again.
+    let run = sqlx::query(
+        "SELECT r.drafted_by, r.period, r.ledger_read, (SELECT COUNT(*) FROM settlement_runs o WHERE o.scope = r.scope \
+         AND o.id <> r.id AND o.approved_at >= COALESCE(h.held_at, r.drafted_at)) AS later FROM settlement_runs r \
+         LEFT JOIN ledger_reads h ON h.id = r.ledger_read WHERE r.id = $1 AND r.status = 'draft'",
     )
     .bind(run_id)
+    .fetch_optional(db)
+    .await?;
+    let Some(run) = run else {
+        return Err(exists_or_frozen(pool, run_id).await?);
+    };
+    let drafted_by: Option<i64> = run.try_get("drafted_by")?;
+    if four_eyes && drafted_by.is_some() && drafted_by == actor.user_id {
+        return Err(AppError::Refused(Label::of(K::FourEyes)));
+    }
+    if run.try_get::<i64, _>("later")? > 0 {
+        return Err(AppError::Refused(Label::of(K::StaleDraft)));
+    }
+    let read: Option<i64> = run.try_get("ledger_read")?;
+    Ok(match read {
+        Some(read) => Some((read, run.try_get("period")?)),
+        None => None,
+    })
+}
+
+/// An approved run's lines are what the ledger now counts as paid; rule versions may no
+/// longer start inside its period.
+async fn settle(tx: &mut Tx, run_id: i64, read: Option<i64>) -> Result<(), AppError> {
+    use crate::features::rewards::store::ledger::SETTLED_THROUGH;
+    use crate::features::rewards::store::revision;
+    let tick = revision::tick(tx).await?;
+    // Other drafts keep seeing these lines as they read them.
+    revision::keep_lines(tx, &tick, read.unwrap_or(0), held::RUN_KEYS, run_id).await?;
+    // A line the facts stopped earning after the draft read it may be gone from the ledger: it
+    // comes back at zero with what was paid, so the next run takes that back.
+    sqlx::query(
+        "INSERT INTO reward_ledger (line_key, customer, promoter_id, deal_id, amount_fen, settled_fen, vests_on, line, \
+         accrued_at, announced, revision) \
+         SELECT paid.line_key, d.customer_phone, paid.promoter_id, paid.deal_id, 0, paid.amount, paid.vests_on, NULL, $3, 1, $2 \
+         FROM (SELECT sl.line_key, MAX(s.promoter_id) AS promoter_id, MAX(sl.deal_id) AS deal_id, MAX(sl.vests_on) AS vests_on, \
+               CAST(SUM(sl.amount_fen) AS BIGINT) AS amount FROM statement_lines sl JOIN statements s ON s.id = sl.statement_id \
+               WHERE s.run_id = $1 GROUP BY sl.line_key) paid LEFT JOIN deals d ON d.id = paid.deal_id WHERE 1 = 1 \
+         ON CONFLICT (line_key) DO UPDATE SET settled_fen = reward_ledger.settled_fen + excluded.settled_fen, \
+         revision = excluded.revision",
+    )
+    .bind(run_id)
+    .bind(tick.revision)
+    .bind(now_ms())
     .execute(&mut **tx)
     .await?;
     let period: String = sqlx::query_scalar("SELECT period FROM settlement_runs WHERE id = $1")
@@ -187,41 +262,40 @@ pub async fn runs(state: &AppState) -> Result<Vec<RunRow>, AppError> {
         .collect()
 }
 
-pub const STATEMENT_COLUMNS: &str = "s.id, s.run_id, r.period, r.status AS run_status, u.display_name, s.treatment, \
-     s.carried_in_fen, s.gross_fen, s.tax_fen, s.net_fen, s.carry_out_fen, s.carry_reason";
+pub const STATEMENT_COLUMNS: &str = "s.id, s.run_id, r.period, r.status AS run_status, r.ledger_read, u.display_name, \
+     s.promoter_id, s.treatment, s.carried_in_fen, s.gross_fen, s.tax_fen, s.net_fen, s.carry_out_fen, s.carry_reason";
 
 pub async fn statement_views(pool: &AnyPool, rows: Vec<sqlx::any::AnyRow>) -> Result<Vec<StatementView>, AppError> {
     let mut out = Vec::new();
+    // A draft's lines are read through its hold on the ledger, a few hundred promoters at a
+    // time; an approved run's were written.
+    let mut drafted: BTreeMap<(i64, String), Vec<(usize, i64, TaxTreatment, i64)>> = BTreeMap::new();
     for r in &rows {
         let id: i64 = r.try_get("id")?;
-        let lines = sqlx::query(
-            "SELECT amount_fen, adjustment, explanation_zh, explanation_en, rule_id, rule_version FROM statement_lines \
-             WHERE statement_id = $1 ORDER BY id",
-        )
-        .bind(id)
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|l| {
-            let rule: Option<i64> = l.try_get("rule_id")?;
-            let version: Option<i64> = l.try_get("rule_version")?;
-            Ok(StatementLineView {
-                explanation_zh: l.try_get("explanation_zh")?,
-                explanation_en: l.try_get("explanation_en")?,
-                amount_fen: l.try_get("amount_fen")?,
-                adjustment: l.try_get::<i64, _>("adjustment")? != 0,
-                rule: rule.map(|r| format!("#{r} v{}", version.unwrap_or(1))).unwrap_or_default(),
-            })
-        })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        let period: String = r.try_get("period")?;
+        let treatment = r.set("statements", "treatment")?;
+        let carried_in_fen = r.try_get("carried_in_fen")?;
+        let lines = match r.try_get::<Option<i64>, _>("ledger_read")? {
+            Some(read) => {
+                let promoter = r.try_get("promoter_id")?;
+                drafted.entry((read, period.clone())).or_default().push((
+                    out.len(),
+                    promoter,
+                    treatment,
+                    carried_in_fen,
+                ));
+                Vec::new()
+            }
+            None => held::recorded(pool, id).await?,
+        };
         out.push(StatementView {
             id,
             run_id: r.try_get("run_id")?,
-            period: r.try_get("period")?,
+            period,
             run_status: r.set("settlement_runs", "run_status")?,
             promoter: r.try_get("display_name")?,
-            treatment: r.set("statements", "treatment")?,
-            carried_in_fen: r.try_get("carried_in_fen")?,
+            treatment,
+            carried_in_fen,
             gross_fen: r.try_get("gross_fen")?,
             tax_fen: r.try_get("tax_fen")?,
             net_fen: r.try_get("net_fen")?,
@@ -229,6 +303,16 @@ pub async fn statement_views(pool: &AnyPool, rows: Vec<sqlx::any::AnyRow>) -> Re
             carry_reason: r.set_opt("statements", "carry_reason")?,
             lines,
         });
+    }
+    for ((read, period), statements) in drafted {
+        let held = Held::new(read, &period)?;
+        for part in statements.chunks(held::PROMOTERS_PER_READ) {
+            let who: Vec<(i64, TaxTreatment, i64)> = part.iter().map(|(_, p, t, c)| (*p, *t, *c)).collect();
+            let mut lines = held::lines(pool, held, &who).await?;
+            for (at, promoter, _, _) in part {
+                out[*at].lines = lines.remove(promoter).unwrap_or_default();
+            }
+        }
     }
     Ok(out)
 }
