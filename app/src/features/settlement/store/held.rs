@@ -100,11 +100,14 @@ impl Due for DueLine {
     }
 }
 
-/// Drafted statements' lines as shown, by promoter (how each is taxed, what each carries in).
+/// A drafted statement's promoter: who, how taxed, what is carried in.
+pub type Payee = (i64, TaxTreatment, i64);
+
+/// Drafted statements' lines as shown, by promoter.
 pub async fn lines(
     pool: &AnyPool,
     held: Held,
-    promoters: &[(i64, TaxTreatment, i64)],
+    promoters: &[Payee],
 ) -> Result<BTreeMap<i64, Vec<StatementLineView>>, AppError> {
     let treatments = promoters.iter().map(|(p, t, _)| (*p, *t)).collect();
     let carried = promoters.iter().map(|(p, _, c)| (*p, *c)).collect();

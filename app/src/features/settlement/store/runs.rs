@@ -3,7 +3,6 @@
 use super::held::{self, Held};
 use crate::features::settlement::i18n::K;
 use crate::features::settlement::model::{Audited, RunRow, RunStatus, StatementView};
-use crate::features::settlement::tax::TaxTreatment;
 use crate::plumbing::audit::{self, Actor, Change};
 use crate::plumbing::db::{SetColumn, Tx};
 use crate::plumbing::errors::{AppError, Label};
@@ -269,7 +268,7 @@ pub async fn statement_views(pool: &AnyPool, rows: Vec<sqlx::any::AnyRow>) -> Re
     let mut out = Vec::new();
     // A draft's lines are read through its hold on the ledger, a few hundred promoters at a
     // time; an approved run's were written.
-    let mut drafted: BTreeMap<(i64, String), Vec<(usize, i64, TaxTreatment, i64)>> = BTreeMap::new();
+    let mut drafted: BTreeMap<(i64, String), Vec<(usize, held::Payee)>> = BTreeMap::new();
     for r in &rows {
         let id: i64 = r.try_get("id")?;
         let period: String = r.try_get("period")?;
@@ -278,12 +277,8 @@ pub async fn statement_views(pool: &AnyPool, rows: Vec<sqlx::any::AnyRow>) -> Re
         let lines = match r.try_get::<Option<i64>, _>("ledger_read")? {
             Some(read) => {
                 let promoter = r.try_get("promoter_id")?;
-                drafted.entry((read, period.clone())).or_default().push((
-                    out.len(),
-                    promoter,
-                    treatment,
-                    carried_in_fen,
-                ));
+                let payee = (promoter, treatment, carried_in_fen);
+                drafted.entry((read, period.clone())).or_default().push((out.len(), payee));
                 Vec::new()
             }
             None => held::recorded(pool, id).await?,
@@ -307,9 +302,9 @@ pub async fn statement_views(pool: &AnyPool, rows: Vec<sqlx::any::AnyRow>) -> Re
     for ((read, period), statements) in drafted {
         let held = Held::new(read, &period)?;
         for part in statements.chunks(held::PROMOTERS_PER_READ) {
-            let who: Vec<(i64, TaxTreatment, i64)> = part.iter().map(|(_, p, t, c)| (*p, *t, *c)).collect();
+            let who: Vec<held::Payee> = part.iter().map(|(_, payee)| *payee).collect();
             let mut lines = held::lines(pool, held, &who).await?;
-            for (at, promoter, _, _) in part {
+            for (at, (promoter, _, _)) in part {
                 out[*at].lines = lines.remove(promoter).unwrap_or_default();
             }
         }
