@@ -128,6 +128,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let t = Instant::now();
     let again = draft::draft(&state, &system, Scope::Employee, "2026-11").await.map_err(|e| format!("draft: {e}"))?;
     let draft_s = t.elapsed().as_secs_f64();
+    let draft_peak_mb = peak_rss_mb();
     // Then approved, as finance does next: its statement lines are written then.
     let approving = Instant::now();
     runs::approve(&state, &system, again).await.map_err(|e| format!("approve: {e}"))?;
@@ -180,7 +181,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     println!("ratio_vs_aggregate: {:.2}", draft_s / aggregate_s.max(1e-6));
     println!("history_ratio: {:.2}", draft_s / draft_alone_s.max(1e-6));
     println!("rss_before_draft_mb: {before_mb:.0}");
-    println!("peak_rss_mb: {:.0}", peak_rss_mb());
+    println!("peak_rss_mb: {draft_peak_mb:.0}");
+    println!("peak_rss_after_approval_mb: {:.0}", peak_rss_mb());
     println!("leads_during_draft: {sent_during_draft}");
     println!("lead_p99_during_draft_ms: {p99_draft:.1}");
     println!("approved_lines: {lines}");
