@@ -17,37 +17,9 @@ pub struct Settled {
     pub amount_fen: i64,
 }
 
-/// What a draft needs of a reward line: the engine's whole line (to explain it), or the
-/// ledger's few columns (to sum it).
-pub trait Due {
-    fn key(&self) -> &str;
-    fn promoter_id(&self) -> i64;
-    fn amount_fen(&self) -> i64;
-    fn vests_on(&self) -> Option<NaiveDate>;
-    fn cash(&self) -> bool;
-}
-
-impl Due for RewardLine {
-    fn key(&self) -> &str {
-        &self.key
-    }
-    fn promoter_id(&self) -> i64 {
-        self.promoter_id
-    }
-    fn amount_fen(&self) -> i64 {
-        self.amount_fen
-    }
-    fn vests_on(&self) -> Option<NaiveDate> {
-        self.vests_on
-    }
-    fn cash(&self) -> bool {
-        self.kind == LineKind::Cash
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StatementLine<L = RewardLine> {
-    pub line: Option<L>,
+pub struct StatementLine {
+    pub line: Option<RewardLine>,
     pub key: String,
     /// What this statement pays for the line: its amount, or the change since it was paid.
     pub amount_fen: i64,
@@ -64,10 +36,10 @@ crate::closed_set! {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Statement<L = RewardLine> {
+pub struct Statement {
     pub promoter_id: i64,
     pub treatment: TaxTreatment,
-    pub lines: Vec<StatementLine<L>>,
+    pub lines: Vec<StatementLine>,
     pub carried_in_fen: i64,
     /// Lines and adjustments plus what was carried in.
     pub gross_fen: i64,
@@ -78,10 +50,10 @@ pub struct Statement<L = RewardLine> {
     pub carry_reason: Option<CarryReason>,
 }
 
-pub struct Draft<'a, L = RewardLine> {
+pub struct Draft<'a> {
     /// Promoters in the run's scope and how each is taxed.
     pub promoters: &'a BTreeMap<i64, TaxTreatment>,
-    pub lines: &'a [L],
+    pub lines: &'a [RewardLine],
     pub settled: &'a [Settled],
     /// Carried forward to this period by the previous approved run.
     pub carried_in: &'a BTreeMap<i64, i64>,
@@ -92,33 +64,33 @@ pub struct Draft<'a, L = RewardLine> {
 
 /// Drafts the statements of one run. Deterministic: statements by promoter, lines by vesting
 /// date and key, whatever order the inputs came in.
-pub fn draft<L: Due + Clone>(d: &Draft<L>) -> Vec<Statement<L>> {
+pub fn draft(d: &Draft) -> Vec<Statement> {
     let mut paid: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
     for s in d.settled {
         let e = paid.entry(s.key.as_str()).or_insert((s.promoter_id, 0));
         e.1 += s.amount_fen;
     }
-    let mut per_promoter: BTreeMap<i64, Vec<StatementLine<L>>> = BTreeMap::new();
+    let mut per_promoter: BTreeMap<i64, Vec<StatementLine>> = BTreeMap::new();
     let mut seen: BTreeSet<&str> = BTreeSet::new();
-    let mut lines: Vec<&L> = d
+    let mut lines: Vec<&RewardLine> = d
         .lines
         .iter()
-        .filter(|l| l.cash() && d.promoters.contains_key(&l.promoter_id()))
-        .filter(|l| l.vests_on().is_some_and(|v| v <= d.last_day))
+        .filter(|l| l.kind == LineKind::Cash && d.promoters.contains_key(&l.promoter_id))
+        .filter(|l| l.vests_on.is_some_and(|v| v <= d.last_day))
         .collect();
-    lines.sort_by(|a, b| (a.promoter_id(), a.vests_on(), a.key()).cmp(&(b.promoter_id(), b.vests_on(), b.key())));
+    lines.sort_by(|a, b| (a.promoter_id, a.vests_on, &a.key).cmp(&(b.promoter_id, b.vests_on, &b.key)));
     for l in lines {
-        seen.insert(l.key());
-        let before = paid.get(l.key()).map_or(0, |p| p.1);
-        let in_period = l.vests_on().is_some_and(|v| v >= d.first_day);
+        seen.insert(l.key.as_str());
+        let before = paid.get(l.key.as_str()).map_or(0, |p| p.1);
+        let in_period = l.vests_on.is_some_and(|v| v >= d.first_day);
         let adjustment = !in_period || before != 0;
-        let amount = l.amount_fen() - before;
+        let amount = l.amount_fen - before;
         if adjustment && amount == 0 {
             continue;
         }
-        per_promoter.entry(l.promoter_id()).or_default().push(StatementLine {
+        per_promoter.entry(l.promoter_id).or_default().push(StatementLine {
             line: Some(l.clone()),
-            key: l.key().to_string(),
+            key: l.key.clone(),
             amount_fen: amount,
             adjustment,
             previously_paid_fen: before,
@@ -144,30 +116,43 @@ pub fn draft<L: Due + Clone>(d: &Draft<L>) -> Vec<Statement<L>> {
     per_promoter
         .into_iter()
         .map(|(promoter_id, lines)| {
-            let treatment = d.promoters[&promoter_id];
+            let fen = lines.iter().map(|l| l.amount_fen).sum::<i64>();
             let carried_in = d.carried_in.get(&promoter_id).copied().unwrap_or(0);
-            let gross = lines.iter().map(|l| l.amount_fen).sum::<i64>() + carried_in;
-            let tax = treatment.withholding(gross);
-            let (tax, net, carry, reason) = if gross < 0 {
-                (0, 0, gross, Some(CarryReason::Negative))
-            } else if gross > 0 && gross - tax < d.minimum_payout_fen {
-                (0, 0, gross, Some(CarryReason::BelowMinimum))
-            } else {
-                (tax, gross - tax, 0, None)
-            };
-            Statement {
-                promoter_id,
-                treatment,
-                lines,
-                carried_in_fen: carried_in,
-                gross_fen: gross,
-                tax_fen: tax,
-                net_fen: net,
-                carry_out_fen: carry,
-                carry_reason: reason,
-            }
+            statement(promoter_id, d.promoters[&promoter_id], lines, fen, carried_in, d.minimum_payout_fen)
         })
         .collect()
+}
+
+/// A promoter's statement from its lines (`lines_fen` their sum) and what is carried in: the
+/// gross, the tax withheld, and what is paid or carried forward.
+pub fn statement(
+    promoter_id: i64,
+    treatment: TaxTreatment,
+    lines: Vec<StatementLine>,
+    lines_fen: i64,
+    carried_in: i64,
+    minimum_payout_fen: i64,
+) -> Statement {
+    let gross = lines_fen + carried_in;
+    let tax = treatment.withholding(gross);
+    let (tax, net, carry, reason) = if gross < 0 {
+        (0, 0, gross, Some(CarryReason::Negative))
+    } else if gross > 0 && gross - tax < minimum_payout_fen {
+        (0, 0, gross, Some(CarryReason::BelowMinimum))
+    } else {
+        (tax, gross - tax, 0, None)
+    };
+    Statement {
+        promoter_id,
+        treatment,
+        lines,
+        carried_in_fen: carried_in,
+        gross_fen: gross,
+        tax_fen: tax,
+        net_fen: net,
+        carry_out_fen: carry,
+        carry_reason: reason,
+    }
 }
 
 #[cfg(test)]

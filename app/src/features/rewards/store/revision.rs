@@ -84,16 +84,6 @@ pub async fn keep_lines(tx: &mut Tx, tick: &Tick, except: i64, keys: &str, arg: 
 const DUE: &str = "((x.amount_fen <> x.settled_fen AND x.vests_on <= $1) \
      OR (x.amount_fen = 0 AND x.settled_fen = 0 AND x.vests_on >= $2 AND x.vests_on <= $1))";
 
-/// A ledger row as a draft sums it, without the line that explains it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct DueLine {
-    pub key: String,
-    pub promoter_id: i64,
-    pub amount_fen: i64,
-    pub vests_on: Option<NaiveDate>,
-    pub cash: bool,
-}
-
 /// What approved runs had paid per key: (key, promoter, fen).
 pub type Paid = Vec<(String, i64, i64)>;
 
@@ -106,7 +96,8 @@ pub async fn open(
     first_day: NaiveDate,
     last_day: NaiveDate,
 ) -> Result<(Vec<RewardLine>, Paid), AppError> {
-    let rows = open_rows(pool, read, promoters, first_day, last_day, "x.line").await?;
+    let select = "x.line_key, x.promoter_id, x.settled_fen, x.line";
+    let rows = open_rows(pool, read, promoters, first_day, last_day, select, "").await?;
     let (mut lines, mut settled) = (Vec::new(), Vec::new());
     for r in &rows {
         paid(r, &mut settled)?;
@@ -117,32 +108,31 @@ pub async fn open(
     Ok((lines, settled))
 }
 
-/// The same rows as `open`, as a draft sums them: a few columns, no line read or parsed.
-pub async fn open_due(
+/// Per promoter, what the rows `open` reads come to as a draft pays them, summed by the
+/// database: (fen, lines). A cash line pays what approved runs have not paid of it; a line the
+/// facts no longer earn, or not cash, takes back what was paid. It makes a statement line
+/// when it is in the period and unpaid, or pays or takes back something: the rule of
+/// `settlement::statements::draft`, which a test holds this to.
+pub async fn sums(
     pool: &AnyPool,
     read: i64,
     promoters: &[i64],
     first_day: NaiveDate,
     last_day: NaiveDate,
-) -> Result<(Vec<DueLine>, Paid), AppError> {
-    let columns =
-        "x.amount_fen, x.vests_on, x.cash, CAST(CASE WHEN x.line IS NULL THEN 0 ELSE 1 END AS BIGINT) AS has_line";
-    let rows = open_rows(pool, read, promoters, first_day, last_day, columns).await?;
-    let (mut lines, mut settled) = (Vec::new(), Vec::new());
+) -> Result<std::collections::BTreeMap<i64, (i64, i64)>, AppError> {
+    const SUMS: &str = "x.promoter_id, \
+        CAST(SUM(CASE WHEN x.line IS NOT NULL AND x.cash = 1 THEN x.amount_fen - x.settled_fen ELSE -x.settled_fen END) AS BIGINT) AS fen, \
+        CAST(SUM(CASE WHEN x.line IS NOT NULL AND x.cash = 1 THEN \
+            (CASE WHEN (x.vests_on >= $2 AND x.settled_fen = 0) OR x.amount_fen <> x.settled_fen THEN 1 ELSE 0 END) \
+          WHEN x.settled_fen <> 0 THEN 1 ELSE 0 END) AS BIGINT) AS lines";
+    let rows = open_rows(pool, read, promoters, first_day, last_day, SUMS, "GROUP BY x.promoter_id").await?;
+    let mut out = std::collections::BTreeMap::new();
     for r in &rows {
-        paid(r, &mut settled)?;
-        if r.try_get::<i64, _>("has_line")? != 0 {
-            let vests_on: Option<String> = r.try_get("vests_on")?;
-            lines.push(DueLine {
-                key: r.try_get("line_key")?,
-                promoter_id: r.try_get("promoter_id")?,
-                amount_fen: r.try_get("amount_fen")?,
-                vests_on: vests_on.map(|d| d.parse().map_err(internal)).transpose()?,
-                cash: r.try_get::<i64, _>("cash")? != 0,
-            });
-        }
+        let e = out.entry(r.try_get::<i64, _>("promoter_id")?).or_insert((0, 0));
+        e.0 += r.try_get::<i64, _>("fen")?;
+        e.1 += r.try_get::<i64, _>("lines")?;
     }
-    Ok((lines, settled))
+    Ok(out)
 }
 
 fn paid(r: &sqlx::any::AnyRow, settled: &mut Paid) -> Result<(), sqlx::Error> {
@@ -153,14 +143,16 @@ fn paid(r: &sqlx::any::AnyRow, settled: &mut Paid) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// The rows a draft reads for these promoters as the hold sees them, with `columns` of `x`.
+/// The rows a draft reads for these promoters as the hold sees them: `select` over them as `x`,
+/// then `tail` (a grouping), for each of the places they are read from.
 async fn open_rows(
     pool: &AnyPool,
     read: i64,
     promoters: &[i64],
     first_day: NaiveDate,
     last_day: NaiveDate,
-    columns: &str,
+    select: &str,
+    tail: &str,
 ) -> Result<Vec<sqlx::any::AnyRow>, AppError> {
     let ids = id_list(promoters);
     let kept: i64 =
@@ -179,8 +171,8 @@ async fn open_rows(
     for due in ["x.amount_fen <> x.settled_fen AND x.vests_on <= $1", "x.amount_fen = 0 AND x.settled_fen = 0"] {
         rows.extend(
             sqlx::query(&format!(
-                "SELECT x.line_key, x.promoter_id, x.settled_fen, {columns} FROM reward_ledger x WHERE x.promoter_id IN ({ids}) \
-                 AND {due} AND {DUE} AND x.revision <= (SELECT revision FROM ledger_reads WHERE id = $3) {unchanged}"
+                "SELECT {select} FROM reward_ledger x WHERE x.promoter_id IN ({ids}) \
+                 AND {due} AND {DUE} AND x.revision <= (SELECT revision FROM ledger_reads WHERE id = $3) {unchanged} {tail}"
             ))
             .bind(last_day.to_string())
             .bind(first_day.to_string())
@@ -192,8 +184,7 @@ async fn open_rows(
     if kept > 0 {
         rows.extend(
             sqlx::query(&format!(
-                "SELECT x.line_key, x.promoter_id, x.settled_fen, {columns} FROM ledger_kept x WHERE x.read_id = $3 \
-                 AND x.promoter_id IN ({ids}) AND {DUE}"
+                "SELECT {select} FROM ledger_kept x WHERE x.read_id = $3 AND x.promoter_id IN ({ids}) AND {DUE} {tail}"
             ))
             .bind(last_day.to_string())
             .bind(first_day.to_string())

@@ -6,7 +6,7 @@ use super::tax::treatments;
 use crate::features::rewards::engine::{activity_lines, Facts, Promoter, Rule};
 use crate::features::rewards::store::facts::{self, id_list};
 use crate::features::rewards::store::ledger;
-use crate::features::rewards::store::revision::{self, DueLine};
+use crate::features::rewards::store::revision;
 use crate::features::rewards::store::rules::rules;
 use crate::features::settlement::model::{Audited, Field, RunStatus, Scope};
 use crate::features::settlement::statements::{CarryReason, Statement};
@@ -293,12 +293,7 @@ impl Job {
     }
 
     /// The statements of one step's promoters, from the ledger as the draft holds it.
-    async fn statements(
-        &self,
-        state: &AppState,
-        held: Held,
-        step: &[i64],
-    ) -> Result<Vec<Statement<DueLine>>, AppError> {
+    async fn statements(&self, state: &AppState, held: Held, step: &[i64]) -> Result<Vec<Statement>, AppError> {
         let pool = &state.db.pool;
         let promoters: BTreeMap<i64, TaxTreatment> = step.iter().map(|id| (*id, self.treatment[id])).collect();
         let carried = carried_in(pool, self.scope, &self.period_key, step).await?;
@@ -309,11 +304,11 @@ impl Job {
 /// Statements written per transaction (one INSERT; 9 parameters each).
 const STATEMENTS_PER_TRANSACTION: usize = 250;
 
-async fn store<L>(
+async fn store(
     backend: db::Backend,
     tx: &mut db::Tx,
     run_id: i64,
-    statements: &[Statement<L>],
+    statements: &[Statement],
 ) -> Result<(), sqlx::Error> {
     let sql = format!(
         "INSERT INTO statements (run_id, promoter_id, treatment, carried_in_fen, gross_fen, tax_fen, net_fen, carry_out_fen, \

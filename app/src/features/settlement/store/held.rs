@@ -3,10 +3,10 @@
 //! shown. Approval writes them as statement lines, the run's permanent record, and releases
 //! the hold.
 use crate::features::rewards::store::facts::id_list;
-use crate::features::rewards::store::revision::{self, DueLine};
+use crate::features::rewards::store::revision;
 use crate::features::settlement::model::{RunStatus, StatementLineView};
 use crate::features::settlement::statements::{
-    draft as draft_statements, Draft, Due, Settled, Statement, StatementLine,
+    draft as draft_statements, statement, Draft, Settled, Statement, StatementLine,
 };
 use crate::features::settlement::tax::TaxTreatment;
 use crate::plumbing::db::{self, SetColumn};
@@ -45,59 +45,39 @@ pub async fn statements(
 ) -> Result<Vec<Statement>, AppError> {
     let ids: Vec<i64> = promoters.keys().copied().collect();
     let (lines, paid) = revision::open(pool, held.read, &ids, held.first_day, held.last_day).await?;
-    Ok(assemble(held, &lines, paid, promoters, carried_in, minimum_payout_fen))
+    let settled: Vec<Settled> =
+        paid.into_iter().map(|(key, promoter_id, amount_fen)| Settled { key, promoter_id, amount_fen }).collect();
+    Ok(draft_statements(&Draft {
+        promoters,
+        lines: &lines,
+        settled: &settled,
+        carried_in,
+        first_day: held.first_day,
+        last_day: held.last_day,
+        minimum_payout_fen,
+    }))
 }
 
-/// The same statements, their lines read as a few columns each: what a draft stores.
+/// The same statements without their lines, from per-promoter sums the database makes over
+/// the ledger: what a draft stores (its lines are read through the hold when shown).
 pub async fn sums(
     pool: &AnyPool,
     held: Held,
     promoters: &BTreeMap<i64, TaxTreatment>,
     carried_in: &BTreeMap<i64, i64>,
     minimum_payout_fen: i64,
-) -> Result<Vec<Statement<DueLine>>, AppError> {
+) -> Result<Vec<Statement>, AppError> {
     let ids: Vec<i64> = promoters.keys().copied().collect();
-    let (lines, paid) = revision::open_due(pool, held.read, &ids, held.first_day, held.last_day).await?;
-    Ok(assemble(held, &lines, paid, promoters, carried_in, minimum_payout_fen))
-}
-
-fn assemble<L: Due + Clone>(
-    held: Held,
-    lines: &[L],
-    paid: revision::Paid,
-    promoters: &BTreeMap<i64, TaxTreatment>,
-    carried_in: &BTreeMap<i64, i64>,
-    minimum_payout_fen: i64,
-) -> Vec<Statement<L>> {
-    let settled: Vec<Settled> =
-        paid.into_iter().map(|(key, promoter_id, amount_fen)| Settled { key, promoter_id, amount_fen }).collect();
-    draft_statements(&Draft {
-        promoters,
-        lines,
-        settled: &settled,
-        carried_in,
-        first_day: held.first_day,
-        last_day: held.last_day,
-        minimum_payout_fen,
-    })
-}
-
-impl Due for DueLine {
-    fn key(&self) -> &str {
-        &self.key
+    let sums = revision::sums(pool, held.read, &ids, held.first_day, held.last_day).await?;
+    let mut out = Vec::new();
+    for (promoter, treatment) in promoters {
+        let (fen, lines) = sums.get(promoter).copied().unwrap_or((0, 0));
+        let carried = carried_in.get(promoter).copied().unwrap_or(0);
+        if lines > 0 || carried != 0 {
+            out.push(statement(*promoter, *treatment, Vec::new(), fen, carried, minimum_payout_fen));
+        }
     }
-    fn promoter_id(&self) -> i64 {
-        self.promoter_id
-    }
-    fn amount_fen(&self) -> i64 {
-        self.amount_fen
-    }
-    fn vests_on(&self) -> Option<NaiveDate> {
-        self.vests_on
-    }
-    fn cash(&self) -> bool {
-        self.cash
-    }
+    Ok(out)
 }
 
 /// A drafted statement's promoter: who, how taxed, what is carried in.
@@ -192,8 +172,15 @@ pub async fn record(state: &AppState, run_id: i64, held: Held, token: i64) -> Re
         let treatments = part.iter().map(|p| (*p, stored[p].1)).collect();
         let carried = part.iter().map(|p| (*p, stored[p].2)).collect();
         let mut out = Vec::new();
-        for s in statements(pool, held, &treatments, &carried, 0).await? {
-            let (id, _, _, gross) = stored[&s.promoter_id];
+        let drafted = statements(pool, held, &treatments, &carried, 0).await?;
+        if drafted.len() != part.len() {
+            let why = format!("run {run_id}: {} statements read against {} stored", drafted.len(), part.len());
+            return Err(internal(why));
+        }
+        for s in drafted {
+            let Some(&(id, _, _, gross)) = stored.get(&s.promoter_id) else {
+                return Err(internal(format!("run {run_id}: promoter {} has no statement", s.promoter_id)));
+            };
             if s.gross_fen != gross {
                 let why = format!("run {run_id}: promoter {} reads {} against {gross}", s.promoter_id, s.gross_fen);
                 return Err(internal(why));
