@@ -36,7 +36,7 @@ run_sql() {
 start_server() {
   local url="$1"; shift
   local port=$((20000 + RANDOM % 20000))
-  env DATABASE_URL="$url" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_OUTPUT_NAME=allhands RUST_LOG=warn ALLHANDS_DEMO_DATA=1 ALLHANDS_DEMO_ACTIVITY=0 "$@" \
+  env DATABASE_URL="$url" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_OUTPUT_NAME=allhands RUST_LOG=warn ALLHANDS_DEMO_DATA=1 ALLHANDS_DEMO_ACTIVITY=0 ALLHANDS_SCHEDULED_DRAFTS=0 "$@" \
     "$BIN" >/dev/null 2>&1 &
   SERVER_PID=$!
   SERVER_BASE="http://127.0.0.1:$port"

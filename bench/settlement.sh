@@ -8,6 +8,10 @@
 # and lost (acknowledged forms not stored). Then November is approved, which writes its statement
 # lines (a draft refers to the ledger instead of copying them): approve_s and
 # lead_p99_during_approval_ms are printed, with no target.
+# Memory is printed per phase, each from a fresh high-water mark that counts what the process
+# already holds: peak_rss_accrual_mb, peak_rss_mb (the measured draft, the target) and
+# peak_rss_approval_mb; peak_rss_before_draft_mb is the process's until then (the bench's own
+# loading and the approval of the history included).
 # Targets: ratio ≤ 3 on both engines, history ≤ 1.25, ≤ 300 MB, and on SQLite accrual ≥ 5,000/s
 # and form p99 ≤ 50 ms during the draft; nothing lost.
 set -euo pipefail

@@ -75,6 +75,12 @@ pub fn demo_activity() -> bool {
     flag("ALLHANDS_DEMO_ACTIVITY", true)
 }
 
+/// `ALLHANDS_SCHEDULED_DRAFTS` (default on): draft the settlement runs that fall due by the
+/// calendar (the end-to-end tests turn it off: they draft what they check).
+pub fn scheduled_drafts() -> bool {
+    flag("ALLHANDS_SCHEDULED_DRAFTS", true)
+}
+
 /// `ALLHANDS_DASHBOARD_FRESH_MS` (default 2000): how long a computed dashboard answers loads
 /// of its slice while no event arrives; 0 computes every load (the benchmark of a load's cost).
 pub fn dashboard_fresh() -> std::time::Duration {

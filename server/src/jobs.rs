@@ -3,9 +3,11 @@
 use app::plumbing::state::AppState;
 use std::time::Duration;
 
-pub fn spawn(state: &AppState) {
+pub fn spawn(state: &AppState, scheduled_drafts: bool) {
     spawn_overdue_check(state.clone());
-    spawn_settlement_schedule(state.clone());
+    if scheduled_drafts {
+        spawn_settlement_schedule(state.clone());
+    }
     spawn_accrual(state.clone());
     spawn_vesting_notices(state.clone());
 }

@@ -38,6 +38,9 @@ pub struct Build {
     pub max_in_flight: usize,
     /// The longest a request may take (the live stream aside).
     pub request_timeout: std::time::Duration,
+    /// Draft the settlement runs that fall due by the calendar (tests and benchmarks, which
+    /// draft what they measure, run without them: a run drafted by the date would race them).
+    pub scheduled_drafts: bool,
 }
 
 impl Build {
@@ -49,6 +52,7 @@ impl Build {
             demo_activity: true,
             max_in_flight: 512,
             request_timeout: std::time::Duration::from_secs(60),
+            scheduled_drafts: true,
         }
     }
 }
@@ -113,7 +117,7 @@ pub async fn build_with(
         // Before serving: the demo's first page already shows its figures.
         app::features::admin::store::demo_activity::seed(&state).await.map_err(|e| format!("demo activity: {e}"))?;
     }
-    jobs::spawn(&state);
+    jobs::spawn(&state, b.scheduled_drafts);
     let routes = generate_route_list(app::App);
     let router = Router::new()
         .merge(routes::routes())

@@ -37,6 +37,7 @@ async fn serve() {
     let mut build = server::Build {
         lead_burst_per_minute: server::config::lead_burst_per_minute(),
         demo_activity: server::config::demo_activity(),
+        scheduled_drafts: server::config::scheduled_drafts(),
         ..server::Build::new(options)
     };
     server::config::request_limits(&mut build);

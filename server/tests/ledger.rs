@@ -376,6 +376,55 @@ async fn a_boost_window_set_later_re_accrues_the_campaign_deals() {
     s.stop().await;
 }
 
+/// A change of terms applies from its date on: a payment made before it keeps the reward it
+/// earned even when its customer's deals are accrued again later, and the ledger still equals
+/// the engine's full recompute.
+#[tokio::test]
+async fn a_change_of_terms_applies_to_payments_from_its_date_on() {
+    let s = TestServer::start_unaudited().await;
+    let code = s.referral_code(EMPLOYEE).await;
+    let sales = s.signed_in(SALES).await;
+    // A 30-day holding period decided earlier, in force from 2026-12-03.
+    let (_turn, mut tx) = s.state.db.begin_write().await.unwrap();
+    app::plumbing::settings::put_from(&mut tx, "holding_days", "30", "2026-12-03".parse().unwrap(), None)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    drop(_turn);
+    let paid_on = |d: i64, on: &'static str, amount: &'static str| {
+        [("deal_id", d.to_string()), ("paid_on", on.into()), ("amount", amount.into()), ("refund", "false".into())]
+    };
+    let mut deals = Vec::new();
+    for (i, on) in ["2026-12-02", "2026-12-03"].into_iter().enumerate() {
+        let d = deal(&s, &sales, &format!("T-{i}"), &format!("1391116030{i}"), "10000", &code, "").await;
+        let form = paid_on(d, on, "5000");
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(s.call(&sales, "record_payment", &form).await.0, StatusCode::OK);
+        deals.push(d);
+    }
+    // The first customer pays the rest after the change: that customer's deals accrue again.
+    let form = paid_on(deals[0], "2026-12-03", "5000");
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(s.call(&sales, "record_payment", &form).await.0, StatusCode::OK);
+    ledger::accrue_all(&s.state).await.unwrap();
+    let vesting: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT deal_id, amount_fen, vests_on FROM reward_ledger WHERE deal_id IS NOT NULL ORDER BY deal_id, vests_on",
+    )
+    .fetch_all(&s.state.db.pool)
+    .await
+    .unwrap();
+    let want = vec![
+        (deals[0], 10_000, "2026-12-02".to_string()),
+        (deals[0], 10_000, "2027-01-02".to_string()),
+        (deals[1], 10_000, "2027-01-02".to_string()),
+    ];
+    assert_eq!(vesting, want, "paid before the change: vests at once; after: 30 days later");
+    let finance = s.signed_in(FINANCE).await;
+    let check: LedgerCheck = s.call_json(&finance, "verify_ledger", &[]).await;
+    assert_eq!((check.lines, check.differences.len()), (3, 0), "{check:?}");
+    s.stop().await;
+}
+
 /// The draft's per-promoter sums (made by the database) against the statements the pure rule
 /// makes from the same rows, over ledgers of every kind of row: paid, partly paid, reversed,
 /// zero, coupon, before and in the period, kept for the hold after a change.

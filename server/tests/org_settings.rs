@@ -102,8 +102,8 @@ async fn late_payment_steps_change_money_from_their_date() {
         StatusCode::OK
     );
     let pool = &s.state.db.pool;
-    let now = facts::terms(pool, today).await.unwrap();
-    let then = facts::terms(pool, tomorrow).await.unwrap();
+    let terms = facts::terms(pool).await.unwrap();
+    let (now, then) = (terms.on(today), terms.on(tomorrow));
     assert_eq!((now.late.percent(45), then.late.percent(45)), (20, 10), "today's runs keep today's steps");
     assert_eq!((now.late.percent(200), then.late.percent(200)), (100, 30));
     s.stop().await;

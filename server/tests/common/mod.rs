@@ -67,7 +67,7 @@ pub fn config(db: &TestDb) -> Config {
 pub fn build() -> server::Build {
     let options = leptos::config::LeptosOptions::builder().output_name("allhands").site_root("target/site").build();
     // Tests count what they make: the bare demo organization, without its weeks of activity.
-    server::Build { demo_activity: false, ..server::Build::new(options) }
+    server::Build { demo_activity: false, scheduled_drafts: false, ..server::Build::new(options) }
 }
 
 pub struct TestServer {

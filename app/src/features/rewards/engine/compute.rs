@@ -16,7 +16,7 @@ pub fn late_percent(days: i64) -> u32 {
 
 struct Ctx<'a> {
     rules: &'a [Rule],
-    terms: Terms,
+    terms: DatedTerms,
     promoters: BTreeMap<i64, &'a Promoter>,
     boosts: BTreeMap<i64, &'a [Boost]>,
     deals: BTreeMap<i64, &'a Deal>,
@@ -62,7 +62,7 @@ impl<'a> Ctx<'a> {
     fn vests_on(&self, d: &Deal, paid_on: NaiveDate) -> Option<NaiveDate> {
         match d.audit {
             Audit::Pending => None,
-            _ => Some(paid_on + chrono::Duration::days(self.terms.holding_days)),
+            _ => Some(paid_on + chrono::Duration::days(self.terms.on(paid_on).holding_days)),
         }
     }
 }
@@ -92,7 +92,7 @@ fn deductions(d: &Deal, paid_on: NaiveDate, late: &LateSteps) -> (Decimal, Vec<D
 }
 
 impl<'a> Ctx<'a> {
-    fn new(rules: &'a [Rule], facts: &'a Facts, terms: Terms) -> (Ctx<'a>, Vec<&'a Deal>, Vec<&'a Payment>) {
+    fn new(rules: &'a [Rule], facts: &'a Facts, terms: DatedTerms) -> (Ctx<'a>, Vec<&'a Deal>, Vec<&'a Payment>) {
         let mut deals: Vec<&Deal> = facts.deals.iter().collect();
         deals.sort_by_key(|d| (d.signed_on, d.id));
         let mut first_order: BTreeMap<&str, &Deal> = BTreeMap::new();
@@ -131,8 +131,8 @@ fn sorted(mut lines: Vec<RewardLine>) -> Vec<RewardLine> {
 /// the order of the inputs: lines come out sorted by promoter, vesting date and key. It is
 /// what the ledger holds once every fact has accrued (`accrue`, `tier_lines`,
 /// `activity_lines`), plus customers' coupons.
-pub fn compute(rules: &[Rule], facts: &Facts, terms: Terms) -> Vec<RewardLine> {
-    let (ctx, deals, payments) = Ctx::new(rules, facts, terms);
+pub fn compute(rules: &[Rule], facts: &Facts, terms: impl Into<DatedTerms>) -> Vec<RewardLine> {
+    let (ctx, deals, payments) = Ctx::new(rules, facts, terms.into());
     let mut lines = Vec::new();
     payment_lines(&ctx, &payments, &mut lines);
     let parts = tier_parts(&ctx, &payments);
@@ -148,8 +148,8 @@ pub fn compute(rules: &[Rule], facts: &Facts, terms: Terms) -> Vec<RewardLine> {
 /// lines on collected money and per deal, and each payment's part of a marginal-tier pool
 /// (the pool spans customers, so its line is made from the parts: `tier_lines`). A
 /// customer's lines depend only on that customer's deals (first order, attribution).
-pub fn accrue(rules: &[Rule], facts: &Facts, terms: Terms) -> Accrued {
-    let (ctx, deals, payments) = Ctx::new(rules, facts, terms);
+pub fn accrue(rules: &[Rule], facts: &Facts, terms: impl Into<DatedTerms>) -> Accrued {
+    let (ctx, deals, payments) = Ctx::new(rules, facts, terms.into());
     let mut lines = Vec::new();
     payment_lines(&ctx, &payments, &mut lines);
     flat_deal_lines(&ctx, &deals, &payments, &mut lines);
@@ -158,7 +158,7 @@ pub fn accrue(rules: &[Rule], facts: &Facts, terms: Terms) -> Accrued {
 
 /// Lines per valid lead and monthly activity targets, from the facts' valid leads and activity.
 pub fn activity_lines(rules: &[Rule], facts: &Facts) -> Vec<RewardLine> {
-    let (ctx, _, _) = Ctx::new(rules, facts, Terms::default());
+    let (ctx, _, _) = Ctx::new(rules, facts, DatedTerms::default());
     let mut lines = Vec::new();
     lead_lines(&ctx, facts, &mut lines);
     target_lines(&ctx, facts, &mut lines);
@@ -195,7 +195,7 @@ fn payment_lines(ctx: &Ctx, payments: &[&Payment], out: &mut Vec<RewardLine>) {
             _ => continue,
         };
         let multiplier = ctx.multiplier(d);
-        let (factor, deds) = deductions(d, pay.paid_on, &ctx.terms.late);
+        let (factor, deds) = deductions(d, pay.paid_on, &ctx.terms.on(pay.paid_on).late);
         let weights: Vec<Decimal> = shares.iter().map(|(_, w)| *w).collect();
         let is_split = matches!(rule.spec, RuleSpec::Split { .. });
         let payees: Vec<Option<i64>> = shares
@@ -284,7 +284,7 @@ fn tier_parts(ctx: &Ctx, payments: &[&Payment]) -> Vec<TierPart> {
         let (basis, collected_fen, multiplier) = if d.audit == Audit::Pending {
             (Decimal::ZERO, 0, Decimal::ONE)
         } else {
-            let (factor, _) = deductions(d, pay.paid_on, &ctx.terms.late);
+            let (factor, _) = deductions(d, pay.paid_on, &ctx.terms.on(pay.paid_on).late);
             let m = ctx.multiplier(d);
             (Decimal::from(pay.amount_fen) * factor * m, pay.amount_fen, m)
         };
@@ -385,7 +385,7 @@ fn flat_deal_lines(ctx: &Ctx, deals: &[&Deal], payments: &[&Payment], out: &mut 
         {
             let RuleSpec::FlatPerEvent { event: FlatEvent::Deal, amount_fen } = rule.spec else { continue };
             let multiplier = ctx.multiplier(d);
-            let (factor, mut deds) = deductions(d, paid_on, &ctx.terms.late);
+            let (factor, mut deds) = deductions(d, paid_on, &ctx.terms.on(paid_on).late);
             // Lateness does not apply to a flat reward per deal; cost and audit do.
             let factor = if deds.iter().any(|x| matches!(x, Deduction::LatePayment { .. })) {
                 deds.retain(|x| !matches!(x, Deduction::LatePayment { .. }));

@@ -419,6 +419,31 @@ fn holding_days_delay_vesting() {
 }
 
 #[test]
+fn each_payment_is_rewarded_under_the_terms_of_the_day_it_was_paid() {
+    // Two deals due 2026-09-01, paid 45 days late: one before the terms changed on
+    // 2026-10-20 (holding 0 days, −20%), one after (holding 30 days, −10%).
+    let gentle = LateSteps::parse("45:10, 90:30, 365:100").unwrap();
+    let terms = DatedTerms {
+        base: Terms::default(),
+        changes: vec![(day("2026-10-20"), Terms { holding_days: 30, late: gentle })],
+    };
+    assert_eq!((terms.on(day("2026-10-19")), terms.on(day("2026-10-20"))), (Terms::default(), terms.changes[0].1));
+    let mut early = deal(1, 1_000_000, "2026-08-01");
+    early.due_on = Some(day("2026-09-01"));
+    let mut late = deal(2, 1_000_000, "2026-08-01");
+    late.due_on = Some(day("2026-09-05"));
+    let facts = Facts {
+        promoters: vec![employee(1)],
+        deals: vec![early, late],
+        payments: vec![paid(1, 1, "2026-10-16", 1_000_000), paid(2, 2, "2026-10-20", 1_000_000)],
+        ..Facts::default()
+    };
+    let lines = compute(&rules(), &facts, terms);
+    let got: Vec<_> = lines.iter().map(|l| (l.deal_id, l.amount_fen, l.vests_on)).collect();
+    assert_eq!(got, vec![(Some(1), 16_000, Some(day("2026-10-16"))), (Some(2), 18_000, Some(day("2026-11-19")))]);
+}
+
+#[test]
 fn a_full_refund_takes_back_exactly_what_was_earned() {
     let mut d = deal(1, 1_234_567, "2026-11-01");
     d.due_on = Some(day("2026-10-01"));

@@ -250,6 +250,34 @@ pub struct Terms {
     pub late: LateSteps,
 }
 
+/// The terms over time (dated settings): each payment is rewarded under the terms in force on
+/// the day it was paid, so a change applies from its date on and never rewrites a reward
+/// already earned.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DatedTerms {
+    /// In force before the first dated change.
+    pub base: Terms,
+    /// From each date on (any order).
+    pub changes: Vec<(NaiveDate, Terms)>,
+}
+
+impl DatedTerms {
+    /// The terms in force on `day`.
+    pub fn on(&self, day: NaiveDate) -> Terms {
+        self.changes
+            .iter()
+            .filter(|(from, _)| *from <= day)
+            .max_by_key(|(from, _)| *from)
+            .map_or(self.base, |(_, t)| *t)
+    }
+}
+
+impl From<Terms> for DatedTerms {
+    fn from(base: Terms) -> Self {
+        DatedTerms { base, changes: Vec::new() }
+    }
+}
+
 /// Paid at least `days` late: `percent` of the reward is withheld.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LateStep {

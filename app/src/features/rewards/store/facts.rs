@@ -1,7 +1,7 @@
 //! The facts the reward engine runs on, read from the database: promoters and their kinds,
 //! deals and payments, valid leads, monthly activity, campaign boosts.
 use crate::features::rewards::engine::{
-    Activity, Deal, Facts, LateSteps, Payment, Promoter, PromoterKind, Terms, ValidLead,
+    Activity, DatedTerms, Deal, Facts, LateSteps, Payment, Promoter, PromoterKind, Terms, ValidLead,
 };
 use crate::plumbing::access::Role;
 use crate::plumbing::db::{stored, SetColumn};
@@ -10,7 +10,7 @@ use crate::plumbing::settings::{self, OrgSettings};
 use crate::shared::period::local_day;
 use chrono::{Datelike, NaiveDate};
 use sqlx::{AnyPool, Row};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub fn date(s: &str) -> Result<NaiveDate, sqlx::Error> {
     s.parse().map_err(|e: chrono::ParseError| sqlx::Error::Decode(Box::new(e)))
@@ -54,12 +54,18 @@ async fn promoters_where(pool: &AnyPool, only: &str) -> Result<BTreeMap<i64, Pro
     } else {
         (format!(" WHERE user_id{only}"), format!(" WHERE id{only}"))
     };
-    let roles = sqlx::query(&format!("SELECT user_id, role FROM user_roles{roles_where}")).fetch_all(pool).await?;
+    let roles = sqlx::query(&format!("SELECT user_id, role FROM user_roles{roles_where}"))
+        .persistent(false)
+        .fetch_all(pool)
+        .await?;
     let mut by_user: BTreeMap<i64, Vec<Role>> = BTreeMap::new();
     for r in &roles {
         by_user.entry(r.try_get("user_id")?).or_default().push(r.set("user_roles", "role")?);
     }
-    let users = sqlx::query(&format!("SELECT id, department_id FROM users{users_where}")).fetch_all(pool).await?;
+    let users = sqlx::query(&format!("SELECT id, department_id FROM users{users_where}"))
+        .persistent(false)
+        .fetch_all(pool)
+        .await?;
     let mut out = BTreeMap::new();
     for u in &users {
         let id: i64 = u.try_get("id")?;
@@ -69,14 +75,33 @@ async fn promoters_where(pool: &AnyPool, only: &str) -> Result<BTreeMap<i64, Pro
     Ok(out)
 }
 
-/// The reward terms in effect on `on` (a dated setting).
-pub async fn terms(pool: &AnyPool, on: chrono::NaiveDate) -> Result<Terms, sqlx::Error> {
+/// The reward terms in effect on `on` (dated settings).
+async fn terms_on(pool: &AnyPool, on: chrono::NaiveDate) -> Result<Terms, sqlx::Error> {
     let late = match settings::effective(pool, LateSteps::SETTING, on).await? {
         Some(v) => LateSteps::parse(&v)
             .map_err(|_| sqlx::Error::Decode(format!("settings: late-payment steps {v:?}").into()))?,
         None => LateSteps::default(),
     };
-    Ok(Terms { holding_days: settings::effective_number(pool, "holding_days", on, 0).await?, late })
+    Ok(Terms { holding_days: settings::effective_number(pool, HOLDING_DAYS, on, 0).await?, late })
+}
+
+const HOLDING_DAYS: &str = "holding_days";
+
+/// The reward terms over time: what was in force before the first dated change, and from
+/// each change's date on.
+pub async fn terms(pool: &AnyPool) -> Result<DatedTerms, sqlx::Error> {
+    let before = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date");
+    let mut days = BTreeSet::new();
+    for key in [HOLDING_DAYS, LateSteps::SETTING] {
+        for (from, _) in settings::versions(pool, key).await? {
+            days.insert(date(&from)?);
+        }
+    }
+    let mut changes = Vec::new();
+    for day in days {
+        changes.push((day, terms_on(pool, day).await?));
+    }
+    Ok(DatedTerms { base: terms_on(pool, before).await?, changes })
 }
 
 pub fn deal_of(r: &sqlx::any::AnyRow) -> Result<Deal, sqlx::Error> {
@@ -111,7 +136,10 @@ pub enum FactScope<'a> {
     Promoters(&'a [i64]),
 }
 
-/// A list of ids for `IN (…)`: integers only, so nothing user-typed reaches the SQL.
+/// A list of ids for `IN (…)`: integers only, so nothing user-typed reaches the SQL. A
+/// statement made with one runs unprepared (`persistent(false)`): it is used once, and each
+/// connection would otherwise keep its last hundred such statements (SQLite's compiled form of
+/// one is tens of kilobytes).
 pub fn id_list(ids: &[i64]) -> String {
     let list: Vec<String> = ids.iter().map(i64::to_string).collect();
     if list.is_empty() {
@@ -152,7 +180,7 @@ pub async fn facts(
                 let params: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
                 let params = params.join(", ");
                 let sql = format!("SELECT {DEAL_COLUMNS} FROM deals WHERE customer_phone IN ({params})");
-                let mut q = sqlx::query(&sql);
+                let mut q = sqlx::query(&sql).persistent(false);
                 for c in chunk {
                     q = q.bind(c);
                 }
@@ -163,7 +191,7 @@ pub async fn facts(
                     "SELECT p.id, p.deal_id, p.paid_on, p.amount_fen FROM payments p \
                      JOIN deals d ON d.id = p.deal_id WHERE d.customer_phone IN ({params})"
                 );
-                let mut q = sqlx::query(&sql);
+                let mut q = sqlx::query(&sql).persistent(false);
                 for c in chunk {
                     q = q.bind(c);
                 }
@@ -173,7 +201,7 @@ pub async fn facts(
             }
         }
         FactScope::Promoters(ids) => {
-            let rows = sqlx::query(&promoter_deals_sql(ids)).fetch_all(pool).await?;
+            let rows = sqlx::query(&promoter_deals_sql(ids)).persistent(false).fetch_all(pool).await?;
             for r in &rows {
                 let id: i64 = r.try_get("id")?;
                 if deals.last().is_none_or(|d: &Deal| d.id != id) {
@@ -248,7 +276,7 @@ async fn activity(
     for r in sqlx::query(&format!(
         "SELECT pl.promoter_id, s.day FROM counted_shares s JOIN promo_links pl ON pl.id = s.link_id WHERE pl.promoter_id IN ({ids}){}",
         days.replace("day", "s.day")
-    ))
+    )).persistent(false)
         .fetch_all(pool)
         .await?
     {
@@ -257,7 +285,7 @@ async fn activity(
     for r in sqlx::query(&format!(
         "SELECT pl.promoter_id, v.day FROM counted_visitors v JOIN promo_links pl ON pl.id = v.link_id WHERE pl.promoter_id IN ({ids}){}",
         days.replace("day", "v.day")
-    ))
+    )).persistent(false)
         .fetch_all(pool)
         .await?
     {

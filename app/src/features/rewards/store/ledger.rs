@@ -98,7 +98,10 @@ pub async fn accrue_pending(state: &AppState, limit: i64) -> Result<usize, AppEr
     for (lead, lines) in batch.leads {
         put(&mut tx, &tick, &Owner::Lead(lead), lines, batch.today).await?;
     }
-    sqlx::query(&format!("DELETE FROM accruals WHERE id IN ({})", id_list(&batch.ids))).execute(&mut *tx).await?;
+    sqlx::query(&format!("DELETE FROM accruals WHERE id IN ({})", id_list(&batch.ids)))
+        .persistent(false)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(batch.ids.len())
 }
@@ -125,7 +128,7 @@ async fn read(state: &AppState, rules: &[Rule], limit: i64) -> Result<Batch, App
     if batch.ids.is_empty() {
         return Ok(batch);
     }
-    let terms = facts::terms(pool, today).await?;
+    let terms = facts::terms(pool).await?;
     let customers: Vec<String> = customers.into_iter().collect();
     let mut facts = facts::facts(pool, &state.org, &BTreeMap::new(), FactScope::Customers(&customers)).await?;
     facts.promoters = facts::promoters_of_deals(pool, &facts.deals).await?.into_values().collect();
@@ -392,6 +395,7 @@ pub async fn put_targets(
         "SELECT line_key, vests_on FROM reward_ledger WHERE promoter_id IN ({}) AND customer IS NULL",
         id_list(promoters)
     ))
+    .persistent(false)
     .fetch_all(&state.db.pool)
     .await?;
     let mut before = Vec::new();

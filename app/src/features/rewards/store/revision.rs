@@ -157,6 +157,7 @@ async fn open_rows(
     let ids = id_list(promoters);
     let kept: i64 =
         sqlx::query_scalar(&format!("SELECT COUNT(*) FROM ledger_kept WHERE read_id = $1 AND promoter_id IN ({ids})"))
+            .persistent(false)
             .bind(read)
             .fetch_one(pool)
             .await?;
@@ -173,7 +174,7 @@ async fn open_rows(
             sqlx::query(&format!(
                 "SELECT {select} FROM reward_ledger x WHERE x.promoter_id IN ({ids}) \
                  AND {due} AND {DUE} AND x.revision <= (SELECT revision FROM ledger_reads WHERE id = $3) {unchanged} {tail}"
-            ))
+            )).persistent(false)
             .bind(last_day.to_string())
             .bind(first_day.to_string())
             .bind(read)
@@ -186,6 +187,7 @@ async fn open_rows(
             sqlx::query(&format!(
                 "SELECT {select} FROM ledger_kept x WHERE x.read_id = $3 AND x.promoter_id IN ({ids}) AND {DUE} {tail}"
             ))
+            .persistent(false)
             .bind(last_day.to_string())
             .bind(first_day.to_string())
             .bind(read)

@@ -8,7 +8,6 @@ use crate::features::rewards::engine::{compute, LineKind};
 use crate::features::rewards::model::{LedgerCheck, LedgerDifference};
 use crate::plumbing::errors::AppError;
 use crate::plumbing::state::AppState;
-use crate::shared::period::local_date;
 use sqlx::Row;
 use std::collections::BTreeMap;
 
@@ -19,14 +18,14 @@ pub async fn verify(state: &AppState) -> Result<LedgerCheck, AppError> {
     let pool = &state.db.pool;
     ledger::accrue_all(state).await?;
     let rules = rules(pool).await?;
-    let terms = facts::terms(pool, local_date(chrono::Utc::now(), state.org.tz)).await?;
+    let terms = facts::terms(pool).await?;
     let everyone = facts::promoters(pool).await?;
     let ids: Vec<i64> = everyone.keys().copied().collect();
     let mut check = LedgerCheck::default();
     for step in ids.chunks(STEP) {
         let f = facts::facts(pool, &state.org, &everyone, FactScope::Promoters(step)).await?;
         let mut engine: BTreeMap<String, (i64, i64)> = BTreeMap::new();
-        for l in compute(&rules, &f, terms) {
+        for l in compute(&rules, &f, terms.clone()) {
             if step.contains(&l.promoter_id) && l.kind == LineKind::Cash && !l.key.starts_with("target:") {
                 engine.insert(l.key, (l.promoter_id, l.amount_fen));
             }
@@ -36,6 +35,7 @@ pub async fn verify(state: &AppState) -> Result<LedgerCheck, AppError> {
              AND line_key NOT LIKE 'target:%' AND line IS NOT NULL",
             id_list(step)
         ))
+        .persistent(false)
         .fetch_all(pool)
         .await?;
         check.lines += rows.len() as i64;
@@ -57,6 +57,7 @@ pub async fn verify(state: &AppState) -> Result<LedgerCheck, AppError> {
         "SELECT id, display_name FROM users WHERE id IN ({})",
         id_list(&check.differences.iter().map(|d| d.promoter_id).collect::<Vec<_>>())
     ))
+    .persistent(false)
     .fetch_all(pool)
     .await?;
     let names: BTreeMap<i64, String> =

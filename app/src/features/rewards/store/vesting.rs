@@ -33,7 +33,7 @@ pub async fn notify_vested(state: &AppState, deal_id: i64) -> Result<(), AppErro
     let everyone = facts::promoters(&state.db.pool).await?;
     let facts = facts::facts(&state.db.pool, &state.org, &everyone, FactScope::Customers(&customers)).await?;
     let today = local_date(chrono::Utc::now(), state.org.tz);
-    let terms = facts::terms(&state.db.pool, today).await?;
+    let terms = facts::terms(&state.db.pool).await?;
     let latest: Option<i64> = facts.payments.iter().filter(|p| p.deal_id == deal_id).map(|p| p.id).max();
     let lines = compute(&rules, &facts, terms);
     let mut messages = Vec::new();

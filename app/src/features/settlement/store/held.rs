@@ -146,6 +146,7 @@ pub async fn record(state: &AppState, run_id: i64, held: Held, token: i64) -> Re
         .await?;
         if !ids.is_empty() {
             sqlx::query(&format!("DELETE FROM statement_lines WHERE statement_id IN ({})", id_list(&ids)))
+                .persistent(false)
                 .execute(&mut *tx)
                 .await?;
         }
