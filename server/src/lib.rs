@@ -24,6 +24,18 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
+/// Password hashing (argon2) allocates 19 MiB per hash. glibc raises its mmap threshold after
+/// the first such buffer is freed and from then on keeps them in the heap, so a few sign-ins
+/// would hold ~100 MB for good. A fixed threshold sends large buffers back to the OS on free.
+/// Called first in `main` (the server's and the benchmarks'), before any other thread starts.
+pub fn return_large_buffers_to_the_os() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; called before any other thread starts.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 256 * 1024);
+    }
+}
+
 /// What `build` needs besides the configuration.
 pub struct Build {
     pub options: LeptosOptions,

@@ -1,18 +1,7 @@
 use tracing_subscriber::EnvFilter;
 
-/// Password hashing (argon2) allocates 19 MiB per hash. glibc raises its mmap threshold after
-/// the first such buffer is freed and from then on keeps them in the heap, so a few sign-ins
-/// would hold ~100 MB for good. A fixed threshold sends large buffers back to the OS on free.
-fn return_large_buffers_to_the_os() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets an allocator parameter; called before any other thread starts.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 256 * 1024);
-    }
-}
-
 fn main() {
-    return_large_buffers_to_the_os();
+    server::return_large_buffers_to_the_os();
     match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime.block_on(serve()),
         Err(e) => {

@@ -33,8 +33,15 @@ fn reset_peak() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
-#[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+type Outcome = Result<(), Box<dyn std::error::Error + Send + Sync>>;
+
+/// The server's own allocator setting, then the benchmark.
+fn main() -> Outcome {
+    server::return_large_buffers_to_the_os();
+    tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(run())
+}
+
+async fn run() -> Outcome {
     // The draft's own log line (time reading, computing, writing) goes to stderr.
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
