@@ -369,6 +369,7 @@ async fn the_binary_starts_safe_by_default_and_prints_the_setup_link_on_the_cons
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("LEPTOS_OUTPUT_NAME", "allhands")
         .env("RUST_LOG", "info")
+        .env("ALLHANDS_SCHEDULED_DRAFTS", "0")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -17,6 +17,7 @@ async fn spawn_binary(db: &TestDb) -> (std::process::Child, String) {
         // The binary starts safe by default: the tests ask for the demo organization.
         .env("ALLHANDS_DEMO_DATA", "1")
         .env("ALLHANDS_DEMO_ACTIVITY", "0")
+        .env("ALLHANDS_SCHEDULED_DRAFTS", "0")
         .stdout(Stdio::null())
         .spawn()
         .expect("server starts");
