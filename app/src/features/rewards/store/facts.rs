@@ -90,7 +90,8 @@ const HOLDING_DAYS: &str = "holding_days";
 /// The reward terms over time: what was in force before the first dated change, and from
 /// each change's date on.
 pub async fn terms(pool: &AnyPool) -> Result<DatedTerms, sqlx::Error> {
-    let before = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date");
+    // 1970-01-01: before any dated version, so the undated values answer.
+    let before = NaiveDate::default();
     let mut days = BTreeSet::new();
     for key in [HOLDING_DAYS, LateSteps::SETTING] {
         for (from, _) in settings::versions(pool, key).await? {
