@@ -8,6 +8,8 @@
 # and lost (acknowledged forms not stored). Then November is approved, which writes its statement
 # lines (a draft refers to the ledger instead of copying them): approve_s and
 # lead_p99_during_approval_ms are printed, with no target.
+# Before each timed draft the database is settled as a month of service would leave it (SQLite's
+# write-ahead log checkpointed, PostgreSQL vacuumed and analyzed), timed apart: settle_s.
 # Memory is printed per phase, each from a fresh high-water mark that counts what the process
 # already holds: peak_rss_accrual_mb, peak_rss_mb (the measured draft, the target) and
 # peak_rss_approval_mb; peak_rss_before_draft_mb is the process's until then (the bench's own

@@ -5,6 +5,8 @@ mod common;
 use app::features::rewards::engine::default_rules;
 use app::features::rewards::model::LedgerCheck;
 use app::features::rewards::store::{ledger, vesting};
+use app::features::settlement::store::held::{self, Held};
+use app::features::settlement::store::runs;
 use app::features::settlement::{MyRewards, RunRow, StatementView};
 use common::*;
 use reqwest::{Client, StatusCode};
@@ -142,6 +144,42 @@ async fn a_one_one_eight_split_is_paid_in_full_to_three_people() {
     let st: Vec<StatementView> = s.call_json(&finance, "run_statements", &[("run_id", &run.to_string())]).await;
     let paid: i64 = st.iter().flat_map(|s| &s.lines).map(|l| l.amount_fen).sum();
     assert_eq!(paid, 50_000, "the whole pool is paid");
+
+    // An approval dies after settling one statement of three: the run is not drafted again,
+    // and the next approval finishes it without settling that statement twice.
+    let read = s.count(&format!("SELECT ledger_read FROM settlement_runs WHERE id = {run}")).await;
+    let pool = &s.state.db.pool;
+    sqlx::query("UPDATE settlement_runs SET draft_token = 7, draft_beat = $1, settling_from = $1 WHERE id = $2")
+        .bind(chrono::Utc::now().timestamp_millis())
+        .bind(run)
+        .execute(pool)
+        .await
+        .unwrap();
+    held::record(&s.state, run, Held::new(read, "2026-12").unwrap(), 7).await.unwrap();
+    assert!(runs::settle_some(&s.state, run, read, 7, 1).await.unwrap());
+    sqlx::query("UPDATE settlement_runs SET draft_beat = 0 WHERE id = $1").bind(run).execute(pool).await.unwrap();
+    let (status, body) = s.call(&finance, "draft_run", &[("scope", "employee"), ("period", "2026-12")]).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    // Nor is another run of the scope approved before it.
+    let admin = s.signed_in(ADMIN).await;
+    let next: i64 = s.call_json(&finance, "draft_run", &[("scope", "employee"), ("period", "2027-01")]).await;
+    let (status, body) = s.call(&admin, "run_action", &[("run_id", &next.to_string()), ("action", "approve")]).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(body.contains("being approved") || body.contains("正在审批"), "{body}");
+    assert_eq!(
+        s.call(&admin, "run_action", &[("run_id", &run.to_string()), ("action", "approve")]).await.0,
+        StatusCode::OK
+    );
+    let settled: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT amount_fen, settled_fen FROM reward_ledger WHERE deal_id = $1 ORDER BY amount_fen")
+            .bind(d)
+            .fetch_all(pool)
+            .await
+            .unwrap();
+    assert_eq!(settled, vec![(5_000, 5_000), (5_000, 5_000), (40_000, 40_000)], "each line settled once");
+    let approved: Vec<StatementView> = s.call_json(&finance, "run_statements", &[("run_id", &run.to_string())]).await;
+    let lines = |v: &[StatementView]| v.iter().map(|s| (s.gross_fen, s.lines.clone())).collect::<Vec<_>>();
+    assert_eq!(lines(&approved), lines(&st), "approved as drafted");
     s.stop().await;
 }
 
@@ -431,7 +469,6 @@ async fn a_change_of_terms_applies_to_payments_from_its_date_on() {
 #[tokio::test]
 async fn a_drafts_sums_equal_the_statements_line_by_line() {
     use app::features::rewards::store::revision;
-    use app::features::settlement::store::held::{self, Held};
     use app::features::settlement::tax::TaxTreatment;
     use std::collections::BTreeMap;
     let s = TestServer::start_unaudited().await;

@@ -3,6 +3,7 @@
 //! deals of October, drafts and approves October, and drafts November again while prospects
 //! send referral forms, and approves it. On a fresh database (DATABASE_URL); the same database's
 //! `SELECT promoter_id, SUM(amount_fen) … GROUP BY promoter_id` over November's rows is the yardstick.
+//! Before each timed draft the database is settled as a month of service leaves it (`settle`).
 //! Prints `key: value` figures; the verdict is bench/settlement.sh's.
 use app::features::rewards::store::ledger;
 use app::features::settlement::store::{draft, runs};
@@ -95,6 +96,7 @@ async fn run() -> Outcome {
     ledger::accrue_all(&state).await.map_err(|e| format!("accrual: {e}"))?;
     let accrual_s = t.elapsed().as_secs_f64();
     let accrual_peak_mb = peak_rss_mb();
+    let mut settle_s = settle(&state).await?;
     // The aggregate is timed three times (once before the draft, twice after) and the fastest
     // counts: the target is against the database's best, not a run slowed by the draft's
     // write-ahead log.
@@ -125,6 +127,7 @@ async fn run() -> Outcome {
         let october =
             draft::draft(&state, &system, Scope::Employee, "2026-10").await.map_err(|e| format!("draft: {e}"))?;
         runs::approve(&state, &system, october).await.map_err(|e| format!("approve: {e}"))?;
+        settle_s += settle(&state).await?;
     }
     // The same period drafted again, from nothing, with the history, while prospects send
     // referral forms (the first draft's run is removed, so the second does not also clear it).
@@ -199,6 +202,7 @@ async fn run() -> Outcome {
     println!("accrual_s: {accrual_s:.3}");
     println!("accrual_per_s: {:.0}", deals as f64 / accrual_s.max(1e-6));
     println!("history_accrual_s: {history_accrual_s:.3}");
+    println!("settle_s: {settle_s:.3}");
     println!("draft_without_history_s: {draft_alone_s:.3}");
     println!("draft_s: {draft_s:.3}");
     println!("aggregate_s: {aggregate_s:.3}");
@@ -222,6 +226,22 @@ async fn run() -> Outcome {
     let _ = serving.await;
     pool.close().await;
     Ok(())
+}
+
+/// What a month of service does to the database between a load and a period's draft, done at
+/// once before each draft is timed, and timed itself: on SQLite the write-ahead log is
+/// checkpointed into the database (the auto-checkpoint does it as writes go on), on PostgreSQL
+/// the tables are vacuumed and analyzed (autovacuum does). Without it the measured draft reads
+/// through the log of the load, or of the approval made seconds before, and visits every heap
+/// row PostgreSQL has not yet marked visible.
+async fn settle(state: &app::plumbing::state::AppState) -> Result<f64, sqlx::Error> {
+    let t = Instant::now();
+    let sql = match state.db.backend {
+        app::plumbing::db::Backend::Sqlite => "PRAGMA wal_checkpoint(TRUNCATE)",
+        app::plumbing::db::Backend::Postgres => "VACUUM ANALYZE",
+    };
+    sqlx::query(sql).persistent(false).execute(&state.db.pool).await?;
+    Ok(t.elapsed().as_secs_f64())
 }
 
 /// PROMOTERS employees; returns the first one's id.

@@ -27,6 +27,7 @@ crate::messages! {
         MissingAccounts => "人未填写收款账户", "without a payout account";
         SmsPaid => "【全员营销】{period} 推广奖励 {net} 已到账（税前 {gross}，代扣个税 {tax}）。", "[Allhands] Your {period} promotion reward of {net} has been paid ({gross} before tax, {tax} withheld).";
         FourEyes => "四眼原则：结算批次须由起草人以外的人审批", "Four eyes: a run is approved by someone other than who drafted it";
+        AnotherApproval => "同范围的另一批次正在审批，请待其完成后再试", "Another run of this scope is being approved: try again when it is done";
         StaleDraft => "本草稿生成后，已有同范围的批次审批通过，请重新生成草稿再审批", "Another run of this scope was approved after this draft was made: draft it again before approving";
         ScopeLabel => "结算范围", "Scope";
         Adjustment => "调整", "Adjustment";

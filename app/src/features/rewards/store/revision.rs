@@ -64,8 +64,9 @@ pub async fn keep_line(tx: &mut Tx, tick: &Tick, key: &str) -> Result<(), AppErr
     Ok(())
 }
 
-/// Keeps the rows whose keys `keys` (a subquery over `$1`) selects, for every hold but `except`.
-pub async fn keep_lines(tx: &mut Tx, tick: &Tick, except: i64, keys: &str, arg: i64) -> Result<(), AppError> {
+/// Keeps the rows whose keys `keys` (a subquery, its ids written in) selects, for every hold
+/// but `except`.
+pub async fn keep_lines(tx: &mut Tx, tick: &Tick, except: i64, keys: &str) -> Result<(), AppError> {
     // Usually the only hold is the approving run's own: then nothing is kept, and the join
     // over the run's keys (seconds for a million lines) is not made at all.
     let others: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM ledger_reads WHERE id <> $1")
@@ -74,9 +75,9 @@ pub async fn keep_lines(tx: &mut Tx, tick: &Tick, except: i64, keys: &str, arg: 
         .await?;
     if tick.held && others > 0 {
         sqlx::query(&format!(
-            "{KEEP} WHERE r.id <> $2 AND l.line_key IN ({keys}) ON CONFLICT (read_id, line_key) DO NOTHING"
+            "{KEEP} WHERE r.id <> $1 AND l.line_key IN ({keys}) ON CONFLICT (read_id, line_key) DO NOTHING"
         ))
-        .bind(arg)
+        .persistent(false)
         .bind(except)
         .execute(&mut **tx)
         .await?;
@@ -103,7 +104,7 @@ pub async fn open(
     last_day: NaiveDate,
 ) -> Result<(Vec<RewardLine>, Paid), AppError> {
     let select = "x.line_key, x.promoter_id, x.settled_fen, x.line";
-    let rows = open_rows(pool, read, promoters, first_day, last_day, select, "").await?;
+    let rows = open_rows(pool, read, promoters, first_day, last_day, [select, select], "").await?;
     let (mut lines, mut settled) = (Vec::new(), Vec::new());
     for r in &rows {
         paid(r, &mut settled)?;
@@ -131,7 +132,15 @@ pub async fn sums(
         CAST(SUM(CASE WHEN x.line IS NOT NULL AND x.cash = 1 THEN \
             (CASE WHEN (x.vests_on >= $2 AND x.settled_fen = 0) OR x.amount_fen <> x.settled_fen THEN 1 ELSE 0 END) \
           WHEN x.settled_fen <> 0 THEN 1 ELSE 0 END) AS BIGINT) AS lines";
-    let rows = open_rows(pool, read, promoters, first_day, last_day, SUMS, "GROUP BY x.promoter_id").await?;
+    // The same over open rows (amount ≠ settled), from the columns their index holds: a line
+    // the facts no longer earn is at zero (`ledger::vanish`), so it pays `amount − settled`
+    // (= −settled) and makes a line (settled ≠ 0) whether cash or not, and whether its JSON is
+    // NULL need not be read.
+    const OPEN_SUMS: &str = "x.promoter_id, \
+        CAST(SUM(CASE WHEN x.cash = 1 THEN x.amount_fen - x.settled_fen ELSE -x.settled_fen END) AS BIGINT) AS fen, \
+        CAST(SUM(CASE WHEN x.cash = 1 OR x.settled_fen <> 0 THEN 1 ELSE 0 END) AS BIGINT) AS lines";
+    let rows =
+        open_rows(pool, read, promoters, first_day, last_day, [OPEN_SUMS, SUMS], "GROUP BY x.promoter_id").await?;
     let mut out = std::collections::BTreeMap::new();
     for r in &rows {
         let e = out.entry(r.try_get::<i64, _>("promoter_id")?).or_insert((0, 0));
@@ -149,15 +158,16 @@ fn paid(r: &sqlx::any::AnyRow, settled: &mut Paid) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// The rows a draft reads for these promoters as the hold sees them: `select` over them as `x`,
-/// then `tail` (a grouping), for each of the places they are read from.
+/// The rows a draft reads for these promoters as the hold sees them: `select[0]` over the open
+/// rows (amount ≠ settled) and `select[1]` over the others, as `x`, then `tail` (a grouping),
+/// for each of the places they are read from.
 async fn open_rows(
     pool: &AnyPool,
     read: i64,
     promoters: &[i64],
     first_day: NaiveDate,
     last_day: NaiveDate,
-    select: &str,
+    select: [&str; 2],
     tail: &str,
 ) -> Result<Vec<sqlx::any::AnyRow>, AppError> {
     let ids = id_list(promoters);
@@ -175,7 +185,10 @@ async fn open_rows(
     };
     // Two statements, each on its own partial index (whose predicate must be spelled out).
     let mut rows = Vec::new();
-    for due in ["x.amount_fen <> x.settled_fen AND x.vests_on <= $1", "x.amount_fen = 0 AND x.settled_fen = 0"] {
+    for (select, due) in select
+        .iter()
+        .zip(["x.amount_fen <> x.settled_fen AND x.vests_on <= $1", "x.amount_fen = 0 AND x.settled_fen = 0"])
+    {
         rows.extend(
             sqlx::query(&format!(
                 "SELECT {select} FROM reward_ledger x WHERE x.promoter_id IN ({ids}) \
@@ -191,7 +204,8 @@ async fn open_rows(
     if kept > 0 {
         rows.extend(
             sqlx::query(&format!(
-                "SELECT {select} FROM ledger_kept x WHERE x.read_id = $3 AND x.promoter_id IN ({ids}) AND {DUE} {tail}"
+                "SELECT {} FROM ledger_kept x WHERE x.read_id = $3 AND x.promoter_id IN ({ids}) AND {DUE} {tail}",
+                select[1]
             ))
             .persistent(false)
             .bind(last_day.to_string())

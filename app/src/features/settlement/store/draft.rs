@@ -235,13 +235,19 @@ async fn claim(state: &AppState, actor: &Actor, scope: Scope, period: &str) -> R
         .fetch_one(&mut *tx)
         .await?;
     let (run_id, status): (i64, RunStatus) = (run.try_get("id")?, run.set("settlement_runs", "status")?);
-    if matches!(status, RunStatus::Approved | RunStatus::Paid) {
+    // An approval that has begun to settle the run finishes it; it is not drafted again.
+    let settling: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM statements WHERE run_id = $1 AND settled_at IS NOT NULL")
+            .bind(run_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    if matches!(status, RunStatus::Approved | RunStatus::Paid) || settling > 0 {
         return Err(AppError::Frozen);
     }
     // On PostgreSQL a concurrent claim waits for this row and then finds it taken.
     let taken = sqlx::query(
-        "UPDATE settlement_runs SET status = 'drafting', draft_token = $1, draft_beat = $2, drafted_by = $3 \
-         WHERE id = $4 AND ((status = 'draft' AND draft_token IS NULL) OR draft_token = $1 OR draft_beat < $5)",
+        "UPDATE settlement_runs SET status = 'drafting', draft_token = $1, draft_beat = $2, drafted_by = $3, \
+         settling_from = NULL WHERE id = $4 AND ((status = 'draft' AND draft_token IS NULL) OR draft_token = $1 OR draft_beat < $5)",
     )
     .bind(token)
     .bind(now)

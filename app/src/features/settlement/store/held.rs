@@ -130,7 +130,8 @@ const LINES_PER_TRANSACTION: usize = 1000;
 
 /// Writes a held draft's statement lines before its approval: exactly what its statements
 /// show, each statement's lines summing to its stored gross, a thousand lines a transaction
-/// under the approver's lease (`token`). Until the run is approved they are not read.
+/// under the approver's lease (`token`). A statement an approval that died already settled
+/// keeps the lines it was settled with (the hold no longer sees them unpaid).
 pub async fn record(state: &AppState, run_id: i64, held: Held, token: i64) -> Result<(), AppError> {
     let pool = &state.db.pool;
     // Lines an approval that died left behind.
@@ -139,7 +140,7 @@ pub async fn record(state: &AppState, run_id: i64, held: Held, token: i64) -> Re
         renew(&mut tx, run_id, token, RunStatus::Draft).await?;
         let ids: Vec<i64> = sqlx::query_scalar(
             "SELECT DISTINCT sl.statement_id FROM statement_lines sl JOIN statements s ON s.id = sl.statement_id \
-             WHERE s.run_id = $1 LIMIT 50",
+             WHERE s.run_id = $1 AND s.settled_at IS NULL LIMIT 50",
         )
         .bind(run_id)
         .fetch_all(&mut *tx)
@@ -156,7 +157,8 @@ pub async fn record(state: &AppState, run_id: i64, held: Held, token: i64) -> Re
         }
     }
     let rows = sqlx::query(
-        "SELECT id, promoter_id, treatment, carried_in_fen, gross_fen FROM statements WHERE run_id = $1 ORDER BY promoter_id",
+        "SELECT id, promoter_id, treatment, carried_in_fen, gross_fen FROM statements WHERE run_id = $1 \
+         AND settled_at IS NULL ORDER BY promoter_id",
     )
     .bind(run_id)
     .fetch_all(pool)
@@ -224,10 +226,6 @@ pub async fn recorded(pool: &AnyPool, statement_id: i64) -> Result<Vec<Statement
 fn rule_label(rule: Option<i64>, version: Option<i64>) -> String {
     rule.map(|r| format!("#{r} v{}", version.unwrap_or(1))).unwrap_or_default()
 }
-
-/// Every statement line of the run (the run's keys), as a subquery over `$1`.
-pub const RUN_KEYS: &str =
-    "SELECT sl.line_key FROM statement_lines sl JOIN statements s ON s.id = sl.statement_id WHERE s.run_id = $1";
 
 /// A statement line as its row is written, its explanation sentences made.
 struct LineRow {

@@ -18,8 +18,11 @@ use std::collections::BTreeMap;
 
 /// Finance approves a draft; from then on it is frozen. With four eyes on, the person who
 /// drafted it may not (a run the server drafted on schedule has no drafter). A draft that holds
-/// the ledger has its statement lines written first, under a lease and in short transactions;
-/// the last one approves it.
+/// the ledger has its statement lines written and settled first, under a lease and in short
+/// transactions (the writer is never held long: referral forms wait for it on SQLite); the
+/// last one approves it. An approval that dies midway is finished by the next: a settled
+/// statement is marked so, and is not settled twice; the run can no longer be drafted again,
+/// and no other run of its scope is approved until it is.
 pub async fn approve(state: &AppState, actor: &Actor, run_id: i64) -> Result<(), AppError> {
     let pool = &state.db.pool;
     let four_eyes = settings::number(pool, crate::features::settlement::model::FOUR_EYES_SETTING, 1).await? != 0;
@@ -27,9 +30,26 @@ pub async fn approve(state: &AppState, actor: &Actor, run_id: i64) -> Result<(),
     let token = i64::from(rand::random::<u32>());
     if let Some((read, period)) = &held {
         let (turn, mut tx) = state.db.begin_write().await?;
+        // One approval of a scope settles at a time, and only a draft no approval made stale
+        // begins: one that began is never refused at its end. The ledger's turn row orders
+        // these checks on PostgreSQL.
+        crate::features::rewards::store::revision::tick(&mut tx).await?;
+        if approvable(&mut *tx, pool, actor, run_id, four_eyes).await? != held {
+            return Err(AppError::Frozen);
+        }
+        let settling: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM settlement_runs o JOIN settlement_runs r ON r.scope = o.scope AND r.id = $1 \
+             WHERE o.id <> r.id AND o.status = 'draft' AND o.settling_from IS NOT NULL",
+        )
+        .bind(run_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if settling > 0 {
+            return Err(AppError::Refused(Label::of(K::AnotherApproval)));
+        }
         let taken = sqlx::query(
-            "UPDATE settlement_runs SET draft_token = $1, draft_beat = $2 WHERE id = $3 AND status = 'draft' \
-             AND (draft_token IS NULL OR draft_beat < $4)",
+            "UPDATE settlement_runs SET draft_token = $1, draft_beat = $2, settling_from = $2 WHERE id = $3 \
+             AND status = 'draft' AND (draft_token IS NULL OR draft_beat < $4)",
         )
         .bind(token)
         .bind(now_ms())
@@ -44,6 +64,7 @@ pub async fn approve(state: &AppState, actor: &Actor, run_id: i64) -> Result<(),
             return Err(AppError::Frozen);
         }
         held::record(state, run_id, Held::new(*read, period)?, token).await?;
+        while settle_some(state, run_id, *read, token, STATEMENTS_PER_SETTLE).await? {}
     }
     let (_turn, mut tx) = state.db.begin_write().await?;
     if approvable(&mut *tx, pool, actor, run_id, four_eyes).await? != held {
@@ -53,7 +74,15 @@ pub async fn approve(state: &AppState, actor: &Actor, run_id: i64) -> Result<(),
         held::renew(&mut tx, run_id, token, RunStatus::Draft).await?;
     }
     step(&mut tx, pool, actor, run_id, RunStatus::Draft, RunStatus::Approved).await?;
-    settle(&mut tx, run_id, held.as_ref().map(|h| h.0)).await?;
+    // A draft made before holds (its lines copied) is settled whole, here.
+    loop {
+        let ids = unsettled(&mut tx, run_id, STATEMENTS_PER_SETTLE).await?;
+        if ids.is_empty() {
+            break;
+        }
+        settle(&mut tx, &ids, None).await?;
+    }
+    settled_through(&mut tx, run_id).await?;
     held::forget(&mut tx, run_id).await?;
     sqlx::query("UPDATE settlement_runs SET draft_token = NULL, draft_beat = NULL WHERE id = $1")
         .bind(run_id)
@@ -98,31 +127,69 @@ async fn approvable<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
     })
 }
 
-/// An approved run's lines are what the ledger now counts as paid; rule versions may no
-/// longer start inside its period.
-async fn settle(tx: &mut Tx, run_id: i64, read: Option<i64>) -> Result<(), AppError> {
-    use crate::features::rewards::store::ledger::SETTLED_THROUGH;
+/// Statements settled per transaction: at a hundred lines each, ten thousand ledger rows.
+const STATEMENTS_PER_SETTLE: i64 = 100;
+
+/// The run's next `limit` statements not settled yet.
+async fn unsettled(tx: &mut Tx, run_id: i64, limit: i64) -> Result<Vec<i64>, AppError> {
+    Ok(sqlx::query_scalar("SELECT id FROM statements WHERE run_id = $1 AND settled_at IS NULL ORDER BY id LIMIT $2")
+        .bind(run_id)
+        .bind(limit)
+        .fetch_all(&mut **tx)
+        .await?)
+}
+
+/// Settles the run's next `limit` statements in one short transaction under the approver's
+/// lease (`token`, on the run's hold `read`); false when none was left.
+pub async fn settle_some(state: &AppState, run_id: i64, read: i64, token: i64, limit: i64) -> Result<bool, AppError> {
+    let (_turn, mut tx) = state.db.begin_write().await?;
+    held::renew(&mut tx, run_id, token, RunStatus::Draft).await?;
+    let ids = unsettled(&mut tx, run_id, limit).await?;
+    if !ids.is_empty() {
+        settle(&mut tx, &ids, Some(read)).await?;
+    }
+    tx.commit().await?;
+    Ok(!ids.is_empty())
+}
+
+/// These statements' lines are what the ledger now counts as paid, and the statements are
+/// marked settled.
+async fn settle(tx: &mut Tx, statements: &[i64], read: Option<i64>) -> Result<(), AppError> {
+    use crate::features::rewards::store::facts::id_list;
     use crate::features::rewards::store::revision;
+    let list = id_list(statements);
     let tick = revision::tick(tx).await?;
     // Other drafts keep seeing these lines as they read them.
-    revision::keep_lines(tx, &tick, read.unwrap_or(0), held::RUN_KEYS, run_id).await?;
+    let keys = format!("SELECT line_key FROM statement_lines WHERE statement_id IN ({list})");
+    revision::keep_lines(tx, &tick, read.unwrap_or(0), &keys).await?;
     // A line the facts stopped earning after the draft read it may be gone from the ledger: it
     // comes back at zero with what was paid, so the next run takes that back.
-    sqlx::query(
+    sqlx::query(&format!(
         "INSERT INTO reward_ledger (line_key, customer, promoter_id, deal_id, amount_fen, settled_fen, vests_on, line, \
          accrued_at, announced, revision) \
-         SELECT paid.line_key, d.customer_phone, paid.promoter_id, paid.deal_id, 0, paid.amount, paid.vests_on, NULL, $3, 1, $2 \
+         SELECT paid.line_key, d.customer_phone, paid.promoter_id, paid.deal_id, 0, paid.amount, paid.vests_on, NULL, $2, 1, $1 \
          FROM (SELECT sl.line_key, MAX(s.promoter_id) AS promoter_id, MAX(sl.deal_id) AS deal_id, MAX(sl.vests_on) AS vests_on, \
                CAST(SUM(sl.amount_fen) AS BIGINT) AS amount FROM statement_lines sl JOIN statements s ON s.id = sl.statement_id \
-               WHERE s.run_id = $1 GROUP BY sl.line_key) paid LEFT JOIN deals d ON d.id = paid.deal_id WHERE 1 = 1 \
+               WHERE sl.statement_id IN ({list}) GROUP BY sl.line_key) paid LEFT JOIN deals d ON d.id = paid.deal_id WHERE 1 = 1 \
          ON CONFLICT (line_key) DO UPDATE SET settled_fen = reward_ledger.settled_fen + excluded.settled_fen, \
-         revision = excluded.revision",
-    )
-    .bind(run_id)
+         revision = excluded.revision"
+    ))
+    .persistent(false)
     .bind(tick.revision)
     .bind(now_ms())
     .execute(&mut **tx)
     .await?;
+    sqlx::query(&format!("UPDATE statements SET settled_at = $1 WHERE id IN ({list})"))
+        .persistent(false)
+        .bind(now_ms())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Rule versions may no longer start inside an approved run's period.
+async fn settled_through(tx: &mut Tx, run_id: i64) -> Result<(), AppError> {
+    use crate::features::rewards::store::ledger::SETTLED_THROUGH;
     let period: String = sqlx::query_scalar("SELECT period FROM settlement_runs WHERE id = $1")
         .bind(run_id)
         .fetch_one(&mut **tx)
@@ -262,19 +329,21 @@ pub async fn runs(state: &AppState) -> Result<Vec<RunRow>, AppError> {
 }
 
 pub const STATEMENT_COLUMNS: &str = "s.id, s.run_id, r.period, r.status AS run_status, r.ledger_read, u.display_name, \
-     s.promoter_id, s.treatment, s.carried_in_fen, s.gross_fen, s.tax_fen, s.net_fen, s.carry_out_fen, s.carry_reason";
+     s.promoter_id, s.treatment, s.carried_in_fen, s.gross_fen, s.tax_fen, s.net_fen, s.carry_out_fen, s.carry_reason, \
+     s.settled_at";
 
 pub async fn statement_views(pool: &AnyPool, rows: Vec<sqlx::any::AnyRow>) -> Result<Vec<StatementView>, AppError> {
     let mut out = Vec::new();
     // A draft's lines are read through its hold on the ledger, a few hundred promoters at a
-    // time; an approved run's were written.
+    // time; an approved run's were written, as were those of a statement an approval settled.
     let mut drafted: BTreeMap<(i64, String), Vec<(usize, held::Payee)>> = BTreeMap::new();
     for r in &rows {
         let id: i64 = r.try_get("id")?;
         let period: String = r.try_get("period")?;
         let treatment = r.set("statements", "treatment")?;
         let carried_in_fen = r.try_get("carried_in_fen")?;
-        let lines = match r.try_get::<Option<i64>, _>("ledger_read")? {
+        let settled = r.try_get::<Option<i64>, _>("settled_at")?.is_some();
+        let lines = match r.try_get::<Option<i64>, _>("ledger_read")?.filter(|_| !settled) {
             Some(read) => {
                 let promoter = r.try_get("promoter_id")?;
                 let payee = (promoter, treatment, carried_in_fen);
