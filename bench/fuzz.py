@@ -110,6 +110,11 @@ def main():
         if status != 200:
             sys.exit(f"could not sign in as {who}: {status} {body[:200]}")
         clients.append(c)
+    # The JSON API takes an API key (admin makes one); half the pushes carry it.
+    status, _, body = clients[1].send("POST", "/api/create_api_key", [("name", "fuzz"), ("scopes[0]", "deals:write"), ("scopes[1]", "payments:write")])
+    if status != 200:
+        sys.exit(f"could not make an API key: {status} {body[:200]}")
+    key = json.loads(body)["secret"]
     leads_before = count("leads")
     requests = server_errors = acknowledged = 0
     failures = []
@@ -137,7 +142,8 @@ def main():
             what = f"GET {path[:60]}"
         else:
             payload = json.dumps([{k: text() for k in rng.sample(FIELDS, rng.randrange(0, 6))}]) if rng.random() < 0.7 else text()
-            status, _, body = c.send("POST", "/api/v1/deals", payload.encode("utf-8", "surrogatepass"), {"Content-Type": "application/json"})
+            auth = {"Authorization": f"Bearer {key}"} if rng.random() < 0.5 else {}
+            status, _, body = c.send("POST", "/api/v1/deals", payload.encode("utf-8", "surrogatepass"), {"Content-Type": "application/json", **auth})
             what = "POST /api/v1/deals"
         requests += 1
         if status >= 500:

@@ -1,5 +1,6 @@
-//! Message delivery: the dispatcher takes due messages from the outbox and hands them to a
-//! notifier — the log (development) or an HTTP webhook (a real SMS / WeCom gateway).
+//! Message delivery: the dispatcher claims due messages from the outbox (each message by one
+//! instance, however many run) and hands them to a notifier — the log (development) or an
+//! HTTP webhook (a real SMS / WeCom gateway).
 use app::plumbing::outbox::{self, Message};
 use app::plumbing::state::AppState;
 use std::future::Future;
@@ -84,8 +85,18 @@ pub fn spawn_dispatcher(state: AppState, notifier: Arc<dyn Notifier>) -> tokio::
     })
 }
 
+/// Claims due messages, delivers them and records each outcome.
 pub async fn dispatch_once(state: &AppState, notifier: &dyn Notifier) -> Result<usize, sqlx::Error> {
-    let due = outbox::due(&state.db.pool, 200).await?;
+    // The claim is a write, taken in turn with the other writers.
+    let due = {
+        let (_turn, mut tx) = state.db.begin_write().await?;
+        let due = outbox::claim(&mut tx, outbox::CLAIM).await?;
+        tx.commit().await?;
+        due
+    };
+    if due.is_empty() {
+        return Ok(0);
+    }
     let mut outcomes = Vec::with_capacity(due.len());
     for m in &due {
         let to = outbox::addresses(&state.db.pool, &m.recipient).await?;

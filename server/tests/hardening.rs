@@ -258,15 +258,15 @@ async fn a_rep_cannot_attach_another_reps_won_lead_on_any_path() {
     let csv = format!("order_no,customer_phone,amount,signed_on,lead_id\nX-2,13955553001,5000,2026-11-02,{lead}\n");
     let report: app::features::deals::ImportReport = s.call_json(&intruder, "import_deals", &[("csv", &csv)]).await;
     assert_eq!((report.created, report.errors.len()), (0, 1), "{report:?}");
-    // The JSON API.
+    // The JSON API takes an API key, never a session.
     let res = intruder
         .post(s.url("/api/v1/deals"))
+        .headers(same_origin(&s))
         .json(&serde_json::json!([{"order_no": "X-3", "customer_phone": "13955553001", "amount": "5000", "signed_on": "2026-11-02", "lead_id": lead}]))
         .send()
         .await
         .unwrap();
-    let report: app::features::deals::ImportReport = res.json().await.unwrap();
-    assert_eq!((report.created, report.errors.len()), (0, 1), "{report:?}");
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(s.count("SELECT COUNT(*) FROM deals").await, 0, "nothing stored");
     // Its own rep may.
     let sales = s.signed_in("sales@demo.allhands.cn").await;

@@ -67,6 +67,11 @@ async fn assigning_a_lead_notifies_the_rep() {
 
 /// A gateway that fails the first `failures` requests with 500, then accepts, recording bodies.
 async fn gateway(failures: usize) -> (String, Arc<Mutex<Vec<serde_json::Value>>>) {
+    slow_gateway(failures, Duration::ZERO).await
+}
+
+/// The same, answering each request after `delay`.
+async fn slow_gateway(failures: usize, delay: Duration) -> (String, Arc<Mutex<Vec<serde_json::Value>>>) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let calls = Arc::new(Mutex::new(0usize));
     let app = {
@@ -76,6 +81,7 @@ async fn gateway(failures: usize) -> (String, Arc<Mutex<Vec<serde_json::Value>>>
             axum::routing::post(move |axum::Json(body): axum::Json<serde_json::Value>| {
                 let (seen, calls) = (seen.clone(), calls.clone());
                 async move {
+                    tokio::time::sleep(delay).await;
                     let n = {
                         let mut c = calls.lock().unwrap();
                         *c += 1;
@@ -151,5 +157,38 @@ async fn the_gateway_gets_the_reps_phone_not_an_internal_recipient() {
     let assigned = delivered.iter().find(|d| d["kind"] == "lead_assigned").expect("delivered");
     assert!(assigned["recipient"].as_str().unwrap().starts_with("user:"));
     assert_eq!(assigned["to"], serde_json::json!(["+8613800000003"]));
+    s.stop().await;
+}
+
+/// Several instances on one database: each message is claimed by one dispatcher and
+/// delivered once, however slow the gateway.
+#[tokio::test]
+async fn dispatchers_running_at_once_deliver_each_message_once() {
+    let (url, seen) = slow_gateway(0, Duration::from_millis(50)).await;
+    let db = TestDb::fresh().await;
+    let mut cfg = config(&db);
+    cfg.notify_webhook = Some(url.clone());
+    let s = TestServer::start_with(cfg, db).await;
+    let messages: Vec<(String, String)> = (0..20).map(|i| (format!("+86139666610{i:02}"), format!("m{i}"))).collect();
+    let refs: Vec<(&str, &str)> = messages.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let (turn, mut tx) = s.state.db.begin_write().await.unwrap();
+    app::plumbing::outbox::enqueue_many(&mut tx, app::plumbing::outbox::MessageKind::ThankYou, &refs).await.unwrap();
+    tx.commit().await.unwrap();
+    drop(turn);
+    // Two more dispatchers beside the server's own, as two more instances would run.
+    let notifier = server::notify::WebhookNotifier::new(url);
+    let (a, b) = tokio::join!(
+        server::notify::dispatch_once(&s.state, &notifier),
+        server::notify::dispatch_once(&s.state, &notifier)
+    );
+    // Which dispatcher claims what is a race; that no message goes twice is not.
+    let _ = (a.unwrap(), b.unwrap());
+    wait_until(&s, |r| r.len() == 20 && r.iter().all(|m| m.3 == "sent")).await;
+    let mut bodies: Vec<String> =
+        seen.lock().unwrap().iter().map(|d| d["body"].as_str().unwrap_or_default().to_string()).collect();
+    bodies.sort();
+    let mut want: Vec<String> = (0..20).map(|i| format!("m{i}")).collect();
+    want.sort();
+    assert_eq!(bodies, want, "each message delivered once");
     s.stop().await;
 }

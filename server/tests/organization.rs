@@ -2,7 +2,7 @@
 //! eyes on money, one source of truth for the protection window. Through the real HTTP API
 //! against a fresh database, on both engines.
 mod common;
-use app::features::admin::model::{AuditRow, UserRow};
+use app::features::admin::model::{ApiKeyRow, AuditRow, UserRow};
 use app::features::admin::store::seed::{first_start, FirstStart};
 use app::plumbing::errors::AppError;
 use common::*;
@@ -480,5 +480,61 @@ async fn a_setting_that_changes_money_takes_effect_from_its_date_and_every_chang
     let changed = audit(&s, &admin, "setting.changed").await;
     assert_eq!(changed.len(), 3);
     assert!(changed.iter().any(|r| r.subject == "tax_treatment_employee" && r.before.as_deref() == Some("incidental")));
+    s.stop().await;
+}
+
+/// An integration's API key: made by admin and shown once, kept hashed, scoped, limited per
+/// minute, showing its last use, and refused once revoked; a session never opens the JSON API.
+#[tokio::test]
+async fn an_api_key_is_scoped_limited_and_revocable() {
+    let s = TestServer::start().await;
+    let admin = s.signed_in(ADMIN).await;
+    let (status, body) = s.call(&admin, "create_api_key", &[("name", " ")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(field_names(&error_of(&body)), vec!["name", "scopes"]);
+    let finance = s.signed_in(FINANCE).await;
+    let (status, _) = s.call(&finance, "create_api_key", &[("name", "x"), ("scopes[0]", "deals:write")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "admin only");
+    let key = s.api_key(&["deals:write"]).await;
+    let stored: String = sqlx::query_scalar("SELECT key_hash FROM api_keys").fetch_one(&s.state.db.pool).await.unwrap();
+    assert!(key.starts_with("ak_") && !stored.contains(&key[3..]), "only a hash is kept");
+
+    let push = |bearer: Option<String>, paid: &'static str| {
+        let mut req = admin.post(s.url("/api/v1/deals")).headers(same_origin(&s)).json(&serde_json::json!([{
+            "order_no": "API-9", "customer_phone": "13922229999", "amount": "100", "signed_on": "2026-11-05",
+            "paid_on": if paid.is_empty() { "" } else { "2026-11-06" }, "paid_amount": paid
+        }]));
+        if let Some(b) = bearer {
+            req = req.bearer_auth(b);
+        }
+        async move { req.send().await.unwrap() }
+    };
+    assert_eq!(push(None, "").await.status(), StatusCode::UNAUTHORIZED, "a session cookie is not a key");
+    assert_eq!(push(Some("ak_wrong".into()), "").await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(push(Some(key.clone()), "100").await.status(), StatusCode::FORBIDDEN, "a payment needs payments:write");
+    let res = push(Some(key.clone()), "").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let report: app::features::deals::ImportReport = res.json().await.unwrap();
+    assert_eq!(report.created, 1, "{report:?}");
+
+    let keys: Vec<ApiKeyRow> = s.call_json(&admin, "api_keys", &[]).await;
+    assert_eq!(keys.len(), 1);
+    assert!(key.starts_with(&keys[0].prefix) && keys[0].last_used_at.is_some() && !keys[0].revoked, "{keys:?}");
+    assert_eq!(audit(&s, &admin, "api_key.created").await.len(), 1);
+
+    // Over its limit in this minute: 429 with when to come back.
+    sqlx::query("UPDATE rate_limits SET hits = 100000 WHERE key LIKE 'api_key:%'")
+        .execute(&s.state.db.pool)
+        .await
+        .unwrap();
+    let res = push(Some(key.clone()), "").await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.headers().contains_key("retry-after"));
+    sqlx::query("DELETE FROM rate_limits").execute(&s.state.db.pool).await.unwrap();
+
+    let (status, _) = s.call(&admin, "revoke_api_key", &[("id", &keys[0].id.to_string())]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(push(Some(key), "").await.status(), StatusCode::UNAUTHORIZED, "revoked");
+    assert_eq!(audit(&s, &admin, "api_key.revoked").await.len(), 1);
     s.stop().await;
 }

@@ -302,9 +302,11 @@ async fn importing_the_same_csv_twice_leaves_the_same_database() {
     assert_eq!((second.created, second.unchanged, second.payments), (0, 2, 0));
     assert_eq!(snapshot(&s).await, before);
     // The JSON endpoint follows the same rules.
-    let res = finance
+    let key = s.api_key(&["deals:write"]).await;
+    let res = s
+        .client()
         .post(s.url("/api/v1/deals"))
-        .headers(same_origin(&s))
+        .bearer_auth(&key)
         .json(&serde_json::json!([{ "order_no": "IMP-1", "customer_phone": "13922220001", "amount": "1", "signed_on": "2026-11-01" },
                                    { "order_no": "API-1", "customer_phone": "13922220003", "amount": "99.5", "signed_on": "2026-11-05" }]))
         .send()

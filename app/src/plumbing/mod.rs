@@ -1,9 +1,10 @@
 //! Plumbing below every feature. In the browser and on the server: errors, the i18n core,
-//! roles and the role table, the live stream's wire types, the views' shared helpers. On the
+//! roles and the role table, API key scopes, the live stream's wire types, the views' shared helpers. On the
 //! server only: the database, group commit, caches, rate limits, the outbox, live events,
 //! sessions, settings, HTTP helpers, the server-function frame and the state. It names no
 //! feature; features reach it, never the other way round.
 pub mod access;
+pub mod api_keys;
 pub mod errors;
 pub mod i18n;
 pub mod live;

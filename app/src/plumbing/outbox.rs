@@ -69,16 +69,30 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Message, sqlx::Error> {
 
 const COLUMNS: &str = "id, kind, recipient, body, status, attempts, created_at, last_error";
 
-/// Messages due for (another) attempt, oldest first.
-pub async fn due(pool: &AnyPool, limit: i64) -> Result<Vec<Message>, sqlx::Error> {
+/// Messages claimed at once by a dispatcher.
+pub const CLAIM: i64 = 50;
+
+/// How long a claim lasts: every claimed message sent at the notifier's longest (10 s), and
+/// a minute more. A dispatcher that dies leaves its messages to another after this.
+pub const CLAIM_MS: i64 = CLAIM * 10_000 + 60_000;
+
+/// Claims the oldest messages due for (another) attempt: they are this dispatcher's until the
+/// claim runs out. With several instances on one database each message goes to one of them:
+/// on PostgreSQL a second claim waits for the first's rows, then finds them no longer due.
+pub async fn claim(tx: &mut sqlx::AnyConnection, limit: i64) -> Result<Vec<Message>, sqlx::Error> {
+    let now = now_ms();
     let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM outbox WHERE status = 'queued' AND next_attempt_at <= $1 ORDER BY id LIMIT $2"
+        "UPDATE outbox SET next_attempt_at = $1 WHERE status = 'queued' AND next_attempt_at <= $2 AND id IN \
+         (SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= $2 ORDER BY id LIMIT $3) RETURNING {COLUMNS}"
     ))
-    .bind(now_ms())
+    .bind(now + CLAIM_MS)
+    .bind(now)
     .bind(limit)
-    .fetch_all(pool)
+    .fetch_all(&mut *tx)
     .await?;
-    rows.iter().map(from_row).collect()
+    let mut claimed = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
+    claimed.sort_by_key(|m| m.id);
+    Ok(claimed)
 }
 
 pub async fn mark_sent(conn: &mut sqlx::AnyConnection, id: i64) -> Result<(), sqlx::Error> {

@@ -161,6 +161,16 @@ impl TestServer {
         r.referral_code
     }
 
+    /// A new API key with these scopes, made by admin as on the settings page.
+    pub async fn api_key(&self, scopes: &[&str]) -> String {
+        let admin = self.signed_in(ADMIN).await;
+        let names: Vec<String> = (0..scopes.len()).map(|i| format!("scopes[{i}]")).collect();
+        let mut form = vec![("name", "order system")];
+        form.extend(names.iter().map(String::as_str).zip(scopes.iter().copied()));
+        let key: app::features::admin::NewApiKey = self.call_json(&admin, "create_api_key", &form).await;
+        key.secret
+    }
+
     /// A client signed in as `login`.
     pub async fn signed_in(&self, login: &str) -> Client {
         let client = self.client();

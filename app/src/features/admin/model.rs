@@ -28,6 +28,8 @@ crate::fields! {
         From => "from", K::FromLabel;
         Until => "until", K::UntilLabel;
         Search => "search", K::SearchPeople;
+        ApiKeyName => "name", K::ApiKeyNameLabel;
+        ApiScopes => "scopes", K::ApiScopesLabel;
     }
 }
 
@@ -62,6 +64,8 @@ crate::closed_set! {
         FamilyRegistered = "family.registered",
         FamilyRemoved = "family.removed",
         SettingChanged = "setting.changed",
+        ApiKeyCreated = "api_key.created",
+        ApiKeyRevoked = "api_key.revoked",
     }
 }
 
@@ -80,6 +84,8 @@ impl Audited {
             Audited::FamilyRegistered => K::AuditFamilyRegistered,
             Audited::FamilyRemoved => K::AuditFamilyRemoved,
             Audited::SettingChanged => K::AuditSettingChanged,
+            Audited::ApiKeyCreated => K::AuditApiKeyCreated,
+            Audited::ApiKeyRevoked => K::AuditApiKeyRevoked,
         }
     }
 }
@@ -204,4 +210,24 @@ pub struct FamilyRow {
     pub name: String,
     /// Masked.
     pub phone: String,
+}
+
+/// An API key as admin sees it (never its secret).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApiKeyRow {
+    pub id: i64,
+    pub name: String,
+    /// The key's first characters.
+    pub prefix: String,
+    pub scopes: Vec<crate::plumbing::api_keys::ApiScope>,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+    pub revoked: bool,
+}
+
+/// A key just made: its secret is shown this once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewApiKey {
+    pub id: i64,
+    pub secret: String,
 }

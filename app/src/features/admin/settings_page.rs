@@ -102,5 +102,6 @@ pub fn SettingsPage() -> impl IntoView {
         <section class="card">
             <crate::features::dashboard::recount::RecountButton />
         </section>
+        <super::api_keys::ApiKeysCard />
     }
 }

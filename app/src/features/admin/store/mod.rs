@@ -1,5 +1,6 @@
 //! People, departments and first-start seeding as stored.
 pub mod account;
+pub mod api_keys;
 pub mod audit_log;
 pub mod demo_activity;
 pub mod family;
