@@ -1,9 +1,10 @@
 // People and the audit log: an administrator (desktop) creates a person, who signs in on a
 // phone; the administrator deactivates them and their open session stops working at once;
 // both steps are in the audit log. Screenshots of the people, account and audit log pages.
+// An API key made on the settings page opens the JSON API until it is revoked.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, phoneContext, signedInPhone, signIn, open, assertNoErrors, SHOTS } from './helpers.mjs';
+import { useBrowser, phoneContext, signedInPhone, signIn, open, assertNoErrors, SHOTS, BASE } from './helpers.mjs';
 
 const browser = useBrowser();
 const DESKTOP = { viewport: { width: 1280, height: 900 }, isMobile: false, hasTouch: false, deviceScaleFactor: 1 };
@@ -68,6 +69,49 @@ test('admin creates a person, deactivates them, their session ends; the audit lo
   await open(pPage, '/admin/audit');
   await pPage.getByTestId('audit-row').first().waitFor();
   await pPage.screenshot({ path: `${SHOTS}/audit-phone.png`, fullPage: true });
+  assertNoErrors(phone);
+  await phone.close();
+});
+
+test('admin makes an API key; an order system pushes a deal with it until it is revoked', async () => {
+  const admin = await phoneContext(browser(), DESKTOP);
+  const page = await admin.newPage();
+  await signIn(page, 'admin@demo.allhands.cn');
+  await open(page, '/admin/settings');
+  const card = page.getByTestId('api-keys');
+  await card.getByLabel('用途名称').fill('ERP 订单同步');
+  await card.getByLabel('推送成交').check();
+  await card.getByRole('button', { name: '创建' }).click();
+  const secret = await card.getByTestId('api-key-secret').innerText();
+  assert.match(secret, /^ak_[0-9a-f]{48}$/);
+  // The list tells keys apart by their first characters.
+  const row = card.getByTestId('api-key').filter({ hasText: secret.slice(0, 11) });
+  await row.waitFor();
+  assert.match(await row.innerText(), /deals:write/);
+  assert.doesNotMatch(await row.innerText(), new RegExp(secret), 'the list never shows the secret');
+  await page.screenshot({ path: `${SHOTS}/api-keys-desktop.png`, fullPage: true });
+
+  // The order system: no session, the key. An old order, so no current figure moves.
+  const push = (key) => fetch(`${BASE}/api/v1/deals`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...(key ? { Authorization: `Bearer ${key}` } : {}) },
+    body: JSON.stringify([{ order_no: `ERP-${Date.now()}`, customer_phone: '13922228888', amount: '100', signed_on: '2025-01-05' }]),
+  });
+  const res = await push(secret);
+  assert.equal(res.status, 200);
+  assert.equal((await res.json()).created, 1);
+  assert.equal((await push(null)).status, 401);
+  await row.getByTestId('revoke-api-key').click();
+  await row.getByText('已吊销').waitFor();
+  assert.equal((await push(secret)).status, 401, 'revoked');
+  assertNoErrors(admin);
+  await admin.close();
+
+  const [phone, pPage] = await signedInPhone(browser(), 'admin@demo.allhands.cn');
+  await open(pPage, '/admin/settings');
+  await pPage.getByTestId('api-key').first().waitFor();
+  await pPage.getByTestId('api-keys').scrollIntoViewIfNeeded();
+  await pPage.screenshot({ path: `${SHOTS}/api-keys-phone.png`, fullPage: true });
   assertNoErrors(phone);
   await phone.close();
 });

@@ -110,14 +110,17 @@ fn key_row(k: ApiKeyRow, revoke: ServerAction<RevokeApiKey>) -> impl IntoView {
     let i18n = use_i18n();
     let id = k.id;
     let scopes = k.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ");
-    let used = k.last_used_at.clone();
+    let used = k.last_used_at;
     view! {
         <li data-testid="api-key">
             <strong>{k.name}</strong>" · "<code>{k.prefix}"…"</code>" · "<code>{scopes}</code>
             <br />
             <span class="muted">
-                {k.created_at}" · "{i18n.t(K::ApiKeyLastUsed)}" "
-                {move || used.clone().unwrap_or_else(|| i18n.t(K::ApiKeyNeverUsed)().to_string())}" · "
+                {i18n.t(K::ApiKeyCreatedAt)}" "{k.created_at}" · "
+                {match used {
+                    Some(at) => view! { {i18n.t(K::ApiKeyLastUsed)}" "{at} }.into_any(),
+                    None => view! { {i18n.t(K::ApiKeyNeverUsed)} }.into_any(),
+                }}" · "
                 {i18n.t(if k.revoked { K::ApiKeyRevoked } else { K::ApiKeyActive })}
             </span>
             {(!k.revoked).then(|| view! {

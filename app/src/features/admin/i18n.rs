@@ -65,6 +65,7 @@ crate::messages! {
         ApiKeyRevoke => "吊销", "Revoke";
         ApiKeyRevoked => "已吊销", "Revoked";
         ApiKeyActive => "有效", "Active";
+        ApiKeyCreatedAt => "创建于", "Created";
         ApiKeyLastUsed => "最近使用", "Last used";
         ApiKeyNeverUsed => "从未使用", "Never used";
         ApiKeyNone => "还没有 API 密钥", "No API keys yet";
