@@ -140,33 +140,15 @@ pub async fn draft(state: &AppState, actor: &Actor, scope: Scope, period_key: &s
         })
         .buffered(STEPS_AHEAD);
     let (mut statements, mut lines) = (0, 0);
+    // Where the time went: waiting for steps, or writing them.
+    let (mut waiting, mut writing) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
+    let mut clock = std::time::Instant::now();
     // The statements only (their lines are read through the hold), gathered across steps and
     // written a thousand a transaction: one short INSERT, so the writer is never held long
-    // (referral forms wait for it on SQLite), and few commits. A task of its own writes them
-    // while the next steps are read: the draft takes the longer of reading and writing, not
-    // their sum.
-    let (batches, mut incoming) = tokio::sync::mpsc::channel::<Vec<Statement>>(2);
-    let writer = {
-        let state = state.clone();
-        tokio::spawn(async move {
-            let mut busy = std::time::Duration::ZERO;
-            while let Some(part) = incoming.recv().await {
-                let clock = std::time::Instant::now();
-                let (_turn, mut tx) = state.db.begin_write().await?;
-                renew(&mut tx, run_id, token).await?;
-                store(state.db.backend, &mut tx, run_id, &part).await?;
-                tx.commit().await?;
-                busy += clock.elapsed();
-            }
-            Ok::<_, AppError>(busy)
-        })
-    };
-    // Where the time went: waiting for steps to be read, and writing them.
-    let mut waiting = std::time::Duration::ZERO;
+    // (referral forms wait for it on SQLite), and few commits.
     let mut pending: Vec<Statement> = Vec::new();
     let mut more = true;
-    'reading: while more {
-        let clock = std::time::Instant::now();
+    while more {
         match ready.next().await {
             Some(step) => {
                 let step = step.map_err(internal)??;
@@ -177,17 +159,17 @@ pub async fn draft(state: &AppState, actor: &Actor, scope: Scope, period_key: &s
             None => more = false,
         }
         waiting += clock.elapsed();
+        clock = std::time::Instant::now();
         while pending.len() >= STATEMENTS_PER_TRANSACTION || (!more && !pending.is_empty()) {
             let part: Vec<Statement> = pending.drain(..pending.len().min(STATEMENTS_PER_TRANSACTION)).collect();
-            if batches.send(part).await.is_err() {
-                // The writer stopped: its error is the draft's.
-                break 'reading;
-            }
+            let (_turn, mut tx) = state.db.begin_write().await?;
+            renew(&mut tx, run_id, token).await?;
+            store(state.db.backend, &mut tx, run_id, &part).await?;
+            tx.commit().await?;
         }
+        writing += clock.elapsed();
+        clock = std::time::Instant::now();
     }
-    drop(batches);
-    let writing = writer.await.map_err(internal)??;
-    let clock = std::time::Instant::now();
     let (_turn, mut tx) = state.db.begin_write().await?;
     renew(&mut tx, run_id, token).await?;
     sqlx::query(
