@@ -1,4 +1,5 @@
-//! What every feature's views share: the error note, loaded-resource rendering, the JSON
+//! What every feature's views share: the error note, loaded-resource rendering, checkboxes
+//! over a closed set, the JSON
 //! codec for resources, and the friendly 404 page.
 use super::errors::AppError;
 use super::i18n::{use_i18n, C};
@@ -21,6 +22,35 @@ where
     match result {
         Ok(value) => ok(value).into_any(),
         Err(error) => view! { <ErrorNote error /> }.into_any(),
+    }
+}
+
+/// A set of checkboxes over a closed set's `choices`, with its `legend`: `chosen` holds the
+/// ticked ones, in the order ticked; `label` shows each choice.
+pub fn checkboxes<T, L, V>(
+    legend: impl IntoView,
+    choices: &'static [T],
+    chosen: RwSignal<Vec<T>>,
+    label: L,
+) -> impl IntoView
+where
+    T: Copy + PartialEq + Send + Sync + 'static,
+    L: Fn(T) -> V,
+    V: IntoView,
+{
+    view! {
+        <fieldset class="tags">
+            <legend>{legend}</legend>
+            {choices.iter().copied().map(|choice| view! {
+                <label class="tag">
+                    <input type="checkbox" prop:checked=move || chosen.get().contains(&choice) on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        chosen.update(|c| { c.retain(|x| *x != choice); if on { c.push(choice) } });
+                    } />
+                    {label(choice)}
+                </label>
+            }).collect_view()}
+        </fieldset>
     }
 }
 

@@ -5,7 +5,7 @@ use crate::features::admin::i18n::K;
 use crate::plumbing::api_keys::ApiScope;
 use crate::plumbing::errors::AppError;
 use crate::plumbing::i18n::{use_i18n, C};
-use crate::plumbing::ui::{resource, show_result, ErrorNote};
+use crate::plumbing::ui::{checkboxes, resource, show_result, ErrorNote};
 use crate::shared::closed_set::Sent;
 use leptos::prelude::*;
 
@@ -82,18 +82,9 @@ pub fn ApiKeysCard() -> impl IntoView {
             </Transition>
             <form class="form" on:submit=submit data-testid="new-api-key">
                 <label><span>{i18n.t(K::ApiKeyNameLabel)}</span><input type="text" maxlength="60" bind:value=name /></label>
-                <fieldset class="tags">
-                    <legend>{i18n.t(K::ApiScopesLabel)}</legend>
-                    {ApiScope::ALL.iter().copied().map(|scope| view! {
-                        <label class="tag">
-                            <input type="checkbox" prop:checked=move || scopes.get().contains(&scope) on:change=move |ev| {
-                                let on = event_target_checked(&ev);
-                                scopes.update(|s| { s.retain(|x| *x != scope); if on { s.push(scope) } });
-                            } />
-                            {i18n.t(scope_label(scope))}" "<code>{scope.as_str()}</code>
-                        </label>
-                    }).collect_view()}
-                </fieldset>
+                {checkboxes(i18n.t(K::ApiScopesLabel), ApiScope::ALL, scopes, move |scope| view! {
+                    {i18n.t(scope_label(scope))}" "<code>{scope.as_str()}</code>
+                })}
                 {move || create.value().get().map(|r| match r {
                     Ok(key) => view! {
                         <p class="ok">{i18n.t(K::ApiKeyShownOnce)}" "<code data-testid="api-key-secret">{key.secret}</code></p>

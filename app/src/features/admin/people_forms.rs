@@ -138,18 +138,5 @@ fn DepartmentPicker(department: RwSignal<String>, departments: Departments) -> i
 #[component]
 fn RolePicker(roles: RwSignal<Vec<Role>>) -> impl IntoView {
     let i18n = use_i18n();
-    view! {
-        <fieldset class="tags">
-            <legend>{i18n.t(K::RolesLabel)}</legend>
-            {Role::ALL.iter().copied().map(|role| view! {
-                <label class="tag">
-                    <input type="checkbox" prop:checked=move || roles.get().contains(&role) on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        roles.update(|rs| { rs.retain(|r| *r != role); if on { rs.push(role) } });
-                    } />
-                    {i18n.t(role.label())}
-                </label>
-            }).collect_view()}
-        </fieldset>
-    }
+    crate::plumbing::ui::checkboxes(i18n.t(K::RolesLabel), Role::ALL, roles, move |role| i18n.t(role.label()))
 }
