@@ -87,7 +87,7 @@ pub fn ApiKeysCard() -> impl IntoView {
                 })}
                 {move || create.value().get().map(|r| match r {
                     Ok(key) => view! {
-                        <p class="ok">{i18n.t(K::ApiKeyShownOnce)}" "<code data-testid="api-key-secret">{key.secret}</code></p>
+                        <p class="ok">{i18n.t(K::ApiKeyShownOnce)}" "<code class="api-key-secret" data-testid="api-key-secret">{key.secret}</code></p>
                     }.into_any(),
                     Err(error) => view! { <ErrorNote error /> }.into_any(),
                 })}
