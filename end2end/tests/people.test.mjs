@@ -95,7 +95,7 @@ test('admin makes an API key; an order system pushes a deal with it until it is 
   const push = (key) => fetch(`${BASE}/api/v1/deals`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', ...(key ? { Authorization: `Bearer ${key}` } : {}) },
-    body: JSON.stringify([{ order_no: `ERP-${Date.now()}`, customer_phone: '13922228888', amount: '100', signed_on: '2025-01-05' }]),
+    body: JSON.stringify([{ order_no: `ERP-${Date.now()}`, customer_phone: '13922228888', amount_fen: 10000, currency: 'CNY', signed_on: '2025-01-05' }]),
   });
   const res = await push(secret);
   assert.equal(res.status, 200);

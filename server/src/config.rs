@@ -45,6 +45,12 @@ pub fn from_env() -> Config {
             .ok()
             .and_then(|v| v.parse().ok())
             .unwrap_or(1000),
+        api_key_per_minute: std::env::var("ALLHANDS_API_KEY_PER_MINUTE")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .filter(|n: &i64| *n > 0)
+            .unwrap_or(app::plumbing::api_keys::PER_MINUTE),
+        metrics_token: std::env::var("ALLHANDS_METRICS_TOKEN").ok().filter(|t| !t.is_empty()),
     }
 }
 

@@ -136,7 +136,12 @@ pub async fn build_with(
         .merge(campaigns::routes::routes())
         .merge(promotion::routes::routes())
         .merge(leads::routes::routes())
-        .merge(deals::routes::routes())
+        .merge(api(&state))
+        .merge(
+            Router::new()
+                .route("/metrics", axum::routing::get(app::plumbing::metrics::scrape))
+                .with_state((state.clone(), rewards::gauges())),
+        )
         .merge(settlement::routes::routes())
         .merge(dashboard::routes::routes())
         .merge(app::features::admin::routes::routes())
@@ -146,6 +151,7 @@ pub async fn build_with(
             move || app::shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .layer(axum::middleware::from_fn(app::plumbing::metrics::track))
         // A panic in one request answers 500; the server, its streams and its queues go on.
         .layer(CatchPanicLayer::custom(routes::panicked))
         // Who the client is, cross-origin writes refused, errors answered one way, security
@@ -166,6 +172,29 @@ pub async fn build_with(
         )
         .with_state(state.clone());
     Ok((router, state))
+}
+
+/// Each feature's operations of the JSON API.
+fn operations() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    utoipa_axum::router::OpenApiRouter::new()
+        .merge(deals::api::api())
+        .merge(leads::api::api())
+        .merge(dashboard::api::api())
+        .merge(app::features::admin::api::api())
+}
+
+/// The JSON API: the operations, `Idempotency-Key` on their POSTs, and the OpenAPI document
+/// made from them with its reference page.
+pub fn api(state: &AppState) -> Router<AppState> {
+    let (operations, doc) = operations().split_for_parts();
+    operations
+        .layer(axum::middleware::from_fn_with_state(state.clone(), app::plumbing::idempotency::idempotent))
+        .merge(app::plumbing::api::routes(app::plumbing::api::document(doc)))
+}
+
+/// The OpenAPI document, as served.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    app::plumbing::api::document(operations().split_for_parts().1)
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

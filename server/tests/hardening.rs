@@ -262,7 +262,7 @@ async fn a_rep_cannot_attach_another_reps_won_lead_on_any_path() {
     let res = intruder
         .post(s.url("/api/v1/deals"))
         .headers(same_origin(&s))
-        .json(&serde_json::json!([{"order_no": "X-3", "customer_phone": "13955553001", "amount": "5000", "signed_on": "2026-11-02", "lead_id": lead}]))
+        .json(&serde_json::json!([{"order_no": "X-3", "customer_phone": "13955553001", "amount_fen": 500000, "currency": "CNY", "signed_on": "2026-11-02", "lead_id": lead}]))
         .send()
         .await
         .unwrap();

@@ -499,22 +499,25 @@ async fn an_api_key_is_scoped_limited_and_revocable() {
     let stored: String = sqlx::query_scalar("SELECT key_hash FROM api_keys").fetch_one(&s.state.db.pool).await.unwrap();
     assert!(key.starts_with("ak_") && !stored.contains(&key[3..]), "only a hash is kept");
 
-    let push = |bearer: Option<String>, paid: &'static str| {
-        let mut req = admin.post(s.url("/api/v1/deals")).headers(same_origin(&s)).json(&serde_json::json!([{
-            "order_no": "API-9", "customer_phone": "13922229999", "amount": "100", "signed_on": "2026-11-05",
-            "paid_on": if paid.is_empty() { "" } else { "2026-11-06" }, "paid_amount": paid
-        }]));
+    let push = |bearer: Option<String>, paid: bool| {
+        let mut deal = serde_json::json!({
+            "order_no": "API-9", "customer_phone": "13922229999", "amount_fen": 10000, "currency": "CNY", "signed_on": "2026-11-05"
+        });
+        if paid {
+            deal["payment"] = serde_json::json!({"paid_on": "2026-11-06", "amount_fen": 10000});
+        }
+        let mut req = admin.post(s.url("/api/v1/deals")).headers(same_origin(&s)).json(&serde_json::json!([deal]));
         if let Some(b) = bearer {
             req = req.bearer_auth(b);
         }
         async move { req.send().await.unwrap() }
     };
-    assert_eq!(push(None, "").await.status(), StatusCode::UNAUTHORIZED, "a session cookie is not a key");
-    assert_eq!(push(Some("ak_wrong".into()), "").await.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(push(Some(key.clone()), "100").await.status(), StatusCode::FORBIDDEN, "a payment needs payments:write");
-    let res = push(Some(key.clone()), "").await;
+    assert_eq!(push(None, false).await.status(), StatusCode::UNAUTHORIZED, "a session cookie is not a key");
+    assert_eq!(push(Some("ak_wrong".into()), false).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(push(Some(key.clone()), true).await.status(), StatusCode::FORBIDDEN, "a payment needs payments:write");
+    let res = push(Some(key.clone()), false).await;
     assert_eq!(res.status(), StatusCode::OK);
-    let report: app::features::deals::ImportReport = res.json().await.unwrap();
+    let report: app::features::deals::api::DealsPushed = res.json().await.unwrap();
     assert_eq!(report.created, 1, "{report:?}");
 
     let keys: Vec<ApiKeyRow> = s.call_json(&admin, "api_keys", &[]).await;
@@ -527,14 +530,14 @@ async fn an_api_key_is_scoped_limited_and_revocable() {
         .execute(&s.state.db.pool)
         .await
         .unwrap();
-    let res = push(Some(key.clone()), "").await;
+    let res = push(Some(key.clone()), false).await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(res.headers().contains_key("retry-after"));
     sqlx::query("DELETE FROM rate_limits").execute(&s.state.db.pool).await.unwrap();
 
     let (status, _) = s.call(&admin, "revoke_api_key", &[("id", &keys[0].id.to_string())]).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(push(Some(key), "").await.status(), StatusCode::UNAUTHORIZED, "revoked");
+    assert_eq!(push(Some(key), false).await.status(), StatusCode::UNAUTHORIZED, "revoked");
     assert_eq!(audit(&s, &admin, "api_key.revoked").await.len(), 1);
     s.stop().await;
 }

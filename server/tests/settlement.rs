@@ -307,18 +307,18 @@ async fn importing_the_same_csv_twice_leaves_the_same_database() {
         .client()
         .post(s.url("/api/v1/deals"))
         .bearer_auth(&key)
-        .json(&serde_json::json!([{ "order_no": "IMP-1", "customer_phone": "13922220001", "amount": "1", "signed_on": "2026-11-01" },
-                                   { "order_no": "API-1", "customer_phone": "13922220003", "amount": "99.5", "signed_on": "2026-11-05" }]))
+        .json(&serde_json::json!([{ "order_no": "API-1", "customer_phone": "13922220003", "amount_fen": 9950, "currency": "CNY", "signed_on": "2026-11-05" },
+                                   { "order_no": "IMP-1", "customer_phone": "13922220001", "amount_fen": 100, "currency": "CNY", "signed_on": "2026-11-01" }]))
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    let report: ImportReport = res.json().await.unwrap();
-    // IMP-1 again with another amount: refused, named by line and field, not silently dropped.
-    assert_eq!((report.created, report.unchanged), (1, 0));
-    assert_eq!(report.errors.len(), 1);
-    assert!(report.errors[0].0 == 1 && report.errors[0].1[0].is(Field::Amount), "{:?}", report.errors);
+    // IMP-1 again with another amount: the push is refused (409), named by row and field, and
+    // nothing of it is recorded.
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let problem: AppError = res.json().await.unwrap();
+    assert_eq!(field_names(&problem), vec!["[1].amount_fen"]);
     assert_eq!(s.count("SELECT amount_fen FROM deals WHERE order_no = 'IMP-1'").await, 1_234_567, "unchanged");
+    assert_eq!(s.count("SELECT COUNT(*) FROM deals WHERE order_no = 'API-1'").await, 0);
     // And with another payment: refused too; the same row again is still unchanged.
     let resend = |paid: &str| {
         format!(

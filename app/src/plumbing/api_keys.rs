@@ -27,7 +27,7 @@ mod server {
     use axum::http::{header, HeaderMap};
     use sqlx::Row;
 
-    /// Requests a key may make a minute (then 429 with `Retry-After`).
+    /// Requests a key may make a minute by default (then 429 with `Retry-After`).
     pub const PER_MINUTE: i64 = 600;
 
     /// The key a request came with.
@@ -81,7 +81,9 @@ mod server {
             created_by: row.try_get("created_by")?,
             scopes: parse_scopes(&row.try_get::<String, _>("scopes")?)?,
         };
-        if let Some(retry_after_s) = rate_limit::hit(&mut tx, &format!("api_key:{}", key.id), PER_MINUTE).await? {
+        if let Some(retry_after_s) =
+            rate_limit::hit(&mut tx, &format!("api_key:{}", key.id), state.config.api_key_per_minute).await?
+        {
             tx.commit().await?;
             return Err(AppError::TooFast { retry_after_s });
         }

@@ -204,6 +204,10 @@ pub enum AppError {
     NotFound,
     #[error("invalid input: {0:?}")]
     Invalid(Vec<FieldError>),
+    /// The request says something else than what is recorded under the same identity (an
+    /// order number, a payment id, an `Idempotency-Key`); the field errors say where.
+    #[error("conflict: {0:?}")]
+    Conflict(Vec<FieldError>),
     /// Publishing refused: listed words in the text.
     #[error("listed words found: {0:?}")]
     Noncompliant(Vec<ComplianceHit>),
@@ -252,7 +256,7 @@ impl AppError {
             AppError::Unauthenticated | AppError::BadCredentials => 401,
             AppError::Forbidden | AppError::CrossOrigin => 403,
             AppError::NotFound => 404,
-            AppError::Frozen | AppError::Refused(_) => 409,
+            AppError::Frozen | AppError::Refused(_) | AppError::Conflict(_) => 409,
             AppError::BadRequest(_) => 400,
             AppError::Invalid(_) | AppError::Noncompliant(_) => 422,
             AppError::TooManyAttempts { .. } | AppError::TooFast { .. } => 429,
@@ -268,6 +272,7 @@ impl AppError {
             AppError::Forbidden => ("forbidden", "Forbidden"),
             AppError::NotFound => ("not-found", "Not found"),
             AppError::Invalid(_) => ("invalid", "Invalid input"),
+            AppError::Conflict(_) => ("conflict", "Conflict"),
             AppError::Noncompliant(_) => ("noncompliant", "Listed words found"),
             AppError::BadCredentials => ("bad-credentials", "Wrong sign-in name or password"),
             AppError::TooManyAttempts { .. } => ("too-many-attempts", "Too many attempts"),
@@ -284,7 +289,7 @@ impl AppError {
 
     pub fn field_errors(&self) -> &[FieldError] {
         match self {
-            AppError::Invalid(errors) => errors,
+            AppError::Invalid(errors) | AppError::Conflict(errors) => errors,
             _ => &[],
         }
     }
@@ -305,6 +310,11 @@ impl AppError {
             AppError::Forbidden => t(C::ErrForbidden),
             AppError::NotFound => t(C::ErrNotFound),
             AppError::Invalid(errors) => errors.iter().map(|e| e.message(locale)).collect::<Vec<_>>().join("；"),
+            AppError::Conflict(errors) => {
+                let sep = if locale == Locale::En { ": " } else { "：" };
+                let said: Vec<String> = errors.iter().map(|e| e.message(locale)).collect();
+                format!("{}{sep}{}", t(C::ErrRecordedDifferently), said.join("；"))
+            }
             AppError::Noncompliant(hits) => {
                 let (open, close, sep) =
                     if locale == Locale::En { (" “", "”", "; ") } else { ("「", "」", "；") };
@@ -388,6 +398,7 @@ impl<'de> Deserialize<'de> for AppError {
             "forbidden" => AppError::Forbidden,
             "not-found" => AppError::NotFound,
             "invalid" => AppError::Invalid(p.errors),
+            "conflict" => AppError::Conflict(p.errors),
             "noncompliant" => AppError::Noncompliant(p.listed_words),
             "bad-credentials" => AppError::BadCredentials,
             "too-many-attempts" => AppError::TooManyAttempts { retry_after_s },

@@ -60,6 +60,11 @@ pub enum Batch {
 }
 
 impl EventBus {
+    /// Live streams open on this instance now.
+    pub fn subscribers(&self) -> i64 {
+        self.latest.receiver_count() as i64
+    }
+
     /// Delivers an event (JSON) to this instance's subscribers.
     pub fn deliver(&self, json: Arc<str>) {
         let seq = {

@@ -84,6 +84,7 @@ pub async fn run<J: Job>(state: AppState, mut queue: Queue<J>) {
                 Err(_) => break,
             }
         }
+        super::metrics::batch("group_commit", batch.len());
         let jobs: Vec<&J> = batch.iter().map(|(job, _)| job).collect();
         match run_together(&state, &jobs).await {
             Ok(outputs) => {

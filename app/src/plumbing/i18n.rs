@@ -199,6 +199,10 @@ crate::messages! {
         ErrInternal => "服务暂时不可用，请稍后再试", "Something went wrong on our side, please try again";
         ErrTransport => "网络异常，请检查网络后重试", "Network problem, please check your connection and retry";
         ErrConflict => "已被占用", "is already taken";
+        ErrRecordedDifferently => "与已记录的内容不一致", "Differs from what is recorded";
+        IdempotencyKeyLabel => "幂等键（Idempotency-Key）", "Idempotency-Key";
+        ProblemIdempotencyReused => "已用于另一个请求", "was used for another request";
+        ProblemIdempotencyInFlight => "对应的请求仍在处理中，请稍后重试", "belongs to a request still being processed; retry shortly";
         ProblemRequired => "不能为空", "is required";
         ProblemTooLong => "过长，最多字符数：", "is too long, maximum characters: ";
         ProblemTooShort => "过短，最少字符数：", "is too short, minimum characters: ";

@@ -32,6 +32,10 @@ pub struct Config {
     pub notify_webhook: Option<String>,
     /// First retry delay of a failed delivery; doubles with every attempt.
     pub notify_backoff_ms: i64,
+    /// Requests an API key may make a minute (then 429 with `Retry-After`).
+    pub api_key_per_minute: i64,
+    /// Who may read `/metrics` besides loopback: `Authorization: Bearer` with this token.
+    pub metrics_token: Option<String>,
 }
 
 /// The one state handed to every route, handler and server function. One pointer: axum

@@ -66,6 +66,13 @@ pub fn format_yuan(fen: i64) -> String {
     format!("{sign}¥{grouped}.{cents:02}")
 }
 
+/// Fen as plain decimal yuan, as `parse_yuan` reads it back: `12345.67`, `-0.05`.
+pub fn fen_text(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let abs = fen.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum MoneyError {
     Empty,
@@ -93,6 +100,13 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use rust_decimal_macros::dec;
+
+    proptest! {
+        #[test]
+        fn fen_text_reads_back(fen in -10_000_000_000i64..10_000_000_000) {
+            prop_assert_eq!(parse_yuan(&fen_text(fen)), Ok(fen));
+        }
+    }
 
     #[test]
     fn worked_example_1_lines_round_once() {

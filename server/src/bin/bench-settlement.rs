@@ -64,6 +64,8 @@ async fn run() -> Outcome {
         bootstrap_admin: None,
         notify_webhook: None,
         notify_backoff_ms: 1000,
+        api_key_per_minute: app::plumbing::api_keys::PER_MINUTE,
+        metrics_token: None,
     };
     let options = leptos::config::LeptosOptions::builder().output_name("allhands").build();
     let build = server::Build {

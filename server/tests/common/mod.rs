@@ -60,6 +60,8 @@ pub fn config(db: &TestDb) -> Config {
         bootstrap_admin: None,
         notify_webhook: None,
         notify_backoff_ms: 50,
+        api_key_per_minute: app::plumbing::api_keys::PER_MINUTE,
+        metrics_token: None,
     }
 }
 

@@ -118,6 +118,7 @@ crate::messages! {
         ImportFileLabel => "人员表格文件", "Staff spreadsheet";
         EmployeeNoLabel => "工号", "Employee number";
         ProblemImportHeader => "表头须有“姓名”和“手机号”或“工号”列", "the header needs a name column and a phone or employee-number column";
+        ProblemNewPersonContact => "新员工须填写手机号或邮箱，用于登录", "is required for a new person (a phone or an email, to sign in)";
         ProblemImportKey => "手机号和工号至少填写一项", "needs a phone or an employee number";
         ProblemImportDuplicate => "与表格中前面的一行重复", "repeats an earlier row of the file";
         ProblemImportUnreadable => "无法读取：请上传 CSV（UTF-8 或 GB18030）或 .xlsx 文件", "cannot be read: upload a CSV (UTF-8 or GB18030) or an .xlsx file";

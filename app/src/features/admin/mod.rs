@@ -1,6 +1,8 @@
 //! Administration: people, their roles and departments, the outbox of messages sent, and what
 //! an organization gets on its first start. Last in the chain: it may use any feature.
 pub mod account;
+#[cfg(feature = "ssr")]
+pub mod api;
 pub mod api_keys;
 pub mod audit;
 pub mod family;

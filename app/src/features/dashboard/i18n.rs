@@ -11,6 +11,7 @@ crate::messages! {
         ChannelLabel => "渠道", "Channel";
         DimensionLabel => "报表", "Table";
         MetricLabel => "目标指标", "Target metric";
+        LimitLabel => "行数", "Rows";
         TargetLabel => "目标值", "Target";
         KindEmployee => "员工", "Employees";
         KindCustomer => "老客户", "Customers";

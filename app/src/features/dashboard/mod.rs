@@ -1,6 +1,8 @@
 //! Dashboards (PRODUCT.md §6): marketing's live dashboard with every figure and its cuts and
 //! CSV exports, the hero board, department targets, and the promoter's own numbers. Reads
 //! every feature before it.
+#[cfg(feature = "ssr")]
+pub mod api;
 pub mod board;
 pub mod charts;
 pub mod heroes;

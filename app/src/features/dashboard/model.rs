@@ -23,6 +23,8 @@ crate::fields! {
         Month => "month", K::MonthLabel;
         Metric => "metric", K::MetricLabel;
         Target => "target", K::TargetLabel;
+        /// The API's figures: how many rows.
+        Limit => "limit", K::LimitLabel;
     }
 }
 

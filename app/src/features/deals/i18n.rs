@@ -2,6 +2,8 @@
 crate::messages! {
     pub enum K {
         ProblemRefundTooLarge => "不能超过已回款金额", "cannot exceed what was collected";
+        PaymentIdLabel => "付款编号", "Payment id";
+        ProblemPaymentRecordedDifferently => "此付款编号已登记，内容不同", "this payment id is recorded with other details";
         ProblemRecordedDifferently => "此订单号已录入，内容不同；后续回款请在订单上登记", "this order number is recorded with other details; record further payments on the deal";
         AuditNotSampled => "未抽检", "Not sampled";
         AuditPending => "待回访核验", "Awaiting call-back";

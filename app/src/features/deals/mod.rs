@@ -1,12 +1,12 @@
 //! Deals (PRODUCT.md §4): deals recorded from won leads, typed in, imported or pushed by an
 //! order system; payments and refunds; referral codes and coupons; the call-back audit sample.
 //! Uses campaigns, promotion and leads.
+#[cfg(feature = "ssr")]
+pub mod api;
 pub mod coupons;
 pub mod i18n;
 pub mod model;
 pub mod records;
-#[cfg(feature = "ssr")]
-pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod store;
 

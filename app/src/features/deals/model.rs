@@ -20,6 +20,8 @@ crate::fields! {
         /// The one-time code a phone received.
         Otp => "otp", C::OtpLabel;
         PaidOn => "paid_on", K::PaidOnLabel;
+        /// A payment's own id in the order system (the API).
+        PaymentId => "payment_id", K::PaymentIdLabel;
         /// The won lead a deal is recorded for.
         Selection => "ids", C::SelectedLeads;
         ImportFile => "file", K::ImportFileLabel;

@@ -50,7 +50,9 @@ pub async fn record_payment(
     if !cx.user.may(Access::Finance) && !super::store::deals::is_reps(&state.db.pool, cx.user.id, deal_id).await? {
         return Err(AppError::NotFound);
     }
-    super::store::payments::record_payment(state, &cx.actor(), deal_id, &paid_on, &amount, refund).await
+    super::store::payments::record_payment(state, &cx.actor(), deal_id, &paid_on, &amount, refund, None)
+        .await
+        .map(|r| r.id)
 }
 
 #[server(endpoint = "import_deals")]

@@ -60,6 +60,9 @@ crate::messages! {
         InactiveCreditHelp => "链接仍可打开；此前已获得的奖励照常结算。", "The link keeps working; rewards already earned still settle.";
         CreditDepartment => "其所在部门（不计推荐奖励）", "Their department (no referral reward)";
         CreditNobody => "无人（按自然流量计）", "No one (counted as direct)";
+        LimitLabel => "每页条数", "Page size";
+        CursorLabel => "分页游标", "Cursor";
+        UpdatedSinceLabel => "更新时间起点", "Updated since";
         ProtectionDaysLabel => "客户保护期（天）", "Protection window (days)";
         ProtectionDaysHelp => "同一手机号在保护期内只接受第一次推荐（同行常用 7–90 天）。", "Within the window only the first referral of a phone counts (peers use 7–90 days).";
         DailyCapLabel => "每设备 / IP 每日提交上限", "Daily submissions per device / IP";

@@ -1,6 +1,8 @@
 //! Leads (PRODUCT.md §2): the prospect's landing page and referral form, screening,
 //! marketing's review and list, assignment to sales reps, the reps' follow-up, the blacklist,
 //! the lead policy, and the promoter's own leads. Uses campaigns and promotion.
+#[cfg(feature = "ssr")]
+pub mod api;
 pub mod follow_up;
 pub mod i18n;
 pub mod landing;

@@ -32,6 +32,10 @@ crate::fields! {
         ExtraWorkdays => "extra_workdays", K::ExtraWorkdaysLabel;
         FirstContactHours => "first_contact_hours", K::FirstContactHoursLabel;
         InactiveCredit => "inactive_credit", K::InactiveCreditLabel;
+        /// The API's leads pull: a page's size, where it starts, and the changes it asks for.
+        Limit => "limit", K::LimitLabel;
+        Cursor => "cursor", K::CursorLabel;
+        UpdatedSince => "updated_since", K::UpdatedSinceLabel;
     }
 }
 

@@ -64,7 +64,7 @@ async fn record(
     let id = deals::store::deals::record(state, &recorder, &valid, source).await?.ok_or(AppError::NotFound)?;
     for (on, fen) in paid {
         let amount = format!("{}.{:02}", fen.abs() / 100, fen.abs() % 100);
-        deals::store::payments::record_payment(state, cashier, id, &on.to_string(), &amount, *fen < 0).await?;
+        deals::store::payments::record_payment(state, cashier, id, &on.to_string(), &amount, *fen < 0, None).await?;
     }
     Ok(id)
 }

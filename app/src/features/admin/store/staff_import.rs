@@ -79,8 +79,18 @@ pub async fn import(
     apply: bool,
     allow_foreign: bool,
 ) -> Result<StaffImport, AppError> {
-    let table = decode(bytes)?;
-    let (rows, mut errors) = rows(&table, allow_foreign);
+    import_table(db, actor, &decode(bytes)?, apply, allow_foreign).await
+}
+
+/// The same for a table (the header, then a row a person): HR's file, or the API's rows.
+pub async fn import_table(
+    db: &Db,
+    actor: &Actor,
+    table: &[Vec<String>],
+    apply: bool,
+    allow_foreign: bool,
+) -> Result<StaffImport, AppError> {
+    let (rows, mut errors) = rows(table, allow_foreign);
     let pool = &db.pool;
     let departments: HashMap<String, i64> = sqlx::query("SELECT id, name FROM departments")
         .fetch_all(pool)
@@ -163,6 +173,11 @@ pub async fn import(
         });
         if let Some(field) = clash {
             errors.push((row.line, vec![FieldError::new(field, Problem::Taken)]));
+            continue;
+        }
+        if matched.is_none() && row.phone.is_none() && row.email.is_none() && row.active != Some(false) {
+            // A new person signs in with a phone or an email: an employee number alone is not enough.
+            errors.push((row.line, vec![FieldError::new(Field::Phone, Problem::said(K::ProblemNewPersonContact))]));
             continue;
         }
         let plan = match (matched, row.active) {

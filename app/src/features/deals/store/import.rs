@@ -3,7 +3,6 @@ use super::deals::NewDeal;
 use super::deals::{audit_percent, insert, validate, Recorder};
 use crate::features::deals::i18n::K;
 use crate::features::deals::model::{DealInput, DealSource, Field, ImportReport};
-use crate::plumbing::db::Tx;
 use crate::plumbing::errors::{AppError, FieldError, Problem};
 use crate::plumbing::events;
 use crate::plumbing::live::LiveKind;
@@ -58,7 +57,7 @@ pub async fn import(
                         paid.push(id);
                     }
                 }
-                Ok(None) => match recorded_differently(&mut tx, d).await? {
+                Ok(None) => match differs(&mut tx, d).await? {
                     None => report.unchanged += 1,
                     Some(field) => report
                         .errors
@@ -82,12 +81,16 @@ pub async fn import(
 /// The first field in which a row differs from the deal recorded under its order number: an
 /// order system re-sending an order with another amount or payment is told, not ignored (a
 /// further payment is recorded on the deal itself).
-async fn recorded_differently(tx: &mut Tx, deal: &NewDeal) -> Result<Option<Field>, sqlx::Error> {
+/// Nothing when no deal has its order number.
+pub async fn differs(conn: &mut sqlx::AnyConnection, deal: &NewDeal) -> Result<Option<Field>, sqlx::Error> {
     use sqlx::Row;
-    let row = sqlx::query("SELECT id, customer_phone, amount_fen, signed_on FROM deals WHERE order_no = $1")
+    let Some(row) = sqlx::query("SELECT id, customer_phone, amount_fen, signed_on FROM deals WHERE order_no = $1")
         .bind(&deal.order_no)
-        .fetch_one(&mut **tx)
-        .await?;
+        .fetch_optional(&mut *conn)
+        .await?
+    else {
+        return Ok(None);
+    };
     if row.try_get::<String, _>("customer_phone")? != deal.customer_phone {
         return Ok(Some(Field::Phone));
     }
@@ -101,7 +104,7 @@ async fn recorded_differently(tx: &mut Tx, deal: &NewDeal) -> Result<Option<Fiel
         let known: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM payments WHERE deal_id = $1 AND reference = $2")
             .bind(row.try_get::<i64, _>("id")?)
             .bind(super::deals::import_reference(paid_on, amount))
-            .fetch_one(&mut **tx)
+            .fetch_one(&mut *conn)
             .await?;
         if known == 0 {
             return Ok(Some(Field::PaidOn));

@@ -9,7 +9,18 @@ use crate::plumbing::live::LiveKind;
 use crate::plumbing::state::{now_ms, AppState};
 use crate::shared::money::parse_yuan;
 
-/// Records a payment, or a refund (`refund`: the amount is taken back).
+/// A payment as recorded (a refund's amount is negative).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    pub id: i64,
+    pub deal_id: i64,
+    pub amount_fen: i64,
+    pub paid_on: String,
+}
+
+/// Records a payment, or a refund (`refund`: the amount is taken back). A payment with an
+/// `external_id` (an order system's own id) that is already recorded is not recorded again:
+/// the one recorded is returned, for the caller to compare.
 pub async fn record_payment(
     state: &AppState,
     actor: &Actor,
@@ -17,7 +28,8 @@ pub async fn record_payment(
     paid_on: &str,
     amount: &str,
     refund: bool,
-) -> Result<i64, AppError> {
+    external_id: Option<&str>,
+) -> Result<Recorded, AppError> {
     let mut errors = Vec::new();
     let on = parse_date(paid_on);
     if on.is_none() {
@@ -38,6 +50,9 @@ pub async fn record_payment(
         return Err(AppError::Invalid(errors));
     }
     let (turn, mut tx) = state.db.begin_write().await?;
+    if let Some(known) = recorded(&mut tx, external_id).await? {
+        return Ok(known);
+    }
     let collected: Option<i64> = sqlx::query_scalar(
         "SELECT CAST(COALESCE((SELECT SUM(amount_fen) FROM payments WHERE deal_id = d.id), 0) AS BIGINT) FROM deals d WHERE d.id = $1",
     )
@@ -48,21 +63,29 @@ pub async fn record_payment(
     if refund && amount > collected {
         return Err(AppError::invalid(Field::Amount, Problem::said(K::ProblemRefundTooLarge)));
     }
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO payments (deal_id, paid_on, amount_fen, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    let paid_on = on.unwrap_or_default().to_string();
+    let signed = if refund { -amount } else { amount };
+    // Another instance recording the same external id first wins; this one answers with it.
+    let id: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO payments (deal_id, paid_on, amount_fen, created_by, created_at, external_id) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (external_id) DO NOTHING RETURNING id",
     )
     .bind(deal_id)
-    .bind(on.unwrap_or_default().to_string())
-    .bind(if refund { -amount } else { amount })
+    .bind(&paid_on)
+    .bind(signed)
     .bind(actor.user_id)
     .bind(now_ms())
-    .fetch_one(&mut *tx)
+    .bind(external_id)
+    .fetch_optional(&mut *tx)
     .await?;
+    let Some(id) = id else {
+        return recorded(&mut tx, external_id).await?.ok_or(AppError::Internal);
+    };
     let change = Change {
         action: if refund { Audited::RefundRecorded } else { Audited::PaymentRecorded },
         subject: format!("deal #{deal_id}"),
         before: Some(collected.to_string()),
-        after: Some((collected + if refund { -amount } else { amount }).to_string()),
+        after: Some((collected + signed).to_string()),
         actor,
     };
     audit::record(&mut tx, change).await?;
@@ -72,5 +95,23 @@ pub async fn record_payment(
     if !refund {
         crate::features::deals::paid(state, deal_id).await?;
     }
-    Ok(id)
+    Ok(Recorded { id, deal_id, amount_fen: signed, paid_on })
+}
+
+async fn recorded(tx: &mut crate::plumbing::db::Tx, external_id: Option<&str>) -> Result<Option<Recorded>, AppError> {
+    use sqlx::Row;
+    let Some(external_id) = external_id else { return Ok(None) };
+    let row = sqlx::query("SELECT id, deal_id, amount_fen, paid_on FROM payments WHERE external_id = $1")
+        .bind(external_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(match row {
+        Some(r) => Some(Recorded {
+            id: r.try_get("id")?,
+            deal_id: r.try_get("deal_id")?,
+            amount_fen: r.try_get("amount_fen")?,
+            paid_on: r.try_get("paid_on")?,
+        }),
+        None => None,
+    })
 }

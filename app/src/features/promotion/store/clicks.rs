@@ -113,6 +113,7 @@ pub async fn run(state: AppState, mut queue: ClickQueue) {
             // An answered click is kept until it is stored: through a database restart or a
             // full disk the batch waits here (and new clicks queue behind it, up to the
             // channel's bound, after which the redirect waits too).
+            crate::plumbing::metrics::batch("clicks", clicks.len());
             let mut attempt = 0u32;
             while let Err(e) = write(&state, &clicks).await {
                 attempt += 1;

@@ -1,0 +1,109 @@
+//! Prometheus metrics at `/metrics` (text format), for the operator only: answered on
+//! loopback, or to `Authorization: Bearer` with `ALLHANDS_METRICS_TOKEN`. Requests are counted
+//! by route and status with a latency histogram as they are answered; the database pool, the
+//! outbox's lag, the live streams and what the wiring adds (`Gauges`) are read at each scrape.
+use super::auth::token_hash;
+use super::edge::Client;
+use super::errors::AppError;
+use super::state::{now_ms, AppState};
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{header, HeaderMap};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use futures_util::future::BoxFuture;
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
+
+/// The process's recorder (one per process, whatever number of servers a test starts).
+fn handle() -> &'static PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE.get_or_init(|| {
+        let buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+        let sizes = [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 512.0];
+        let recorder = PrometheusBuilder::new()
+            .set_buckets_for_metric(Matcher::Full("http_request_duration_seconds".into()), &buckets)
+            .and_then(|b| b.set_buckets_for_metric(Matcher::Suffix("_batch_size".into()), &sizes))
+            .map(PrometheusBuilder::build_recorder);
+        match recorder {
+            Ok(recorder) => {
+                let handle = recorder.handle();
+                // Fails only when another recorder is installed: then this one renders nothing.
+                let _ = ::metrics::set_global_recorder(recorder);
+                handle
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "metrics recorder not installed");
+                PrometheusBuilder::new().build_recorder().handle()
+            }
+        }
+    })
+}
+
+/// Counts every answered request by method, route (its pattern, never its values) and status.
+pub async fn track(req: Request, next: Next) -> Response {
+    handle();
+    let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()).unwrap_or_else(|| "other".into());
+    let method = req.method().as_str().to_string();
+    let started = Instant::now();
+    let res = next.run(req).await;
+    let status = res.status().as_u16().to_string();
+    ::metrics::counter!("http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status)
+        .increment(1);
+    ::metrics::histogram!("http_request_duration_seconds", "method" => method, "route" => route)
+        .record(started.elapsed().as_secs_f64());
+    res
+}
+
+/// A batch written together (group commit, clicks), by kind.
+pub fn batch(kind: &'static str, size: usize) {
+    ::metrics::histogram!("write_batch_size", "kind" => kind).record(size as f64);
+}
+
+/// Figures the wiring reads at each scrape (a feature's lag), as (name, help, value).
+pub type Gauges = Arc<dyn Fn(AppState) -> BoxFuture<'static, Vec<(&'static str, f64)>> + Send + Sync>;
+
+/// Whether the caller may read the metrics: loopback (as the edge established the client:
+/// behind a trusted proxy, the client it names), or the token.
+pub fn allowed(client: &Client, headers: &HeaderMap, token: Option<&str>) -> bool {
+    let sent = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    match (token, sent) {
+        // Compared as hashes: no early exit that tells how much matched.
+        (Some(t), Some(s)) if !t.is_empty() && token_hash(t) == token_hash(s) => true,
+        _ => client.ip.is_loopback(),
+    }
+}
+
+async fn database(state: &AppState) -> Result<Vec<(&'static str, f64)>, AppError> {
+    let oldest: Option<i64> = sqlx::query_scalar("SELECT MIN(created_at) FROM outbox WHERE status = 'queued'")
+        .fetch_one(&state.db.pool)
+        .await?;
+    Ok(vec![("outbox_lag_seconds", oldest.map(|t| (now_ms() - t).max(0) as f64 / 1000.0).unwrap_or(0.0))])
+}
+
+/// `GET /metrics`.
+pub async fn scrape(State((state, extra)): State<(AppState, Gauges)>, client: Client, headers: HeaderMap) -> Response {
+    if !allowed(&client, &headers, state.config.metrics_token.as_deref()) {
+        return AppError::Forbidden.into_response();
+    }
+    let pool = &state.db.pool;
+    let mut gauges = vec![
+        ("db_pool_connections", pool.size() as f64),
+        ("db_pool_idle_connections", pool.num_idle() as f64),
+        ("live_stream_subscribers", state.events.subscribers() as f64),
+    ];
+    match database(&state).await {
+        Ok(g) => gauges.extend(g),
+        Err(e) => tracing::warn!(error = %e, "metrics: database figures not read"),
+    }
+    gauges.extend(extra(state.clone()).await);
+    for (name, value) in gauges {
+        ::metrics::gauge!(name).set(value);
+    }
+    let body = handle().render();
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], body).into_response()
+}
