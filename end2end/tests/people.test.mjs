@@ -115,3 +115,76 @@ test('admin makes an API key; an order system pushes a deal with it until it is 
   assertNoErrors(phone);
   await phone.close();
 });
+
+test('admin registers a webhook endpoint; an event reaches it signed and shows as delivered', async () => {
+  // The receiving system: records what it is sent.
+  const http = await import('node:http');
+  const received = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => { received.push({ headers: req.headers, body }); res.writeHead(204).end(); });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${server.address().port}/allhands`;
+  try {
+    const admin = await phoneContext(browser(), DESKTOP);
+    const page = await admin.newPage();
+    await signIn(page, 'admin@demo.allhands.cn');
+    await open(page, '/admin/settings');
+    const card = page.getByTestId('webhooks');
+    await card.getByLabel('接收地址（URL）').fill(url);
+    await card.getByLabel('新成交').check();
+    await card.getByRole('button', { name: '创建' }).click();
+    assert.match(await card.getByTestId('webhook-secret').innerText(), /^whsec_/);
+    const row = card.getByTestId('webhook').filter({ hasText: url });
+    await row.waitFor();
+
+    // An order system pushes a deal: the endpoint hears of it.
+    await open(page, '/admin/settings');
+    const keys = page.getByTestId('api-keys');
+    await keys.getByLabel('用途名称').fill('webhook e2e');
+    await keys.getByLabel('推送成交').check();
+    await keys.getByRole('button', { name: '创建' }).click();
+    const secret = await keys.getByTestId('api-key-secret').innerText();
+    const res = await fetch(`${BASE}/api/v1/deals`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${secret}` },
+      body: JSON.stringify([{ order_no: `WH-${Date.now()}`, customer_phone: '13922227777', amount_fen: 5000, currency: 'CNY', signed_on: '2025-01-06' }]),
+    });
+    assert.equal(res.status, 200);
+    for (let i = 0; i < 100 && !received.length; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(received.length, 1, 'delivered once');
+    assert.equal(JSON.parse(received[0].body).type, 'deal.created');
+    assert.match(received[0].headers['webhook-signature'], /^v1,/);
+    assert.match(received[0].headers['webhook-id'], /^msg_/);
+
+    await open(page, '/admin/settings');
+    const delivered = page.getByTestId('webhook').filter({ hasText: url }).getByTestId('webhook-delivery').first();
+    await delivered.waitFor();
+    assert.match(await delivered.innerText(), /deal\.created[\s\S]*已送达[\s\S]*HTTP 204/);
+    await page.getByTestId('webhooks').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/webhooks-desktop.png`, fullPage: true });
+    // Delivered again by hand: the same message id.
+    await delivered.getByTestId('redeliver-webhook').click();
+    for (let i = 0; i < 100 && received.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(received[1].headers['webhook-id'], received[0].headers['webhook-id']);
+    assertNoErrors(admin);
+    await admin.close();
+
+    const [phone, pPage] = await signedInPhone(browser(), 'admin@demo.allhands.cn');
+    await open(pPage, '/admin/settings');
+    await pPage.getByTestId('webhook').first().waitFor();
+    await pPage.getByTestId('webhooks').scrollIntoViewIfNeeded();
+    await pPage.screenshot({ path: `${SHOTS}/webhooks-phone.png`, fullPage: true });
+    // The API reference, served by the binary itself.
+    const ref = await pPage.goto(`${BASE}/api/v1/reference`);
+    assert.match(ref.headers()['content-security-policy'], /style-src 'unsafe-inline'/);
+    await pPage.getByRole('heading', { name: /Allhands API/ }).waitFor();
+    await pPage.screenshot({ path: `${SHOTS}/api-reference-phone.png` });
+    assertNoErrors(phone);
+    await phone.close();
+  } finally {
+    server.close();
+  }
+});

@@ -51,6 +51,11 @@ pub fn from_env() -> Config {
             .filter(|n: &i64| *n > 0)
             .unwrap_or(app::plumbing::api_keys::PER_MINUTE),
         metrics_token: std::env::var("ALLHANDS_METRICS_TOKEN").ok().filter(|t| !t.is_empty()),
+        webhook_backoff_ms: std::env::var("ALLHANDS_WEBHOOK_BACKOFF_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .filter(|n: &i64| *n > 0)
+            .unwrap_or(5000),
     }
 }
 

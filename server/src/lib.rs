@@ -8,6 +8,7 @@ pub mod notify;
 pub mod routes;
 pub mod security;
 pub mod serve;
+pub mod webhooks;
 
 pub use serve::serve;
 
@@ -113,6 +114,7 @@ pub async fn build_with(
     });
     shared.insert(deals::Part::default().on_paid(rewards::on_paid()));
     shared.insert(dashboard::Part::default().fresh_for(crate::config::dashboard_fresh()));
+    shared.insert(Dispatching::default());
     let state = AppState::new(shared);
     match state.db.backend {
         db::Backend::Postgres => {
@@ -125,6 +127,7 @@ pub async fn build_with(
     tokio::spawn(group_commit::run(state.clone(), lead_queue));
     tokio::spawn(promotion::store::clicks::run(state.clone(), click_queue));
     notify::spawn_dispatcher(state.clone(), notify::notifier_for(&state));
+    webhooks::spawn(state.clone());
     if first == FirstStart::DemoSeeded && b.demo_activity {
         // Before serving: the demo's first page already shows its figures.
         app::features::admin::store::demo_activity::seed(&state).await.map_err(|e| format!("demo activity: {e}"))?;
@@ -220,9 +223,38 @@ pub async fn shutdown_signal() {
     tracing::info!("shutting down: finishing in-flight requests");
 }
 
-/// Every click answered before a shutdown is stored before the process ends.
+/// Every click answered before a shutdown is stored before the process ends, and every
+/// message or webhook sent is recorded as sent (so another instance does not send it again).
 pub async fn flush(state: &AppState) {
     if let Ok(p) = promotion::part(state) {
         p.clicks.flush().await;
+    }
+    if let Ok(d) = state.part::<Dispatching>() {
+        d.stop().await;
+    }
+}
+
+/// The dispatchers' turn: a batch runs whole (claimed, sent, recorded) or not at all once
+/// the instance is stopping.
+#[derive(Clone, Default)]
+pub struct Dispatching {
+    stopping: Arc<std::sync::atomic::AtomicBool>,
+    batches: Arc<tokio::sync::RwLock<()>>,
+}
+
+impl Dispatching {
+    /// Runs one batch, unless the instance is stopping (`None`).
+    pub async fn run<F: std::future::Future>(&self, batch: F) -> Option<F::Output> {
+        let _turn = self.batches.read().await;
+        if self.stopping.load(std::sync::atomic::Ordering::SeqCst) {
+            return None;
+        }
+        Some(batch.await)
+    }
+
+    /// No batch starts from now on; returns once those running are recorded.
+    pub async fn stop(&self) {
+        self.stopping.store(true, std::sync::atomic::Ordering::SeqCst);
+        let _all = self.batches.write().await;
     }
 }

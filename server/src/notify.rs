@@ -72,11 +72,13 @@ pub fn notifier_for(state: &AppState) -> Arc<dyn Notifier> {
 
 /// Delivers due messages every half second until the pool closes.
 pub fn spawn_dispatcher(state: AppState, notifier: Arc<dyn Notifier>) -> tokio::task::JoinHandle<()> {
+    let gate = state.part::<crate::Dispatching>().cloned().unwrap_or_default();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_millis(500));
         while !state.db.pool.is_closed() {
             tick.tick().await;
-            if let Err(e) = dispatch_once(&state, notifier.as_ref()).await {
+            let Some(done) = gate.run(dispatch_once(&state, notifier.as_ref())).await else { return };
+            if let Err(e) = done {
                 if !state.db.pool.is_closed() {
                     tracing::warn!(error = %e, "outbox dispatch failed; will retry");
                 }

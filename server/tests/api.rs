@@ -282,6 +282,8 @@ async fn the_document_and_its_reference_page_are_served() {
     assert!(doc["components"]["schemas"].get("Problem").is_some());
     let page = s.client().get(s.url("/api/v1/reference")).send().await.unwrap();
     assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    let policy = page.headers()["content-security-policy"].to_str().unwrap().to_string();
+    assert!(policy.contains("style-src 'unsafe-inline'") && !policy.contains("script-src"), "{policy}");
     let html = page.text().await.unwrap();
     assert!(html.contains("/api/v1/leads") && html.contains("leads:read") && !html.contains("<script"));
     assert_eq!(doc, serde_json::to_value(server::openapi()).unwrap(), "served as generated");

@@ -169,7 +169,12 @@ pub fn routes(doc: OpenApi) -> Router<AppState> {
             "/api/v1/reference",
             get(move || {
                 let page = page.clone();
-                async move { (StatusCode::OK, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response() }
+                // Its own policy: its inline style, and nothing else (no script at all).
+                let policy = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+                async move {
+                    let headers = [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CONTENT_SECURITY_POLICY, policy)];
+                    (StatusCode::OK, headers, page).into_response()
+                }
             }),
         )
 }

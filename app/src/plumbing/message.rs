@@ -13,6 +13,8 @@ crate::closed_set! {
         BudgetReached = "budget_reached",
         /// A one-time code that proves a phone is the sender's.
         PhoneCode = "phone_code",
+        /// To admin: a webhook endpoint failed for three days and was disabled.
+        WebhookDisabled = "webhook_disabled",
     }
 }
 

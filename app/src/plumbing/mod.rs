@@ -10,6 +10,7 @@ pub mod i18n;
 pub mod live;
 pub mod message;
 pub mod ui;
+pub mod webhooks;
 
 #[cfg(feature = "ssr")]
 pub mod api;

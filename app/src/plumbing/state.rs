@@ -36,6 +36,8 @@ pub struct Config {
     pub api_key_per_minute: i64,
     /// Who may read `/metrics` besides loopback: `Authorization: Bearer` with this token.
     pub metrics_token: Option<String>,
+    /// First retry delay of a webhook delivery; doubles with every attempt, at most an hour.
+    pub webhook_backoff_ms: i64,
 }
 
 /// The one state handed to every route, handler and server function. One pointer: axum

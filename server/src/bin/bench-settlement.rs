@@ -66,6 +66,7 @@ async fn run() -> Outcome {
         notify_backoff_ms: 1000,
         api_key_per_minute: app::plumbing::api_keys::PER_MINUTE,
         metrics_token: None,
+        webhook_backoff_ms: 5000,
     };
     let options = leptos::config::LeptosOptions::builder().output_name("allhands").build();
     let build = server::Build {

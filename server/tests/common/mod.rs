@@ -62,6 +62,7 @@ pub fn config(db: &TestDb) -> Config {
         notify_backoff_ms: 50,
         api_key_per_minute: app::plumbing::api_keys::PER_MINUTE,
         metrics_token: None,
+        webhook_backoff_ms: 50,
     }
 }
 

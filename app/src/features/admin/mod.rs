@@ -21,5 +21,6 @@ pub mod staff_import;
 pub mod staff_rows;
 #[cfg(feature = "ssr")]
 pub mod store;
+pub mod webhooks;
 
 pub use model::*;

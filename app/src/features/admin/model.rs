@@ -29,6 +29,8 @@ crate::fields! {
         Until => "until", K::UntilLabel;
         Search => "search", K::SearchPeople;
         ApiKeyName => "name", K::ApiKeyNameLabel;
+        WebhookUrl => "url", K::WebhookUrlLabel;
+        WebhookEvents => "events", K::WebhookEventsLabel;
         ApiScopes => "scopes", K::ApiScopesLabel;
     }
 }
@@ -66,6 +68,10 @@ crate::closed_set! {
         SettingChanged = "setting.changed",
         ApiKeyCreated = "api_key.created",
         ApiKeyRevoked = "api_key.revoked",
+        WebhookCreated = "webhook.created",
+        WebhookDisabled = "webhook.disabled",
+        WebhookEnabled = "webhook.enabled",
+        WebhookRedelivered = "webhook.redelivered",
     }
 }
 
@@ -86,6 +92,10 @@ impl Audited {
             Audited::SettingChanged => K::AuditSettingChanged,
             Audited::ApiKeyCreated => K::AuditApiKeyCreated,
             Audited::ApiKeyRevoked => K::AuditApiKeyRevoked,
+            Audited::WebhookCreated => K::AuditWebhookCreated,
+            Audited::WebhookDisabled => K::AuditWebhookDisabled,
+            Audited::WebhookEnabled => K::AuditWebhookEnabled,
+            Audited::WebhookRedelivered => K::AuditWebhookRedelivered,
         }
     }
 }
@@ -107,6 +117,7 @@ pub fn message_kind_label(kind: MessageKind) -> K {
         MessageKind::RewardPaid => K::MsgRewardPaid,
         MessageKind::BudgetReached => K::MsgBudgetReached,
         MessageKind::PhoneCode => K::MsgPhoneCode,
+        MessageKind::WebhookDisabled => K::MsgWebhookDisabled,
     }
 }
 
@@ -223,6 +234,38 @@ pub struct ApiKeyRow {
     pub created_at: String,
     pub last_used_at: Option<String>,
     pub revoked: bool,
+}
+
+/// A webhook endpoint as admin sees it (never its secret), with its latest deliveries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WebhookRow {
+    pub id: i64,
+    pub url: String,
+    pub events: Vec<crate::plumbing::webhooks::WebhookEvent>,
+    pub created_at: String,
+    /// Since when every delivery has failed.
+    pub failing_since: Option<String>,
+    pub disabled_at: Option<String>,
+    pub deliveries: Vec<DeliveryRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryRow {
+    pub id: i64,
+    pub event: crate::plumbing::webhooks::WebhookEvent,
+    pub status: crate::plumbing::webhooks::DeliveryStatus,
+    pub attempts: i64,
+    /// The endpoint's last answer.
+    pub response_status: Option<i64>,
+    pub last_error: Option<String>,
+    pub occurred_at: String,
+}
+
+/// An endpoint just registered: its signing secret is shown this once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewWebhook {
+    pub id: i64,
+    pub secret: String,
 }
 
 /// A key just made: its secret is shown this once.

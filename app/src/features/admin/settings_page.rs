@@ -103,5 +103,6 @@ pub fn SettingsPage() -> impl IntoView {
             <crate::features::dashboard::recount::RecountButton />
         </section>
         <super::api_keys::ApiKeysCard />
+        <super::webhooks::WebhooksCard />
     }
 }

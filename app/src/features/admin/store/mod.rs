@@ -8,3 +8,4 @@ pub mod org_settings;
 pub mod seed;
 pub mod staff_import;
 pub mod users;
+pub mod webhooks;

@@ -11,6 +11,7 @@ use crate::plumbing::i18n::{fill, MESSAGE_LOCALE};
 use crate::plumbing::live::LiveKind;
 use crate::plumbing::outbox::{self, MessageKind};
 use crate::plumbing::state::AppState;
+use crate::plumbing::webhooks::{self, WebhookEvent};
 use crate::shared::money::format_yuan;
 use crate::shared::period::local_date;
 use sqlx::Row;
@@ -37,10 +38,14 @@ pub async fn notify_vested(state: &AppState, deal_id: i64) -> Result<(), AppErro
     let latest: Option<i64> = facts.payments.iter().filter(|p| p.deal_id == deal_id).map(|p| p.id).max();
     let lines = compute(&rules, &facts, terms);
     let mut messages = Vec::new();
+    let mut vested = Vec::new();
     for line in &lines {
         let is_latest = latest.is_some() && line.payment_id == latest;
         if line.deal_id == Some(deal_id) && line.amount_fen > 0 && line.kind == LineKind::Cash && is_latest {
             let when = line.vests_on.filter(|v| *v <= today);
+            if when.is_some() {
+                vested.push(vested_event(&line.key, line.promoter_id, Some(deal_id), line.amount_fen));
+            }
             let template = if when.is_some() { K::SmsVested } else { K::SmsVestingHeld };
             let body = fill(template.text(MESSAGE_LOCALE), &[("amount", &format_yuan(line.amount_fen))]);
             messages.push((format!("user:{}", line.promoter_id), body));
@@ -63,11 +68,19 @@ pub async fn notify_vested(state: &AppState, deal_id: i64) -> Result<(), AppErro
     }
     let refs: Vec<(&str, &str)> = messages.iter().map(|(r, b)| (r.as_str(), b.as_str())).collect();
     outbox::enqueue_many(&mut tx, MessageKind::RewardVested, &refs).await?;
+    for data in &vested {
+        webhooks::emit(&mut tx, WebhookEvent::RewardVested, data).await?;
+    }
     tx.commit().await?;
     if !messages.is_empty() {
         events::publish(state, LiveKind::Reward, None, None, messages.len() as i64).await;
     }
     Ok(())
+}
+
+/// A `reward.vested` webhook's data.
+fn vested_event(line_key: &str, promoter_id: i64, deal_id: Option<i64>, amount_fen: i64) -> serde_json::Value {
+    serde_json::json!({"line_key": line_key, "promoter_id": promoter_id, "deal_id": deal_id, "amount_fen": amount_fen, "currency": "CNY"})
 }
 
 /// "Reward vested" (奖励已确认) for deal rewards whose audit hold or holding period ended
@@ -96,8 +109,13 @@ pub async fn announce_vested(state: &AppState) -> Result<usize, AppError> {
             .await?
             .rows_affected();
         let amount: i64 = r.try_get("amount_fen")?;
+        let deal: Option<i64> = r.try_get("deal_id")?;
+        if claimed == 1 && amount > 0 {
+            let data = vested_event(&key, r.try_get("promoter_id")?, deal, amount);
+            webhooks::emit(&mut tx, WebhookEvent::RewardVested, &data).await?;
+        }
         // Only money on a deal is told; period and lead lines are settled without a notice.
-        if claimed == 1 && amount > 0 && r.try_get::<Option<i64>, _>("deal_id")?.is_some() {
+        if claimed == 1 && amount > 0 && deal.is_some() {
             let body = fill(K::SmsVested.text(MESSAGE_LOCALE), &[("amount", &format_yuan(amount))]);
             messages.push((format!("user:{}", r.try_get::<i64, _>("promoter_id")?), body));
         }
