@@ -1,5 +1,5 @@
 //! Background jobs: the first-contact deadline check, the scheduled settlement drafts, the
-//! reward ledger's accrual and the notices of rewards that vested after a hold.
+//! reward ledger's accrual, the notices of rewards that vested after a hold, and housekeeping.
 use app::plumbing::state::AppState;
 use std::time::Duration;
 
@@ -10,6 +10,49 @@ pub fn spawn(state: &AppState, scheduled_drafts: bool) {
     }
     spawn_accrual(state.clone());
     spawn_vesting_notices(state.clone());
+    spawn_housekeeping(state.clone());
+    spawn_api_hits(state.clone());
+}
+
+/// Writes the API keys' hits every second (their limits are shared by every instance).
+pub fn spawn_api_hits(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        while !state.db.pool.is_closed() {
+            tick.tick().await;
+            if let Err(e) = app::plumbing::api_keys::flush_hits(&state).await {
+                if !state.db.pool.is_closed() {
+                    tracing::warn!(error = %e, "API key hits not written; will retry");
+                }
+            }
+        }
+    })
+}
+
+/// Hourly: forgets idempotency keys older than a day and webhook deliveries finished more than
+/// 30 days ago.
+pub fn spawn_housekeeping(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        while !state.db.pool.is_closed() {
+            tick.tick().await;
+            let done = async {
+                let keys = app::plumbing::idempotency::forget_expired(&state).await?;
+                let (_turn, mut tx) = state.db.begin_write().await?;
+                let deliveries = app::plumbing::webhooks::forget_old(&mut tx).await?;
+                tx.commit().await?;
+                Ok::<_, app::plumbing::errors::AppError>((keys, deliveries))
+            };
+            match done.await {
+                Ok((0, 0)) => {}
+                Ok((keys, deliveries)) => {
+                    tracing::info!(keys, deliveries, "forgot expired idempotency keys and old deliveries")
+                }
+                Err(e) if !state.db.pool.is_closed() => tracing::warn!(error = ?e, "housekeeping failed; will retry"),
+                Err(_) => {}
+            }
+        }
+    })
 }
 
 /// Tells promoters, every minute, of deal rewards whose audit hold or holding period ended.

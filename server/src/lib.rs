@@ -112,9 +112,11 @@ pub async fn build_with(
         policy: Arc::new(leads::store::policy::PolicyCache::new(policy)),
         burst_per_minute: b.lead_burst_per_minute,
     });
-    shared.insert(deals::Part::default().on_paid(rewards::on_paid()));
+    let (deal_writer, deal_queue) = GroupCommit::new();
+    shared.insert(deals::Part::default().on_paid(rewards::on_paid()).pushes(deal_writer));
     shared.insert(dashboard::Part::default().fresh_for(crate::config::dashboard_fresh()));
     shared.insert(Dispatching::default());
+    shared.insert(app::plumbing::api_keys::Hits::default());
     let state = AppState::new(shared);
     match state.db.backend {
         db::Backend::Postgres => {
@@ -125,6 +127,7 @@ pub async fn build_with(
         }
     }
     tokio::spawn(group_commit::run(state.clone(), lead_queue));
+    tokio::spawn(group_commit::run(state.clone(), deal_queue));
     tokio::spawn(promotion::store::clicks::run(state.clone(), click_queue));
     notify::spawn_dispatcher(state.clone(), notify::notifier_for(&state));
     webhooks::spawn(state.clone());
@@ -231,6 +234,9 @@ pub async fn flush(state: &AppState) {
     }
     if let Ok(d) = state.part::<Dispatching>() {
         d.stop().await;
+    }
+    if let Err(e) = app::plumbing::api_keys::flush_hits(state).await {
+        tracing::warn!(error = %e, "API key hits not written");
     }
 }
 

@@ -208,6 +208,23 @@ async fn an_endpoint_failing_for_three_days_is_disabled_and_admin_told() {
     assert_eq!(status, StatusCode::OK);
     s.submit_lead(&s.client(), "13911117777", None).await;
     assert_eq!(s.count("SELECT COUNT(*) FROM webhook_deliveries").await, 2);
+    // Finished deliveries are kept 30 days; queued ones until they finish.
+    let long_ago = app::plumbing::state::now_ms() - app::plumbing::webhooks::KEEP_MS - 1000;
+    sqlx::query("UPDATE webhook_deliveries SET occurred_at = $1").bind(long_ago).execute(pool).await.unwrap();
+    sqlx::query("UPDATE webhook_deliveries SET status = 'failed' WHERE id = (SELECT MIN(id) FROM webhook_deliveries)")
+        .execute(pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE webhook_deliveries SET status = 'queued', next_attempt_at = $1 WHERE id = (SELECT MAX(id) FROM webhook_deliveries)")
+        .bind(i64::MAX / 2)
+        .execute(pool)
+        .await
+        .unwrap();
+    let (turn, mut tx) = s.state.db.begin_write().await.unwrap();
+    assert_eq!(app::plumbing::webhooks::forget_old(&mut tx).await.unwrap(), 1);
+    tx.commit().await.unwrap();
+    drop(turn);
+    assert_eq!(s.count("SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'queued'").await, 1);
     s.stop().await;
 }
 

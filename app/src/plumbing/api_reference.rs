@@ -40,8 +40,19 @@ fn type_of(schema: &Value) -> String {
     out
 }
 
+/// A description: escaped, with `code` spans as code.
 fn text(v: &Value, key: &str) -> String {
-    esc(v.get(key).and_then(Value::as_str).unwrap_or(""))
+    let escaped = esc(v.get(key).and_then(Value::as_str).unwrap_or(""));
+    let parts: Vec<&str> = escaped.split('`').collect();
+    if parts.len().is_multiple_of(2) {
+        // An unmatched backtick: shown as written.
+        return escaped;
+    }
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| if i % 2 == 1 { format!("<code>{p}</code>") } else { p.to_string() })
+        .collect()
 }
 
 fn operation(out: &mut String, path: &str, method: &str, op: &Value) {
@@ -145,7 +156,7 @@ pub fn page(doc: &Value) -> String {
         "<h1>{} <small>v{}</small></h1><p>{}</p><p><a href=\"/api/v1/openapi.json\">openapi.json</a> (OpenAPI {})</p>",
         esc(doc.pointer("/info/title").and_then(Value::as_str).unwrap_or("API")),
         esc(doc.pointer("/info/version").and_then(Value::as_str).unwrap_or("")),
-        esc(doc.pointer("/info/description").and_then(Value::as_str).unwrap_or("")),
+        doc.get("info").map(|i| text(i, "description")).unwrap_or_default(),
         esc(doc.get("openapi").and_then(Value::as_str).unwrap_or(""))
     );
     out.push_str("<h2>Operations</h2><nav>");
@@ -188,5 +199,7 @@ mod tests {
         assert!(html.contains("<code>deals:write</code>"));
         assert!(html.contains("href=\"#schema-X\"") && html.contains("id=\"schema-X\""));
         assert!(html.contains("<code>a</code> *") && html.contains("integer (int64)"));
+        let described = page(&serde_json::json!({"info": {"title": "T", "description": "Send `Idempotency-Key` <x>"}}));
+        assert!(described.contains("Send <code>Idempotency-Key</code> &lt;x&gt;"));
     }
 }

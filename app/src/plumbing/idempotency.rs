@@ -110,6 +110,18 @@ async fn claim(state: &AppState, owner: &str, key: &str, fingerprint: &str) -> R
     Ok(claim)
 }
 
+/// Forgets keys older than a day (hourly, from the server's jobs).
+pub async fn forget_expired(state: &AppState) -> Result<u64, AppError> {
+    let (_turn, mut tx) = state.db.begin_write().await?;
+    let n = sqlx::query("DELETE FROM api_idempotency WHERE created_at < $1")
+        .bind(now_ms() - KEEP_MS)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    tx.commit().await?;
+    Ok(n)
+}
+
 /// Keeps the answer (or forgets the key, so that the request can be made again).
 async fn settle(
     state: &AppState,

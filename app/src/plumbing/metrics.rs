@@ -1,7 +1,8 @@
 //! Prometheus metrics at `/metrics` (text format), for the operator only: answered on
 //! loopback, or to `Authorization: Bearer` with `ALLHANDS_METRICS_TOKEN`. Requests are counted
 //! by route and status with a latency histogram as they are answered; the database pool, the
-//! outbox's lag, the live streams and what the wiring adds (`Gauges`) are read at each scrape.
+//! lag of the outbox and of the webhooks, the live streams and what the wiring adds (`Gauges`)
+//! are read at each scrape.
 use super::auth::token_hash;
 use super::edge::Client;
 use super::errors::AppError;
@@ -78,11 +79,17 @@ pub fn allowed(client: &Client, headers: &HeaderMap, token: Option<&str>) -> boo
     }
 }
 
+/// How long the oldest message and webhook delivery still to go out have waited.
 async fn database(state: &AppState) -> Result<Vec<(&'static str, f64)>, AppError> {
-    let oldest: Option<i64> = sqlx::query_scalar("SELECT MIN(created_at) FROM outbox WHERE status = 'queued'")
-        .fetch_one(&state.db.pool)
-        .await?;
-    Ok(vec![("outbox_lag_seconds", oldest.map(|t| (now_ms() - t).max(0) as f64 / 1000.0).unwrap_or(0.0))])
+    let pool = &state.db.pool;
+    let lag = |oldest: Option<i64>| oldest.map(|t| (now_ms() - t).max(0) as f64 / 1000.0).unwrap_or(0.0);
+    let outbox: Option<i64> =
+        sqlx::query_scalar("SELECT MIN(created_at) FROM outbox WHERE status = 'queued'").fetch_one(pool).await?;
+    let webhooks: Option<i64> =
+        sqlx::query_scalar("SELECT MIN(occurred_at) FROM webhook_deliveries WHERE status = 'queued'")
+            .fetch_one(pool)
+            .await?;
+    Ok(vec![("outbox_lag_seconds", lag(outbox)), ("webhook_lag_seconds", lag(webhooks))])
 }
 
 /// `GET /metrics`.

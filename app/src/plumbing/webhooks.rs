@@ -95,6 +95,18 @@ mod server {
         Ok(())
     }
 
+    /// How long a finished delivery stays on the settings page's record.
+    pub const KEEP_MS: i64 = 30 * 24 * 3600 * 1000;
+
+    /// Forgets deliveries delivered or given up more than `KEEP_MS` ago.
+    pub async fn forget_old(conn: &mut sqlx::AnyConnection) -> Result<u64, sqlx::Error> {
+        Ok(sqlx::query("DELETE FROM webhook_deliveries WHERE status <> 'queued' AND occurred_at < $1")
+            .bind(now_ms() - KEEP_MS)
+            .execute(conn)
+            .await?
+            .rows_affected())
+    }
+
     /// A delivery claimed for sending, with its endpoint.
     #[derive(Debug, Clone)]
     pub struct Due {

@@ -1,8 +1,8 @@
 //! Deals' part of the JSON API: an order system pushes deals (idempotent by order number) and
 //! payments and refunds (idempotent by the payment's own id), with an API key.
 use super::i18n::K;
-use super::model::{DealInput, DealSource, Field, ImportReport};
-use super::store::deals::{validate, Recorder};
+use super::model::{DealInput, Field};
+use super::store::deals::validate;
 use crate::plumbing::api::{answer, ApiJson, ApiResult, FieldErrorDoc};
 use crate::plumbing::api_keys::{require_key, ApiKey, ApiScope};
 use crate::plumbing::audit::Actor;
@@ -161,10 +161,7 @@ async fn push_deals(
     if !conflicts.is_empty() {
         return Err(AppError::Conflict(conflicts));
     }
-    let actor = actor(&state, &key, &parts);
-    let recorder = Recorder::trusted(&actor);
-    let empty = ImportReport { created: 0, unchanged: 0, payments: 0, errors: Vec::new() };
-    let report = super::store::import::import(&state, &recorder, inputs, DealSource::Api, empty).await?;
+    let report = super::store::import::push(&state, actor(&state, &key, &parts), valid).await?;
     let errors: Vec<FieldError> =
         report.errors.into_iter().flat_map(|(row, es)| es.into_iter().map(move |e| at_row(row, e))).collect();
     answer(DealsPushed { created: report.created, unchanged: report.unchanged, payments: report.payments, errors })

@@ -30,9 +30,19 @@ mod server {
     #[derive(Clone, Default)]
     pub struct Part {
         on_paid: Vec<PaidHook>,
+        /// The order systems' pushes, group-committed (none: each in its own transaction).
+        pub pushes: Option<crate::plumbing::group_commit::GroupCommit<super::store::import::Push>>,
     }
 
     impl Part {
+        pub fn pushes(
+            mut self,
+            writer: crate::plumbing::group_commit::GroupCommit<super::store::import::Push>,
+        ) -> Self {
+            self.pushes = Some(writer);
+            self
+        }
+
         pub fn on_paid(mut self, hook: PaidHook) -> Self {
             self.on_paid.push(hook);
             self

@@ -3,8 +3,10 @@ use super::deals::NewDeal;
 use super::deals::{audit_percent, insert, validate, Recorder};
 use crate::features::deals::i18n::K;
 use crate::features::deals::model::{DealInput, DealSource, Field, ImportReport};
+use crate::plumbing::audit::Actor;
 use crate::plumbing::errors::{AppError, FieldError, Problem};
 use crate::plumbing::events;
+use crate::plumbing::group_commit::{Job, JobFuture};
 use crate::plumbing::live::LiveKind;
 use crate::plumbing::state::AppState;
 
@@ -48,33 +50,124 @@ pub async fn import(
     let mut paid = Vec::new();
     for chunk in valid.chunks(500) {
         let (_turn, mut tx) = state.db.begin_write().await?;
-        for (line, d) in chunk {
-            match insert(&mut tx, &state.org, recorder, d, source, percent).await {
-                Ok(Some(id)) => {
-                    report.created += 1;
-                    if d.payment.is_some() {
-                        report.payments += 1;
-                        paid.push(id);
-                    }
-                }
-                Ok(None) => match differs(&mut tx, d).await? {
-                    None => report.unchanged += 1,
-                    Some(field) => report
-                        .errors
-                        .push((*line, vec![FieldError::new(field, Problem::said(K::ProblemRecordedDifferently))])),
-                },
-                Err(AppError::Invalid(e)) => report.errors.push((*line, e)),
-                Err(e) => return Err(e),
-            }
-        }
+        let outcomes = record_rows(&mut tx, &state.org, recorder, chunk, source, percent).await?;
         tx.commit().await?;
+        tally(&mut report, outcomes, &mut paid);
     }
+    announce(state, &report, paid).await?;
+    Ok(report)
+}
+
+/// What recording one valid row came to.
+#[derive(Debug, Clone)]
+pub enum Recorded {
+    Created { id: i64, paid: bool },
+    Unchanged,
+    Refused(Vec<FieldError>),
+}
+
+/// Records valid rows in `tx`, the import's and the API's rule: a known order number changes
+/// nothing, unless the row says something else about it.
+pub async fn record_rows(
+    tx: &mut crate::plumbing::db::Tx,
+    org: &crate::plumbing::settings::OrgSettings,
+    recorder: &Recorder<'_>,
+    rows: &[(i64, NewDeal)],
+    source: DealSource,
+    percent: i64,
+) -> Result<Vec<(i64, Recorded)>, AppError> {
+    let mut out = Vec::with_capacity(rows.len());
+    for (line, d) in rows {
+        let recorded = match insert(tx, org, recorder, d, source, percent).await {
+            Ok(Some(id)) => Recorded::Created { id, paid: d.payment.is_some() },
+            Ok(None) => match differs(tx, d).await? {
+                None => Recorded::Unchanged,
+                Some(field) => {
+                    Recorded::Refused(vec![FieldError::new(field, Problem::said(K::ProblemRecordedDifferently))])
+                }
+            },
+            Err(AppError::Invalid(e)) => Recorded::Refused(e),
+            Err(e) => return Err(e),
+        };
+        out.push((*line, recorded));
+    }
+    Ok(out)
+}
+
+fn tally(report: &mut ImportReport, outcomes: Vec<(i64, Recorded)>, paid: &mut Vec<i64>) {
+    for (line, r) in outcomes {
+        match r {
+            Recorded::Created { id, paid: with_payment } => {
+                report.created += 1;
+                if with_payment {
+                    report.payments += 1;
+                    paid.push(id);
+                }
+            }
+            Recorded::Unchanged => report.unchanged += 1,
+            Recorded::Refused(e) => report.errors.push((line, e)),
+        }
+    }
+}
+
+/// After the commit: the live dashboards hear of the deals, and money received runs its hooks.
+async fn announce(state: &AppState, report: &ImportReport, paid: Vec<i64>) -> Result<(), AppError> {
     if report.created > 0 {
         events::publish(state, LiveKind::Deal, None, None, report.created).await;
     }
     for id in paid {
         crate::features::deals::paid(state, id).await?;
     }
+    Ok(())
+}
+
+/// An order system's push, written with the pushes that arrive with it in one transaction
+/// (group commit: on SQLite one fsync for all of them).
+pub struct Push {
+    pub rows: Vec<(i64, NewDeal)>,
+    pub actor: Actor,
+    pub percent: i64,
+}
+
+impl Job for Push {
+    type Output = Vec<(i64, Recorded)>;
+    type Batch = ();
+
+    fn run<'a>(
+        &'a self,
+        state: &'a AppState,
+        tx: &'a mut crate::plumbing::db::Tx,
+        _: &'a mut (),
+    ) -> JobFuture<'a, Self::Output> {
+        Box::pin(async move {
+            let recorder = Recorder::trusted(&self.actor);
+            record_rows(tx, &state.org, &recorder, &self.rows, DealSource::Api, self.percent).await.map_err(|e| match e
+            {
+                AppError::Unavailable { .. } => sqlx::Error::PoolTimedOut,
+                other => sqlx::Error::Protocol(format!("deal push: {other}")),
+            })
+        })
+    }
+}
+
+/// Records an order system's valid deals (`rows`, by their place in the push) as `actor`.
+pub async fn push(state: &AppState, actor: Actor, rows: Vec<(i64, NewDeal)>) -> Result<ImportReport, AppError> {
+    let percent = audit_percent(&state.db.pool).await?;
+    let job = Push { rows, actor, percent };
+    let outcomes = match state.part::<crate::features::deals::Part>()?.pushes.as_ref() {
+        Some(writer) => writer.submit(job).await?,
+        None => {
+            let (_turn, mut tx) = state.db.begin_write().await?;
+            let recorder = Recorder::trusted(&job.actor);
+            let outcomes = record_rows(&mut tx, &state.org, &recorder, &job.rows, DealSource::Api, percent).await?;
+            tx.commit().await?;
+            outcomes
+        }
+    };
+    let mut report = ImportReport { created: 0, unchanged: 0, payments: 0, errors: Vec::new() };
+    let mut paid = Vec::new();
+    tally(&mut report, outcomes, &mut paid);
+    announce(state, &report, paid).await?;
     Ok(report)
 }
 
