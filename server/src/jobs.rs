@@ -12,6 +12,18 @@ pub fn spawn(state: &AppState, scheduled_drafts: bool) {
     spawn_vesting_notices(state.clone());
     spawn_housekeeping(state.clone());
     spawn_api_hits(state.clone());
+    spawn_metrics_upkeep(state.clone());
+}
+
+/// Folds the metrics' histogram samples every five seconds, scraped or not.
+pub fn spawn_metrics_upkeep(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(5));
+        while !state.db.pool.is_closed() {
+            tick.tick().await;
+            app::plumbing::metrics::upkeep();
+        }
+    })
 }
 
 /// Writes the API keys' hits every second (their limits are shared by every instance).

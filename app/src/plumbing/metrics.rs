@@ -41,6 +41,12 @@ fn handle() -> &'static PrometheusHandle {
     })
 }
 
+/// Folds the histograms' samples into their buckets (the exporter keeps raw samples until
+/// then); the server calls it every few seconds, so memory does not grow between scrapes.
+pub fn upkeep() {
+    handle().run_upkeep();
+}
+
 /// Counts every answered request by method, route (its pattern, never its values) and status.
 pub async fn track(req: Request, next: Next) -> Response {
     handle();

@@ -29,8 +29,10 @@ const MAX_ROWS: i64 = 1000;
 #[into_params(parameter_in = Query)]
 pub struct FiguresQuery {
     /// The first day, `YYYY-MM-DD` (organization-local).
+    #[param(format = Date)]
     pub from: String,
     /// The last day, included (at most 366 days after `from`).
+    #[param(format = Date)]
     pub to: String,
     pub by: FiguresBy,
     /// Only this campaign.

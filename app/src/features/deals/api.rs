@@ -27,7 +27,8 @@ crate::closed_set! {
 pub struct ApiDeal {
     /// The order number: the deal's identity. The same order again changes nothing.
     pub order_no: String,
-    /// The customer's mobile number.
+    /// The customer's mobile number (`13912345678`, `+86 139 1234 5678`).
+    #[schema(pattern = r"^\+?[0-9][0-9 ()-]{6,22}$")]
     pub customer_phone: String,
     #[serde(default)]
     pub customer_name: String,

@@ -115,10 +115,20 @@ async fn pull_leads(
     if q.campaign_id.is_some() {
         filters.push_str(if q.status.is_some() { " AND l.campaign_id = $5" } else { " AND l.campaign_id = $4" });
     }
+    // When a lead last changed: `updated_at`, or while it is 0 (never changed) `submitted_at`.
+    // Each from its own index, then merged.
+    let branch = |changed: &str, which: &str| {
+        format!(
+            "SELECT * FROM (SELECT l.id, l.campaign_id, l.name, l.phone, l.status, l.stage, l.channel, l.demand_tags, \
+             l.promoter_id, l.assigned_to, l.submitted_at, {changed} AS changed_at FROM leads l \
+             WHERE {which} AND ({changed} > $1 OR ({changed} = $1 AND l.id > $2)){filters} ORDER BY {changed}, l.id LIMIT $3) b"
+        )
+    };
     let sql = format!(
-        "SELECT l.id, l.campaign_id, c.name AS campaign_name, l.name, l.phone, l.status, l.stage, l.channel, l.demand_tags, \
-         l.promoter_id, l.assigned_to, l.submitted_at, l.updated_at FROM leads l JOIN campaigns c ON c.id = l.campaign_id \
-         WHERE (l.updated_at > $1 OR (l.updated_at = $1 AND l.id > $2)){filters} ORDER BY l.updated_at, l.id LIMIT $3"
+        "SELECT x.*, c.name AS campaign_name FROM ({} UNION ALL {}) x JOIN campaigns c ON c.id = x.campaign_id \
+         ORDER BY x.changed_at, x.id LIMIT $3",
+        branch("l.submitted_at", "l.updated_at = 0"),
+        branch("l.updated_at", "l.updated_at > 0"),
     );
     let mut query = sqlx::query(&sql).bind(after).bind(after_id).bind(limit + 1);
     if let Some(status) = q.status {
@@ -133,7 +143,7 @@ async fn pull_leads(
     let mut last = None;
     for r in rows.iter().take(limit as usize) {
         let phone = Phone::from_e164(r.try_get::<String, _>("phone")?);
-        let updated: i64 = r.try_get("updated_at")?;
+        let updated: i64 = r.try_get("changed_at")?;
         let id: i64 = r.try_get("id")?;
         last = Some(format!("{updated}.{id}"));
         leads.push(ApiLead {

@@ -409,8 +409,8 @@ async fn screen_and_store(
     let outcome = screening::screen(&facts, rules);
     let (status, reason, flag, duplicate_of) = stored_as(outcome);
     let row = sqlx::query(
-        "INSERT INTO leads (campaign_id, link_id, promoter_id, department_id, name, phone, demand_tags, note, status, reason, flag, duplicate_of, visitor, ip_hash, submitted_at, review_due_at, channel, counted_by_writer, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 1, $15) RETURNING id",
+        "INSERT INTO leads (campaign_id, link_id, promoter_id, department_id, name, phone, demand_tags, note, status, reason, flag, duplicate_of, visitor, ip_hash, submitted_at, review_due_at, channel, counted_by_writer) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 1) RETURNING id",
     )
     .bind(s.campaign_id)
     .bind(s.credit.link_id)
