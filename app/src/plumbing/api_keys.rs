@@ -24,7 +24,7 @@ mod server {
     use crate::plumbing::errors::AppError;
     use crate::plumbing::rate_limit;
     use crate::plumbing::state::{internal, now_ms, AppState};
-    use axum::http::{header, HeaderMap};
+    use axum::http::HeaderMap;
     use sqlx::Row;
 
     /// Requests a key may make a minute by default (then 429 with `Retry-After`).
@@ -124,13 +124,7 @@ mod server {
     /// 401 without a live key, 403 without a scope, 429 over the limit. A read, not a write:
     /// the hit is written with others (`flush_hits`), the last use once a minute.
     pub async fn require_key(state: &AppState, headers: &HeaderMap, needs: &[ApiScope]) -> Result<ApiKey, AppError> {
-        let token = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or(AppError::Unauthenticated)?;
+        let token = crate::plumbing::http::bearer(headers).ok_or(AppError::Unauthenticated)?;
         let row = sqlx::query(
             "SELECT id, created_by, scopes, last_used_at FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL",
         )

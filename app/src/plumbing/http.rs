@@ -10,6 +10,11 @@ use cookie::{Cookie, SameSite};
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
+/// The token of `Authorization: Bearer <token>`, if one is sent.
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim).filter(|t| !t.is_empty())
+}
+
 /// Reads a cookie from request headers.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     axum_extra::extract::CookieJar::from_headers(headers).get(name).map(|c| c.value().to_string())

@@ -153,16 +153,6 @@ async fn settle(
     Ok(())
 }
 
-fn bearer(req: &Request) -> Option<&str> {
-    req.headers()
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-}
-
 /// The middleware, on the API's routes.
 pub async fn idempotent(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let Some(key) = req.headers().get(HEADER).cloned() else { return next.run(req).await };
@@ -170,7 +160,7 @@ pub async fn idempotent(State(state): State<AppState>, req: Request, next: Next)
         return next.run(req).await;
     }
     // Without a key the handler answers 401; nothing to keep.
-    let Some(owner) = bearer(&req).map(token_hash) else { return next.run(req).await };
+    let Some(owner) = super::http::bearer(req.headers()).map(token_hash) else { return next.run(req).await };
     let key = match key.to_str().ok().map(str::trim).filter(|k| !k.is_empty() && k.len() <= 255) {
         Some(k) => k.to_string(),
         None => {

@@ -73,11 +73,7 @@ pub type Gauges = Arc<dyn Fn(AppState) -> BoxFuture<'static, Vec<(&'static str, 
 /// Whether the caller may read the metrics: loopback (as the edge established the client:
 /// behind a trusted proxy, the client it names), or the token.
 pub fn allowed(client: &Client, headers: &HeaderMap, token: Option<&str>) -> bool {
-    let sent = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim);
+    let sent = super::http::bearer(headers);
     match (token, sent) {
         // Compared as hashes: no early exit that tells how much matched.
         (Some(t), Some(s)) if !t.is_empty() && token_hash(t) == token_hash(s) => true,
