@@ -530,3 +530,43 @@ async fn a_payment_announces_only_its_own_reward() {
     assert_eq!(s.count(&announced).await, 2, "one message per payment");
     s.stop().await;
 }
+
+/// A statement names a promoter and a run that exist, and neither can be deleted while it does
+/// (PostgreSQL checks each INSERT's rows at once instead of a foreign key per row).
+#[tokio::test]
+async fn a_statement_refers_to_a_promoter_and_a_run_that_exist() {
+    let s = TestServer::start_unaudited().await;
+    let code = s.referral_code(EMPLOYEE).await;
+    let sales = s.signed_in(SALES).await;
+    let d = deal(&s, &sales, ["SO-8001", "13911118001", "10000", "2026-11-01", "", &code]).await;
+    assert_eq!(pay(&s, &sales, d, "2026-11-03", "10000", false).await.0, StatusCode::OK);
+    let finance = s.signed_in(FINANCE).await;
+    let run = draft(&s, &finance, "employee", "2026-11").await;
+    let employee = s.count(&format!("SELECT id FROM users WHERE email = '{EMPLOYEE}'")).await;
+    let pool = &s.state.db.pool;
+    let insert = |run: i64, promoter: i64| {
+        sqlx::query(
+            "INSERT INTO statements (run_id, promoter_id, treatment, carried_in_fen, gross_fen, tax_fen, net_fen, \
+             carry_out_fen) VALUES ($1, $2, 'wages', 0, 0, 0, 0, 0)",
+        )
+        .bind(run)
+        .bind(promoter)
+        .execute(pool)
+    };
+    assert!(insert(run, 999_999).await.is_err(), "no such promoter");
+    assert!(insert(999_999, employee).await.is_err(), "no such run");
+    // A person referred to by nothing but a statement.
+    sqlx::query(
+        "INSERT INTO users (display_name, email, password_hash, created_at) VALUES ('x', 'x@test.invalid', 'x', 0)",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    let bare = s.count("SELECT id FROM users WHERE email = 'x@test.invalid'").await;
+    insert(run, bare).await.unwrap();
+    let delete = |sql: &'static str, id: i64| sqlx::query(sql).bind(id).execute(pool);
+    assert!(delete("DELETE FROM users WHERE id = $1", bare).await.is_err(), "the person has a statement");
+    assert!(delete("DELETE FROM settlement_runs WHERE id = $1", run).await.is_err(), "the run has statements");
+    assert_eq!(s.count(&format!("SELECT COUNT(*) FROM statements WHERE run_id = {run}")).await, 2);
+    s.stop().await;
+}

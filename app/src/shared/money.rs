@@ -95,6 +95,48 @@ pub fn parse_yuan(input: &str) -> Result<i64, MoneyError> {
     (value * Decimal::ONE_HUNDRED).to_i64().ok_or(MoneyError::OutOfRange)
 }
 
+/// `num ÷ den` in basis points (10000 = 100%), rounded half up; `None` when `den` is 0.
+pub fn ratio_bp(num: i64, den: i64) -> Option<i64> {
+    scaled(num, den, 10_000)
+}
+
+/// Deal profit ÷ reward cost, in hundredths; `None` without reward cost.
+pub fn roi_centi(profit_fen: i64, reward_cost_fen: i64) -> Option<i64> {
+    scaled(profit_fen, reward_cost_fen, 100)
+}
+
+/// `num × scale ÷ den`, rounded half away from zero; `None` when `den` is 0.
+pub fn scaled(num: i64, den: i64, scale: i64) -> Option<i64> {
+    if den == 0 {
+        return None;
+    }
+    (Decimal::from(num) * Decimal::from(scale) / Decimal::from(den))
+        .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero)
+        .to_i64()
+}
+
+/// A basis-point ratio as a percentage with one decimal: 1234 → "12.3%".
+pub fn format_bp(bp: Option<i64>) -> String {
+    match bp {
+        Some(bp) => {
+            let tenths = (Decimal::from(bp) / Decimal::from(10))
+                .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero)
+                .to_i64()
+                .unwrap_or(0);
+            format!("{}.{}%", tenths / 10, (tenths % 10).abs())
+        }
+        None => "—".to_string(),
+    }
+}
+
+/// Hundredths as a decimal number: 1234 → "12.34".
+pub fn format_centi(c: Option<i64>) -> String {
+    match c {
+        Some(c) => format!("{}{}.{:02}", if c < 0 { "-" } else { "" }, c.abs() / 100, c.abs() % 100),
+        None => "—".to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

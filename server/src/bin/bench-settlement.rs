@@ -5,36 +5,15 @@
 //! `SELECT promoter_id, SUM(amount_fen) … GROUP BY promoter_id` over November's rows is the yardstick.
 //! Before each timed draft the database is settled as a month of service leaves it (`settle`).
 //! Prints `key: value` figures; the verdict is bench/settlement.sh's.
+#[path = "../bench_load.rs"]
+mod bench_load;
 use app::features::rewards::store::ledger;
 use app::features::settlement::store::{draft, runs};
 use app::features::settlement::Scope;
-use app::plumbing::state::Config;
+use bench_load::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
-
-fn env(name: &str, default: i64) -> i64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-fn peak_rss_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kb: f64 = status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0.0);
-    kb / 1024.0
-}
-
-/// Starts a new high-water mark at the current resident size (Linux: `clear_refs` 5), so a
-/// phase's peak is its own, with whatever the process still holds from before counted in.
-fn reset_peak() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
-
-type Outcome = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
 /// The server's own allocator setting, then the benchmark.
 fn main() -> Outcome {
@@ -51,31 +30,7 @@ async fn run() -> Outcome {
     let deals = env("DEALS", 1_000_000);
     let history = env("HISTORY", 3_000_000);
     let promoters = env("PROMOTERS", 10_000);
-    let url = std::env::var("DATABASE_URL")?;
-    // The demo organization: its campaign takes the referral forms sent during the draft.
-    let config = Config {
-        database_url: url,
-        demo_data: true,
-        session_ttl_s: 3600,
-        session_idle_s: 3600,
-        live_recheck_s: 30,
-        secure_cookies: false,
-        trusted_proxies: Vec::new(),
-        bootstrap_admin: None,
-        notify_webhook: None,
-        notify_backoff_ms: 1000,
-        api_key_per_minute: app::plumbing::api_keys::PER_MINUTE,
-        metrics_token: None,
-        webhook_backoff_ms: 5000,
-    };
-    let options = leptos::config::LeptosOptions::builder().output_name("allhands").build();
-    let build = server::Build {
-        lead_burst_per_minute: i64::MAX / 2,
-        demo_activity: false,
-        scheduled_drafts: false,
-        ..server::Build::new(options)
-    };
-    let (router, state) = server::build_with(config, build).await?;
+    let (router, state) = build().await?;
     let pool = &state.db.pool;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
@@ -84,6 +39,10 @@ async fn run() -> Outcome {
         let _ = stopped.await;
     }));
 
+    let times = env("REDRAFT", 0);
+    if times > 0 {
+        return redraft(&state, times).await;
+    }
     let first_user = load_promoters(pool, promoters).await?;
     // The period drafted: November 2026, one on-time payment per deal.
     load_deals(pool, first_user, promoters, 0, deals, "2026-11").await?;
@@ -134,18 +93,7 @@ async fn run() -> Outcome {
     }
     // The same period drafted again, from nothing, with the history, while prospects send
     // referral forms (the first draft's run is removed, so the second does not also clear it).
-    let read: Option<i64> =
-        sqlx::query_scalar("SELECT ledger_read FROM settlement_runs WHERE id = $1").bind(run).fetch_one(pool).await?;
-    for sql in [
-        "DELETE FROM statement_lines WHERE statement_id IN (SELECT id FROM statements WHERE run_id = $1)",
-        "DELETE FROM statements WHERE run_id = $1",
-        "DELETE FROM settlement_runs WHERE id = $1",
-    ] {
-        sqlx::query(sql).bind(run).execute(pool).await?;
-    }
-    for sql in ["DELETE FROM ledger_kept WHERE read_id = $1", "DELETE FROM ledger_reads WHERE id = $1"] {
-        sqlx::query(sql).bind(read).execute(pool).await?;
-    }
+    forget_run(pool, run).await?;
     let sending = Arc::new(AtomicBool::new(true));
     let forms: Vec<_> = (0..4).map(|n| tokio::spawn(send_forms(base.clone(), n, sending.clone()))).collect();
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
@@ -159,7 +107,9 @@ async fn run() -> Outcome {
     reset_peak();
     // Then approved, as finance does next: its statement lines are written then.
     let approving = Instant::now();
-    runs::approve(&state, &system, again).await.map_err(|e| format!("approve: {e}"))?;
+    if env("APPROVE", 1) == 1 {
+        runs::approve(&state, &system, again).await.map_err(|e| format!("approve: {e}"))?;
+    }
     let approve_s = approving.elapsed().as_secs_f64();
     sending.store(false, Ordering::Relaxed);
     let (mut during_draft, mut during_approval) = (Vec::new(), Vec::new());
@@ -231,6 +181,54 @@ async fn run() -> Outcome {
     Ok(())
 }
 
+/// Removes a drafted run and its hold, so the period is drafted again from nothing.
+async fn forget_run(pool: &sqlx::AnyPool, run: i64) -> Result<(), sqlx::Error> {
+    let read: Option<i64> =
+        sqlx::query_scalar("SELECT ledger_read FROM settlement_runs WHERE id = $1").bind(run).fetch_one(pool).await?;
+    for sql in [
+        "DELETE FROM statement_lines WHERE statement_id IN (SELECT id FROM statements WHERE run_id = $1)",
+        "DELETE FROM statements WHERE run_id = $1",
+        "DELETE FROM settlement_runs WHERE id = $1",
+    ] {
+        sqlx::query(sql).bind(run).execute(pool).await?;
+    }
+    for sql in ["DELETE FROM ledger_kept WHERE read_id = $1", "DELETE FROM ledger_reads WHERE id = $1"] {
+        sqlx::query(sql).bind(read).execute(pool).await?;
+    }
+    Ok(())
+}
+
+/// `REDRAFT=N` on a database an earlier run left (with `APPROVE=0`): November's draft is
+/// removed and timed again N times beside the aggregate, for trying a change to the draft
+/// without loading millions of deals each time.
+async fn redraft(state: &app::plumbing::state::AppState, times: i64) -> Outcome {
+    let pool = &state.db.pool;
+    let system = app::plumbing::audit::Actor::system();
+    for _ in 0..times {
+        let run: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM settlement_runs WHERE period = '2026-11' AND status = 'draft'")
+                .fetch_optional(pool)
+                .await?;
+        if let Some(run) = run {
+            forget_run(pool, run).await?;
+        }
+        let settle_s = settle(state).await?;
+        let t = Instant::now();
+        sqlx::query("SELECT promoter_id, CAST(SUM(amount_fen) AS BIGINT) FROM deals WHERE signed_on >= '2026-11-01' GROUP BY promoter_id")
+            .fetch_all(pool)
+            .await?;
+        let aggregate_s = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        draft::draft(state, &system, Scope::Employee, "2026-11").await.map_err(|e| format!("draft: {e}"))?;
+        let draft_s = t.elapsed().as_secs_f64();
+        println!(
+            "settle_s: {settle_s:.3} aggregate_s: {aggregate_s:.3} draft_s: {draft_s:.3} ratio: {:.2}",
+            draft_s / aggregate_s
+        );
+    }
+    Ok(())
+}
+
 /// What a month of service does to the database between a load and a period's draft, done at
 /// once before each draft is timed, and timed itself: on SQLite the write-ahead log is
 /// checkpointed into the database (the auto-checkpoint does it as writes go on), on PostgreSQL
@@ -245,66 +243,6 @@ async fn settle(state: &app::plumbing::state::AppState) -> Result<f64, sqlx::Err
     };
     sqlx::query(sql).persistent(false).execute(&state.db.pool).await?;
     Ok(t.elapsed().as_secs_f64())
-}
-
-/// PROMOTERS employees; returns the first one's id.
-async fn load_promoters(pool: &sqlx::AnyPool, promoters: i64) -> Result<i64, sqlx::Error> {
-    let now = chrono::Utc::now().timestamp_millis();
-    let mut tx = pool.begin().await?;
-    for chunk in (0..promoters).collect::<Vec<_>>().chunks(500) {
-        let mut sql = String::from("INSERT INTO users (display_name, email, password_hash, created_at) VALUES ");
-        for (i, p) in chunk.iter().enumerate() {
-            sql += &format!("{}('promoter {p}', 'p{p}@bench.invalid', 'x', {now})", if i > 0 { ", " } else { "" });
-        }
-        sqlx::query(&sql).persistent(false).execute(&mut *tx).await?;
-    }
-    sqlx::query(
-        "INSERT INTO user_roles (user_id, role) SELECT id, 'employee' FROM users WHERE email LIKE '%@bench.invalid'",
-    )
-    .execute(&mut *tx)
-    .await?;
-    let first: i64 =
-        sqlx::query_scalar("SELECT MIN(id) FROM users WHERE email LIKE '%@bench.invalid'").fetch_one(&mut *tx).await?;
-    tx.commit().await?;
-    Ok(first)
-}
-
-/// `count` deals from number `from` on, each its own customer, signed and paid on time in `month`.
-async fn load_deals(
-    pool: &sqlx::AnyPool,
-    first_user: i64,
-    promoters: i64,
-    from: i64,
-    count: i64,
-    month: &str,
-) -> Result<(), sqlx::Error> {
-    let now = chrono::Utc::now().timestamp_millis();
-    let first_deal: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM deals").fetch_one(pool).await?;
-    // A transaction per thousand deals: the dashboard counters they touch are not rewritten
-    // thousands of times in one (PostgreSQL keeps every version until the end). Each INSERT
-    // is used once: unprepared, so no connection keeps thousands of kilobytes of them.
-    for start in (from..from + count).step_by(1000) {
-        let mut tx = pool.begin().await?;
-        let mut d = String::from(
-            "INSERT INTO deals (order_no, customer_phone, promoter_id, amount_fen, signed_on, source, created_at) VALUES ",
-        );
-        let mut p = String::from("INSERT INTO payments (deal_id, paid_on, amount_fen, created_at) VALUES ");
-        for i in start..(start + 1000).min(from + count) {
-            let amount = 10_000 + (i * 7919) % 5_000_000;
-            let day = 1 + i % 28;
-            let sep = if i > start { ", " } else { "" };
-            d += &format!(
-                "{sep}('B-{i}', '+86139{:08}', {}, {amount}, '{month}-{day:02}', 'import', {now})",
-                i,
-                first_user + i % promoters
-            );
-            p += &format!("{sep}({}, '{month}-{day:02}', {amount}, {now})", first_deal + i - from + 1);
-        }
-        sqlx::query(&d).persistent(false).execute(&mut *tx).await?;
-        sqlx::query(&p).persistent(false).execute(&mut *tx).await?;
-        tx.commit().await?;
-    }
-    Ok(())
 }
 
 /// A prospect's referral forms, one after another with a pause, until told to stop: each

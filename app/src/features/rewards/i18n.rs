@@ -27,6 +27,19 @@ crate::messages! {
         RedeemDone => "领取成功！下单时出示手机号即可使用。", "Done! Give your phone number at checkout to use it.";
         RulesTitle => "激励规则", "Reward rules";
         RulesHint => "规则以数据保存并带版本：修改会从新的生效日期起生成新版本，已计算的奖励不受影响。", "Rules are versioned data: a change becomes a new version from its effective date; rewards already computed never change.";
+        WhatIfTitle => "试算：用历史数据回放", "What-if: replay a past period";
+        WhatIfHint => "在发布前，用所选期间的真实成交、回款和线索，按编辑中的规则重算奖励，与现行规则实际应付对比。不会写入任何数据。", "Before publishing, the rule being edited is run over the chosen period's real deals, payments and leads, beside what the rules in force paid. Nothing is written.";
+        WhatIfRun => "回放", "Replay";
+        WhatIfRunning => "回放中…", "Replaying…";
+        WhatIfBefore => "现行规则", "Rules in force";
+        WhatIfAfter => "按草稿", "With the draft";
+        WhatIfDelta => "变化", "Change";
+        WhatIfCost => "奖励成本", "Reward cost";
+        WhatIfRoi => "ROI（毛利÷奖励）", "ROI (profit ÷ rewards)";
+        WhatIfCostRatio => "费效比（奖励÷毛利）", "Cost ratio (rewards ÷ profit)";
+        WhatIfChanged => "奖励有变化的推广人", "Promoters whose reward changes";
+        WhatIfMovers => "变化最大的推广人", "Largest changes";
+        ProblemPastPeriod => "须为已结束的期间", "must be a period that has ended";
         SaveNewVersion => "保存为新版本", "Save as a new version";
     }
 }

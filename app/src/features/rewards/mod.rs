@@ -8,6 +8,7 @@ pub mod redeem;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod store;
+pub mod whatif;
 
 pub use model::*;
 

@@ -10,6 +10,8 @@ crate::fields! {
         /// The rule as JSON.
         Rule => "spec", K::RuleLabel;
         StartsOn => "starts_on", C::StartsOnLabel;
+        /// The past period a draft is replayed on.
+        Period => "period", C::PeriodLabel;
     }
 }
 
@@ -102,4 +104,55 @@ pub struct LedgerCheck {
     /// Facts still waiting to accrue when the check ran.
     pub waiting: i64,
     pub differences: Vec<LedgerDifference>,
+}
+
+/// A what-if replay: a past period's reward cost under the rules in force (what it paid)
+/// against the same facts under a draft rule. Money in fen.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WhatIf {
+    /// The period replayed (2026-11, 2026-Q3).
+    pub period: String,
+    pub before_fen: i64,
+    pub after_fen: i64,
+    /// Deal amount less cost of the period's deals.
+    pub profit_fen: i64,
+    /// ROI (profit ÷ reward cost) in hundredths; `None` without reward cost.
+    pub roi_before_centi: Option<i64>,
+    pub roi_after_centi: Option<i64>,
+    /// 费效比 (reward cost ÷ profit) in basis points; `None` without profit.
+    pub cost_ratio_before_bp: Option<i64>,
+    pub cost_ratio_after_bp: Option<i64>,
+    /// Promoters whose reward changes.
+    pub promoters_changed: i64,
+    /// By promoter kind and department.
+    pub groups: Vec<WhatIfGroup>,
+    /// The promoters whose rewards change most (at most 20), each with its lines.
+    pub movers: Vec<WhatIfPromoter>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WhatIfGroup {
+    pub kind: PromoterKind,
+    pub department: Option<String>,
+    pub before_fen: i64,
+    pub after_fen: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WhatIfPromoter {
+    pub promoter_id: i64,
+    pub name: String,
+    pub before_fen: i64,
+    pub after_fen: i64,
+    /// Its lines under the rules in force, and with the draft.
+    pub before_lines: Vec<WhatIfLine>,
+    pub after_lines: Vec<WhatIfLine>,
+}
+
+/// A reward line as explained, in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WhatIfLine {
+    pub explanation_zh: String,
+    pub explanation_en: String,
+    pub amount_fen: i64,
 }

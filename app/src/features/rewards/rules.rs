@@ -65,5 +65,6 @@ pub fn Rules() -> impl IntoView {
                 })}
             </form>
         </section>
+        <super::whatif::WhatIfPanel spec />
     }
 }

@@ -444,19 +444,29 @@ fn lead_lines(ctx: &Ctx, facts: &Facts, out: &mut Vec<RewardLine>) {
     }
 }
 
-/// Monthly activity targets: reached → the reward, vesting on the month's last day.
+/// Monthly activity targets: reached → the reward, vesting on the month's last day. A rule
+/// scoped to a campaign counts that campaign's activity; any other, all of the promoter's.
 fn target_lines(ctx: &Ctx, facts: &Facts, out: &mut Vec<RewardLine>) {
+    // (promoter, year, month) → activity per campaign.
+    let mut months: BTreeMap<(i64, i32, u32), Vec<&Activity>> = BTreeMap::new();
     for a in &facts.activity {
-        let Some(p) = ctx.promoters.get(&a.promoter_id) else { continue };
-        let month = Period::Month { year: a.year, month: a.month };
+        months.entry((a.promoter_id, a.year, a.month)).or_default().push(a);
+    }
+    for ((promoter_id, year, month), parts) in months {
+        let Some(p) = ctx.promoters.get(&promoter_id) else { continue };
+        let month = Period::Month { year, month };
         let last = month.dates().1;
-        for rule in ctx.rules.iter().filter(|r| r.applies_to(p, None, last)) {
+        // A campaign's rule applies to the promoter's activity for that campaign, below.
+        for rule in ctx.rules.iter().filter(|r| r.applies_to(p, r.campaign_id, last)) {
             let RuleSpec::ActivityTarget { metric, threshold, amount_fen } = rule.spec else { continue };
-            let reached = match metric {
-                Metric::Shares => a.shares,
-                Metric::UniqueVisitors => a.unique_visitors,
-                Metric::ValidLeads => a.valid_leads,
-            };
+            let counted = parts.iter().filter(|a| rule.campaign_id.is_none_or(|c| a.campaign_id == Some(c)));
+            let reached: i64 = counted
+                .map(|a| match metric {
+                    Metric::Shares => a.shares,
+                    Metric::UniqueVisitors => a.unique_visitors,
+                    Metric::ValidLeads => a.valid_leads,
+                })
+                .sum();
             if reached < threshold {
                 continue;
             }

@@ -9,11 +9,15 @@
 mod compute;
 mod defaults;
 mod explain;
+mod replay;
 mod types;
 
 pub use compute::{accrue, activity_lines, compute, late_percent, marginal, new_customer_benefit, tier_lines};
 pub use defaults::default_rules;
+pub use replay::{with_draft, Tally};
 pub use types::*;
 
+#[cfg(test)]
+mod target_tests;
 #[cfg(test)]
 mod tests;

@@ -375,8 +375,24 @@ fn flat_per_event_and_activity_targets() {
         payments: vec![paid(1, 1, "2026-11-03", 1_000_000)],
         valid_leads: vec![ValidLead { id: 8, promoter_id: 1, campaign_id: None, valid_on: day("2026-11-02") }],
         activity: vec![
-            Activity { promoter_id: 1, year: 2026, month: 11, shares: 5, unique_visitors: 0, valid_leads: 1 },
-            Activity { promoter_id: 1, year: 2026, month: 10, shares: 6, unique_visitors: 0, valid_leads: 0 },
+            Activity {
+                promoter_id: 1,
+                year: 2026,
+                month: 11,
+                campaign_id: None,
+                shares: 5,
+                unique_visitors: 0,
+                valid_leads: 1,
+            },
+            Activity {
+                promoter_id: 1,
+                year: 2026,
+                month: 10,
+                campaign_id: None,
+                shares: 6,
+                unique_visitors: 0,
+                valid_leads: 0,
+            },
         ],
         ..Facts::default()
     };

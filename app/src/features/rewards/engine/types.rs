@@ -220,12 +220,14 @@ pub struct ValidLead {
     pub valid_on: NaiveDate,
 }
 
-/// A promoter's activity in one month (org-local).
+/// A promoter's activity in one month (org-local) for one campaign (`None`: outside any).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Activity {
     pub promoter_id: i64,
     pub year: i32,
     pub month: u32,
+    #[serde(default)]
+    pub campaign_id: Option<i64>,
     pub shares: i64,
     pub unique_visitors: i64,
     pub valid_leads: i64,

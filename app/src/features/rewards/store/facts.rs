@@ -214,6 +214,16 @@ pub async fn facts(
             }
         }
     }
+    let boosts = boosts(pool).await?;
+    let (valid_leads, activity) = match scope {
+        FactScope::Customers(_) => (Vec::new(), Vec::new()),
+        FactScope::Promoters(ids) => activity(pool, org, &id_list(ids), None).await?,
+    };
+    Ok(Facts { promoters: promoters.values().cloned().collect(), deals, payments, valid_leads, activity, boosts })
+}
+
+/// Every campaign's boost windows.
+pub async fn boosts(pool: &AnyPool) -> Result<Vec<(i64, Vec<crate::features::campaigns::rules::Boost>)>, AppError> {
     let mut boosts = Vec::new();
     for r in sqlx::query("SELECT id, boosts FROM campaigns").fetch_all(pool).await? {
         let list: Vec<crate::features::campaigns::rules::Boost> =
@@ -222,11 +232,7 @@ pub async fn facts(
             boosts.push((r.try_get("id")?, list));
         }
     }
-    let (valid_leads, activity) = match scope {
-        FactScope::Customers(_) => (Vec::new(), Vec::new()),
-        FactScope::Promoters(ids) => activity(pool, org, &id_list(ids), None).await?,
-    };
-    Ok(Facts { promoters: promoters.values().cloned().collect(), deals, payments, valid_leads, activity, boosts })
+    Ok(boosts)
 }
 
 fn payment_of(r: &sqlx::any::AnyRow, id: &str, amount: &str) -> Result<Payment, sqlx::Error> {
@@ -260,13 +266,16 @@ async fn activity(
         }
         None => (String::new(), String::new()),
     };
-    let mut months: BTreeMap<(i64, i32, u32), Activity> = BTreeMap::new();
-    let mut slot = |promoter_id: i64, d: NaiveDate| -> (i64, i32, u32) {
-        let key = (promoter_id, d.year(), d.month());
+    // Per promoter, month and campaign: a campaign's own target counts its activity only.
+    type Slot = (i64, i32, u32, Option<i64>);
+    let mut months: BTreeMap<Slot, Activity> = BTreeMap::new();
+    let mut slot = |promoter_id: i64, d: NaiveDate, campaign_id: Option<i64>| -> Slot {
+        let key = (promoter_id, d.year(), d.month(), campaign_id);
         months.entry(key).or_insert(Activity {
             promoter_id,
             year: d.year(),
             month: d.month(),
+            campaign_id,
             shares: 0,
             unique_visitors: 0,
             valid_leads: 0,
@@ -275,22 +284,24 @@ async fn activity(
     };
     let mut keys = Vec::new();
     for r in sqlx::query(&format!(
-        "SELECT pl.promoter_id, s.day FROM counted_shares s JOIN promo_links pl ON pl.id = s.link_id WHERE pl.promoter_id IN ({ids}){}",
+        "SELECT pl.promoter_id, pl.campaign_id, s.day FROM counted_shares s JOIN promo_links pl ON pl.id = s.link_id WHERE pl.promoter_id IN ({ids}){}",
         days.replace("day", "s.day")
     )).persistent(false)
         .fetch_all(pool)
         .await?
     {
-        keys.push((slot(r.try_get("promoter_id")?, date(&r.try_get::<String, _>("day")?)?), 0));
+        let at = date(&r.try_get::<String, _>("day")?)?;
+        keys.push((slot(r.try_get("promoter_id")?, at, r.try_get("campaign_id")?), 0));
     }
     for r in sqlx::query(&format!(
-        "SELECT pl.promoter_id, v.day FROM counted_visitors v JOIN promo_links pl ON pl.id = v.link_id WHERE pl.promoter_id IN ({ids}){}",
+        "SELECT pl.promoter_id, pl.campaign_id, v.day FROM counted_visitors v JOIN promo_links pl ON pl.id = v.link_id WHERE pl.promoter_id IN ({ids}){}",
         days.replace("day", "v.day")
     )).persistent(false)
         .fetch_all(pool)
         .await?
     {
-        keys.push((slot(r.try_get("promoter_id")?, date(&r.try_get::<String, _>("day")?)?), 1));
+        let at = date(&r.try_get::<String, _>("day")?)?;
+        keys.push((slot(r.try_get("promoter_id")?, at, r.try_get("campaign_id")?), 1));
     }
     let mut leads = Vec::new();
     for r in sqlx::query(
@@ -308,7 +319,7 @@ async fn activity(
             campaign_id: r.try_get("campaign_id")?,
             valid_on: local_day(r.try_get("reviewed_at")?, org.tz),
         };
-        keys.push((slot(lead.promoter_id, lead.valid_on), 2));
+        keys.push((slot(lead.promoter_id, lead.valid_on, lead.campaign_id), 2));
         leads.push(lead);
     }
     for (key, what) in keys {
@@ -333,6 +344,17 @@ pub async fn activity_within(
     last: NaiveDate,
 ) -> Result<Vec<Activity>, AppError> {
     Ok(activity(pool, org, &id_list(ids), Some((first, last))).await?.1)
+}
+
+/// Valid leads and activity of these promoters in the days `first..=last` (what-if replay).
+pub async fn activity_of(
+    pool: &AnyPool,
+    org: &OrgSettings,
+    ids: &[i64],
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Result<(Vec<ValidLead>, Vec<Activity>), AppError> {
+    activity(pool, org, &id_list(ids), Some((first, last))).await
 }
 
 /// A deal's row as the engine sees it.

@@ -2,6 +2,7 @@
 pub mod facts;
 pub mod ledger;
 pub mod redeem;
+pub mod replay;
 pub mod revision;
 pub mod rules;
 pub mod verify;

@@ -1,0 +1,44 @@
+//! Activity targets scoped to a campaign count that campaign's activity only.
+use super::*;
+use chrono::NaiveDate;
+
+fn target(id: i64, campaign_id: Option<i64>, threshold: i64, amount_fen: i64) -> Rule {
+    Rule {
+        id,
+        version: 1,
+        name: "target".into(),
+        promoter_kind: PromoterKind::Employee,
+        department_id: None,
+        campaign_id,
+        effective_from: "2026-01-01".parse().unwrap(),
+        effective_to: None,
+        attribution: Attribution::FirstOrder,
+        spec: RuleSpec::ActivityTarget { metric: Metric::Shares, threshold, amount_fen },
+    }
+}
+
+fn shares(campaign_id: Option<i64>, shares: i64) -> Activity {
+    Activity { promoter_id: 1, year: 2026, month: 11, campaign_id, shares, unique_visitors: 0, valid_leads: 0 }
+}
+
+fn earned(activity: Vec<Activity>) -> Vec<(i64, i64)> {
+    // Campaign 10's own target (5 shares → ¥300) and the organization's (7 shares → ¥500).
+    let rules = vec![target(1, Some(10), 5, 30_000), target(2, None, 7, 50_000)];
+    let promoters = vec![Promoter { id: 1, kind: PromoterKind::Employee, department_id: None }];
+    let lines = activity_lines(&rules, &Facts { promoters, activity, ..Facts::default() });
+    let last: NaiveDate = "2026-11-30".parse().unwrap();
+    assert!(lines.iter().all(|l| l.vests_on == Some(last)));
+    lines.iter().map(|l| (l.rule_id, l.amount_fen)).collect()
+}
+
+#[test]
+fn a_campaigns_target_counts_its_own_shares_and_the_organizations_counts_all() {
+    // 4 shares for campaign 10 and 4 for campaign 20: only the organization's target (8 ≥ 7).
+    assert_eq!(earned(vec![shares(Some(10), 4), shares(Some(20), 4)]), vec![(2, 50_000)]);
+    // 5 for campaign 10 alone: its target, not the organization's (5 < 7).
+    assert_eq!(earned(vec![shares(Some(10), 5)]), vec![(1, 30_000)]);
+    // 5 for campaign 20 and 3 outside any campaign: the organization's only.
+    assert_eq!(earned(vec![shares(Some(20), 5), shares(None, 3)]), vec![(2, 50_000)]);
+    // Both reached.
+    assert_eq!(earned(vec![shares(Some(10), 6), shares(Some(20), 1)]), vec![(1, 30_000), (2, 50_000)]);
+}
