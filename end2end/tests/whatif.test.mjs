@@ -64,6 +64,8 @@ test('what-if: a draft rule replayed on last month shows the cost change, line b
   assert.match(await mover.innerText(), /3%/);
   await result.scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${SHOTS}/what-if-phone.png`, fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.screenshot({ path: `${SHOTS}/what-if-desktop.png`, fullPage: true });
   // Nothing was published: the rule still reads 2%.
   await open(page, '/rewards/rules');
   await page.getByTestId('rules').getByRole('row').filter({ hasText: '1 v' }).first().getByRole('button').click();
