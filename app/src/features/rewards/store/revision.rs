@@ -104,7 +104,7 @@ pub async fn open(
     last_day: NaiveDate,
 ) -> Result<(Vec<RewardLine>, Paid), AppError> {
     let select = "x.line_key, x.promoter_id, x.settled_fen, x.line";
-    let rows = open_rows(pool, read, Some(promoters), first_day, last_day, [select, select], "").await?;
+    let rows = open_rows(pool, read, promoters, first_day, last_day, [select, select], "").await?;
     let (mut lines, mut settled) = (Vec::new(), Vec::new());
     for r in &rows {
         paid(r, &mut settled)?;
@@ -115,15 +115,15 @@ pub async fn open(
     Ok((lines, settled))
 }
 
-/// Per promoter (every promoter with a row: one grouped scan of each index is cheaper than a
-/// query per few hundred promoters), what the rows `open` reads come to as a draft pays
-/// them, summed by the database: (fen, lines). A cash line pays what approved runs have not paid of it; a line the
+/// Per promoter, what the rows `open` reads come to as a draft pays them, summed by the
+/// database: (fen, lines). A cash line pays what approved runs have not paid of it; a line the
 /// facts no longer earn, or not cash, takes back what was paid. It makes a statement line
 /// when it is in the period and unpaid, or pays or takes back something: the rule of
 /// `settlement::statements::draft`, which a test holds this to.
 pub async fn sums(
     pool: &AnyPool,
     read: i64,
+    promoters: &[i64],
     first_day: NaiveDate,
     last_day: NaiveDate,
 ) -> Result<std::collections::BTreeMap<i64, (i64, i64)>, AppError> {
@@ -139,7 +139,8 @@ pub async fn sums(
     const OPEN_SUMS: &str = "x.promoter_id, \
         CAST(SUM(CASE WHEN x.cash = 1 THEN x.amount_fen - x.settled_fen ELSE -x.settled_fen END) AS BIGINT) AS fen, \
         CAST(SUM(CASE WHEN x.cash = 1 OR x.settled_fen <> 0 THEN 1 ELSE 0 END) AS BIGINT) AS lines";
-    let rows = open_rows(pool, read, None, first_day, last_day, [OPEN_SUMS, SUMS], "GROUP BY x.promoter_id").await?;
+    let rows =
+        open_rows(pool, read, promoters, first_day, last_day, [OPEN_SUMS, SUMS], "GROUP BY x.promoter_id").await?;
     let mut out = std::collections::BTreeMap::new();
     for r in &rows {
         let e = out.entry(r.try_get::<i64, _>("promoter_id")?).or_insert((0, 0));
@@ -157,24 +158,25 @@ fn paid(r: &sqlx::any::AnyRow, settled: &mut Paid) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// The rows a draft reads for these promoters (`None`: all) as the hold sees them: `select[0]`
-/// over the open rows (amount ≠ settled) and `select[1]` over the others, as `x`, then `tail`
-/// (a grouping), for each of the places they are read from.
+/// The rows a draft reads for these promoters as the hold sees them: `select[0]` over the open
+/// rows (amount ≠ settled) and `select[1]` over the others, as `x`, then `tail` (a grouping),
+/// for each of the places they are read from.
 async fn open_rows(
     pool: &AnyPool,
     read: i64,
-    promoters: Option<&[i64]>,
+    promoters: &[i64],
     first_day: NaiveDate,
     last_day: NaiveDate,
     select: [&str; 2],
     tail: &str,
 ) -> Result<Vec<sqlx::any::AnyRow>, AppError> {
-    let ids = promoters.map_or(String::new(), |p| format!("AND x.promoter_id IN ({})", id_list(p)));
-    let kept: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM ledger_kept x WHERE x.read_id = $1 {ids}"))
-        .persistent(false)
-        .bind(read)
-        .fetch_one(pool)
-        .await?;
+    let ids = id_list(promoters);
+    let kept: i64 =
+        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM ledger_kept WHERE read_id = $1 AND promoter_id IN ({ids})"))
+            .persistent(false)
+            .bind(read)
+            .fetch_one(pool)
+            .await?;
     // Rows kept for the hold are read from where they were kept (usually none are).
     let unchanged = if kept > 0 {
         "AND NOT EXISTS (SELECT 1 FROM ledger_kept k WHERE k.read_id = $3 AND k.line_key = x.line_key)"
@@ -183,17 +185,15 @@ async fn open_rows(
     };
     // Two statements, each on its own partial index (whose predicate must be spelled out).
     let mut rows = Vec::new();
-    // The rows that earn nothing are read by day: of all history, only the period's.
-    for (select, due) in select.iter().zip([
-        "x.amount_fen <> x.settled_fen AND x.vests_on <= $1",
-        "x.amount_fen = 0 AND x.settled_fen = 0 AND x.vests_on >= $2 AND x.vests_on <= $1",
-    ]) {
+    for (select, due) in select
+        .iter()
+        .zip(["x.amount_fen <> x.settled_fen AND x.vests_on <= $1", "x.amount_fen = 0 AND x.settled_fen = 0"])
+    {
         rows.extend(
             sqlx::query(&format!(
-                "SELECT {select} FROM reward_ledger x WHERE {due} {ids} AND {DUE} \
-                 AND x.revision <= (SELECT revision FROM ledger_reads WHERE id = $3) {unchanged} {tail}"
-            ))
-            .persistent(false)
+                "SELECT {select} FROM reward_ledger x WHERE x.promoter_id IN ({ids}) \
+                 AND {due} AND {DUE} AND x.revision <= (SELECT revision FROM ledger_reads WHERE id = $3) {unchanged} {tail}"
+            )).persistent(false)
             .bind(last_day.to_string())
             .bind(first_day.to_string())
             .bind(read)
@@ -204,7 +204,7 @@ async fn open_rows(
     if kept > 0 {
         rows.extend(
             sqlx::query(&format!(
-                "SELECT {} FROM ledger_kept x WHERE x.read_id = $3 {ids} AND {DUE} {tail}",
+                "SELECT {} FROM ledger_kept x WHERE x.read_id = $3 AND x.promoter_id IN ({ids}) AND {DUE} {tail}",
                 select[1]
             ))
             .persistent(false)

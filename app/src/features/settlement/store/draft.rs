@@ -31,13 +31,20 @@ fn check(scope: Scope, period: &str) -> Result<Period, AppError> {
     }
 }
 
-/// Carried forward by the last approved run of the scope before `period`, by promoter.
-async fn carried_in(pool: &AnyPool, scope: Scope, period: &str) -> Result<BTreeMap<i64, i64>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT promoter_id, carry_out_fen FROM statements WHERE carry_out_fen <> 0 AND run_id = \
+/// Carried forward to these promoters by the last approved run of the scope before `period`.
+async fn carried_in(
+    pool: &AnyPool,
+    scope: Scope,
+    period: &str,
+    promoters: &[i64],
+) -> Result<BTreeMap<i64, i64>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "SELECT promoter_id, carry_out_fen FROM statements WHERE promoter_id IN ({}) AND run_id = \
          (SELECT id FROM settlement_runs WHERE scope = $1 AND status IN ('approved', 'paid') AND period < $2 \
           ORDER BY period DESC LIMIT 1)",
-    )
+        id_list(promoters)
+    ))
+    .persistent(false)
     .bind(scope.as_str())
     .bind(period)
     .fetch_all(pool)
@@ -45,10 +52,11 @@ async fn carried_in(pool: &AnyPool, scope: Scope, period: &str) -> Result<BTreeM
     rows.iter().map(|r| Ok((r.try_get("promoter_id")?, r.try_get("carry_out_fen")?))).collect()
 }
 
-/// Promoters per step of a draft's activity targets.
+/// Promoters per step of a draft: what a draft holds in memory, and each of its transactions
+/// writes, depends on this, not on the number of deals.
 pub const PROMOTERS_PER_STEP: usize = 250;
 
-/// Steps of activity targets read and computed at once.
+/// Steps read and computed at once, ahead of the one being written.
 const STEPS_AHEAD: usize = 3;
 
 use super::held::LEASE_MS;
@@ -103,7 +111,7 @@ pub async fn draft(state: &AppState, actor: &Actor, scope: Scope, period_key: &s
     // Without an activity target in any version of any rule no target line was ever written,
     // and there is nothing to read.
     let any_target = job.rules.iter().any(|r| matches!(r.spec, RuleSpec::ActivityTarget { .. }));
-    let mut targets = futures_util::stream::iter(if any_target { steps } else { Vec::new() })
+    let mut targets = futures_util::stream::iter(if any_target { steps.clone() } else { Vec::new() })
         .map(|step: Vec<i64>| {
             let (job, state) = (job.clone(), state.clone());
             tokio::spawn(async move { job.targets(&state, &step).await })
@@ -126,26 +134,45 @@ pub async fn draft(state: &AppState, actor: &Actor, scope: Scope, period_key: &s
     };
     let held = Held { read, first_day, last_day };
 
-    // The sums are read in one pass over the ledger's index (a query per few hundred promoters
-    // cost PostgreSQL more in planning and round trips than in reading).
-    let clock = std::time::Instant::now();
-    let carried = carried_in(pool, job.scope, &job.period_key).await?;
-    let promoters: BTreeMap<i64, TaxTreatment> = in_scope.iter().map(|id| (*id, job.treatment[id])).collect();
-    let drafted = held::sums(pool, held, &promoters, &carried, job.minimum_payout_fen).await?;
-    let reading = clock.elapsed();
-    let clock = std::time::Instant::now();
-    let statements = drafted.len();
-    // The statements only (their lines are read through the hold), a thousand a transaction:
-    // one short INSERT, so the writer is never held long (referral forms wait for it on
-    // SQLite), and few commits.
-    for part in drafted.chunks(STATEMENTS_PER_TRANSACTION) {
-        let (_turn, mut tx) = state.db.begin_write().await?;
-        renew(&mut tx, run_id, token).await?;
-        store(state.db.backend, &mut tx, run_id, part).await?;
-        tx.commit().await?;
+    // Each step is a task of its own, so steps are read and computed on every core while
+    // this task writes; they are taken in order, at most STEPS_AHEAD ahead.
+    let mut ready = futures_util::stream::iter(steps)
+        .map(|step: Vec<i64>| {
+            let (job, state) = (job.clone(), state.clone());
+            tokio::spawn(async move { job.statements(&state, held, &step).await })
+        })
+        .buffered(STEPS_AHEAD);
+    let (mut statements, mut lines) = (0, 0);
+    // Where the time went: waiting for steps, or writing them.
+    let (mut waiting, mut writing) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
+    let mut clock = std::time::Instant::now();
+    // The statements only (their lines are read through the hold), gathered across steps and
+    // written a thousand a transaction: one short INSERT, so the writer is never held long
+    // (referral forms wait for it on SQLite), and few commits.
+    let mut pending: Vec<Statement> = Vec::new();
+    let mut more = true;
+    while more {
+        match ready.next().await {
+            Some(step) => {
+                let step = step.map_err(internal)??;
+                statements += step.len();
+                lines += step.iter().map(|s| s.lines.len()).sum::<usize>();
+                pending.extend(step);
+            }
+            None => more = false,
+        }
+        waiting += clock.elapsed();
+        clock = std::time::Instant::now();
+        while pending.len() >= STATEMENTS_PER_TRANSACTION || (!more && !pending.is_empty()) {
+            let part: Vec<Statement> = pending.drain(..pending.len().min(STATEMENTS_PER_TRANSACTION)).collect();
+            let (_turn, mut tx) = state.db.begin_write().await?;
+            renew(&mut tx, run_id, token).await?;
+            store(state.db.backend, &mut tx, run_id, &part).await?;
+            tx.commit().await?;
+        }
+        writing += clock.elapsed();
+        clock = std::time::Instant::now();
     }
-    let writing = clock.elapsed();
-    let clock = std::time::Instant::now();
     let (_turn, mut tx) = state.db.begin_write().await?;
     renew(&mut tx, run_id, token).await?;
     sqlx::query(
@@ -172,7 +199,8 @@ pub async fn draft(state: &AppState, actor: &Actor, scope: Scope, period_key: &s
         period = %period.key(),
         scope = scope.as_str(),
         statements,
-        reading_s = reading.as_secs_f64(),
+        lines,
+        waiting_s = waiting.as_secs_f64(),
         writing_s = writing.as_secs_f64(),
         commit_s = clock.elapsed().as_secs_f64(),
         "settlement drafted"
@@ -269,7 +297,7 @@ async fn clear(state: &AppState, run_id: i64, token: i64) -> Result<(), AppError
     }
 }
 
-/// What a draft computes with, for the tasks that compute its activity targets.
+/// What a draft computes with, for the task that reads and computes its steps.
 struct Job {
     scope: Scope,
     period_key: String,
@@ -288,6 +316,14 @@ impl Job {
         let promoters = step.iter().filter_map(|id| self.everyone.get(id).cloned()).collect();
         let targets = activity_lines(&self.rules, &Facts { promoters, activity, ..Facts::default() });
         ledger::put_targets(state, step, self.first_day, self.last_day, targets).await
+    }
+
+    /// The statements of one step's promoters, from the ledger as the draft holds it.
+    async fn statements(&self, state: &AppState, held: Held, step: &[i64]) -> Result<Vec<Statement>, AppError> {
+        let pool = &state.db.pool;
+        let promoters: BTreeMap<i64, TaxTreatment> = step.iter().map(|id| (*id, self.treatment[id])).collect();
+        let carried = carried_in(pool, self.scope, &self.period_key, step).await?;
+        held::sums(pool, held, &promoters, &carried, self.minimum_payout_fen).await
     }
 }
 

@@ -59,8 +59,7 @@ pub async fn statements(
 }
 
 /// The same statements without their lines, from per-promoter sums the database makes over
-/// the ledger in one pass: what a draft stores (its lines are read through the hold when
-/// shown). Memory grows with the promoters, not with the lines.
+/// the ledger: what a draft stores (its lines are read through the hold when shown).
 pub async fn sums(
     pool: &AnyPool,
     held: Held,
@@ -68,7 +67,8 @@ pub async fn sums(
     carried_in: &BTreeMap<i64, i64>,
     minimum_payout_fen: i64,
 ) -> Result<Vec<Statement>, AppError> {
-    let sums = revision::sums(pool, held.read, held.first_day, held.last_day).await?;
+    let ids: Vec<i64> = promoters.keys().copied().collect();
+    let sums = revision::sums(pool, held.read, &ids, held.first_day, held.last_day).await?;
     let mut out = Vec::new();
     for (promoter, treatment) in promoters {
         let (fen, lines) = sums.get(promoter).copied().unwrap_or((0, 0));

@@ -1,6 +1,4 @@
--- A draft sums every promoter's lines at once: the lines that earn nothing (explained in their
--- period, paid by nobody) are found by the period's days, not among all of history's.
-CREATE INDEX reward_ledger_zero_day ON reward_ledger(vests_on) WHERE amount_fen = 0 AND settled_fen = 0;
+-- A statement names a promoter and a run that exist.
 
 -- engine-specific
 -- A draft writes a statement per promoter (10,000 for a large organization). Each row's
