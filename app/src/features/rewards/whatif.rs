@@ -51,7 +51,7 @@ pub fn WhatIfPanel(spec: RwSignal<String>) -> impl IntoView {
         <section class="card" data-testid="what-if">
             <h2>{i18n.t(K::WhatIfTitle)}</h2>
             <p class="muted">{i18n.t(K::WhatIfHint)}</p>
-            <form class="form inline" on:submit=move |ev: leptos::ev::SubmitEvent| {
+            <form class="form inline-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
                 ev.prevent_default();
                 replay.dispatch(ReplayRule { spec: spec.get_untracked(), period: period.get_untracked() });
             }>
