@@ -1,4 +1,6 @@
-//! Activity targets scoped to a campaign count that campaign's activity only.
+//! Flat rewards per event and activity targets; a target scoped to a campaign counts that
+//! campaign's activity only.
+use super::tests::{day, deal, employee, paid};
 use super::*;
 use chrono::NaiveDate;
 
@@ -41,4 +43,63 @@ fn a_campaigns_target_counts_its_own_shares_and_the_organizations_counts_all() {
     assert_eq!(earned(vec![shares(Some(20), 5), shares(None, 3)]), vec![(2, 50_000)]);
     // Both reached.
     assert_eq!(earned(vec![shares(Some(10), 6), shares(Some(20), 1)]), vec![(1, 30_000), (2, 50_000)]);
+}
+
+#[test]
+fn flat_per_event_and_activity_targets() {
+    let flat = |id, event, amount_fen| Rule {
+        id,
+        version: 1,
+        name: "flat".into(),
+        promoter_kind: PromoterKind::Employee,
+        department_id: None,
+        campaign_id: None,
+        effective_from: day("2026-01-01"),
+        effective_to: None,
+        attribution: Attribution::FirstOrder,
+        spec: RuleSpec::FlatPerEvent { event, amount_fen },
+    };
+    let target = |id, threshold, amount_fen| Rule {
+        spec: RuleSpec::ActivityTarget { metric: Metric::Shares, threshold, amount_fen },
+        ..flat(id, FlatEvent::Deal, 0)
+    };
+    let all = vec![
+        flat(1, FlatEvent::ValidLead, 5_000),
+        flat(2, FlatEvent::Deal, 30_000),
+        target(3, 5, 50_000),
+        target(4, 6, 20_000),
+    ];
+    let facts = Facts {
+        promoters: vec![employee(1)],
+        deals: vec![deal(1, 1_000_000, "2026-11-01")],
+        payments: vec![paid(1, 1, "2026-11-03", 1_000_000)],
+        valid_leads: vec![ValidLead { id: 8, promoter_id: 1, campaign_id: None, valid_on: day("2026-11-02") }],
+        activity: vec![
+            Activity {
+                promoter_id: 1,
+                year: 2026,
+                month: 11,
+                campaign_id: None,
+                shares: 5,
+                unique_visitors: 0,
+                valid_leads: 1,
+            },
+            Activity {
+                promoter_id: 1,
+                year: 2026,
+                month: 10,
+                campaign_id: None,
+                shares: 6,
+                unique_visitors: 0,
+                valid_leads: 0,
+            },
+        ],
+        ..Facts::default()
+    };
+    let lines = compute(&all, &facts, Terms::default());
+    let got: Vec<(&str, i64)> = lines.iter().map(|l| (l.key.split(':').next().unwrap(), l.amount_fen)).collect();
+    assert_eq!(
+        got,
+        vec![("target", 50_000), ("target", 20_000), ("lead", 5_000), ("deal", 30_000), ("target", 50_000)]
+    );
 }

@@ -7,15 +7,15 @@ use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use std::collections::BTreeMap;
 
-fn day(s: &str) -> NaiveDate {
+pub(super) fn day(s: &str) -> NaiveDate {
     s.parse().unwrap()
 }
 
-fn employee(id: i64) -> Promoter {
+pub(super) fn employee(id: i64) -> Promoter {
     Promoter { id, kind: PromoterKind::Employee, department_id: Some(10) }
 }
 
-fn deal(id: i64, amount_fen: i64, signed_on: &str) -> Deal {
+pub(super) fn deal(id: i64, amount_fen: i64, signed_on: &str) -> Deal {
     Deal {
         id,
         order_no: format!("SO-{}", 1000 + id),
@@ -33,7 +33,7 @@ fn deal(id: i64, amount_fen: i64, signed_on: &str) -> Deal {
     }
 }
 
-fn paid(id: i64, deal_id: i64, on: &str, amount_fen: i64) -> Payment {
+pub(super) fn paid(id: i64, deal_id: i64, on: &str, amount_fen: i64) -> Payment {
     Payment { id, deal_id, paid_on: day(on), amount_fen }
 }
 
@@ -342,65 +342,6 @@ fn percent_band_first_order_by_amount_and_later_orders_at_the_later_rate() {
     assert_eq!(
         lines.iter().map(|l| (l.deal_id, l.amount_fen)).collect::<Vec<_>>(),
         vec![(Some(1), 9_000), (Some(2), 24_000), (Some(3), 2_000)]
-    );
-}
-
-#[test]
-fn flat_per_event_and_activity_targets() {
-    let flat = |id, event, amount_fen| Rule {
-        id,
-        version: 1,
-        name: "flat".into(),
-        promoter_kind: PromoterKind::Employee,
-        department_id: None,
-        campaign_id: None,
-        effective_from: day("2026-01-01"),
-        effective_to: None,
-        attribution: Attribution::FirstOrder,
-        spec: RuleSpec::FlatPerEvent { event, amount_fen },
-    };
-    let target = |id, threshold, amount_fen| Rule {
-        spec: RuleSpec::ActivityTarget { metric: Metric::Shares, threshold, amount_fen },
-        ..flat(id, FlatEvent::Deal, 0)
-    };
-    let all = vec![
-        flat(1, FlatEvent::ValidLead, 5_000),
-        flat(2, FlatEvent::Deal, 30_000),
-        target(3, 5, 50_000),
-        target(4, 6, 20_000),
-    ];
-    let facts = Facts {
-        promoters: vec![employee(1)],
-        deals: vec![deal(1, 1_000_000, "2026-11-01")],
-        payments: vec![paid(1, 1, "2026-11-03", 1_000_000)],
-        valid_leads: vec![ValidLead { id: 8, promoter_id: 1, campaign_id: None, valid_on: day("2026-11-02") }],
-        activity: vec![
-            Activity {
-                promoter_id: 1,
-                year: 2026,
-                month: 11,
-                campaign_id: None,
-                shares: 5,
-                unique_visitors: 0,
-                valid_leads: 1,
-            },
-            Activity {
-                promoter_id: 1,
-                year: 2026,
-                month: 10,
-                campaign_id: None,
-                shares: 6,
-                unique_visitors: 0,
-                valid_leads: 0,
-            },
-        ],
-        ..Facts::default()
-    };
-    let lines = compute(&all, &facts, Terms::default());
-    let got: Vec<(&str, i64)> = lines.iter().map(|l| (l.key.split(':').next().unwrap(), l.amount_fen)).collect();
-    assert_eq!(
-        got,
-        vec![("target", 50_000), ("target", 20_000), ("lead", 5_000), ("deal", 30_000), ("target", 50_000)]
     );
 }
 
