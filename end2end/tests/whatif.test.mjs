@@ -60,17 +60,35 @@ test('what-if: a draft rule replayed on last month shows the cost change, line b
   assert.ok(after > before && after - before >= 100, cost);
   assert.ok(Number(await page.getByTestId('what-if-changed').innerText()) >= 1);
   const mover = page.getByTestId('what-if-movers').locator('li').first();
-  // Opened from the page: on a phone the form's label still lies over the list (see the note).
-  await mover.locator('details').evaluate((d) => { d.open = true; });
+  // Nothing on the page is wider than the phone (a wide table once zoomed the page out, and
+  // every click landed on what lay above its target).
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390);
+  await mover.locator('summary').click();
   assert.match(await mover.innerText(), /3%/);
   await result.scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${SHOTS}/what-if-phone.png`, fullPage: true });
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.screenshot({ path: `${SHOTS}/what-if-desktop.png`, fullPage: true });
   // Nothing was published: the rule still reads 2%.
+  await page.setViewportSize({ width: 390, height: 844 });
   await open(page, '/rewards/rules');
   await page.getByTestId('rules').getByRole('row').filter({ hasText: '1 v' }).first().getByRole('button').click();
-  assert.match(await page.getByTestId('rule-spec').inputValue(), /"rate": "0\.02"/);
+  const current = await page.getByTestId('rule-spec').inputValue();
+  assert.match(current, /"rate": "0\.02"/);
+  // Then published from the first day of next month, with a note saying why.
+  const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString().slice(0, 10);
+  await page.getByTestId('rule-spec').fill(
+    current.replace('"rate": "0.02"', '"rate": "0.03"').replace(/"effective_from": "[^"]+"/, `"effective_from": "${next}"`),
+  );
+  await page.getByTestId('rule-note').fill('试算后：员工提成下月起 3%');
+  await page.getByRole('button', { name: /发布为新版本|Publish as a new version/ }).click();
+  await page.locator('p.ok').waitFor();
+  const published = page.getByTestId('rules').getByRole('row').filter({ hasText: '试算后' });
+  await published.waitFor();
+  assert.match(await published.innerText(), new RegExp(next));
+  assert.match(await published.innerText(), /李娜/);
+  await published.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SHOTS}/rule-published-phone.png`, fullPage: true });
   assertNoErrors(context);
   await context.close();
 });

@@ -6,10 +6,6 @@ use app::plumbing::errors::{AppError, FormField};
 use common::*;
 use reqwest::StatusCode;
 
-fn error_of(body: &str) -> AppError {
-    serde_json::from_str(body).unwrap_or_else(|e| panic!("not an AppError ({e}): {body}"))
-}
-
 #[tokio::test]
 async fn wrong_password_and_unknown_user_are_refused_with_401() {
     let s = TestServer::start().await;
@@ -274,6 +270,10 @@ fn calls() -> Vec<Call<'static>> {
         ("load_my_rewards", &[], Access::Promoters, OK),
         ("reward_rules", &[], Access::RulesRead, OK),
         ("save_rule", &[("spec", "x")], Access::Marketing, StatusCode::UNPROCESSABLE_ENTITY),
+        ("rule_proposals", &[], Access::RulesRead, OK),
+        ("decide_proposal", &[("id", "999999"), ("publish", "true")], Access::Marketing, StatusCode::NOT_FOUND),
+        ("replay_periods", &[], Access::Marketing, OK),
+        ("replay_rule", &[("spec", "x"), ("period", "2026-11")], Access::Marketing, StatusCode::UNPROCESSABLE_ENTITY),
     ]
 }
 

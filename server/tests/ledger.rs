@@ -8,6 +8,7 @@ use app::features::rewards::store::{ledger, vesting};
 use app::features::settlement::store::held::{self, Held};
 use app::features::settlement::store::runs;
 use app::features::settlement::{MyRewards, RunRow, StatementView};
+use app::shared::period::{Period, DEFAULT_TZ};
 use common::*;
 use reqwest::{Client, StatusCode};
 
@@ -20,11 +21,25 @@ async fn deal(
     code: &str,
     service: &str,
 ) -> i64 {
+    deal_on(s, sales, order, phone, amount, code, service, "2026-12-02").await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn deal_on(
+    s: &TestServer,
+    sales: &Client,
+    order: &str,
+    phone: &str,
+    amount: &str,
+    code: &str,
+    service: &str,
+    signed_on: &str,
+) -> i64 {
     let form = [
         ("deal[order_no]", order),
         ("deal[customer_phone]", phone),
         ("deal[amount]", amount),
-        ("deal[signed_on]", "2026-12-02"),
+        ("deal[signed_on]", signed_on),
         ("deal[referral_code]", code),
         ("deal[service]", service),
     ];
@@ -32,9 +47,13 @@ async fn deal(
 }
 
 async fn pay(s: &TestServer, c: &Client, deal: i64, amount: &str) {
+    pay_on(s, c, deal, amount, "2026-12-03").await
+}
+
+async fn pay_on(s: &TestServer, c: &Client, deal: i64, amount: &str, paid_on: &str) {
     let form = [
         ("deal_id", deal.to_string()),
-        ("paid_on", "2026-12-03".into()),
+        ("paid_on", paid_on.into()),
         ("amount", amount.into()),
         ("refund", "false".into()),
     ];
@@ -104,13 +123,16 @@ async fn the_same_payment_accrued_twice_at_once_is_one_line() {
 async fn a_one_one_eight_split_is_paid_in_full_to_three_people() {
     let s = TestServer::start_unaudited().await;
     let marketing = s.signed_in(MARKETING).await;
-    // Employees' rule 1 becomes a 5% pool shared 1:1:8 by referrer, sales and service.
+    // Employees' rule 1 becomes a 5% pool shared 1:1:8 by referrer, sales and service, from today.
+    let today = today().to_string();
+    let this_month = Period::month_of(chrono::Utc::now(), DEFAULT_TZ);
+    let (month, next_month) = (this_month.key(), this_month.next().key());
     let json = rule_json(
-        "2026-12-01",
+        &today,
         serde_json::json!({"Split": {"rate": "0.05", "first_order": [["Referrer", "1"], ["Sales", "1"], ["Service", "8"]],
             "repeat": [["Referrer", "1"], ["Sales", "1"], ["Service", "8"]]}}),
     );
-    let (status, body) = s.call(&marketing, "save_rule", &[("spec", &json)]).await;
+    let (status, body) = s.call(&marketing, "save_rule", &[("spec", &json), ("note", "分成试点")]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let code = s.referral_code(EMPLOYEE).await;
     let sales = s.signed_in(SALES).await;
@@ -130,8 +152,8 @@ async fn a_one_one_eight_split_is_paid_in_full_to_three_people() {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert!(body.contains("service"), "{body}");
-    let d = deal(&s, &sales, "S-1", "13911160002", "10000", &code, MARKETING).await;
-    pay(&s, &sales, d, "10000").await;
+    let d = deal_on(&s, &sales, "S-1", "13911160002", "10000", &code, MARKETING, &today).await;
+    pay_on(&s, &sales, d, "10000", &today).await;
     let (referrer, rep, service) =
         (user_id(&s, EMPLOYEE).await, user_id(&s, SALES).await, user_id(&s, MARKETING).await);
     let mut lines = ledger_lines(&s, d).await;
@@ -140,7 +162,7 @@ async fn a_one_one_eight_split_is_paid_in_full_to_three_people() {
     want.sort();
     assert_eq!(lines, want, "¥500 pool: ¥50 + ¥50 + ¥400");
     let finance = s.signed_in(FINANCE).await;
-    let run: i64 = s.call_json(&finance, "draft_run", &[("scope", "employee"), ("period", "2026-12")]).await;
+    let run: i64 = s.call_json(&finance, "draft_run", &[("scope", "employee"), ("period", &month)]).await;
     let st: Vec<StatementView> = s.call_json(&finance, "run_statements", &[("run_id", &run.to_string())]).await;
     let paid: i64 = st.iter().flat_map(|s| &s.lines).map(|l| l.amount_fen).sum();
     assert_eq!(paid, 50_000, "the whole pool is paid");
@@ -155,14 +177,14 @@ async fn a_one_one_eight_split_is_paid_in_full_to_three_people() {
         .execute(pool)
         .await
         .unwrap();
-    held::record(&s.state, run, Held::new(read, "2026-12").unwrap(), 7).await.unwrap();
+    held::record(&s.state, run, Held::new(read, &month).unwrap(), 7).await.unwrap();
     assert!(runs::settle_some(&s.state, run, read, 7, 1).await.unwrap());
     sqlx::query("UPDATE settlement_runs SET draft_beat = 0 WHERE id = $1").bind(run).execute(pool).await.unwrap();
-    let (status, body) = s.call(&finance, "draft_run", &[("scope", "employee"), ("period", "2026-12")]).await;
+    let (status, body) = s.call(&finance, "draft_run", &[("scope", "employee"), ("period", &month)]).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     // Nor is another run of the scope approved before it.
     let admin = s.signed_in(ADMIN).await;
-    let next: i64 = s.call_json(&finance, "draft_run", &[("scope", "employee"), ("period", "2027-01")]).await;
+    let next: i64 = s.call_json(&finance, "draft_run", &[("scope", "employee"), ("period", &next_month)]).await;
     let (status, body) = s.call(&admin, "run_action", &[("run_id", &next.to_string()), ("action", "approve")]).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert!(body.contains("being approved") || body.contains("正在审批"), "{body}");
@@ -188,19 +210,25 @@ async fn a_rule_version_cannot_start_inside_an_approved_period() {
     let s = TestServer::start_unaudited().await;
     let code = s.referral_code(EMPLOYEE).await;
     let sales = s.signed_in(SALES).await;
-    let d = deal(&s, &sales, "B-1", "13911160003", "1000", &code, "").await;
-    pay(&s, &sales, d, "1000").await;
+    let today = today().to_string();
+    let this_month = Period::month_of(chrono::Utc::now(), DEFAULT_TZ);
+    let d = deal_on(&s, &sales, "B-1", "13911160003", "1000", &code, "", &today).await;
+    pay_on(&s, &sales, d, "1000", &today).await;
     let finance = s.signed_in(FINANCE).await;
-    let run: i64 = s.call_json(&finance, "draft_run", &[("scope", "employee"), ("period", "2026-12")]).await;
+    let run: i64 = s.call_json(&finance, "draft_run", &[("scope", "employee"), ("period", &this_month.key())]).await;
     let admin = s.signed_in(ADMIN).await;
     let (status, body) = s.call(&admin, "run_action", &[("run_id", &run.to_string()), ("action", "approve")]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let marketing = s.signed_in(MARKETING).await;
     let three = serde_json::json!({"PercentOfDeal": {"rate": "0.03"}});
-    let (status, body) = s.call(&marketing, "save_rule", &[("spec", &rule_json("2026-12-15", three.clone()))]).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "back-dated into December: {body}");
-    assert!(body.contains("starts_on"), "{body}");
-    let (status, body) = s.call(&marketing, "save_rule", &[("spec", &rule_json("2027-01-01", three))]).await;
+    // From today: not in the past, but inside this month, approved already.
+    let (status, body) =
+        s.call(&marketing, "save_rule", &[("spec", &rule_json(&today, three.clone())), ("note", "3%")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "inside the approved month: {body}");
+    assert_eq!(field_names(&error_of(&body)), ["starts_on"], "{body}");
+    assert!(body.contains("already approved"), "{body}");
+    let next = this_month.next().dates().0.to_string();
+    let (status, body) = s.call(&marketing, "save_rule", &[("spec", &rule_json(&next, three)), ("note", "3%")]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     s.stop().await;
 }

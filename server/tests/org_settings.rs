@@ -3,13 +3,8 @@
 //! API and checks that the feature it belongs to follows it, on both engines.
 mod common;
 use app::features::leads::FollowUpRow;
-use app::plumbing::errors::AppError;
 use common::*;
 use reqwest::StatusCode;
-
-fn error_of(body: &str) -> AppError {
-    serde_json::from_str(body).unwrap_or_else(|e| panic!("not an AppError ({e}): {body}"))
-}
 
 async fn save(s: &TestServer, admin: &reqwest::Client, key: &str, value: &str, from: &str) -> (StatusCode, String) {
     s.call(admin, "save_setting", &[("key", key), ("value", value), ("effective_from", from)]).await

@@ -8,10 +8,6 @@ use app::plumbing::errors::AppError;
 use common::*;
 use reqwest::StatusCode;
 
-fn error_of(body: &str) -> AppError {
-    serde_json::from_str(body).unwrap_or_else(|e| panic!("not an AppError ({e}): {body}"))
-}
-
 async fn audit(s: &TestServer, admin: &reqwest::Client, action: &str) -> Vec<AuditRow> {
     s.call_json(admin, "audit_log", &[("query[action]", action)]).await
 }

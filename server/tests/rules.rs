@@ -1,8 +1,9 @@
 //! Reward rules as stored: a rule of every kind of PRODUCT.md §3 saved through the rules page's
-//! server function reads back unchanged, on SQLite and PostgreSQL.
+//! server function reads back unchanged, on SQLite and PostgreSQL; a version is published from
+//! today or later with a note, and the history says who published it.
 mod common;
 use app::features::rewards::engine::Rule;
-use app::features::rewards::model::{RuleKind, RuleRow};
+use app::features::rewards::model::{Proposal, RuleKind, RuleRow, Saved};
 use common::*;
 use reqwest::StatusCode;
 
@@ -34,7 +35,8 @@ async fn a_rule_of_every_kind_reads_back_as_saved() {
             "attribution": {"Months": 12}, "spec": spec,
         });
         let sent: Rule = serde_json::from_value(rule.clone()).unwrap();
-        let (status, body) = s.call(&marketing, "save_rule", &[("spec", &rule.to_string())]).await;
+        let (status, body) =
+            s.call(&marketing, "save_rule", &[("spec", &rule.to_string()), ("note", "每种规则各一条")]).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let rows: Vec<RuleRow> = s.call_json(&marketing, "reward_rules", &[]).await;
         let row = rows.iter().find(|r| r.rule_id == id).expect("saved");
@@ -48,8 +50,121 @@ async fn a_rule_of_every_kind_reads_back_as_saved() {
     assert_eq!(kinds.len(), RuleKind::ALL.len(), "every kind: {kinds:?}");
     // A spec the engine cannot read is refused naming the field, and nothing is saved.
     let bad = serde_json::json!({"id": 200, "spec": {"PercentOfDeal": {"rate": "1.5"}}});
-    let (status, body) = s.call(&marketing, "save_rule", &[("spec", &bad.to_string())]).await;
+    let (status, body) = s.call(&marketing, "save_rule", &[("spec", &bad.to_string()), ("note", "x")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert!(body.contains("spec"), "{body}");
     s.stop().await;
+}
+
+/// Employees' rule 1 (its latest version) as the rules page shows it, its rate and start date
+/// changed.
+async fn edited_rule(s: &TestServer, marketing: &reqwest::Client, rate: &str, from: chrono::NaiveDate) -> String {
+    let rows: Vec<RuleRow> = s.call_json(marketing, "reward_rules", &[]).await;
+    let mut rule: serde_json::Value =
+        serde_json::from_str(&rows.iter().rfind(|r| r.rule_id == 1).unwrap().spec).unwrap();
+    rule["spec"] = serde_json::json!({"PercentOfDeal": {"rate": rate}});
+    rule["effective_from"] = from.to_string().into();
+    rule.to_string()
+}
+
+#[tokio::test]
+async fn a_version_is_published_from_today_or_later_with_a_note_and_the_history_says_who() {
+    let s = TestServer::start().await;
+    let marketing = s.signed_in(MARKETING).await;
+    let today = today();
+    // Yesterday: refused naming the start date, nothing saved.
+    let yesterday = edited_rule(&s, &marketing, "0.03", today.pred_opt().unwrap()).await;
+    let (status, body) = s.call(&marketing, "save_rule", &[("spec", &yesterday), ("note", "涨到3%")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(field_names(&error_of(&body)), ["starts_on"], "{body}");
+    // Without a note: refused naming the note.
+    let tomorrow = edited_rule(&s, &marketing, "0.03", today.succ_opt().unwrap()).await;
+    let (status, body) = s.call(&marketing, "save_rule", &[("spec", &tomorrow), ("note", "  ")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(field_names(&error_of(&body)), ["note"], "{body}");
+    let before: Vec<RuleRow> = s.call_json(&marketing, "reward_rules", &[]).await;
+    assert_eq!(before.iter().filter(|r| r.rule_id == 1).count(), 1, "nothing saved");
+    // From tomorrow with a note: version 2; version 1 ends today.
+    let saved: Saved =
+        s.call_json(&marketing, "save_rule", &[("spec", &tomorrow), ("note", "冬季冲刺，提成涨到3%")]).await;
+    assert_eq!(saved, Saved::Published { version: 2 });
+    let rows: Vec<RuleRow> = s.call_json(&marketing, "reward_rules", &[]).await;
+    let versions: Vec<&RuleRow> = rows.iter().filter(|r| r.rule_id == 1).collect();
+    let (v1, v2) = (versions[0], versions[1]);
+    assert_eq!((v1.published_by.as_deref(), v1.note.as_deref()), (None, None), "the default, from first start");
+    assert_eq!(v1.effective_to.as_deref(), Some(today.to_string().as_str()));
+    assert_eq!(v2.published_by.as_deref(), Some("市场 李娜"));
+    assert_eq!(v2.note.as_deref(), Some("冬季冲刺，提成涨到3%"));
+    assert!(v2.published_at.starts_with(&today.to_string()[..4]), "{}", v2.published_at);
+    // The audit log keeps it, with the note.
+    let after: String = sqlx::query_scalar(
+        "SELECT after_value FROM audit_log WHERE action = 'rule.published' AND subject = 'rule #1 v2'",
+    )
+    .fetch_one(&s.state.db.pool)
+    .await
+    .unwrap();
+    assert!(after.contains("冬季冲刺"), "{after}");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn with_a_second_person_a_version_is_proposed_then_published_by_someone_else() {
+    let s = TestServer::start().await;
+    let admin = s.signed_in(ADMIN).await;
+    let (status, body) = s.call(&admin, "save_setting", &[("key", "rules_four_eyes"), ("value", "1")]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let marketing = s.signed_in(MARKETING).await;
+    let from = today().succ_opt().unwrap();
+    let json = edited_rule(&s, &marketing, "0.025", from).await;
+    let saved: Saved = s.call_json(&marketing, "save_rule", &[("spec", &json), ("note", "2.5% 试行")]).await;
+    let Saved::Proposed { id } = saved else { panic!("proposed, not {saved:?}") };
+    // Not a version yet; a second proposal for the same rule waits for the first.
+    let rows: Vec<RuleRow> = s.call_json(&marketing, "reward_rules", &[]).await;
+    assert_eq!(rows.iter().filter(|r| r.rule_id == 1).count(), 1);
+    let (status, body) = s.call(&marketing, "save_rule", &[("spec", &json), ("note", "again")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    // The proposer cannot publish it.
+    let open: Vec<Proposal> = s.call_json(&marketing, "rule_proposals", &[]).await;
+    assert_eq!((open.len(), open[0].id, open[0].mine, open[0].note.as_str()), (1, id, true, "2.5% 试行"));
+    let (status, body) = s.call(&marketing, "decide_proposal", &[("id", &id.to_string()), ("publish", "true")]).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    // Another marketing user publishes it: the version names both.
+    let second = second_marketer(&s, &admin).await;
+    let saved: Saved = s.call_json(&second, "decide_proposal", &[("id", &id.to_string()), ("publish", "true")]).await;
+    assert_eq!(saved, Saved::Published { version: 2 });
+    let rows: Vec<RuleRow> = s.call_json(&marketing, "reward_rules", &[]).await;
+    let v2 = rows.iter().find(|r| r.rule_id == 1 && r.version == 2).unwrap();
+    assert_eq!(
+        (v2.published_by.as_deref(), v2.proposed_by.as_deref(), v2.note.as_deref()),
+        (Some("市场 王芳"), Some("市场 李娜"), Some("2.5% 试行"))
+    );
+    let open: Vec<Proposal> = s.call_json(&marketing, "rule_proposals", &[]).await;
+    assert!(open.is_empty());
+    // Decided once: a second decision finds nothing.
+    let (status, _) = s.call(&second, "decide_proposal", &[("id", &id.to_string()), ("publish", "false")]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // A declined proposal publishes nothing.
+    let json = edited_rule(&s, &marketing, "0.04", from.succ_opt().unwrap()).await;
+    let Saved::Proposed { id } = s.call_json(&marketing, "save_rule", &[("spec", &json), ("note", "4%")]).await else {
+        panic!("proposed")
+    };
+    let saved: Saved = s.call_json(&second, "decide_proposal", &[("id", &id.to_string()), ("publish", "false")]).await;
+    assert_eq!(saved, Saved::Declined);
+    let rows: Vec<RuleRow> = s.call_json(&marketing, "reward_rules", &[]).await;
+    assert_eq!(rows.iter().filter(|r| r.rule_id == 1).count(), 2);
+    let actions: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_log WHERE action LIKE 'rule.%' ORDER BY id")
+            .fetch_all(&s.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(actions, ["rule.proposed", "rule.published", "rule.proposed", "rule.declined"]);
+    s.stop().await;
+}
+
+/// A second marketing user, created by admin, signed in.
+async fn second_marketer(s: &TestServer, admin: &reqwest::Client) -> reqwest::Client {
+    let email = "wangfang@demo.allhands.cn";
+    let form = [("display_name", "市场 王芳"), ("email", email), ("password", PASSWORD), ("roles[0]", "marketing")];
+    let _: i64 = s.call_json(admin, "create_user", &form).await;
+    s.signed_in(email).await
 }

@@ -272,6 +272,16 @@ pub fn names<F: FormField>(fields: &[F]) -> Vec<String> {
     fields.iter().map(|f| f.name().to_string()).collect()
 }
 
+/// A server function's error answer, read back.
+pub fn error_of(body: &str) -> AppError {
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("not an AppError ({e}): {body}"))
+}
+
+/// Today in the organization's calendar (the demo organization's time zone).
+pub fn today() -> chrono::NaiveDate {
+    app::shared::period::local_date(chrono::Utc::now(), app::shared::period::DEFAULT_TZ)
+}
+
 /// The form names of the fields an error names.
 pub fn field_names(error: &AppError) -> Vec<String> {
     error.field_errors().iter().map(|e| e.field.to_string()).collect()

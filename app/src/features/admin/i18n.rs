@@ -40,6 +40,7 @@ crate::messages! {
         SetCouponMonths => "优惠券有效期（月）", "Coupons valid for (months)";
         SetContentPerWeek => "内容日历每周条数", "Content items a week on the calendar";
         SetHeroBoardSize => "英雄榜名额", "Places on the hero board";
+        SetRulesFourEyes => "双人复核：激励规则新版本须由提交人以外的人发布", "Second person: a reward rule version is published by someone other than who proposed it";
         ProblemLateStepsForm => "请填写三档，如 30:20, 60:50, 180:100", "Give three steps, such as 30:20, 60:50, 180:100";
         ProblemLateStepsOrder => "天数须递增（至少 1 天），扣减比例不得递减且不超过 100%", "Days must rise (from at least 1) and percents must not fall or exceed 100%";
         SettingsLeadPolicy => "客户保护期、每日提交上限、首次联系时限、停用人员链接的归属和节假日在「线索规则」页设置。", "The protection window, the daily cap, the first-contact window, credit for a deactivated person's link and holidays are set on the lead rules page.";

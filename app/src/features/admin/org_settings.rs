@@ -12,6 +12,7 @@ crate::closed_set! {
     /// A setting on the settings screen; the spelling is its key in the database.
     pub enum SettingKey("setting") {
         FourEyes = "four_eyes",
+        RulesFourEyes = "rules_four_eyes",
         AuditPercent = "audit_percent",
         MinimumPayout = "minimum_payout_fen",
         HoldingDays = "holding_days",
@@ -45,7 +46,7 @@ pub enum SettingKind {
 impl SettingKey {
     pub fn kind(self) -> SettingKind {
         match self {
-            SettingKey::FourEyes => SettingKind::Switch,
+            SettingKey::FourEyes | SettingKey::RulesFourEyes => SettingKind::Switch,
             SettingKey::AuditPercent => SettingKind::Number { min: 0, max: 100 },
             SettingKey::HoldingDays => SettingKind::Number { min: 0, max: 90 },
             SettingKey::MinimumPayout => SettingKind::Yuan,
@@ -63,7 +64,7 @@ impl SettingKey {
         match self {
             SettingKey::FourEyes => "1",
             SettingKey::AuditPercent => "10",
-            SettingKey::HoldingDays | SettingKey::MinimumPayout => "0",
+            SettingKey::HoldingDays | SettingKey::MinimumPayout | SettingKey::RulesFourEyes => "0",
             SettingKey::TaxEmployee | SettingKey::TaxCustomer => "incidental",
             SettingKey::TaxPartner => "labour",
             SettingKey::LatePayment => "30:20, 60:50, 180:100",
@@ -90,6 +91,7 @@ impl SettingKey {
     pub fn label(self) -> K {
         match self {
             SettingKey::FourEyes => K::SetFourEyes,
+            SettingKey::RulesFourEyes => K::SetRulesFourEyes,
             SettingKey::AuditPercent => K::SetAuditPercent,
             SettingKey::MinimumPayout => K::SetMinimumPayout,
             SettingKey::HoldingDays => K::SetHoldingDays,
@@ -110,7 +112,7 @@ impl SettingKey {
         match self {
             SettingKey::FourEyes => "§9",
             SettingKey::AuditPercent => "§2.10",
-            SettingKey::LatePayment | SettingKey::CouponMonths => "§3",
+            SettingKey::LatePayment | SettingKey::CouponMonths | SettingKey::RulesFourEyes => "§3",
             SettingKey::DraftDay | SettingKey::PayByDay => "§2.11",
             SettingKey::ContentPerWeek => "§2.2",
             SettingKey::HeroBoardSize => "§6",
@@ -212,6 +214,7 @@ mod tests {
         assert_eq!(SettingKey::CouponMonths.as_str(), deals::model::COUPON_MONTHS_SETTING);
         assert_eq!(SettingKey::HeroBoardSize.as_str(), dashboard::model::HERO_BOARD_SETTING);
         assert_eq!(SettingKey::FourEyes.as_str(), settlement::model::FOUR_EYES_SETTING);
+        assert_eq!(SettingKey::RulesFourEyes.as_str(), crate::features::rewards::model::RULES_FOUR_EYES_SETTING);
         let defaults = [
             (SettingKey::ContentPerWeek, campaigns::content::PER_WEEK),
             (SettingKey::DraftDay, settlement::model::DRAFT_DAY),

@@ -17,6 +17,22 @@ crate::messages! {
         SmsVested => "【全员营销】你推荐的订单已回款，奖励 {amount} 已确认，将在下期结算发放。", "[Allhands] A deal you referred was paid: your reward of {amount} is confirmed and goes out with the next settlement.";
         SmsVestingHeld => "【全员营销】你推荐的订单已回款，奖励 {amount} 待核验/冻结期后确认。", "[Allhands] A deal you referred was paid: your reward of {amount} is confirmed after the audit or holding period.";
         ProblemRule => "规则格式不正确", "is not a valid rule";
+        ProblemStartsBeforeToday => "新版本只能从今天或以后生效", "a new version starts today or later";
+        PublishNoteLabel => "发布说明", "Why this version";
+        PublishedBy => "发布人", "Published by";
+        DefaultRule => "系统默认", "Default";
+        AuditRulePublished => "发布激励规则", "Reward rule published";
+        AuditRuleProposed => "提交激励规则待发布", "Reward rule proposed";
+        AuditRuleDeclined => "退回激励规则", "Reward rule proposal declined";
+        ProblemProposalOpen => "这条规则已有一个待发布的版本，请先发布或退回", "already has a version waiting to be published: publish or decline it first";
+        ProposalNeedsAnother => "需要另一位同事发布（双人复核）", "another person must publish it (second-person check)";
+        ProposalsTitle => "待发布的版本", "Versions waiting to be published";
+        ProposalsHint => "本组织要求双人复核：提交人以外的市场同事发布或退回。", "This organization asks for a second person: someone other than the proposer publishes or declines.";
+        PublishProposal => "发布", "Publish";
+        DeclineProposal => "退回", "Decline";
+        ProposedBy => "提交人", "Proposed by";
+        SavedProposed => "已提交，待另一位同事发布", "Proposed: another person publishes it";
+        SavedDeclined => "已退回", "Declined";
         ProblemSettledPeriod => "不能早于已审批的结算期", "cannot start inside a settlement period already approved";
         RuleLabel => "激励规则", "Reward rule";
         Redeem => "领取优惠", "Redeem";
@@ -40,6 +56,6 @@ crate::messages! {
         WhatIfChanged => "奖励有变化的推广人", "Promoters whose reward changes";
         WhatIfMovers => "变化最大的推广人", "Largest changes";
         ProblemPastPeriod => "须为已结束的期间", "must be a period that has ended";
-        SaveNewVersion => "保存为新版本", "Save as a new version";
+        SaveNewVersion => "发布为新版本", "Publish as a new version";
     }
 }

@@ -4,6 +4,7 @@
 pub mod engine;
 pub mod i18n;
 pub mod model;
+pub mod proposals;
 pub mod redeem;
 pub mod rules;
 #[cfg(feature = "ssr")]

@@ -10,6 +10,8 @@ crate::fields! {
         /// The rule as JSON.
         Rule => "spec", K::RuleLabel;
         StartsOn => "starts_on", C::StartsOnLabel;
+        /// Why a version is published.
+        Note => "note", K::PublishNoteLabel;
         /// The past period a draft is replayed on.
         Period => "period", C::PeriodLabel;
     }
@@ -82,6 +84,67 @@ pub struct RuleRow {
     pub kind: RuleKind,
     /// The rule as editable JSON.
     pub spec: String,
+    /// Why this version was published; `None` for the defaults and versions from before notes.
+    pub note: Option<String>,
+    /// Who published it (`None`: the defaults, installed on first start).
+    pub published_by: Option<String>,
+    /// Who proposed it, when a second person published it.
+    pub proposed_by: Option<String>,
+    /// When, in the organization's time zone.
+    pub published_at: String,
+}
+
+crate::closed_set! {
+    /// What marketing does to rules that the audit log keeps.
+    pub enum Audited("rewards audit action") {
+        RulePublished = "rule.published",
+        RuleProposed = "rule.proposed",
+        RuleDeclined = "rule.declined",
+    }
+}
+
+/// The setting: publishing a rule version needs a second person (off by default).
+pub const RULES_FOUR_EYES_SETTING: &str = "rules_four_eyes";
+
+/// What became of a version typed on the rules page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Saved {
+    Published {
+        version: i64,
+    },
+    /// Waiting for a second person (the organization asks for one).
+    Proposed {
+        id: i64,
+    },
+    /// A proposal declined by the second person.
+    Declined,
+}
+
+/// A version proposed and waiting for a second person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proposal {
+    pub id: i64,
+    pub rule_id: i64,
+    pub name: String,
+    pub kind: RuleKind,
+    pub effective_from: String,
+    pub note: String,
+    pub proposed_by: String,
+    pub proposed_at: String,
+    /// The viewer proposed it (and cannot publish it).
+    pub mine: bool,
+    /// The rule as proposed (JSON).
+    pub spec: String,
+}
+
+impl Audited {
+    pub fn label(self) -> K {
+        match self {
+            Audited::RulePublished => K::AuditRulePublished,
+            Audited::RuleProposed => K::AuditRuleProposed,
+            Audited::RuleDeclined => K::AuditRuleDeclined,
+        }
+    }
 }
 
 /// Where the ledger and a full recompute of the engine disagree (finance's "verify the

@@ -101,7 +101,8 @@ fn WhatIfResult(w: WhatIf) -> impl IntoView {
     view! {
         <div data-testid="what-if-result">
             <p>{i18n.t(C::PeriodLabel)}" "{w.period.clone()}" · "{i18n.t(K::WhatIfChanged)}": "<strong data-testid="what-if-changed">{w.promoters_changed}</strong></p>
-            <table class="table">
+            // Wider than a phone: it scrolls sideways inside its box, not the page.
+            <div class="table-wrap"><table class="table">
                 <thead><tr><th></th><th class="num">{i18n.t(K::WhatIfBefore)}</th><th class="num">{i18n.t(K::WhatIfAfter)}</th><th class="num">{i18n.t(K::WhatIfDelta)}</th></tr></thead>
                 <tbody>
                     <tr data-testid="what-if-cost">
@@ -117,7 +118,7 @@ fn WhatIfResult(w: WhatIf) -> impl IntoView {
                         row(label, format_yuan(g.before_fen), format_yuan(g.after_fen), change(g.before_fen, g.after_fen))
                     }).collect_view()}
                 </tbody>
-            </table>
+            </table></div>
             <h3>{i18n.t(K::WhatIfMovers)}</h3>
             <ul class="list" data-testid="what-if-movers">
                 {w.movers.into_iter().map(|m| view! { <Mover m /> }).collect_view()}

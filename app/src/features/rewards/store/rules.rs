@@ -5,9 +5,11 @@ use crate::features::rewards::i18n::K;
 use crate::features::rewards::model::{Field, RuleKind, RuleRow};
 use crate::plumbing::db::{Db, Tx};
 use crate::plumbing::errors::{AppError, Problem};
-use crate::plumbing::state::{internal, is_unique_violation, now_ms};
+use crate::plumbing::state::{internal, now_ms};
+use crate::shared::period::local_time;
 use chrono::NaiveDate;
-use sqlx::AnyPool;
+use chrono_tz::Tz;
+use sqlx::{AnyPool, Row};
 
 /// The default rules of PRODUCT.md §3, on first start.
 pub async fn seed_if_empty(db: &Db) -> Result<(), AppError> {
@@ -20,16 +22,17 @@ pub async fn seed_if_empty(db: &Db) -> Result<(), AppError> {
     let from = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
     let (_turn, mut tx) = db.begin_write().await?;
     for rule in default_rules(from, sales) {
-        insert(&mut tx, &rule, None).await?;
+        insert(&mut tx, &rule, Publisher::default()).await?;
     }
     tx.commit().await?;
     Ok(())
 }
 
-async fn insert(tx: &mut Tx, rule: &Rule, actor: Option<i64>) -> Result<(), sqlx::Error> {
+pub(super) async fn insert(tx: &mut Tx, rule: &Rule, by: Publisher<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO reward_rules (rule_id, version, name, promoter_kind, department_id, campaign_id, effective_from, \
-         effective_to, spec, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+         effective_to, spec, created_by, created_at, note, proposed_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
     .bind(rule.id)
     .bind(rule.version)
@@ -40,11 +43,21 @@ async fn insert(tx: &mut Tx, rule: &Rule, actor: Option<i64>) -> Result<(), sqlx
     .bind(rule.effective_from.to_string())
     .bind(rule.effective_to.map(|d| d.to_string()))
     .bind(serde_json::to_string(rule).unwrap_or_default())
-    .bind(actor)
+    .bind(by.published_by)
     .bind(now_ms())
+    .bind(by.note)
+    .bind(by.proposed_by)
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// Who published a version and why (all `None`: the defaults, on first start).
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Publisher<'a> {
+    pub published_by: Option<i64>,
+    pub proposed_by: Option<i64>,
+    pub note: Option<&'a str>,
 }
 
 pub async fn rules(pool: &AnyPool) -> Result<Vec<Rule>, AppError> {
@@ -53,83 +66,44 @@ pub async fn rules(pool: &AnyPool) -> Result<Vec<Rule>, AppError> {
     rows.iter().map(|s| serde_json::from_str(s).map_err(internal)).collect()
 }
 
-pub async fn list(pool: &AnyPool) -> Result<Vec<RuleRow>, AppError> {
-    Ok(rules(pool)
-        .await?
-        .into_iter()
-        .map(|r| RuleRow {
-            rule_id: r.id,
-            version: r.version,
-            name: r.name.clone(),
-            promoter_kind: r.promoter_kind,
-            department_id: r.department_id,
-            campaign_id: r.campaign_id,
-            effective_from: r.effective_from.to_string(),
-            effective_to: r.effective_to.map(|d| d.to_string()),
-            kind: RuleKind::of(&r.spec),
-            spec: serde_json::to_string_pretty(&r).unwrap_or_default(),
+/// Every version of every rule, oldest first, with who published it, when and why.
+pub async fn list(pool: &AnyPool, tz: Tz) -> Result<Vec<RuleRow>, AppError> {
+    let rows = sqlx::query(
+        "SELECT r.spec, r.note, r.created_at, u.display_name, p.display_name AS proposer FROM reward_rules r \
+         LEFT JOIN users u ON u.id = r.created_by LEFT JOIN users p ON p.id = r.proposed_by \
+         ORDER BY r.rule_id, r.version",
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let r: Rule = serde_json::from_str(&row.try_get::<String, _>("spec")?).map_err(internal)?;
+            Ok(RuleRow {
+                rule_id: r.id,
+                version: r.version,
+                name: r.name.clone(),
+                promoter_kind: r.promoter_kind,
+                department_id: r.department_id,
+                campaign_id: r.campaign_id,
+                effective_from: r.effective_from.to_string(),
+                effective_to: r.effective_to.map(|d| d.to_string()),
+                kind: RuleKind::of(&r.spec),
+                spec: serde_json::to_string_pretty(&r).unwrap_or_default(),
+                note: row.try_get("note")?,
+                published_by: row.try_get("display_name")?,
+                proposed_by: row.try_get("proposer")?,
+                published_at: local_time(row.try_get("created_at")?, tz),
+            })
         })
-        .collect())
+        .collect()
 }
 
-/// Saves an edited rule as a new version from its `effective_from`: the previous version ends
-/// the day before, so rewards already computed under it never change. A rule id not yet used
-/// starts at version 1.
 /// A rule as typed (JSON), checked: anything else is refused naming the rule field.
 pub fn parse_rule(json: &str) -> Result<Rule, AppError> {
     let bad = || AppError::invalid(Field::Rule, Problem::said(K::ProblemRule));
     let rule: Rule = serde_json::from_str(json).map_err(|_| bad())?;
     validate(&rule).map_err(|_| bad())?;
     Ok(rule)
-}
-
-pub async fn save(db: &Db, actor: i64, json: &str) -> Result<(i64, i64), AppError> {
-    let mut rule = parse_rule(json)?;
-    let current = rules(&db.pool).await?.into_iter().filter(|r| r.id == rule.id).max_by_key(|r| r.version);
-    // A rule changes money from its date: never inside a period already approved.
-    let settled = crate::plumbing::settings::get(&db.pool, super::ledger::SETTLED_THROUGH).await?;
-    if settled.is_some_and(|through| rule.effective_from.to_string() <= through) {
-        return Err(AppError::invalid(Field::StartsOn, Problem::said(K::ProblemSettledPeriod)));
-    }
-    let (_turn, mut tx) = db.begin_write().await?;
-    if let Some(prev) = &current {
-        if rule.effective_from <= prev.effective_from {
-            return Err(AppError::invalid(Field::StartsOn, Problem::EndsBeforeStart));
-        }
-        rule.version = prev.version + 1;
-        let ends = rule.effective_from.pred_opt().unwrap_or(rule.effective_from);
-        let mut closed = prev.clone();
-        closed.effective_to = Some(ends);
-        sqlx::query("UPDATE reward_rules SET effective_to = $1, spec = $2 WHERE rule_id = $3 AND version = $4")
-            .bind(ends.to_string())
-            .bind(serde_json::to_string(&closed).unwrap_or_default())
-            .bind(prev.id)
-            .bind(prev.version)
-            .execute(&mut *tx)
-            .await?;
-    } else {
-        rule.version = 1;
-    }
-    insert(&mut tx, &rule, Some(actor)).await.map_err(|e| {
-        if is_unique_violation(&e) {
-            AppError::invalid(Field::Rule, Problem::Taken)
-        } else {
-            AppError::from(e)
-        }
-    })?;
-    // What the facts from its date earn is accrued again (a margin of a day either side of
-    // the organization's midnight costs nothing: accruing twice writes the same lines).
-    let from_ms = rule.effective_from.and_time(chrono::NaiveTime::MIN).and_utc().timestamp_millis() - 86_400_000;
-    sqlx::query("INSERT INTO accruals (customer) SELECT DISTINCT customer_phone FROM deals WHERE signed_on >= $1")
-        .bind(rule.effective_from.to_string())
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("INSERT INTO accruals (lead_id) SELECT id FROM leads WHERE status = 'valid' AND reviewed_at >= $1")
-        .bind(from_ms)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok((rule.id, rule.version))
 }
 
 /// Rates between 0 and 1, amounts not negative, split weights adding up to something.
