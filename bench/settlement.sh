@@ -3,7 +3,8 @@
 # period (default 3,000,000) for PROMOTERS promoters (10,000). Prints each engine's figures:
 # accrual_per_s (the ledger taking the deals in), draft_s (November drafted from the ledger,
 # with the history, while prospects send referral forms), aggregate_s (the same database's
-# GROUP BY over November's deals, fastest of three), ratio_vs_aggregate, history_ratio (the
+# GROUP BY over November's deals, fastest of three on the database the draft reads: history
+# included; aggregate_without_history_s is printed beside it, no target), ratio_vs_aggregate, history_ratio (the
 # draft with the history ÷ the same draft before it), peak_rss_mb, lead_p99_during_draft_ms
 # and lost (acknowledged forms not stored). Then November is approved, which writes its statement
 # lines (a draft refers to the ledger instead of copying them): approve_s and

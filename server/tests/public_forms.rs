@@ -125,6 +125,20 @@ async fn a_redemption_needs_the_phones_own_code_and_shows_only_that_phones_coupo
         s.call(&s.client(), "redeem_code", &[("code", &code), ("name", ""), ("phone", &own_phone)]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(field_names(&serde_json::from_str::<AppError>(&body).unwrap()), vec!["phone"]);
+    // Nor can a customer who bought before: the benefit is for new customers.
+    let sales = s.signed_in(SALES).await;
+    let form = [
+        ("deal[order_no]", "OLD-1"),
+        ("deal[customer_phone]", "13922220009"),
+        ("deal[amount]", "500"),
+        ("deal[signed_on]", "2026-11-02"),
+    ];
+    let _: i64 = s.call_json(&sales, "record_deal", &form).await;
+    let (status, body) =
+        s.call(&s.client(), "redeem_code", &[("code", &code), ("name", ""), ("phone", "13922220009")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(field_names(&serde_json::from_str::<AppError>(&body).unwrap()), vec!["phone"]);
+    assert!(body.contains("new customers"), "{body}");
     s.stop().await;
 }
 

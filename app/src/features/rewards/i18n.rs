@@ -17,6 +17,7 @@ crate::messages! {
         SmsVested => "【全员营销】你推荐的订单已回款，奖励 {amount} 已确认，将在下期结算发放。", "[Allhands] A deal you referred was paid: your reward of {amount} is confirmed and goes out with the next settlement.";
         SmsVestingHeld => "【全员营销】你推荐的订单已回款，奖励 {amount} 待核验/冻结期后确认。", "[Allhands] A deal you referred was paid: your reward of {amount} is confirmed after the audit or holding period.";
         ProblemRule => "规则格式不正确", "is not a valid rule";
+        ProblemExistingCustomer => "已是老客户：新客首单优惠仅限首次购买", "already bought from us: the first-order benefit is for new customers";
         ProblemStartsBeforeToday => "新版本只能从今天或以后生效", "a new version starts today or later";
         PublishNoteLabel => "发布说明", "Why this version";
         PublishedBy => "发布人", "Published by";

@@ -7,6 +7,7 @@ use super::facts;
 use crate::features::deals::model::{CouponRow, Field};
 use crate::features::deals::store::codes::{coupon_of, issue_coupon, owner_of, record_redemption};
 use crate::features::rewards::engine::{new_customer_benefit, PromoterKind};
+use crate::features::rewards::i18n::K;
 use crate::plumbing::errors::{AppError, FieldError, Label, Problem};
 use crate::plumbing::i18n::C;
 use crate::plumbing::phone_check::{self, CheckError};
@@ -68,6 +69,16 @@ pub async fn start(state: &AppState, code: &str, name: &str, phone: &str, ip_has
             .flatten();
         if own.as_deref() == Some(phone.as_e164()) {
             errors.push(FieldError::new(Field::Phone, Problem::said(C::ProblemOwnCode)));
+        }
+    }
+    // The first-order benefit is for new customers: a phone that bought before gets none.
+    if let Some(phone) = &phone {
+        let bought: Option<i64> = sqlx::query_scalar("SELECT id FROM deals WHERE customer_phone = $1 LIMIT 1")
+            .bind(phone.as_e164())
+            .fetch_optional(&state.db.pool)
+            .await?;
+        if bought.is_some() {
+            errors.push(FieldError::new(Field::Phone, Problem::said(K::ProblemExistingCustomer)));
         }
     }
     let (Some(phone), Some(promoter), true) = (phone, owner, errors.is_empty()) else {
