@@ -29,6 +29,11 @@ async fn checked(state: &AppState, json: &str, note: &str) -> Result<(Rule, Stri
     Ok((rule, note))
 }
 
+/// A version as the audit log keeps it: name, kind, start date and why.
+fn summary(rule: &Rule, note: &str) -> String {
+    format!("{} · {} · {}: {note}", rule.name, RuleKind::of(&rule.spec).as_str(), rule.effective_from)
+}
+
 /// Publishes the version, or proposes it when the organization asks for a second person.
 pub async fn save(state: &AppState, actor: &Actor, json: &str, note: &str) -> Result<Saved, AppError> {
     let (rule, note) = checked(state, json, note).await?;
@@ -48,8 +53,7 @@ pub async fn save(state: &AppState, actor: &Actor, json: &str, note: &str) -> Re
     .fetch_one(&mut *tx)
     .await
     .map_err(|e| if is_unique_violation(&e) { AppError::invalid(Field::Rule, Problem::said(K::ProblemProposalOpen)) } else { e.into() })?;
-    let after =
-        Some(format!("{} · {} · {}: {note}", rule.name, RuleKind::of(&rule.spec).as_str(), rule.effective_from));
+    let after = Some(summary(&rule, &note));
     let change =
         Change { action: Audited::RuleProposed, subject: format!("rule #{}", rule.id), before: None, after, actor };
     audit::record(&mut tx, change).await?;
@@ -113,13 +117,7 @@ async fn publish(
         action: Audited::RulePublished,
         subject: format!("rule #{} v{}", rule.id, rule.version),
         before: current.map(|prev| format!("v{} {} ({})", prev.version, prev.name, prev.effective_from)),
-        after: Some(format!(
-            "{} · {} · {}: {}",
-            rule.name,
-            RuleKind::of(&rule.spec).as_str(),
-            rule.effective_from,
-            by.note.unwrap_or_default()
-        )),
+        after: Some(summary(&rule, by.note.unwrap_or_default())),
         actor,
     };
     audit::record(&mut tx, change).await?;
