@@ -273,6 +273,7 @@ fn calls() -> Vec<Call<'static>> {
         ("rule_proposals", &[], Access::RulesRead, OK),
         ("decide_proposal", &[("id", "999999"), ("publish", "true")], Access::Marketing, StatusCode::NOT_FOUND),
         ("replay_periods", &[], Access::Marketing, OK),
+        ("new_version_starts", &[], Access::Marketing, OK),
         ("replay_rule", &[("spec", "x"), ("period", "2026-11")], Access::Marketing, StatusCode::UNPROCESSABLE_ENTITY),
     ]
 }

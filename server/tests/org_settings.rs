@@ -50,17 +50,15 @@ async fn the_calendar_hero_board_coupons_and_settlement_days_follow_their_settin
     // A coupon issued now is valid for the organization's months.
     assert_eq!(save(&s, &admin, "coupon_valid_months", "6", "").await.0, StatusCode::OK);
     let (_turn, mut tx) = s.state.db.begin_write().await.unwrap();
-    app::features::deals::store::codes::issue_coupon(
-        &mut tx,
-        "test:1",
-        None,
-        Some("+8613900000001"),
-        20_000,
-        false,
-        today,
-    )
-    .await
-    .unwrap();
+    let coupon = app::features::deals::store::codes::NewCoupon {
+        source: "test:1",
+        owner_user: None,
+        owner_phone: Some("+8613900000001"),
+        amount_fen: 20_000,
+        perk: false,
+        percent: None,
+    };
+    app::features::deals::store::codes::issue_coupon(&mut tx, coupon, today).await.unwrap();
     tx.commit().await.unwrap();
     drop(_turn);
     let expires: String = sqlx::query_scalar("SELECT expires_on FROM coupons WHERE source = 'test:1'")

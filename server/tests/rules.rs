@@ -2,10 +2,14 @@
 //! server function reads back unchanged, on SQLite and PostgreSQL; a version is published from
 //! today or later with a note, and the history says who published it.
 mod common;
+use app::features::deals::CouponRow;
+use app::features::rewards::editor::draft::RuleDraft;
 use app::features::rewards::engine::Rule;
 use app::features::rewards::model::{Proposal, RuleKind, RuleRow, Saved};
 use common::*;
 use reqwest::StatusCode;
+
+const CUSTOMER: &str = "customer@demo.allhands.cn";
 
 /// One rule of each kind, as JSON specs (the engine's serde form).
 fn specs() -> Vec<serde_json::Value> {
@@ -42,6 +46,9 @@ async fn a_rule_of_every_kind_reads_back_as_saved() {
         let row = rows.iter().find(|r| r.rule_id == id).expect("saved");
         let stored: Rule = serde_json::from_str(&row.spec).unwrap();
         assert_eq!(stored, sent, "kind {}", sent.spec.kind());
+        // The form editor shows it field by field and reads it back unchanged.
+        let edited = RuleDraft::from_rule(&stored, stored.effective_from).to_rule().expect("the editor reads it");
+        assert_eq!(edited, stored, "kind {} through the editor", sent.spec.kind());
         assert_eq!((row.version, row.campaign_id, row.effective_from.as_str()), (1, Some(1), "2027-01-01"));
         kinds.push(row.kind);
     }
@@ -53,7 +60,26 @@ async fn a_rule_of_every_kind_reads_back_as_saved() {
     let (status, body) = s.call(&marketing, "save_rule", &[("spec", &bad.to_string()), ("note", "x")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert!(body.contains("spec"), "{body}");
+    // A whole rule with a rate above 100%, or tiers out of order: refused naming the field.
+    let mut rule: serde_json::Value = serde_json::from_str(&rows_spec(&s, &marketing, 100).await).unwrap();
+    rule["id"] = 201.into();
+    rule["spec"] = serde_json::json!({"PercentOfDeal": {"rate": "1.5"}});
+    let (status, body) = s.call(&marketing, "save_rule", &[("spec", &rule.to_string()), ("note", "x")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(field_names(&error_of(&body)), ["rate"], "{body}");
+    rule["spec"] = serde_json::json!({"MarginalTiers": {"per": "Month", "tiers": [{"up_to_fen": 500, "rate": "0.05"}, {"up_to_fen": 100, "rate": "0.06"}, {"up_to_fen": null, "rate": "0.08"}]}});
+    let (status, body) = s.call(&marketing, "save_rule", &[("spec", &rule.to_string()), ("note", "x")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(field_names(&error_of(&body)), ["tiers"], "{body}");
+    let rows: Vec<RuleRow> = s.call_json(&marketing, "reward_rules", &[]).await;
+    assert!(rows.iter().all(|r| r.rule_id != 201), "nothing saved");
     s.stop().await;
+}
+
+/// Rule `id`'s latest version as the rules page holds it (JSON).
+async fn rows_spec(s: &TestServer, marketing: &reqwest::Client, id: i64) -> String {
+    let rows: Vec<RuleRow> = s.call_json(marketing, "reward_rules", &[]).await;
+    rows.iter().rfind(|r| r.rule_id == id).unwrap().spec.clone()
 }
 
 /// Employees' rule 1 (its latest version) as the rules page shows it, its rate and start date
@@ -167,4 +193,62 @@ async fn second_marketer(s: &TestServer, admin: &reqwest::Client) -> reqwest::Cl
     let form = [("display_name", "市场 王芳"), ("email", email), ("password", PASSWORD), ("roles[0]", "marketing")];
     let _: i64 = s.call_json(admin, "create_user", &form).await;
     s.signed_in(email).await
+}
+
+/// Redeems `code` with `phone` (the texted code answered); the coupon issued.
+async fn redeem(s: &TestServer, code: &str, phone: &str) -> CouponRow {
+    let anon = s.client();
+    let check: String = s.call_json(&anon, "redeem_code", &[("code", code), ("name", "新客"), ("phone", phone)]).await;
+    let otp = texted_code(s, &format!("+86{phone}")).await;
+    let coupon: Option<CouponRow> = s.call_json(&anon, "confirm_redemption", &[("check", &check), ("otp", &otp)]).await;
+    coupon.expect("a coupon")
+}
+
+#[tokio::test]
+async fn a_share_of_the_first_order_up_to_a_cap_is_taken_off_at_checkout() {
+    let s = TestServer::start().await;
+    let marketing = s.signed_in(MARKETING).await;
+    // Customers' benefit (rule 5) rewritten in the editor: 10% of the first order, at most ¥300.
+    let stored: Rule = serde_json::from_str(&rows_spec(&s, &marketing, 5).await).unwrap();
+    let mut draft = RuleDraft::from_rule(&stored, today());
+    (draft.rate, draft.amount) = ("10".into(), "300".into());
+    let rule = draft.to_rule().expect("a sound rule");
+    let (status, body) = s
+        .call(
+            &marketing,
+            "save_rule",
+            &[("spec", &serde_json::to_string(&rule).unwrap()), ("note", "首单九折，最多减300")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let customer = s.signed_in(CUSTOMER).await;
+    let mine: app::features::settlement::model::MyRewards = s.call_json(&customer, "load_my_rewards", &[]).await;
+    let issued = redeem(&s, &mine.referral_code, "13922230001").await;
+    assert_eq!((issued.amount_fen, issued.percent), (30_000, Some("0.1".parse().unwrap())));
+    redeem(&s, &mine.referral_code, "13922230002").await;
+    // Checkout: ¥2,500 → ¥250 off; ¥5,000 → ¥300 (the cap); a later order of the first phone
+    // takes nothing more.
+    let sales = s.signed_in(SALES).await;
+    let on = today().to_string();
+    for (order, phone, amount) in
+        [("BEN-1", "13922230001", "2500"), ("BEN-2", "13922230002", "5000"), ("BEN-3", "13922230001", "9000")]
+    {
+        let form = [
+            ("deal[order_no]", order),
+            ("deal[customer_phone]", phone),
+            ("deal[amount]", amount),
+            ("deal[signed_on]", &on),
+        ];
+        let _: i64 = s.call_json(&sales, "record_deal", &form).await;
+    }
+    let off = |order: &str| {
+        format!(
+            "SELECT COALESCE(MAX(c.discount_fen), -1) FROM coupons c JOIN deals d ON d.id = c.redeemed_deal_id WHERE d.order_no = '{order}'"
+        )
+    };
+    assert_eq!(s.count(&off("BEN-1")).await, 25_000);
+    assert_eq!(s.count(&off("BEN-2")).await, 30_000);
+    assert_eq!(s.count(&off("BEN-3")).await, -1, "the benefit is for the first order only");
+    assert_eq!(s.count("SELECT COUNT(*) FROM coupons WHERE status = 'redeemed'").await, 2);
+    s.stop().await;
 }

@@ -49,6 +49,14 @@ pub fn split_largest_remainder(pool_fen: i64, weights: &[Decimal]) -> Vec<i64> {
     parts.into_iter().map(|p| p * sign).collect()
 }
 
+/// What a first-order benefit takes off an order of `order_fen`: `amount_fen`, or with
+/// `percent`, that share of the order rounded once to the fen, at most `amount_fen`; never
+/// more than the order.
+pub fn benefit_off(order_fen: i64, amount_fen: i64, percent: Option<Decimal>) -> i64 {
+    let off = percent.map_or(amount_fen, |p| round_fen(apply_rate(order_fen, p)).min(amount_fen));
+    off.clamp(0, order_fen.max(0))
+}
+
 /// `¥1,246.91`; negative amounts as `-¥12.00`.
 pub fn format_yuan(fen: i64) -> String {
     let sign = if fen < 0 { "-" } else { "" };
@@ -142,6 +150,17 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use rust_decimal_macros::dec;
+
+    #[test]
+    fn a_first_order_benefit_takes_a_share_up_to_its_cap() {
+        // 10% up to ¥300: ¥2,500 → ¥250; ¥5,000 → ¥300 (the cap); ¥123.45 → ¥12.35 (half up).
+        assert_eq!(benefit_off(250_000, 30_000, Some(dec!(0.1))), 25_000);
+        assert_eq!(benefit_off(500_000, 30_000, Some(dec!(0.1))), 30_000);
+        assert_eq!(benefit_off(12_345, 30_000, Some(dec!(0.1))), 1_235);
+        // A fixed ¥200, never more than the order.
+        assert_eq!(benefit_off(500_000, 20_000, None), 20_000);
+        assert_eq!(benefit_off(15_000, 20_000, None), 15_000);
+    }
 
     proptest! {
         #[test]

@@ -27,6 +27,8 @@ crate::messages! {
         AuditReject => "核验不通过", "Rejected";
         Collected => "已回款", "Collected";
         Coupon => "优惠券", "coupon";
+        CouponShare => "首单立减，最多", "off the first order, at most";
+        CouponTookOff => "已抵扣", "took off";
         CouponIssued => "可使用", "available";
         CouponRedeemed => "已使用", "used";
         CouponExpired => "已过期", "expired";

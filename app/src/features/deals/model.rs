@@ -183,6 +183,12 @@ pub struct CouponRow {
     pub perk: bool,
     pub status: CouponStatus,
     pub expires_on: String,
+    /// A first-order benefit that is a share of the order (0.1: 10%), `amount_fen` its cap.
+    #[serde(default)]
+    pub percent: Option<rust_decimal::Decimal>,
+    /// What checkout took off the first order, once used.
+    #[serde(default)]
+    pub discount_fen: Option<i64>,
 }
 
 /// The deals page: won leads to record, the deals, and whether this user verifies audits.

@@ -1,6 +1,7 @@
 //! Rewards (PRODUCT.md §3): the reward rules as versioned data, the pure engine that turns
 //! rules and facts into reward lines, rewards vesting as payments arrive, and code redemption
 //! with the first-order benefit. Uses campaigns, promotion, leads and deals.
+pub mod editor;
 pub mod engine;
 pub mod i18n;
 pub mod model;

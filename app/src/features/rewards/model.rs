@@ -14,6 +14,19 @@ crate::fields! {
         Note => "note", K::PublishNoteLabel;
         /// The past period a draft is replayed on.
         Period => "period", C::PeriodLabel;
+        Name => "name", K::RuleName;
+        /// Orders within N months of the first count (empty: the first order only).
+        Months => "months", K::MonthsLabel;
+        Rate => "rate", K::RateLabel;
+        LaterRate => "later_rate", K::LaterRateLabel;
+        Amount => "amount", K::AmountLabel;
+        Threshold => "threshold", K::ThresholdLabel;
+        Bands => "bands", K::BandsLabel;
+        Tiers => "tiers", K::TiersLabel;
+        Steps => "steps", K::StepsLabel;
+        LaterStep => "later_step", K::LaterStepLabel;
+        FirstOrderShares => "first_order_shares", K::FirstOrderSharesLabel;
+        RepeatShares => "repeat_shares", K::RepeatSharesLabel;
     }
 }
 

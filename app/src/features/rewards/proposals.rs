@@ -60,7 +60,7 @@ fn ProposalItem(p: Proposal, decide: ServerAction<DecideProposal>) -> impl IntoV
             <strong>{p.name}</strong>" · "{i18n.t(p.kind.label())}" · "{i18n.t(C::StartsOnLabel)}" "{p.effective_from}
             <br />{i18n.t(K::ProposedBy)}" "{p.proposed_by}" · "{p.proposed_at}
             <br /><span class="muted">{p.note}</span>
-            <details><summary>{i18n.t(K::RuleLabel)}</summary><pre class="mono">{p.spec}</pre></details>
+            <p data-testid="proposal-explained">{serde_json::from_str::<super::engine::Rule>(&p.spec).map(|r| r.describe(i18n.locale())).unwrap_or_default()}</p>
             <div class="inline-form">
                 <button type="button" class="button primary" disabled=p.mine
                     on:click=move |_| { decide.dispatch(DecideProposal { id, publish: true }); }>{i18n.t(K::PublishProposal)}</button>

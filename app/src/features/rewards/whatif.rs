@@ -42,11 +42,13 @@ pub async fn replay_rule(spec: String, period: String) -> Result<WhatIf, AppErro
 
 /// The replay of the rule being edited (`spec`), on a period chosen from the recent ones.
 #[component]
-pub fn WhatIfPanel(spec: RwSignal<String>) -> impl IntoView {
+pub fn WhatIfPanel(spec: Signal<String>) -> impl IntoView {
     let i18n = use_i18n();
     let periods = resource(|| (), |_| replay_periods());
     let period = RwSignal::new(String::new());
     let replay = ServerAction::<ReplayRule>::new();
+    // A result belongs to the rule it was replayed for: a change to the rule clears it.
+    Effect::watch(move || spec.get(), move |_, _, _| replay.value().set(None), false);
     view! {
         <section class="card" data-testid="what-if">
             <h2>{i18n.t(K::WhatIfTitle)}</h2>

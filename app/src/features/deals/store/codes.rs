@@ -9,34 +9,42 @@ use crate::plumbing::settings::{self, OrgSettings};
 use crate::plumbing::state::{internal, is_unique_violation, now_ms, AppState};
 use crate::shared::period::local_date;
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 use sqlx::{AnyPool, Row};
 
-/// Issues a coupon once per `source` (a reward line key, or the new customer's benefit),
-/// valid for the organization's coupon months (12 by default).
-pub async fn issue_coupon(
-    tx: &mut Tx,
-    source: &str,
-    owner_user: Option<i64>,
-    owner_phone: Option<&str>,
-    amount_fen: i64,
-    perk: bool,
-    today: NaiveDate,
-) -> Result<(), sqlx::Error> {
+/// A coupon to issue: a customer's ladder coupon (owned by the user) or a new customer's
+/// first-order benefit (owned by the phone).
+#[derive(Debug, Clone, Copy)]
+pub struct NewCoupon<'a> {
+    /// Once per source: a reward line key, or `benefit:{phone}`.
+    pub source: &'a str,
+    pub owner_user: Option<i64>,
+    pub owner_phone: Option<&'a str>,
+    /// The amount off, or the cap of a share of the first order.
+    pub amount_fen: i64,
+    pub perk: bool,
+    pub percent: Option<Decimal>,
+}
+
+/// Issues a coupon once per source, valid for the organization's coupon months (12 by
+/// default) from `today`.
+pub async fn issue_coupon(tx: &mut Tx, c: NewCoupon<'_>, today: NaiveDate) -> Result<(), sqlx::Error> {
     let code = short_code().to_ascii_uppercase();
     let months = settings::number_in(&mut **tx, COUPON_MONTHS_SETTING, COUPON_MONTHS).await?.clamp(1, 120) as u32;
     let expires = today.checked_add_months(chrono::Months::new(months)).unwrap_or(today);
     sqlx::query(
-        "INSERT INTO coupons (code, source, owner_user_id, owner_phone, amount_fen, perk, issued_at, expires_on) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (source) DO NOTHING",
+        "INSERT INTO coupons (code, source, owner_user_id, owner_phone, amount_fen, perk, issued_at, expires_on, percent) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (source) DO NOTHING",
     )
     .bind(code)
-    .bind(source)
-    .bind(owner_user)
-    .bind(owner_phone)
-    .bind(amount_fen)
-    .bind(i64::from(perk))
+    .bind(c.source)
+    .bind(c.owner_user)
+    .bind(c.owner_phone)
+    .bind(c.amount_fen)
+    .bind(i64::from(c.perk))
     .bind(now_ms())
     .bind(expires.to_string())
+    .bind(c.percent.map(|p| p.to_string()))
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -85,6 +93,11 @@ pub fn coupon_row(r: &sqlx::any::AnyRow) -> Result<CouponRow, sqlx::Error> {
         perk: r.try_get::<i64, _>("perk")? != 0,
         status: r.set("coupons", "status")?,
         expires_on: r.try_get("expires_on")?,
+        percent: r
+            .try_get::<Option<String>, _>("percent")?
+            .map(|p| p.parse::<Decimal>().map_err(|e| sqlx::Error::Decode(Box::new(e))))
+            .transpose()?,
+        discount_fen: r.try_get("discount_fen")?,
     })
 }
 
@@ -94,7 +107,7 @@ pub async fn coupons(pool: &AnyPool, org: &OrgSettings, user: &UserView) -> Resu
     let phone: Option<String> =
         sqlx::query_scalar("SELECT phone FROM users WHERE id = $1").bind(user.id).fetch_one(pool).await?;
     let rows = sqlx::query(
-        "SELECT code, amount_fen, perk, status, expires_on FROM coupons WHERE owner_user_id = $1 OR owner_phone = $2 ORDER BY issued_at, id",
+        "SELECT code, amount_fen, perk, status, expires_on, percent, discount_fen FROM coupons WHERE owner_user_id = $1 OR owner_phone = $2 ORDER BY issued_at, id",
     )
     .bind(user.id)
     .bind(phone.unwrap_or_default())
@@ -141,9 +154,11 @@ pub async fn record_redemption(
 
 /// The coupon issued for `source`, if any.
 pub async fn coupon_of(pool: &AnyPool, source: &str) -> Result<Option<CouponRow>, AppError> {
-    let row = sqlx::query("SELECT code, amount_fen, perk, status, expires_on FROM coupons WHERE source = $1")
-        .bind(source)
-        .fetch_optional(pool)
-        .await?;
+    let row = sqlx::query(
+        "SELECT code, amount_fen, perk, status, expires_on, percent, discount_fen FROM coupons WHERE source = $1",
+    )
+    .bind(source)
+    .fetch_optional(pool)
+    .await?;
     Ok(row.as_ref().map(coupon_row).transpose()?)
 }

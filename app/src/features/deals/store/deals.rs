@@ -13,7 +13,7 @@ use crate::plumbing::events;
 use crate::plumbing::i18n::C;
 use crate::plumbing::live::LiveKind;
 use crate::plumbing::settings::{self, OrgSettings};
-use crate::plumbing::state::{is_unique_violation, now_ms, AppState};
+use crate::plumbing::state::{internal, is_unique_violation, now_ms, AppState};
 use crate::shared::money::parse_yuan;
 use crate::shared::phone::{normalize, Phone};
 use crate::shared::text::clean;
@@ -315,17 +315,29 @@ pub(super) async fn insert(
         actor: who,
     };
     audit::record(tx, change).await?;
-    // The customer's first order uses the first-order benefit issued to their phone.
-    sqlx::query(
-        "UPDATE coupons SET status = 'redeemed', redeemed_deal_id = $1 WHERE id = (SELECT c.id FROM coupons c \
-         WHERE c.owner_phone = $2 AND c.status = 'issued' AND c.expires_on >= $3 ORDER BY c.id LIMIT 1) \
-         AND NOT EXISTS (SELECT 1 FROM deals d WHERE d.customer_phone = $2 AND d.id <> $1)",
+    // The customer's first order uses the first-order benefit issued to their phone: checkout
+    // takes its amount off, or its share of the order up to its cap.
+    let coupon = sqlx::query(
+        "SELECT c.id, c.amount_fen, c.percent FROM coupons c \
+         WHERE c.owner_phone = $1 AND c.status = 'issued' AND c.expires_on >= $2 \
+         AND NOT EXISTS (SELECT 1 FROM deals d WHERE d.customer_phone = $1 AND d.id <> $3) ORDER BY c.id LIMIT 1",
     )
-    .bind(id)
     .bind(&deal.customer_phone)
     .bind(deal.signed_on.to_string())
-    .execute(&mut **tx)
+    .bind(id)
+    .fetch_optional(&mut **tx)
     .await?;
+    if let Some(c) = coupon {
+        let percent: Option<String> = c.try_get("percent")?;
+        let percent = percent.map(|p| p.parse::<rust_decimal::Decimal>()).transpose().map_err(internal)?;
+        let off = crate::shared::money::benefit_off(deal.amount_fen, c.try_get("amount_fen")?, percent);
+        sqlx::query("UPDATE coupons SET status = 'redeemed', redeemed_deal_id = $1, discount_fen = $2 WHERE id = $3")
+            .bind(id)
+            .bind(off)
+            .bind(c.try_get::<i64, _>("id")?)
+            .execute(&mut **tx)
+            .await?;
+    }
     if sampled(org, id, audit_percent) {
         sqlx::query("UPDATE deals SET audit = $1 WHERE id = $2")
             .bind(Audit::Pending.as_str())

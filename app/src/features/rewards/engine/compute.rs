@@ -541,14 +541,14 @@ fn coupon_lines(ctx: &Ctx, payments: &[&Payment], out: &mut Vec<RewardLine>) {
 }
 
 /// The new-customer benefit in effect on `day` for a code redeemed under `kind`'s rules.
-pub fn new_customer_benefit(rules: &[Rule], kind: PromoterKind, day: NaiveDate) -> Option<i64> {
+pub fn new_customer_benefit(rules: &[Rule], kind: PromoterKind, day: NaiveDate) -> Option<Benefit> {
     rules
         .iter()
         .filter(|r| r.promoter_kind == kind && r.in_effect(day))
         .filter_map(|r| match r.spec {
-            RuleSpec::NewCustomerBenefit { amount_fen } => Some((r.id, amount_fen)),
+            RuleSpec::NewCustomerBenefit { amount_fen, percent } => Some((r.id, Benefit { amount_fen, percent })),
             _ => None,
         })
         .min_by_key(|(id, _)| *id)
-        .map(|(_, a)| a)
+        .map(|(_, b)| b)
 }

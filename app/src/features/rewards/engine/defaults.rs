@@ -48,9 +48,27 @@ pub fn default_rules(from: NaiveDate, sales_department: Option<i64>) -> Vec<Rule
                 later: Step { amount_fen: 20_000, perk: false },
             },
         ),
-        rule(5, "新客首单立减 ¥200", PromoterKind::Customer, None, RuleSpec::NewCustomerBenefit { amount_fen: 20_000 }),
-        rule(6, "新客首单立减 ¥200", PromoterKind::Employee, None, RuleSpec::NewCustomerBenefit { amount_fen: 20_000 }),
-        rule(7, "新客首单立减 ¥200", PromoterKind::Partner, None, RuleSpec::NewCustomerBenefit { amount_fen: 20_000 }),
+        rule(
+            5,
+            "新客首单立减 ¥200",
+            PromoterKind::Customer,
+            None,
+            RuleSpec::NewCustomerBenefit { amount_fen: 20_000, percent: None },
+        ),
+        rule(
+            6,
+            "新客首单立减 ¥200",
+            PromoterKind::Employee,
+            None,
+            RuleSpec::NewCustomerBenefit { amount_fen: 20_000, percent: None },
+        ),
+        rule(
+            7,
+            "新客首单立减 ¥200",
+            PromoterKind::Partner,
+            None,
+            RuleSpec::NewCustomerBenefit { amount_fen: 20_000, percent: None },
+        ),
     ];
     if let Some(dept) = sales_department {
         rules.push(rule(

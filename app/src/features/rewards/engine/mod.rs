@@ -8,6 +8,7 @@
 //! by largest remainder.
 mod compute;
 mod defaults;
+mod describe;
 mod explain;
 mod replay;
 mod types;

@@ -422,7 +422,10 @@ fn a_full_refund_takes_back_exactly_what_was_earned() {
 
 #[test]
 fn new_customer_benefit_defaults_to_200_yuan() {
-    assert_eq!(new_customer_benefit(&rules(), PromoterKind::Employee, day("2026-11-01")), Some(20_000));
+    assert_eq!(
+        new_customer_benefit(&rules(), PromoterKind::Employee, day("2026-11-01")),
+        Some(Benefit { amount_fen: 20_000, percent: None })
+    );
     assert_eq!(new_customer_benefit(&rules(), PromoterKind::Customer, day("2025-11-01")), None);
 }
 

@@ -108,9 +108,13 @@ pub enum RuleSpec {
         steps: Vec<Step>,
         later: Step,
     },
-    /// The referred customer's first-order benefit, issued when a code is redeemed.
+    /// The referred customer's first-order benefit, issued when a code is redeemed and taken
+    /// off at checkout: `amount_fen` off, or with `percent`, that share of the first order up
+    /// to `amount_fen`.
     NewCustomerBenefit {
         amount_fen: i64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        percent: Option<Decimal>,
     },
 }
 
@@ -138,6 +142,14 @@ impl RuleSpec {
             RuleSpec::NewCustomerBenefit { .. } => "new_customer_benefit",
         }
     }
+}
+
+/// A first-order benefit as issued: a fixed amount off, or a share of the order up to a cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Benefit {
+    /// The amount off, or the cap of a percentage.
+    pub amount_fen: i64,
+    pub percent: Option<Decimal>,
 }
 
 /// One version of a rule. Versions are immutable; a change is a new version from a date.

@@ -5,7 +5,7 @@
 //! code, and a code's owner cannot redeem it with their own phone.
 use super::facts;
 use crate::features::deals::model::{CouponRow, Field};
-use crate::features::deals::store::codes::{coupon_of, issue_coupon, owner_of, record_redemption};
+use crate::features::deals::store::codes::{coupon_of, issue_coupon, owner_of, record_redemption, NewCoupon};
 use crate::features::rewards::engine::{new_customer_benefit, PromoterKind};
 use crate::features::rewards::i18n::K;
 use crate::plumbing::errors::{AppError, FieldError, Label, Problem};
@@ -101,12 +101,20 @@ pub async fn confirm(state: &AppState, check: &str, otp: &str) -> Result<Option<
     let kind =
         facts::promoters(&state.db.pool).await?.get(&p.promoter).map(|p| p.kind).unwrap_or(PromoterKind::Employee);
     let today = local_date(chrono::Utc::now(), state.org.tz);
-    let benefit = new_customer_benefit(&super::rules::rules(&state.db.pool).await?, kind, today).unwrap_or(0);
+    let benefit = new_customer_benefit(&super::rules::rules(&state.db.pool).await?, kind, today);
     let source = format!("benefit:{phone}");
     let (_turn, mut tx) = state.db.begin_write().await?;
     record_redemption(&mut tx, &phone, &p.code, p.promoter, &p.name).await?;
-    if benefit > 0 {
-        issue_coupon(&mut tx, &source, None, Some(&phone), benefit, false, today).await?;
+    if let Some(b) = benefit.filter(|b| b.amount_fen > 0) {
+        let coupon = NewCoupon {
+            source: &source,
+            owner_user: None,
+            owner_phone: Some(&phone),
+            amount_fen: b.amount_fen,
+            perk: false,
+            percent: b.percent,
+        };
+        issue_coupon(&mut tx, coupon, today).await?;
     }
     tx.commit().await?;
     coupon_of(&state.db.pool, &source).await

@@ -1,6 +1,6 @@
 //! Reward rules as versioned data: each version is a row holding the rule as JSON; a change is
 //! a new version from a date, and the previous one ends the day before.
-use crate::features::rewards::engine::{default_rules, Attribution, Rule};
+use crate::features::rewards::engine::{default_rules, Rule};
 use crate::features::rewards::i18n::K;
 use crate::features::rewards::model::{Field, RuleKind, RuleRow};
 use crate::plumbing::db::{Db, Tx};
@@ -98,44 +98,14 @@ pub async fn list(pool: &AnyPool, tz: Tz) -> Result<Vec<RuleRow>, AppError> {
         .collect()
 }
 
-/// A rule as typed (JSON), checked: anything else is refused naming the rule field.
+/// A rule as sent (JSON), checked as the editor checks it: what is wrong is named by field.
 pub fn parse_rule(json: &str) -> Result<Rule, AppError> {
-    let bad = || AppError::invalid(Field::Rule, Problem::said(K::ProblemRule));
-    let rule: Rule = serde_json::from_str(json).map_err(|_| bad())?;
-    validate(&rule).map_err(|_| bad())?;
-    Ok(rule)
-}
-
-/// Rates between 0 and 1, amounts not negative, split weights adding up to something.
-fn validate(rule: &Rule) -> Result<(), ()> {
-    use crate::features::rewards::engine::RuleSpec::*;
-    use rust_decimal::Decimal;
-    let rate_ok = |r: &Decimal| *r >= Decimal::ZERO && *r <= Decimal::ONE;
-    let ok = rule.id > 0
-        && !rule.name.trim().is_empty()
-        && rule.effective_to.is_none_or(|to| to >= rule.effective_from)
-        && !matches!(rule.attribution, Attribution::Months(0))
-        && match &rule.spec {
-            PercentOfDeal { rate } => rate_ok(rate),
-            PercentBand { bands, later_rate } => {
-                bands.iter().all(|b| rate_ok(&b.rate) && b.min_fen >= 0) && rate_ok(later_rate)
-            }
-            MarginalTiers { tiers, .. } => !tiers.is_empty() && tiers.iter().all(|t| rate_ok(&t.rate)),
-            FlatPerEvent { amount_fen, .. } | NewCustomerBenefit { amount_fen } => *amount_fen >= 0,
-            ActivityTarget { threshold, amount_fen, .. } => *threshold > 0 && *amount_fen >= 0,
-            Split { rate, first_order, repeat } => {
-                rate_ok(rate)
-                    && [first_order, repeat].iter().all(|s| {
-                        !s.is_empty()
-                            && s.iter().all(|(_, w)| *w >= Decimal::ZERO)
-                            && s.iter().map(|(_, w)| *w).sum::<Decimal>() > Decimal::ZERO
-                    })
-            }
-            CouponLadder { steps, later } => steps.iter().chain([later]).all(|s| s.amount_fen >= 0),
-        };
-    if ok {
-        Ok(())
+    let rule: Rule =
+        serde_json::from_str(json).map_err(|_| AppError::invalid(Field::Rule, Problem::said(K::ProblemRule)))?;
+    let errors = crate::features::rewards::editor::draft::check(&rule);
+    if errors.is_empty() {
+        Ok(rule)
     } else {
-        Err(())
+        Err(AppError::Invalid(errors))
     }
 }

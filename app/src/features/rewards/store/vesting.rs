@@ -1,7 +1,7 @@
 //! Rewards vesting as money arrives: when a payment is recorded, the promoters whose reward on
 //! that deal it earns are told (奖励已确认), and customers' ladder coupons are issued.
 use super::facts::{self, FactScope};
-use crate::features::deals::store::codes::issue_coupon;
+use crate::features::deals::store::codes::{issue_coupon, NewCoupon};
 use crate::features::deals::store::deals::customers_of;
 use crate::features::rewards::engine::{compute, LineKind};
 use crate::features::rewards::i18n::K;
@@ -55,16 +55,15 @@ pub async fn notify_vested(state: &AppState, deal_id: i64) -> Result<(), AppErro
     let coupons = lines.iter().filter(|l| matches!(l.kind, LineKind::Coupon { .. }));
     let (_turn, mut tx) = state.db.begin_write().await?;
     for c in coupons {
-        issue_coupon(
-            &mut tx,
-            &c.key,
-            Some(c.promoter_id),
-            None,
-            c.amount_fen,
-            matches!(c.kind, LineKind::Coupon { perk: true }),
-            today,
-        )
-        .await?;
+        let coupon = NewCoupon {
+            source: &c.key,
+            owner_user: Some(c.promoter_id),
+            owner_phone: None,
+            amount_fen: c.amount_fen,
+            perk: matches!(c.kind, LineKind::Coupon { perk: true }),
+            percent: None,
+        };
+        issue_coupon(&mut tx, coupon, today).await?;
     }
     let refs: Vec<(&str, &str)> = messages.iter().map(|(r, b)| (r.as_str(), b.as_str())).collect();
     outbox::enqueue_many(&mut tx, MessageKind::RewardVested, &refs).await?;
