@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The features in the order of the flow; each may use those before it, never one after.
-const CHAIN: [&str; 8] = ["campaigns", "promotion", "leads", "deals", "rewards", "settlement", "dashboard", "admin"];
+const CHAIN: [&str; 9] =
+    ["campaigns", "promotion", "leads", "deals", "rewards", "settlement", "dashboard", "scorecards", "admin"];
 
 /// Where a module sits.
 #[derive(Debug, Clone, PartialEq, Eq)]

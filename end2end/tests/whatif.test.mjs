@@ -3,22 +3,9 @@
 // rules in force paid, and publishes it from next month with a note.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, signedInPhone, open, assertNoErrors, SHOTS } from './helpers.mjs';
+import { useBrowser, signedInPhone, open, assertNoErrors, call, SHOTS } from './helpers.mjs';
 
 const browser = useBrowser();
-
-/** Calls a server function from the signed-in page; returns its JSON. */
-async function call(page, name, fields) {
-  return page.evaluate(async ([name, fields]) => {
-    const res = await fetch(`/api/${name}`, {
-      method: 'POST',
-      headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(fields).toString(),
-    });
-    if (!res.ok) throw new Error(`${name}: ${res.status} ${await res.text()}`);
-    return res.json();
-  }, [name, fields]);
-}
 
 test('rule editor: a tier rule written on a phone, replayed on last quarter, published from next month', async () => {
   // Last quarter's last month, in the organization's calendar (Asia/Shanghai).

@@ -42,7 +42,7 @@ pub fn spawn_api_hits(state: AppState) -> tokio::task::JoinHandle<()> {
 }
 
 /// Hourly: forgets idempotency keys older than a day and webhook deliveries finished more than
-/// 30 days ago.
+/// 30 days ago; reminds members of scorecards they have not acknowledged in time.
 pub fn spawn_housekeeping(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
@@ -53,6 +53,11 @@ pub fn spawn_housekeeping(state: AppState) -> tokio::task::JoinHandle<()> {
                 let (_turn, mut tx) = state.db.begin_write().await?;
                 let deliveries = app::plumbing::webhooks::forget_old(&mut tx).await?;
                 tx.commit().await?;
+                drop(_turn);
+                let reminded = app::features::scorecards::store::scoring::remind(&state).await?;
+                if reminded > 0 {
+                    tracing::info!(reminded, "reminded members to acknowledge their scorecards");
+                }
                 Ok::<_, app::plumbing::errors::AppError>((keys, deliveries))
             };
             match done.await {

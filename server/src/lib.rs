@@ -150,6 +150,7 @@ pub async fn build_with(
         )
         .merge(settlement::routes::routes())
         .merge(dashboard::routes::routes())
+        .merge(app::features::scorecards::routes::routes())
         .merge(app::features::admin::routes::routes())
         .merge(b.extra)
         .leptos_routes(&state, routes, {

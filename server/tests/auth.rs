@@ -275,6 +275,65 @@ fn calls() -> Vec<Call<'static>> {
         ("replay_periods", &[], Access::Marketing, OK),
         ("new_version_starts", &[], Access::Marketing, OK),
         ("replay_rule", &[("spec", "x"), ("period", "2026-11")], Access::Marketing, StatusCode::UNPROCESSABLE_ENTITY),
+        ("load_scorecard", &[("member_id", "999999"), ("period", "2026-11")], Access::Staff, StatusCode::NOT_FOUND),
+        ("load_scorecard_team", &[("period", "2026-11")], Access::Staff, OK),
+        (
+            "score_member",
+            &[
+                ("member_id", "999999"),
+                ("period", "2026-11"),
+                ("scores[innovation]", "80"),
+                ("scores[innovation_example]", "x"),
+                ("scores[collaboration]", "80"),
+                ("scores[collaboration_example]", "x"),
+                ("scores[execution]", "80"),
+                ("scores[execution_example]", "x"),
+            ],
+            Access::Staff,
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "set_scorecard_target",
+            &[("member_id", "999999"), ("period", "2026-11"), ("indicator", "sales"), ("target", "1")],
+            Access::Staff,
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "calibrate_scorecard",
+            &[("member_id", "999999"), ("period", "2026-11"), ("calibrated", "80"), ("reason", "x")],
+            Access::Staff,
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "peer_score",
+            &[("member_id", "999999"), ("period", "2026-11"), ("score", "80"), ("example", "x")],
+            Access::Staff,
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "submit_self_assessment",
+            // Not a period: the same answer whether or not the caller is scored.
+            &[("period", "2026-13"), ("results", "a"), ("shortfalls", "b"), ("plan", "c")],
+            Access::Staff,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        ("acknowledge_scorecard", &[("period", "2026-11")], Access::Staff, StatusCode::UNPROCESSABLE_ENTITY),
+        (
+            "add_coaching_item",
+            &[("plan_id", "999999"), ("item", "x"), ("owner_id", "1"), ("due_on", "2026-12-31")],
+            Access::Staff,
+            StatusCode::NOT_FOUND,
+        ),
+        ("track_coaching_item", &[("item_id", "999999"), ("progress", "x")], Access::Staff, StatusCode::NOT_FOUND),
+        ("close_coaching_plan", &[("plan_id", "999999")], Access::Staff, StatusCode::NOT_FOUND),
+        (
+            "put_scorecard_member",
+            &[("member_id", "999999"), ("manager_id", "999998"), ("team", "x")],
+            Access::Admin,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        ("put_committee_member", &[("user_id", "999999")], Access::Admin, StatusCode::UNPROCESSABLE_ENTITY),
+        ("scorecard_choices", &[], Access::Admin, OK),
     ]
 }
 

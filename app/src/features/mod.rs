@@ -8,4 +8,5 @@ pub mod deals;
 pub mod leads;
 pub mod promotion;
 pub mod rewards;
+pub mod scorecards;
 pub mod settlement;

@@ -15,6 +15,10 @@ crate::closed_set! {
         PhoneCode = "phone_code",
         /// To admin: a webhook endpoint failed for three days and was disabled.
         WebhookDisabled = "webhook_disabled",
+        /// To a member: their scorecard is scored, to acknowledge within a week.
+        ScorecardFeedback = "scorecard_feedback",
+        /// To a member who did not acknowledge their scorecard in time.
+        ScorecardReminder = "scorecard_reminder",
     }
 }
 

@@ -40,6 +40,10 @@ crate::messages! {
         SetCouponMonths => "优惠券有效期（月）", "Coupons valid for (months)";
         SetContentPerWeek => "内容日历每周条数", "Content items a week on the calendar";
         SetHeroBoardSize => "英雄榜名额", "Places on the hero board";
+        SetSecondLevel => "二级奖励：规则可另付推荐人的上一级（最多两级，《禁止传销条例》第七条）", "Second level: a rule may also pay whoever brought the referrer in (two levels at most, Regulations on Prohibiting Pyramid Selling, art. 7)";
+        SetScorecardCap => "考核曲线封顶（目标的百分比，100 为超额不加分）", "The scorecard curve's cap (percent of the target; 100: no credit above it)";
+        SetScorecardGrades => "考核等级：A、B、C 的起点分和绩效奖金系数（%），以及 D 的系数；S 固定为 90 分起、150%", "Scorecard grades: A, B and C as score:bonus factor %, then D's factor; S is fixed at 90 and 150%";
+        ProblemGrades => "格式为 80:120, 70:100, 60:80, 0：起点分从高到低且低于 90，系数不随等级升高", "write it as 80:120, 70:100, 60:80, 0: thresholds falling from below 90, factors not rising as grades fall";
         SetRulesFourEyes => "双人复核：激励规则新版本须由提交人以外的人发布", "Second person: a reward rule version is published by someone other than who proposed it";
         ProblemLateStepsForm => "请填写三档，如 30:20, 60:50, 180:100", "Give three steps, such as 30:20, 60:50, 180:100";
         ProblemLateStepsOrder => "天数须递增（至少 1 天），扣减比例不得递减且不超过 100%", "Days must rise (from at least 1) and percents must not fall or exceed 100%";
@@ -63,6 +67,8 @@ crate::messages! {
         AuditWebhookEnabled => "启用 Webhook 地址", "Enabled a webhook endpoint";
         AuditWebhookRedelivered => "重新推送 Webhook", "Delivered a webhook again";
         MsgWebhookDisabled => "Webhook 停用通知", "Webhook disabled";
+        MsgScorecardFeedback => "考核结果反馈", "Scorecard result";
+        MsgScorecardReminder => "考核确认提醒", "Scorecard reminder";
         SmsWebhookDisabled => "Webhook 地址 {url} 连续 3 天推送失败，已停用。修复后请在设置页重新启用。", "The webhook endpoint {url} failed for 3 days and was disabled. Enable it again on the settings page once fixed.";
         WebhooksTitle => "Webhook 推送", "Webhooks";
         WebhooksHint => "业务事件发生时向你的系统推送签名的 POST 请求（Standard Webhooks：webhook-id、webhook-timestamp、webhook-signature，HMAC-SHA256）。失败会在 24 小时内按指数退避重试；连续失败 3 天的地址会被停用。", "Events are POSTed to your system, signed as Standard Webhooks has it (webhook-id, webhook-timestamp, webhook-signature: HMAC-SHA256). Failures are retried with exponential backoff for 24 hours; an endpoint failing for 3 days is disabled.";

@@ -118,6 +118,8 @@ pub fn message_kind_label(kind: MessageKind) -> K {
         MessageKind::BudgetReached => K::MsgBudgetReached,
         MessageKind::PhoneCode => K::MsgPhoneCode,
         MessageKind::WebhookDisabled => K::MsgWebhookDisabled,
+        MessageKind::ScorecardFeedback => K::MsgScorecardFeedback,
+        MessageKind::ScorecardReminder => K::MsgScorecardReminder,
     }
 }
 

@@ -2,6 +2,7 @@
 //! so, what it may be, and whether it changes money (then it takes effect from a date).
 use crate::features::admin::i18n::K;
 use crate::features::rewards::engine::{LateSteps, LateStepsError};
+use crate::features::scorecards::rules::Bands;
 use crate::features::settlement::model::treatment_label;
 use crate::features::settlement::tax::TaxTreatment;
 use crate::plumbing::errors::{Label, Problem};
@@ -13,6 +14,7 @@ crate::closed_set! {
     pub enum SettingKey("setting") {
         FourEyes = "four_eyes",
         RulesFourEyes = "rules_four_eyes",
+        SecondLevel = "second_level_rewards",
         AuditPercent = "audit_percent",
         MinimumPayout = "minimum_payout_fen",
         HoldingDays = "holding_days",
@@ -25,6 +27,8 @@ crate::closed_set! {
         CouponMonths = "coupon_valid_months",
         ContentPerWeek = "content_per_week",
         HeroBoardSize = "hero_board_size",
+        ScorecardCap = "scorecard_cap_percent",
+        ScorecardGrades = "scorecard_grades",
     }
 }
 
@@ -41,12 +45,14 @@ pub enum SettingKind {
     Treatment,
     /// Three `days:percent` steps.
     LateSteps,
+    /// The scorecard's grade bands: `80:120, 70:100, 60:80, 0`.
+    Grades,
 }
 
 impl SettingKey {
     pub fn kind(self) -> SettingKind {
         match self {
-            SettingKey::FourEyes | SettingKey::RulesFourEyes => SettingKind::Switch,
+            SettingKey::FourEyes | SettingKey::RulesFourEyes | SettingKey::SecondLevel => SettingKind::Switch,
             SettingKey::AuditPercent => SettingKind::Number { min: 0, max: 100 },
             SettingKey::HoldingDays => SettingKind::Number { min: 0, max: 90 },
             SettingKey::MinimumPayout => SettingKind::Yuan,
@@ -56,6 +62,8 @@ impl SettingKey {
             SettingKey::CouponMonths => SettingKind::Number { min: 1, max: 60 },
             SettingKey::ContentPerWeek => SettingKind::Number { min: 0, max: 21 },
             SettingKey::HeroBoardSize => SettingKind::Number { min: 3, max: 50 },
+            SettingKey::ScorecardCap => SettingKind::Number { min: 100, max: 150 },
+            SettingKey::ScorecardGrades => SettingKind::Grades,
         }
     }
 
@@ -64,7 +72,10 @@ impl SettingKey {
         match self {
             SettingKey::FourEyes => "1",
             SettingKey::AuditPercent => "10",
-            SettingKey::HoldingDays | SettingKey::MinimumPayout | SettingKey::RulesFourEyes => "0",
+            SettingKey::HoldingDays
+            | SettingKey::MinimumPayout
+            | SettingKey::RulesFourEyes
+            | SettingKey::SecondLevel => "0",
             SettingKey::TaxEmployee | SettingKey::TaxCustomer => "incidental",
             SettingKey::TaxPartner => "labour",
             SettingKey::LatePayment => "30:20, 60:50, 180:100",
@@ -72,6 +83,8 @@ impl SettingKey {
             SettingKey::PayByDay | SettingKey::HeroBoardSize => "10",
             SettingKey::CouponMonths => "12",
             SettingKey::ContentPerWeek => "3",
+            SettingKey::ScorecardCap => "100",
+            SettingKey::ScorecardGrades => "80:120, 70:100, 60:80, 0",
         }
     }
 
@@ -81,6 +94,7 @@ impl SettingKey {
             self,
             SettingKey::MinimumPayout
                 | SettingKey::HoldingDays
+                | SettingKey::SecondLevel
                 | SettingKey::TaxEmployee
                 | SettingKey::TaxPartner
                 | SettingKey::TaxCustomer
@@ -88,10 +102,16 @@ impl SettingKey {
         )
     }
 
+    /// The reward terms: what collected money earns from the date on (the ledger re-accrues).
+    pub fn changes_rewards(self) -> bool {
+        matches!(self, SettingKey::HoldingDays | SettingKey::LatePayment | SettingKey::SecondLevel)
+    }
+
     pub fn label(self) -> K {
         match self {
             SettingKey::FourEyes => K::SetFourEyes,
             SettingKey::RulesFourEyes => K::SetRulesFourEyes,
+            SettingKey::SecondLevel => K::SetSecondLevel,
             SettingKey::AuditPercent => K::SetAuditPercent,
             SettingKey::MinimumPayout => K::SetMinimumPayout,
             SettingKey::HoldingDays => K::SetHoldingDays,
@@ -104,6 +124,8 @@ impl SettingKey {
             SettingKey::CouponMonths => K::SetCouponMonths,
             SettingKey::ContentPerWeek => K::SetContentPerWeek,
             SettingKey::HeroBoardSize => K::SetHeroBoardSize,
+            SettingKey::ScorecardCap => K::SetScorecardCap,
+            SettingKey::ScorecardGrades => K::SetScorecardGrades,
         }
     }
 
@@ -115,6 +137,8 @@ impl SettingKey {
             SettingKey::LatePayment | SettingKey::CouponMonths | SettingKey::RulesFourEyes => "§3",
             SettingKey::DraftDay | SettingKey::PayByDay => "§2.11",
             SettingKey::ContentPerWeek => "§2.2",
+            SettingKey::SecondLevel => "§5",
+            SettingKey::ScorecardCap | SettingKey::ScorecardGrades => "§7",
             SettingKey::HeroBoardSize => "§6",
             SettingKey::MinimumPayout
             | SettingKey::HoldingDays
@@ -149,6 +173,7 @@ impl SettingKey {
                 LateStepsError::Form => Problem::said(K::ProblemLateStepsForm),
                 LateStepsError::Order => Problem::said(K::ProblemLateStepsOrder),
             }),
+            SettingKind::Grades => Bands::parse(&typed).map(|b| b.format()).ok_or(Problem::said(K::ProblemGrades)),
         }
     }
 
@@ -163,7 +188,7 @@ impl SettingKey {
             SettingKind::Treatment => {
                 TaxTreatment::parse(stored).map(|t| Label::of(treatment_label(t))).unwrap_or_else(|| Label::of(K::Off))
             }
-            SettingKind::Number { .. } | SettingKind::LateSteps => {
+            SettingKind::Number { .. } | SettingKind::LateSteps | SettingKind::Grades => {
                 Label { zh: stored.to_string().into(), en: stored.to_string().into() }
             }
         }
@@ -215,6 +240,7 @@ mod tests {
         assert_eq!(SettingKey::HeroBoardSize.as_str(), dashboard::model::HERO_BOARD_SETTING);
         assert_eq!(SettingKey::FourEyes.as_str(), settlement::model::FOUR_EYES_SETTING);
         assert_eq!(SettingKey::RulesFourEyes.as_str(), crate::features::rewards::model::RULES_FOUR_EYES_SETTING);
+        assert_eq!(SettingKey::SecondLevel.as_str(), crate::features::rewards::model::SECOND_LEVEL_SETTING);
         let defaults = [
             (SettingKey::ContentPerWeek, campaigns::content::PER_WEEK),
             (SettingKey::DraftDay, settlement::model::DRAFT_DAY),
@@ -226,5 +252,12 @@ mod tests {
             assert_eq!(key.default_value(), default.to_string(), "{key}");
         }
         assert_eq!(SettingKey::LatePayment.default_value(), LateSteps::default().format());
+        assert_eq!(SettingKey::ScorecardGrades.as_str(), Bands::SETTING);
+        assert_eq!(SettingKey::ScorecardGrades.default_value(), Bands::default().format());
+        assert_eq!(SettingKey::ScorecardCap.as_str(), crate::features::scorecards::rules::CAP_SETTING);
+        assert_eq!(
+            SettingKey::ScorecardCap.default_value(),
+            crate::features::scorecards::rules::CAP_DEFAULT.to_string()
+        );
     }
 }

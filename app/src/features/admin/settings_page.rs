@@ -54,7 +54,7 @@ fn SettingRow(s: SettingView, action: ServerAction<SaveSetting>) -> impl IntoVie
             </select>
         }
         .into_any(),
-        SettingKind::LateSteps => view! { <input type="text" maxlength="60" bind:value=value data-testid="setting-input" /> }.into_any(),
+        SettingKind::LateSteps | SettingKind::Grades => view! { <input type="text" maxlength="60" bind:value=value data-testid="setting-input" /> }.into_any(),
         _ => view! { <input type="text" inputmode="decimal" maxlength="12" bind:value=value data-testid="setting-input" /> }.into_any(),
     };
     let mine = move || action.input().get().map(|i| i.key == Sent::Known(key)).unwrap_or(false);

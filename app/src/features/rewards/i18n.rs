@@ -84,6 +84,15 @@ crate::messages! {
         EventLabel => "事件", "Event";
         EventValidLead => "每条有效线索", "Each valid lead";
         EventDeal => "每笔成交", "Each deal";
+        EventRecruit => "每发展一名推广员", "Each promoter recruited";
+        EventSignUp => "每一人注册", "Each sign-up";
+        MetricRecruits => "发展推广员数", "Promoters recruited";
+        UplineLabel => "上一级奖励比例（%，二级，留空为不设）", "Rate one level above the referrer (%, second level; empty for none)";
+        UplineHint => "奖励最多两级：直接推荐人和把他发展进来的人。二级须管理员在设置中开启（《禁止传销条例》第七条）。", "Rewards go two levels at most: the direct referrer and whoever brought them in. The second level needs admin to switch it on in the settings (Regulations on Prohibiting Pyramid Selling, art. 7).";
+        ProblemRecruiting => "不能为发展推广员或注册付奖励，只能为经核实的成交、线索或分享付奖励（《禁止传销条例》第七条）", "cannot pay for recruiting promoters or for signing up, only for verified deals, leads or shares (Regulations on Prohibiting Pyramid Selling, art. 7)";
+        ProblemThirdLevel => "奖励最多付到直接推荐人的上一级（共两级），不能有第三级（《禁止传销条例》第七条）", "rewards go at most one level above the direct referrer (two in all), never a third (Regulations on Prohibiting Pyramid Selling, art. 7)";
+        ProblemSecondLevelOff => "二级奖励未开启：须管理员在设置中开启（《禁止传销条例》第七条，最多两级）", "the second level is off: admin switches it on in the settings (Regulations on Prohibiting Pyramid Selling, art. 7: two levels at most)";
+        ProblemUplineKind => "只有按回款额计的佣金规则可以奖励上一级", "only a commission on collected money can pay one level above";
         MetricLabel => "考核指标", "Metric";
         MetricValidLeads => "有效线索", "Valid leads";
         MetricShares => "分享次数", "Shares";

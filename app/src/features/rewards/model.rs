@@ -27,6 +27,10 @@ crate::fields! {
         LaterStep => "later_step", K::LaterStepLabel;
         FirstOrderShares => "first_order_shares", K::FirstOrderSharesLabel;
         RepeatShares => "repeat_shares", K::RepeatSharesLabel;
+        Event => "event", K::EventLabel;
+        Metric => "metric", K::MetricLabel;
+        /// The rate paid one level above the referrer.
+        Upline => "upline", K::UplineLabel;
     }
 }
 
@@ -118,6 +122,9 @@ crate::closed_set! {
 
 /// The setting: publishing a rule version needs a second person (off by default).
 pub const RULES_FOUR_EYES_SETTING: &str = "rules_four_eyes";
+/// Admin's switch for rewards one level above the referrer (禁止传销条例 art. 7: two levels
+/// at most); dated, as it changes money. Off unless admin turns it on.
+pub const SECOND_LEVEL_SETTING: &str = "second_level_rewards";
 
 /// What became of a version typed on the rules page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -169,7 +169,7 @@ mod tests {
 
     fn facts(payments: Vec<(i64, i64, &str, i64)>) -> Facts {
         Facts {
-            promoters: vec![Promoter { id: 1, kind: PromoterKind::Employee, department_id: None }],
+            promoters: vec![Promoter { id: 1, kind: PromoterKind::Employee, department_id: None, recruiter_id: None }],
             deals: [(1, 1_234_567), (2, 5_000_000)]
                 .into_iter()
                 .map(|(id, amount_fen)| Deal {

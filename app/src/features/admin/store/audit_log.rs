@@ -1,7 +1,7 @@
 //! The audit log as admins read it: every feature's audited actions in words, filtered, and
 //! as a CSV download.
 use crate::features::admin::model::{AuditAction, AuditQuery, AuditRow, Field};
-use crate::features::{admin, deals, leads, rewards, settlement};
+use crate::features::{admin, deals, leads, rewards, scorecards, settlement};
 use crate::plumbing::audit::{self, Filter};
 use crate::plumbing::errors::{AppError, Label, Problem};
 use crate::plumbing::settings::OrgSettings;
@@ -21,6 +21,7 @@ pub fn actions() -> Vec<AuditAction> {
         of::<deals::Audited>(|a| Label::of(a.label())),
         of::<rewards::model::Audited>(|a| Label::of(a.label())),
         of::<settlement::model::Audited>(|a| Label::of(a.label())),
+        of::<scorecards::Audited>(|a| Label::of(a.label())),
         of::<admin::Audited>(|a| Label::of(a.label())),
     ]
     .concat()

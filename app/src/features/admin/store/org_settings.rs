@@ -88,6 +88,9 @@ pub async fn save(
             ));
         }
         settings::put_from(&mut tx, key.as_str(), &value, from, actor.user_id).await?;
+        if key.changes_rewards() {
+            crate::features::rewards::store::ledger::requeue_paid_from(&mut tx, from).await?;
+        }
         format!("{value} from {from}")
     } else {
         settings::put(&mut tx, key.as_str(), &value).await?;

@@ -150,5 +150,6 @@ async fn seed_demo(db: &Db) -> Result<(), AppError> {
         };
         users::create_user(db, &Actor::system(), user, false).await?;
     }
-    crate::features::campaigns::store::campaigns::seed_demo(db, DEFAULT_TZ).await
+    crate::features::campaigns::store::campaigns::seed_demo(db, DEFAULT_TZ).await?;
+    crate::features::scorecards::store::people::seed_demo(db).await
 }

@@ -59,11 +59,14 @@ pub struct RuleDraft {
     pub repeat: Vec<DraftRow>,
     /// The coupon after the last step.
     pub later: DraftRow,
+    /// Percent paid one level above the referrer; empty for none.
+    pub upline: String,
 }
 
 pub const SPLIT_ROLES: [SplitRole; 3] = [SplitRole::Referrer, SplitRole::Sales, SplitRole::Service];
-pub const EVENTS: [FlatEvent; 2] = [FlatEvent::ValidLead, FlatEvent::Deal];
-pub const METRICS: [Metric; 3] = [Metric::ValidLeads, Metric::Shares, Metric::UniqueVisitors];
+/// Recruiting is listed so that choosing it says why it is never paid (禁止传销条例 art. 7).
+pub const EVENTS: [FlatEvent; 4] = [FlatEvent::ValidLead, FlatEvent::Deal, FlatEvent::Recruit, FlatEvent::SignUp];
+pub const METRICS: [Metric; 4] = [Metric::ValidLeads, Metric::Shares, Metric::UniqueVisitors, Metric::Recruits];
 pub const PERIODS: [PeriodKind; 2] = [PeriodKind::Month, PeriodKind::Quarter];
 
 /// A rate as typed: `2` for 2%.
@@ -98,6 +101,7 @@ impl RuleDraft {
             rows: Vec::new(),
             repeat: Vec::new(),
             later: DraftRow::new("", ""),
+            upline: String::new(),
         };
         d.set_kind(kind);
         d
@@ -149,6 +153,7 @@ impl RuleDraft {
             Attribution::Months(n) => n.to_string(),
         };
         (d.rows, d.repeat) = (Vec::new(), Vec::new());
+        d.upline = r.upline.iter().map(|r| percent_text(*r)).collect::<Vec<_>>().join(", ");
         let shares = |s: &[(SplitRole, Decimal)]| {
             s.iter().map(|(role, w)| DraftRow::share(*role, &w.normalize().to_string())).collect()
         };
@@ -204,6 +209,13 @@ impl RuleDraft {
             },
         };
         let mut rate = |field: Field, typed: &str| rate(typed).map_err(|p| bad(field, p)).unwrap_or_default();
+        // More than one rate is more than one level: typed to be refused with the reason.
+        let upline = fold_width(self.upline.trim())
+            .split([',', '，', '、'])
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(|r| rate(Field::Upline, r))
+            .collect::<Vec<_>>();
         let spec = match self.kind {
             RuleKind::PercentOfDeal => RuleSpec::PercentOfDeal { rate: rate(Field::Rate, &self.rate) },
             RuleKind::Split => {
@@ -270,6 +282,7 @@ impl RuleDraft {
             effective_to: None,
             attribution,
             spec,
+            upline,
         };
         let errors = check(&rule);
         if errors.is_empty() {
@@ -362,7 +375,17 @@ pub fn check(rule: &Rule) -> Vec<FieldError> {
     if matches!(rule.attribution, Attribution::Months(n) if n == 0 || n > 120) {
         bad(Field::Months, Problem::OutOfRange { min: 1, max: 120 });
     }
+    // The multi-level guard (禁止传销条例 art. 7): one level above at most, on commissions only.
+    if rule.upline.len() > MAX_LEVELS_ABOVE {
+        bad(Field::Upline, said(K::ProblemThirdLevel));
+    } else if !rule.upline.is_empty() && !rule.spec.is_commission() {
+        bad(Field::Upline, said(K::ProblemUplineKind));
+    } else if rule.upline.iter().any(|r| !rate_ok(r)) {
+        bad(Field::Upline, range.clone());
+    }
     match &rule.spec {
+        RuleSpec::FlatPerEvent { event, .. } if event.is_recruiting() => bad(Field::Event, said(K::ProblemRecruiting)),
+        RuleSpec::ActivityTarget { metric: Metric::Recruits, .. } => bad(Field::Metric, said(K::ProblemRecruiting)),
         RuleSpec::PercentOfDeal { rate } if !rate_ok(rate) => bad(Field::Rate, range),
         RuleSpec::PercentBand { bands, later_rate } => {
             if !rate_ok(later_rate) {
@@ -451,6 +474,8 @@ pub fn event_label(e: FlatEvent) -> K {
     match e {
         FlatEvent::ValidLead => K::EventValidLead,
         FlatEvent::Deal => K::EventDeal,
+        FlatEvent::Recruit => K::EventRecruit,
+        FlatEvent::SignUp => K::EventSignUp,
     }
 }
 
@@ -459,6 +484,7 @@ pub fn metric_label(m: Metric) -> K {
         Metric::ValidLeads => K::MetricValidLeads,
         Metric::Shares => K::MetricShares,
         Metric::UniqueVisitors => K::MetricUniqueVisitors,
+        Metric::Recruits => K::MetricRecruits,
     }
 }
 

@@ -97,6 +97,48 @@ fn what_is_wrong_is_named_by_its_field() {
     assert_eq!(fields(&target.to_rule().unwrap_err()), ["amount", "threshold"]);
 }
 
+/// 禁止传销条例 art. 7: one level above the referrer at most, on commissions only, and nothing
+/// for recruiting promoters or signing up; each refusal says why.
+#[test]
+fn a_third_level_and_a_recruiting_reward_are_refused_with_the_reason() {
+    let mut d = RuleDraft::new(9, RuleKind::PercentOfDeal, day("2027-01-01"));
+    d.name = "二级佣金".into();
+    d.upline = "1".into();
+    let two_levels = d.to_rule().unwrap();
+    assert_eq!(two_levels.upline, vec![dec!(0.01)]);
+    assert_eq!(round_trip(&two_levels), two_levels);
+    assert!(two_levels.describe(Locale::ZhCn).ends_with("；另按回款额 1% 奖励推荐人的上一级（二级，须管理员开启）"));
+
+    d.upline = "1, 0.5".into();
+    let e = d.to_rule().unwrap_err();
+    assert_eq!(fields(&e), ["upline"], "a third level");
+    assert!(e[0].message(Locale::ZhCn).contains("不能有第三级（《禁止传销条例》第七条）"), "{e:?}");
+    assert!(e[0].message(Locale::En).contains("never a third"), "{e:?}");
+    // However it is sent: the rule the server is given is checked the same way.
+    let mut three = two_levels.clone();
+    three.upline = vec![dec!(0.01), dec!(0.005)];
+    assert_eq!(fields(&check(&three)), ["upline"]);
+
+    let mut flat = RuleDraft::new(9, RuleKind::FlatPerEvent, day("2027-01-01"));
+    flat.name = "拉新奖".into();
+    flat.upline = "1".into();
+    assert_eq!(fields(&flat.to_rule().unwrap_err()), ["upline"], "only a commission pays a level above");
+    flat.upline.clear();
+    for event in [FlatEvent::Recruit, FlatEvent::SignUp] {
+        flat.event = event;
+        let e = flat.to_rule().unwrap_err();
+        assert_eq!(fields(&e), ["event"], "{event:?}");
+        assert!(e[0].message(Locale::ZhCn).contains("不能为发展推广员或注册付奖励"), "{e:?}");
+        assert!(e[0].message(Locale::ZhCn).contains("《禁止传销条例》第七条"), "{e:?}");
+    }
+    let mut target = RuleDraft::new(9, RuleKind::ActivityTarget, day("2027-01-01"));
+    target.name = "发展目标".into();
+    target.metric = Metric::Recruits;
+    let e = target.to_rule().unwrap_err();
+    assert_eq!(fields(&e), ["metric"]);
+    assert!(e[0].message(Locale::En).contains("only for verified deals, leads or shares"), "{e:?}");
+}
+
 fn rate() -> impl Strategy<Value = Decimal> {
     (0u32..=10_000).prop_map(|bp| Decimal::new(bp.into(), 4))
 }
@@ -126,8 +168,16 @@ fn spec() -> impl Strategy<Value = RuleSpec> {
             event: if lead { FlatEvent::ValidLead } else { FlatEvent::Deal },
             amount_fen
         }),
-        (prop::sample::select(METRICS.to_vec()), 1i64..10_000, fen())
-            .prop_map(|(metric, threshold, amount_fen)| RuleSpec::ActivityTarget { metric, threshold, amount_fen }),
+        (
+            prop::sample::select(METRICS.iter().copied().filter(|m| *m != Metric::Recruits).collect::<Vec<_>>()),
+            1i64..10_000,
+            fen()
+        )
+            .prop_map(|(metric, threshold, amount_fen)| RuleSpec::ActivityTarget {
+                metric,
+                threshold,
+                amount_fen
+            }),
         (rate(), shares.clone(), shares).prop_map(|(rate, first_order, repeat)| RuleSpec::Split {
             rate,
             first_order,
@@ -153,11 +203,14 @@ proptest! {
         dept in prop::option::of(1i64..50),
         campaign in prop::option::of(1i64..50),
         name in "[a-z一-龥]{1,20}",
+        upline in prop::option::of(rate()),
     ) {
+        let upline = if spec.is_commission() { upline.into_iter().collect() } else { Vec::new() };
         let rule = Rule {
             id: 7, version: 3, name, promoter_kind: kind, department_id: dept, campaign_id: campaign,
             effective_from: day("2027-02-01"), effective_to: None,
             attribution: months.map_or(Attribution::FirstOrder, Attribution::Months), spec,
+            upline,
         };
         prop_assert!(check(&rule).is_empty(), "{:?}", check(&rule));
         let back = round_trip(&rule);

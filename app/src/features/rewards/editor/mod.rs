@@ -132,6 +132,10 @@ pub fn RuleEditor(draft: RwSignal<RuleDraft>, checked: Checked) -> impl IntoView
                 })}
                 {move || pays_on_orders().then(|| field(K::MonthsLabel, Field::Months, checked, text(draft, "months", |d| d.months.clone(), |d, v| d.months = v)))}
                 {move || kind_fields(kind.get(), draft, checked)}
+                {move || pays_on_orders().then(|| view! {
+                    {field(K::UplineLabel, Field::Upline, checked, text(draft, "upline", |d| d.upline.clone(), |d, v| d.upline = v))}
+                    <p class="muted" data-testid="upline-hint">{i18n.t(K::UplineHint)}</p>
+                })}
                 <p class="explained" data-testid="rule-explained">
                     <strong>{i18n.t(K::ExplainLabel)}": "</strong>
                     {move || sentence().unwrap_or_else(|| K::ProblemFixErrors.text(i18n.locale()).to_string())}
@@ -163,12 +167,12 @@ fn kind_fields(kind: RuleKind, draft: RwSignal<RuleDraft>, checked: Checked) -> 
         }
         .into_any(),
         RuleKind::FlatPerEvent => view! {
-            <label>{i18n.t(K::EventLabel)}{choose(draft, "event", &EVENTS, event_label, |d| d.event, |d, e| d.event = e)}</label>
+            {field(K::EventLabel, Field::Event, checked, choose(draft, "event", &EVENTS, event_label, |d| d.event, |d, e| d.event = e))}
             {amount()}
         }
         .into_any(),
         RuleKind::ActivityTarget => view! {
-            <label>{i18n.t(K::MetricLabel)}{choose(draft, "metric", &METRICS, metric_label, |d| d.metric, |d, m| d.metric = m)}</label>
+            {field(K::MetricLabel, Field::Metric, checked, choose(draft, "metric", &METRICS, metric_label, |d| d.metric, |d, m| d.metric = m))}
             {field(K::ThresholdLabel, Field::Threshold, checked, text(draft, "threshold", |d| d.threshold.clone(), |d, v| d.threshold = v))}
             {amount()}
         }

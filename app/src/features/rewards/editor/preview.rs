@@ -19,7 +19,8 @@ const SERVICE: i64 = 3;
 /// The reward lines `rule` makes for the examples (and `reached` of a monthly target's metric).
 pub fn preview(rule: &Rule, examples: &[Example], reached: i64) -> Vec<RewardLine> {
     let on = rule.effective_from;
-    let promoter = |id| Promoter { id, kind: rule.promoter_kind, department_id: rule.department_id };
+    let promoter =
+        |id| Promoter { id, kind: rule.promoter_kind, department_id: rule.department_id, recruiter_id: None };
     let deals: Vec<Deal> = examples
         .iter()
         .enumerate()

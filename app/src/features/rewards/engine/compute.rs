@@ -7,6 +7,10 @@ use chrono::{Datelike, Months, NaiveDate};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use std::collections::BTreeMap;
+use upline::upline_lines;
+
+#[path = "upline.rs"]
+mod upline;
 
 /// Share withheld for paying `days` late (拖延回款) under the default steps: ≥30 → 20%,
 /// ≥60 → 50%, ≥180 → 100%.
@@ -135,6 +139,7 @@ pub fn compute(rules: &[Rule], facts: &Facts, terms: impl Into<DatedTerms>) -> V
     let (ctx, deals, payments) = Ctx::new(rules, facts, terms.into());
     let mut lines = Vec::new();
     payment_lines(&ctx, &payments, &mut lines);
+    upline_lines(&ctx, &payments, &mut lines);
     let parts = tier_parts(&ctx, &payments);
     lines.extend(tier_lines(rules, &parts));
     flat_deal_lines(&ctx, &deals, &payments, &mut lines);
@@ -152,6 +157,7 @@ pub fn accrue(rules: &[Rule], facts: &Facts, terms: impl Into<DatedTerms>) -> Ac
     let (ctx, deals, payments) = Ctx::new(rules, facts, terms.into());
     let mut lines = Vec::new();
     payment_lines(&ctx, &payments, &mut lines);
+    upline_lines(&ctx, &payments, &mut lines);
     flat_deal_lines(&ctx, &deals, &payments, &mut lines);
     Accrued { lines: sorted(lines), tier_parts: tier_parts(&ctx, &payments) }
 }
@@ -465,9 +471,11 @@ fn target_lines(ctx: &Ctx, facts: &Facts, out: &mut Vec<RewardLine>) {
                     Metric::Shares => a.shares,
                     Metric::UniqueVisitors => a.unique_visitors,
                     Metric::ValidLeads => a.valid_leads,
+                    // Never counted: no target pays for recruiting (the rule is refused).
+                    Metric::Recruits => 0,
                 })
                 .sum();
-            if reached < threshold {
+            if reached < threshold || metric == Metric::Recruits {
                 continue;
             }
             out.push(RewardLine {

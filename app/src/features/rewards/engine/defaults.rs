@@ -17,6 +17,7 @@ pub fn default_rules(from: NaiveDate, sales_department: Option<i64>) -> Vec<Rule
         effective_from: from,
         effective_to: None,
         attribution: Attribution::FirstOrder,
+        upline: Vec::new(),
         spec,
     };
     let mut rules = vec![

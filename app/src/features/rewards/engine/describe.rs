@@ -53,6 +53,21 @@ impl Rule {
             (Attribution::Months(n), false) => format!("orders within {n} months of the first"),
         };
         let y = |fen: i64| format_yuan(fen);
+        let mut s = self.spec_sentence(who, &orders, zh, y);
+        if let Some(rate) = self.upline.first() {
+            s += &if zh {
+                format!("；另按回款额 {} 奖励推荐人的上一级（二级，须管理员开启）", pct(*rate))
+            } else {
+                format!(
+                    "; and {} to whoever brought the referrer in (second level, once admin switches it on)",
+                    pct(*rate)
+                )
+            };
+        }
+        s
+    }
+
+    fn spec_sentence(&self, who: &str, orders: &str, zh: bool, y: impl Fn(i64) -> String) -> String {
         match (&self.spec, zh) {
             (RuleSpec::PercentOfDeal { rate }, true) => format!("{who}推荐的{orders}，按回款额 {} 计，回款后发放", pct(*rate)),
             (RuleSpec::PercentOfDeal { rate }, false) => {
@@ -99,11 +114,21 @@ impl Rule {
                 }
             }
             (RuleSpec::FlatPerEvent { event, amount_fen }, true) => {
-                let e = if *event == FlatEvent::ValidLead { "每条有效线索" } else { "每笔成交" };
+                let e = match event {
+                    FlatEvent::ValidLead => "每条有效线索",
+                    FlatEvent::Deal => "每笔成交",
+                    FlatEvent::Recruit => "每发展一名推广员",
+                    FlatEvent::SignUp => "每一人注册",
+                };
                 format!("{who}带来的{e}奖励 {}", y(*amount_fen))
             }
             (RuleSpec::FlatPerEvent { event, amount_fen }, false) => {
-                let e = if *event == FlatEvent::ValidLead { "valid lead" } else { "deal" };
+                let e = match event {
+                    FlatEvent::ValidLead => "valid lead",
+                    FlatEvent::Deal => "deal",
+                    FlatEvent::Recruit => "promoter recruited",
+                    FlatEvent::SignUp => "sign-up",
+                };
                 format!("{} for each {e} {who} bring", y(*amount_fen))
             }
             (RuleSpec::ActivityTarget { metric, threshold, amount_fen }, _) => {
@@ -111,6 +136,7 @@ impl Rule {
                     Metric::Shares => ("分享", "shares"),
                     Metric::UniqueVisitors => ("独立访客", "unique visitors"),
                     Metric::ValidLeads => ("有效线索", "valid leads"),
+                    Metric::Recruits => ("发展推广员", "promoters recruited"),
                 };
                 if zh {
                     format!("{who}每月{mzh}达到 {threshold}，奖励 {}", y(*amount_fen))

@@ -97,11 +97,27 @@ impl RewardLine {
                         "visitors (by day and address, not yourself or bots)",
                     ),
                     Metric::ValidLeads => ("有效线索", "valid leads"),
+                    Metric::Recruits => ("发展推广员", "promoters recruited"),
                 };
                 if zh {
                     format!("{month} {mzh} {reached}（目标 {threshold}）达标奖励")
                 } else {
                     format!("{month}: {reached} {men} (target {threshold}) reached")
+                }
+            }
+            Subject::Upline { order_no, paid_on, referrer } => {
+                if zh {
+                    format!(
+                        "二级奖励：你发展的推广员 #{referrer} 推荐的订单 {order_no} 于 {paid_on} 回款 {} 的 {}",
+                        format_yuan(self.basis_fen),
+                        percent(self.rate)
+                    )
+                } else {
+                    format!(
+                        "second level: {} of {} paid on {paid_on}, deal {order_no} referred by promoter #{referrer}, whom you brought in",
+                        percent(self.rate),
+                        format_yuan(self.basis_fen)
+                    )
                 }
             }
             Subject::Referral { order_no, nth, year } => {

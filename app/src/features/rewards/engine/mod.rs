@@ -19,6 +19,8 @@ pub use replay::{with_draft, Tally};
 pub use types::*;
 
 #[cfg(test)]
+mod level_tests;
+#[cfg(test)]
 mod target_tests;
 #[cfg(test)]
 mod tests;

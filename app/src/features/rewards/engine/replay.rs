@@ -133,6 +133,7 @@ mod tests {
             effective_from: day("2000-01-01"),
             effective_to: None,
             attribution: Attribution::FirstOrder,
+            upline: Vec::new(),
             spec: RuleSpec::MarginalTiers {
                 per: PeriodKind::Quarter,
                 tiers: vec![
@@ -148,7 +149,7 @@ mod tests {
     #[test]
     fn batches_add_up_to_the_full_compute() {
         let rules = vec![partner_tiers()];
-        let promoters = vec![Promoter { id: 7, kind: PromoterKind::Partner, department_id: None }];
+        let promoters = vec![Promoter { id: 7, kind: PromoterKind::Partner, department_id: None, recruiter_id: None }];
         let deals = vec![
             deal(1, "+8613800000001", 7, 6_000_000, "2026-10-10"),
             deal(2, "+8613800000002", 7, 7_000_000, "2026-11-10"),

@@ -15,6 +15,7 @@ fn target(id: i64, campaign_id: Option<i64>, threshold: i64, amount_fen: i64) ->
         effective_from: "2026-01-01".parse().unwrap(),
         effective_to: None,
         attribution: Attribution::FirstOrder,
+        upline: Vec::new(),
         spec: RuleSpec::ActivityTarget { metric: Metric::Shares, threshold, amount_fen },
     }
 }
@@ -26,7 +27,7 @@ fn shares(campaign_id: Option<i64>, shares: i64) -> Activity {
 fn earned(activity: Vec<Activity>) -> Vec<(i64, i64)> {
     // Campaign 10's own target (5 shares → ¥300) and the organization's (7 shares → ¥500).
     let rules = vec![target(1, Some(10), 5, 30_000), target(2, None, 7, 50_000)];
-    let promoters = vec![Promoter { id: 1, kind: PromoterKind::Employee, department_id: None }];
+    let promoters = vec![Promoter { id: 1, kind: PromoterKind::Employee, department_id: None, recruiter_id: None }];
     let lines = activity_lines(&rules, &Facts { promoters, activity, ..Facts::default() });
     let last: NaiveDate = "2026-11-30".parse().unwrap();
     assert!(lines.iter().all(|l| l.vests_on == Some(last)));
@@ -57,6 +58,7 @@ fn flat_per_event_and_activity_targets() {
         effective_from: day("2026-01-01"),
         effective_to: None,
         attribution: Attribution::FirstOrder,
+        upline: Vec::new(),
         spec: RuleSpec::FlatPerEvent { event, amount_fen },
     };
     let target = |id, threshold, amount_fen| Rule {

@@ -12,7 +12,7 @@ pub(super) fn day(s: &str) -> NaiveDate {
 }
 
 pub(super) fn employee(id: i64) -> Promoter {
-    Promoter { id, kind: PromoterKind::Employee, department_id: Some(10) }
+    Promoter { id, kind: PromoterKind::Employee, department_id: Some(10), recruiter_id: None }
 }
 
 pub(super) fn deal(id: i64, amount_fen: i64, signed_on: &str) -> Deal {
@@ -180,7 +180,7 @@ fn a_staff_or_family_booking_earns_no_referral_reward() {
 
 #[test]
 fn worked_example_5_partner_marginal_tiers_per_quarter() {
-    let partner = Promoter { id: 1, kind: PromoterKind::Partner, department_id: None };
+    let partner = Promoter { id: 1, kind: PromoterKind::Partner, department_id: None, recruiter_id: None };
     let facts = Facts {
         promoters: vec![partner],
         deals: vec![deal(1, 6_000_000, "2026-10-01"), deal(2, 7_000_000, "2026-11-01")],
@@ -205,6 +205,7 @@ fn worked_example_7_split_of_the_pool() {
         effective_from: day("2026-01-01"),
         effective_to: None,
         attribution: Attribution::Months(12),
+        upline: Vec::new(),
         spec: RuleSpec::Split {
             rate: dec!(0.01),
             first_order: vec![(SplitRole::Referrer, dec!(70)), (SplitRole::Sales, dec!(30))],
@@ -229,7 +230,7 @@ fn worked_example_7_split_of_the_pool() {
 
 #[test]
 fn worked_example_8_customer_coupon_ladder_resets_yearly() {
-    let customer = Promoter { id: 1, kind: PromoterKind::Customer, department_id: None };
+    let customer = Promoter { id: 1, kind: PromoterKind::Customer, department_id: None, recruiter_id: None };
     let dates = ["2026-02-01", "2026-05-01", "2026-08-01", "2026-11-01", "2027-01-10"];
     let deals: Vec<Deal> = (1..=5).map(|i| deal(i, 500_000, dates[i as usize - 1])).collect();
     let payments: Vec<Payment> = (1..=5).map(|i| paid(i, i, dates[i as usize - 1], 500_000)).collect();
@@ -244,7 +245,7 @@ fn worked_example_8_customer_coupon_ladder_resets_yearly() {
 
 #[test]
 fn the_sales_department_earns_its_own_rate() {
-    let rep = Promoter { id: 1, kind: PromoterKind::Employee, department_id: Some(20) };
+    let rep = Promoter { id: 1, kind: PromoterKind::Employee, department_id: Some(20), recruiter_id: None };
     let facts = Facts {
         promoters: vec![rep],
         deals: vec![deal(1, 1_000_000, "2026-11-01")],
@@ -315,6 +316,7 @@ fn percent_band_first_order_by_amount_and_later_orders_at_the_later_rate() {
         effective_from: day("2026-01-01"),
         effective_to: None,
         attribution: Attribution::Months(12),
+        upline: Vec::new(),
         spec: RuleSpec::PercentBand {
             bands: vec![Band { min_fen: 300_000, rate: dec!(0.03) }, Band { min_fen: 500_000, rate: dec!(0.04) }],
             later_rate: dec!(0.02),
@@ -382,7 +384,7 @@ fn each_payment_is_rewarded_under_the_terms_of_the_day_it_was_paid() {
     let gentle = LateSteps::parse("45:10, 90:30, 365:100").unwrap();
     let terms = DatedTerms {
         base: Terms::default(),
-        changes: vec![(day("2026-10-20"), Terms { holding_days: 30, late: gentle })],
+        changes: vec![(day("2026-10-20"), Terms { holding_days: 30, late: gentle, ..Terms::default() })],
     };
     assert_eq!((terms.on(day("2026-10-19")), terms.on(day("2026-10-20"))), (Terms::default(), terms.changes[0].1));
     let mut early = deal(1, 1_000_000, "2026-08-01");
@@ -475,8 +477,8 @@ fn arb_facts() -> impl Strategy<Value = Facts> {
             Facts {
                 promoters: vec![
                     employee(1),
-                    Promoter { id: 2, kind: PromoterKind::Partner, department_id: None },
-                    Promoter { id: 3, kind: PromoterKind::Customer, department_id: None },
+                    Promoter { id: 2, kind: PromoterKind::Partner, department_id: None, recruiter_id: None },
+                    Promoter { id: 3, kind: PromoterKind::Customer, department_id: None, recruiter_id: None },
                     employee(4),
                 ],
                 deals,

@@ -34,6 +34,10 @@ pub enum SplitRole {
 pub enum FlatEvent {
     ValidLead,
     Deal,
+    /// Bringing in a promoter, or someone signing up: never paid (禁止传销条例 art. 7). Named so
+    /// that a rule asking for it is refused with the reason, not as an unknown word.
+    Recruit,
+    SignUp,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,6 +45,15 @@ pub enum Metric {
     Shares,
     UniqueVisitors,
     ValidLeads,
+    /// Promoters brought in: never a target (禁止传销条例 art. 7), refused with the reason.
+    Recruits,
+}
+
+impl FlatEvent {
+    /// Paying for it would reward recruiting (禁止传销条例 art. 7).
+    pub fn is_recruiting(self) -> bool {
+        matches!(self, FlatEvent::Recruit | FlatEvent::SignUp)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -120,7 +133,7 @@ pub enum RuleSpec {
 
 impl RuleSpec {
     /// Commission rules compete: a deal earns under the single most specific one.
-    pub(super) fn is_commission(&self) -> bool {
+    pub fn is_commission(&self) -> bool {
         matches!(
             self,
             RuleSpec::PercentOfDeal { .. }
@@ -166,7 +179,15 @@ pub struct Rule {
     pub effective_to: Option<NaiveDate>,
     pub attribution: Attribution,
     pub spec: RuleSpec,
+    /// Rates of the collected amount paid above the referrer, nearest level first: the
+    /// referrer's recruiter. At most one level (2 in all, 禁止传销条例 art. 7), paid only while
+    /// admin has switched the second level on (`Terms::second_level`); commission rules only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub upline: Vec<Decimal>,
 }
+
+/// How many levels above the direct referrer a rule may ever pay (禁止传销条例 art. 7).
+pub const MAX_LEVELS_ABOVE: usize = 1;
 
 impl Rule {
     pub(super) fn in_effect(&self, day: NaiveDate) -> bool {
@@ -191,6 +212,10 @@ pub struct Promoter {
     pub id: i64,
     pub kind: PromoterKind,
     pub department_id: Option<i64>,
+    /// Who brought this promoter in, one level above: for a customer, the referrer of their
+    /// first order. Paid only under a rule's `upline` while the second level is on.
+    #[serde(default)]
+    pub recruiter_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -262,6 +287,8 @@ pub struct Terms {
     pub holding_days: i64,
     /// The late-payment deductions (拖延回款).
     pub late: LateSteps,
+    /// Admin's switch for the second level (a rule's `upline`); off by default.
+    pub second_level: bool,
 }
 
 /// The terms over time (dated settings): each payment is rewarded under the terms in force on
@@ -381,14 +408,48 @@ pub enum LineKind {
 /// What a line is about, for its explanation sentence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Subject {
-    Payment { order_no: String, paid_on: NaiveDate },
-    Refund { order_no: String, paid_on: NaiveDate },
-    Share { order_no: String, paid_on: NaiveDate, role: SplitRole, pool_fen: i64, weight: Decimal },
-    Period { key: String },
-    Lead { lead_id: i64 },
-    Deal { order_no: String },
-    Target { month: String, metric: Metric, reached: i64, threshold: i64 },
-    Referral { order_no: String, nth: i64, year: i32 },
+    Payment {
+        order_no: String,
+        paid_on: NaiveDate,
+    },
+    Refund {
+        order_no: String,
+        paid_on: NaiveDate,
+    },
+    Share {
+        order_no: String,
+        paid_on: NaiveDate,
+        role: SplitRole,
+        pool_fen: i64,
+        weight: Decimal,
+    },
+    Period {
+        key: String,
+    },
+    Lead {
+        lead_id: i64,
+    },
+    Deal {
+        order_no: String,
+    },
+    Target {
+        month: String,
+        metric: Metric,
+        reached: i64,
+        threshold: i64,
+    },
+    Referral {
+        order_no: String,
+        nth: i64,
+        year: i32,
+    },
+    /// One level above: a payment on a deal that `referrer`, whom this promoter brought in,
+    /// referred.
+    Upline {
+        order_no: String,
+        paid_on: NaiveDate,
+        referrer: i64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

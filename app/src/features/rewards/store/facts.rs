@@ -3,6 +3,7 @@
 use crate::features::rewards::engine::{
     Activity, DatedTerms, Deal, Facts, LateSteps, Payment, Promoter, PromoterKind, Terms, ValidLead,
 };
+use crate::features::rewards::model::SECOND_LEVEL_SETTING;
 use crate::plumbing::access::Role;
 use crate::plumbing::db::{stored, SetColumn};
 use crate::plumbing::errors::AppError;
@@ -66,11 +67,27 @@ async fn promoters_where(pool: &AnyPool, only: &str) -> Result<BTreeMap<i64, Pro
         .persistent(false)
         .fetch_all(pool)
         .await?;
+    // A customer promoter was brought in by whoever first referred their orders: one level
+    // above them (禁止传销条例 art. 7 allows no more).
+    let recruiters = sqlx::query(&format!(
+        "SELECT u.id, (SELECT d.promoter_id FROM deals d WHERE d.customer_phone = u.phone \
+         AND d.promoter_id IS NOT NULL AND d.promoter_id <> u.id ORDER BY d.signed_on, d.id LIMIT 1) AS recruiter_id \
+         FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'customer'{}",
+        if only.is_empty() { String::new() } else { format!(" WHERE u.id{only}") }
+    ))
+    .persistent(false)
+    .fetch_all(pool)
+    .await?;
+    let mut recruiter_of = BTreeMap::new();
+    for r in &recruiters {
+        recruiter_of.insert(r.try_get::<i64, _>("id")?, r.try_get::<Option<i64>, _>("recruiter_id")?);
+    }
     let mut out = BTreeMap::new();
     for u in &users {
         let id: i64 = u.try_get("id")?;
         let Some(kind) = by_user.get(&id).and_then(|r| kind_of(r)) else { continue };
-        out.insert(id, Promoter { id, kind, department_id: u.try_get("department_id")? });
+        let recruiter_id = if kind == PromoterKind::Customer { recruiter_of.get(&id).copied().flatten() } else { None };
+        out.insert(id, Promoter { id, kind, department_id: u.try_get("department_id")?, recruiter_id });
     }
     Ok(out)
 }
@@ -82,7 +99,11 @@ async fn terms_on(pool: &AnyPool, on: chrono::NaiveDate) -> Result<Terms, sqlx::
             .map_err(|_| sqlx::Error::Decode(format!("settings: late-payment steps {v:?}").into()))?,
         None => LateSteps::default(),
     };
-    Ok(Terms { holding_days: settings::effective_number(pool, HOLDING_DAYS, on, 0).await?, late })
+    Ok(Terms {
+        holding_days: settings::effective_number(pool, HOLDING_DAYS, on, 0).await?,
+        late,
+        second_level: settings::effective_number(pool, SECOND_LEVEL_SETTING, on, 0).await? != 0,
+    })
 }
 
 const HOLDING_DAYS: &str = "holding_days";
@@ -93,7 +114,7 @@ pub async fn terms(pool: &AnyPool) -> Result<DatedTerms, sqlx::Error> {
     // 1970-01-01: before any dated version, so the undated values answer.
     let before = NaiveDate::default();
     let mut days = BTreeSet::new();
-    for key in [HOLDING_DAYS, LateSteps::SETTING] {
+    for key in [HOLDING_DAYS, LateSteps::SETTING, SECOND_LEVEL_SETTING] {
         for (from, _) in settings::versions(pool, key).await? {
             days.insert(date(&from)?);
         }

@@ -37,6 +37,20 @@ pub const DUE_COLUMNS: &str =
     "CAST(COALESCE(SUM(CASE WHEN l.vests_on <= $2 THEN l.amount_fen - l.settled_fen ELSE 0 END), 0) AS BIGINT) AS vested, \
      CAST(COALESCE(SUM(CASE WHEN l.vests_on IS NULL OR l.vests_on > $2 THEN l.amount_fen - l.settled_fen ELSE 0 END), 0) AS BIGINT) AS pending";
 
+/// Queues again every customer with money collected from `from` on: a change of the reward
+/// terms (holding days, late steps, the second level) from that date rewrites what those
+/// payments earn, and nothing before it.
+pub async fn requeue_paid_from(tx: &mut Tx, from: NaiveDate) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO accruals (customer) SELECT DISTINCT d.customer_phone FROM deals d \
+         JOIN payments p ON p.deal_id = d.id WHERE p.paid_on >= $1",
+    )
+    .bind(from.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// Queue rows taken per accrual transaction.
 pub const BATCH: i64 = 500;
 

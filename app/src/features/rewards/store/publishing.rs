@@ -4,7 +4,9 @@
 use super::rules::{insert, parse_rule, rules, Publisher};
 use crate::features::rewards::engine::Rule;
 use crate::features::rewards::i18n::K;
-use crate::features::rewards::model::{Audited, Field, Proposal, RuleKind, Saved, RULES_FOUR_EYES_SETTING};
+use crate::features::rewards::model::{
+    Audited, Field, Proposal, RuleKind, Saved, RULES_FOUR_EYES_SETTING, SECOND_LEVEL_SETTING,
+};
 use crate::plumbing::audit::{self, Actor, Change};
 use crate::plumbing::db::Tx;
 use crate::plumbing::errors::{AppError, Label, Problem};
@@ -25,6 +27,12 @@ async fn checked(state: &AppState, json: &str, note: &str) -> Result<(Rule, Stri
     let settled = settings::get(&state.db.pool, super::ledger::SETTLED_THROUGH).await?;
     if settled.is_some_and(|through| rule.effective_from.to_string() <= through) {
         return Err(AppError::invalid(Field::StartsOn, Problem::said(K::ProblemSettledPeriod)));
+    }
+    // A second level pays only where admin has switched it on, from the rule's first day.
+    if !rule.upline.is_empty()
+        && settings::effective_number(&state.db.pool, SECOND_LEVEL_SETTING, rule.effective_from, 0).await? == 0
+    {
+        return Err(AppError::invalid(Field::Upline, Problem::said(K::ProblemSecondLevelOff)));
     }
     Ok((rule, note))
 }

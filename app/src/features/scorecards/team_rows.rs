@@ -1,0 +1,44 @@
+//! The team view's table: each member's figures' points, score, grade, acknowledgement.
+use super::i18n::K;
+use super::model::Team;
+use crate::plumbing::i18n::use_i18n;
+use leptos::prelude::*;
+
+#[component]
+pub fn Rows(team: Team, open: RwSignal<i64>) -> impl IntoView {
+    let i18n = use_i18n();
+    if team.rows.is_empty() {
+        return view! { <p class="muted" data-testid="team-empty">{i18n.t(K::NoMembers)}</p> }.into_any();
+    }
+    let dash = || "—".to_string();
+    view! {
+        <div class="table-wrap">
+            <table class="table cards" data-testid="team">
+                <thead><tr>
+                    <th>{i18n.t(K::MemberLabel)}</th><th>{i18n.t(K::TeamLabel)}</th><th class="num">{i18n.t(K::Quantitative)}</th>
+                    <th class="num">{i18n.t(K::Total)}</th><th class="num">{i18n.t(K::CalibratedLabel)}</th><th>{i18n.t(K::Grade)}</th>
+                    <th>{i18n.t(K::Acknowledged)}</th><th></th>
+                </tr></thead>
+                <tbody>
+                    {team.rows.into_iter().map(|r| {
+                        let id = r.member_id;
+                        view! {
+                            <tr data-testid="team-row">
+                                <td data-label=move || i18n.t(K::MemberLabel)()>{r.member.clone()}
+                                    {r.coaching.then(|| view! { " " <span class="status status-held">{i18n.t(K::CoachingTitle)}</span> })}</td>
+                                <td data-label=move || i18n.t(K::TeamLabel)()>{r.team}</td>
+                                <td class="num" data-label=move || i18n.t(K::Quantitative)()>{r.quantitative}</td>
+                                <td class="num" data-label=move || i18n.t(K::Total)() data-testid="team-score">{r.score.unwrap_or_else(dash)}</td>
+                                <td class="num" data-label=move || i18n.t(K::CalibratedLabel)()>{r.calibrated.unwrap_or_else(dash)}</td>
+                                <td data-label=move || i18n.t(K::Grade)()>{r.grade.map(|g| g.as_str().to_string()).unwrap_or_else(dash)}</td>
+                                <td data-label=move || i18n.t(K::Acknowledged)()>{if r.acknowledged { "✓" } else { "" }}</td>
+                                <td><button type="button" class="button" data-testid=format!("open-{}", r.member) on:click=move |_| open.set(id)>{i18n.t(K::Open)}</button></td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
