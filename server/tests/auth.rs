@@ -334,6 +334,25 @@ fn calls() -> Vec<Call<'static>> {
         ),
         ("put_committee_member", &[("user_id", "999999")], Access::Admin, StatusCode::UNPROCESSABLE_ENTITY),
         ("scorecard_choices", &[], Access::Admin, OK),
+        ("peer_candidates", &[], Access::Staff, OK),
+        // The committee's and admin's: in the demo, admin sits on the committee.
+        ("load_year_review", &[("year", "2025")], Access::Admin, OK),
+        (
+            "submit_story",
+            &[("customer_name", "a"), ("story", "一个没有客户同意的故事"), ("campaign_id", "1")],
+            Access::Promoters,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        ("my_stories", &[], Access::Promoters, OK),
+        ("story_campaigns", &[], Access::Promoters, OK),
+        ("story_queue", &[], Access::SignedIn, OK),
+        (
+            "decide_story",
+            &[("id", "999999"), ("approve", "true"), ("note", "n")],
+            Access::Marketing,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        ("publish_story", &[("id", "999999")], Access::Marketing, StatusCode::NOT_FOUND),
     ]
 }
 

@@ -8,24 +8,6 @@ use reqwest::StatusCode;
 
 const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, b'I', b'H', b'D', b'R'];
 
-/// A multipart form with one `file` field, as a browser posts it.
-async fn upload(s: &TestServer, c: &reqwest::Client, path: &str, bytes: &[u8]) -> reqwest::Response {
-    let boundary = "----allhandsboundary";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    c.post(s.url(path))
-        .headers(same_origin(s))
-        .header("Content-Type", format!("multipart/form-data; boundary={boundary}"))
-        .body(body)
-        .send()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn campaign_artwork_is_checked_stored_and_shown() {
     let s = TestServer::start().await;

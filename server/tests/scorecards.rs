@@ -211,9 +211,15 @@ async fn a_month_of_activity_is_scored_calibrated_acknowledged_and_two_months_be
     let plan = card(&s, &manager_client, member, "2025-09").await.coaching.expect("a coaching plan");
     assert_eq!((plan.opened_for.as_str(), plan.closed), ("2025-09", false));
 
-    // October: 49.50 + 80% of 15 + 70% of 10 + 90% of 15 = 82.00, an A.
+    // A peer from another department scores her collaboration; someone without one cannot.
+    let peer = [("member_id", m.as_str()), ("period", "2025-10"), ("score", "90"), ("example", "门店活动物料当天到位")];
+    let (status, body) = s.call(&s.signed_in(FINANCE).await, "peer_score", &peer).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(field_names(&error_of(&body)), ["score"]);
+    ok(&s, &s.signed_in(EMPLOYEE).await, "peer_score", &peer).await;
+    // October: 49.50 + 80% of 15 + (70 + 90) / 2 % of 10 + 90% of 15 = 83.00, an A.
     let (status, body) = score(&s, &manager_client, member, "2025-10", ["80", "70", "90"], EXAMPLES).await;
-    assert_eq!((status, body.as_str()), (StatusCode::OK, "\"82.00\""));
+    assert_eq!((status, body.as_str()), (StatusCode::OK, "\"83.00\""));
     let finance_client = s.signed_in(FINANCE).await;
     let form = [("member_id", m.as_str()), ("period", "2025-10"), ("calibrated", "85"), ("reason", "")];
     let (status, body) = s.call(&finance_client, "calibrate_scorecard", &form).await;
@@ -230,11 +236,11 @@ async fn a_month_of_activity_is_scored_calibrated_acknowledged_and_two_months_be
     let c = card(&s, &manager_client, member, "2025-10").await;
     assert_eq!(
         (c.score.as_deref(), c.calibrated.as_deref(), c.calibration_reason.as_deref()),
-        (Some("82.00"), Some("85.00"), Some(reason))
+        (Some("83.00"), Some("85.00"), Some(reason))
     );
     assert_eq!(c.grade.map(|g| g.as_str()), Some("A"));
     assert_eq!(
-        s.count("SELECT COUNT(*) FROM audit_log WHERE action = 'scorecard.calibrated' AND before_value = '82.00'")
+        s.count("SELECT COUNT(*) FROM audit_log WHERE action = 'scorecard.calibrated' AND before_value = '83.00'")
             .await,
         1
     );
@@ -253,7 +259,16 @@ async fn a_month_of_activity_is_scored_calibrated_acknowledged_and_two_months_be
     assert!(team.rows[0].acknowledged && team.rows[0].coaching);
     let csv =
         manager_client.get(s.url("/scorecards/export.csv?period=2025-10")).send().await.unwrap().text().await.unwrap();
-    assert!(csv.contains("华东组,2025-10,true,49.50,32.50,82.00,85.00"), "{csv}");
+    assert!(csv.contains("华东组,2025-10,true,49.50,33.50,83.00,85.00"), "{csv}");
+    // Year end, for the committee: her mean of 20, 20 and 85 leads the only team and is the
+    // bottom fifth of one member.
+    let year: app::features::scorecards::YearReview =
+        s.call_json(&finance_client, "load_year_review", &[("year", "2025")]).await;
+    assert_eq!(year.top_teams, [("华东组".to_string(), "41.67".to_string())]);
+    assert_eq!(year.bottom.len(), 1);
+    assert!(year.bottom[0].0.ends_with("· 华东组") && year.bottom[0].1 == "41.67", "{year:?}");
+    let (status, _) = s.call(&manager_client, "load_year_review", &[("year", "2025")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "not on the committee");
     // Nobody else reads it.
     let (status, _) =
         s.call(&s.signed_in(EMPLOYEE).await, "load_scorecard", &[("member_id", &m), ("period", "2025-10")]).await;

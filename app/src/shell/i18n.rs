@@ -29,6 +29,7 @@ crate::messages! {
         NavRules => "激励规则", "Reward rules";
         NavDashboard => "数据看板", "Dashboard";
         NavHeroes => "英雄榜", "Heroes";
+        NavStories => "客户故事", "Customer stories";
         NavMyScorecard => "我的考核", "My scorecard";
         NavScorecards => "团队考核", "Team scorecards";
     }

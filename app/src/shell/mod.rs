@@ -8,7 +8,7 @@ pub mod login;
 pub mod me;
 
 use crate::features::admin;
-use crate::features::{campaigns, dashboard, deals, leads, rewards, scorecards, settlement};
+use crate::features::{campaigns, dashboard, deals, leads, promotion, rewards, scorecards, settlement};
 use crate::plumbing::access::Access;
 use crate::plumbing::i18n::{I18n, Locale};
 use crate::shell::i18n::K;
@@ -31,6 +31,7 @@ pub const NAV: &[NavItem] = &[
     NavItem { path: "/me", label: K::NavMyPromotion, access: Access::Promoters },
     NavItem { path: "/me/rewards", label: K::NavMyRewards, access: Access::Promoters },
     NavItem { path: "/me/payout", label: K::NavPayoutAccount, access: Access::Promoters },
+    NavItem { path: "/stories", label: K::NavStories, access: Access::Promoters },
     NavItem { path: "/dashboard", label: K::NavDashboard, access: Access::Marketing },
     NavItem { path: "/heroes", label: K::NavHeroes, access: Access::Staff },
     NavItem { path: "/me/scorecard", label: K::NavMyScorecard, access: Access::Staff },
@@ -146,6 +147,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/rewards/rules") view=rewards::rules::Rules />
                     <Route path=path!("/dashboard") view=dashboard::board::DashboardPage />
                     <Route path=path!("/heroes") view=dashboard::heroes::HeroBoardPage />
+                    <Route path=path!("/stories") view=promotion::stories::StoriesPage />
                     <Route path=path!("/me/scorecard") view=scorecards::card::MyScorecardPage />
                     <Route path=path!("/scorecards") view=scorecards::team::TeamPage />
                 </Routes>

@@ -286,3 +286,21 @@ pub fn today() -> chrono::NaiveDate {
 pub fn field_names(error: &AppError) -> Vec<String> {
     error.field_errors().iter().map(|e| e.field.to_string()).collect()
 }
+
+/// A multipart form with one `file` field, as a browser posts it.
+pub async fn upload(s: &TestServer, c: &reqwest::Client, path: &str, bytes: &[u8]) -> reqwest::Response {
+    let boundary = "----allhandsboundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    c.post(s.url(path))
+        .headers(same_origin(s))
+        .header("Content-Type", format!("multipart/form-data; boundary={boundary}"))
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}

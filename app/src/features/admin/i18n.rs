@@ -41,6 +41,7 @@ crate::messages! {
         SetContentPerWeek => "内容日历每周条数", "Content items a week on the calendar";
         SetHeroBoardSize => "英雄榜名额", "Places on the hero board";
         SetSecondLevel => "二级奖励：规则可另付推荐人的上一级（最多两级，《禁止传销条例》第七条）", "Second level: a rule may also pay whoever brought the referrer in (two levels at most, Regulations on Prohibiting Pyramid Selling, art. 7)";
+        SetParticipationWeight => "全员参与度在绩效考核中的权重（%，10–20）", "Participation's weight in the performance review (%, 10–20)";
         SetScorecardCap => "考核曲线封顶（目标的百分比，100 为超额不加分）", "The scorecard curve's cap (percent of the target; 100: no credit above it)";
         SetScorecardGrades => "考核等级：A、B、C 的起点分和绩效奖金系数（%），以及 D 的系数；S 固定为 90 分起、150%", "Scorecard grades: A, B and C as score:bonus factor %, then D's factor; S is fixed at 90 and 150%";
         ProblemGrades => "格式为 80:120, 70:100, 60:80, 0：起点分从高到低且低于 90，系数不随等级升高", "write it as 80:120, 70:100, 60:80, 0: thresholds falling from below 90, factors not rising as grades fall";

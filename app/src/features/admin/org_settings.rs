@@ -28,6 +28,7 @@ crate::closed_set! {
         ContentPerWeek = "content_per_week",
         HeroBoardSize = "hero_board_size",
         ScorecardCap = "scorecard_cap_percent",
+        ParticipationWeight = "participation_weight",
         ScorecardGrades = "scorecard_grades",
     }
 }
@@ -63,6 +64,7 @@ impl SettingKey {
             SettingKey::ContentPerWeek => SettingKind::Number { min: 0, max: 21 },
             SettingKey::HeroBoardSize => SettingKind::Number { min: 3, max: 50 },
             SettingKey::ScorecardCap => SettingKind::Number { min: 100, max: 150 },
+            SettingKey::ParticipationWeight => SettingKind::Number { min: 10, max: 20 },
             SettingKey::ScorecardGrades => SettingKind::Grades,
         }
     }
@@ -84,6 +86,7 @@ impl SettingKey {
             SettingKey::CouponMonths => "12",
             SettingKey::ContentPerWeek => "3",
             SettingKey::ScorecardCap => "100",
+            SettingKey::ParticipationWeight => "10",
             SettingKey::ScorecardGrades => "80:120, 70:100, 60:80, 0",
         }
     }
@@ -125,6 +128,7 @@ impl SettingKey {
             SettingKey::ContentPerWeek => K::SetContentPerWeek,
             SettingKey::HeroBoardSize => K::SetHeroBoardSize,
             SettingKey::ScorecardCap => K::SetScorecardCap,
+            SettingKey::ParticipationWeight => K::SetParticipationWeight,
             SettingKey::ScorecardGrades => K::SetScorecardGrades,
         }
     }
@@ -138,7 +142,7 @@ impl SettingKey {
             SettingKey::DraftDay | SettingKey::PayByDay => "§2.11",
             SettingKey::ContentPerWeek => "§2.2",
             SettingKey::SecondLevel => "§5",
-            SettingKey::ScorecardCap | SettingKey::ScorecardGrades => "§7",
+            SettingKey::ScorecardCap | SettingKey::ScorecardGrades | SettingKey::ParticipationWeight => "§7",
             SettingKey::HeroBoardSize => "§6",
             SettingKey::MinimumPayout
             | SettingKey::HoldingDays
@@ -253,6 +257,11 @@ mod tests {
         }
         assert_eq!(SettingKey::LatePayment.default_value(), LateSteps::default().format());
         assert_eq!(SettingKey::ScorecardGrades.as_str(), Bands::SETTING);
+        assert_eq!(SettingKey::ParticipationWeight.as_str(), dashboard::participation::WEIGHT_SETTING);
+        assert_eq!(
+            SettingKey::ParticipationWeight.default_value(),
+            dashboard::participation::WEIGHT_DEFAULT.to_string()
+        );
         assert_eq!(SettingKey::ScorecardGrades.default_value(), Bands::default().format());
         assert_eq!(SettingKey::ScorecardCap.as_str(), crate::features::scorecards::rules::CAP_SETTING);
         assert_eq!(

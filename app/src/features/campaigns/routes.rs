@@ -36,17 +36,28 @@ async fn media(State(state): State<AppState>, Path(key): Path<String>) -> Result
         .into_response())
 }
 
-/// Reads the `file` field of a multipart upload and stores it, for marketing.
-async fn upload(state: &AppState, headers: &HeaderMap, mut form: Multipart) -> Result<String, AppError> {
-    let user = require_in(state, headers, Access::Marketing).await?;
+/// Reads the `file` field of a multipart upload by someone `access` allows and stores it;
+/// returns who uploaded it and the image's key. Promoters' story photos come through here too.
+pub async fn upload_image(
+    state: &AppState,
+    headers: &HeaderMap,
+    mut form: Multipart,
+    access: Access,
+) -> Result<(i64, String), AppError> {
+    let user = require_in(state, headers, access).await?;
     while let Ok(Some(field)) = form.next_field().await {
         if field.name() == Some("file") {
             let too_large = Problem::FileTooLarge { max_kb: (super::media::MAX_BYTES / 1024) as i64 };
             let bytes = field.bytes().await.map_err(|_| AppError::invalid(Field::Image, too_large))?;
-            return super::store::media::store(&state.db, user.id, &bytes).await;
+            return Ok((user.id, super::store::media::store(&state.db, user.id, &bytes).await?));
         }
     }
     Err(AppError::invalid(Field::Image, crate::shared::text::TextError::Required))
+}
+
+/// An upload by marketing.
+async fn upload(state: &AppState, headers: &HeaderMap, form: Multipart) -> Result<String, AppError> {
+    Ok(upload_image(state, headers, form, Access::Marketing).await?.1)
 }
 
 /// `POST /campaigns/{id}/artwork` (multipart): the poster artwork.

@@ -53,6 +53,13 @@ pub fn HeroBoardPage() -> impl IntoView {
         <Transition fallback=move || view! { <p>{i18n.t(C::Loading)}</p> }>
             {move || Suspend::new(async move {
                 show_result(board.await, |b: HeroBoard| view! {
+                    {b.star.clone().map(|s| view! {
+                        <section class="card headline" data-testid="star">
+                            <h2>{i18n.t(K::StarTitle)}" "<span class="muted">{b.month.clone()}</span></h2>
+                            <p><b data-testid="star-name">{s.name}</b>" · "<span class="muted">{s.department}</span>" · "
+                                {i18n.t(K::StarScore)}" "<b data-testid="star-score">{s.score}</b></p>
+                        </section>
+                    })}
                     <HeroTable title=K::HeroMonthly size=b.size period=b.month rows=b.monthly id="heroes-monthly" />
                     <HeroTable title=K::HeroQuarterly size=b.size period=b.quarter rows=b.quarterly id="heroes-quarterly" />
                 })

@@ -51,6 +51,8 @@ crate::messages! {
         HeroBoardTitle => "英雄榜", "Hero board";
         HeroMonthly => "月度 Top {n}", "Monthly Top {n}";
         HeroQuarterly => "季度 Top {n}", "Quarterly Top {n}";
+        StarTitle => "本月营销达人", "This month's marketing star";
+        StarScore => "全员参与度", "Participation score";
         HeroEmpty => "本期还没有成交，快去分享吧！", "No deals yet this period. Go share!";
         MyNumbersTitle => "我的本月数据", "My numbers this month";
         MyRank => "本月排名", "Rank this month";

@@ -10,6 +10,7 @@ pub mod i18n;
 pub mod live;
 pub mod model;
 pub mod my_numbers;
+pub mod participation;
 pub mod patch;
 #[cfg(feature = "ssr")]
 pub mod push;

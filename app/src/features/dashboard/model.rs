@@ -199,6 +199,16 @@ pub struct HeroBoard {
     pub quarter: String,
     pub monthly: Vec<HeroRow>,
     pub quarterly: Vec<HeroRow>,
+    /// This month's marketing star (营销达人): the best participation score so far.
+    pub star: Option<Star>,
+}
+
+/// The month's marketing star and their participation score, to the hundredth.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Star {
+    pub name: String,
+    pub department: String,
+    pub score: String,
 }
 
 /// A department's target for a month against what it achieved.

@@ -23,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/live", get(live))
         .route("/live/figures", get(live_figures))
         .route("/dashboard/export.csv", get(export))
+        .route("/dashboard/participation.csv", get(participation))
 }
 
 /// `GET /live` (marketing, admin): the live stream as server-sent events. Each message is a
@@ -215,4 +216,61 @@ async fn next_figures(mut c: Figures) -> Option<(Result<Event, Infallible>, Figu
         c.sent = p.version;
         return Some((Ok(Event::default().data(&*data)), c));
     }
+}
+
+#[derive(Deserialize)]
+struct MonthQuery {
+    month: String,
+}
+
+/// `GET /dashboard/participation.csv?month=2026-11` (marketing, admin): every employee's
+/// participation for payroll and HR, with its weight in the performance review.
+async fn participation(
+    State(state): State<AppState>,
+    Query(q): Query<MonthQuery>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    use crate::features::dashboard::participation::{weighted, WEIGHT_DEFAULT, WEIGHT_SETTING};
+    use crate::shared::period::Period;
+    require_in(&state, &headers, Access::Marketing).await?;
+    let month = match Period::parse_key(q.month.trim()) {
+        Some(m @ Period::Month { .. }) => m,
+        _ => return Err(AppError::invalid(Field::Month, Problem::Date)),
+    };
+    let weight = crate::plumbing::settings::number(&state.db.pool, WEIGHT_SETTING, WEIGHT_DEFAULT).await?;
+    let rows = super::store::participation::month(&state.db.pool, &state.org, month).await?;
+    let target =
+        |t: Option<rust_decimal::Decimal>| t.map(|t| t.round_dp(2).normalize().to_string()).unwrap_or_default();
+    let mut sheet = crate::plumbing::sheet::Sheet::new([
+        "employee",
+        "department",
+        "month",
+        "shares",
+        "shares_target",
+        "valid_leads",
+        "leads_target",
+        "deals",
+        "deals_target",
+        "score",
+        "weight_percent",
+        "weighted",
+    ])?;
+    for r in rows {
+        let f = r.figures;
+        sheet.row([
+            r.name,
+            r.department,
+            month.key(),
+            f.shares.to_string(),
+            target(f.shares_target),
+            f.valid_leads.to_string(),
+            target(f.leads_target),
+            f.deals.to_string(),
+            target(f.deals_target),
+            r.score.to_string(),
+            weight.to_string(),
+            weighted(r.score, weight).to_string(),
+        ])?;
+    }
+    Ok(csv_download(&format!("allhands-participation-{}.csv", month.key()), sheet.finish()?))
 }

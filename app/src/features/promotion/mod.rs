@@ -9,6 +9,7 @@ pub mod routes;
 pub mod share_items;
 #[cfg(feature = "ssr")]
 pub mod store;
+pub mod stories;
 
 pub use model::*;
 

@@ -7,7 +7,41 @@ crate::fields! {
     /// The inputs of promotion's actions.
     pub enum Field {
         ShareKind => "kind", K::ShareKindLabel;
+        CustomerName => "customer_name", K::StoryCustomer;
+        Story => "story", K::StoryText;
+        Consent => "consent", K::StoryConsent;
+        Campaign => "campaign_id", K::StoryCampaign;
+        Photo => "file", K::StoryPhoto;
+        Note => "note", K::StoryNote;
+        /// The story as a whole (its state).
+        StoryId => "id", K::StoriesTitle;
     }
+}
+
+crate::closed_set! {
+    /// Where a customer story stands.
+    pub enum StoryStatus("story status") {
+        Pending = "pending",
+        Approved = "approved",
+        Rejected = "rejected",
+    }
+}
+
+/// A customer story as its author and marketing see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoryRow {
+    pub id: i64,
+    pub author: String,
+    pub campaign: Option<String>,
+    pub customer_name: String,
+    pub story: String,
+    /// `/media/{hash}` of each photo.
+    pub photos: Vec<String>,
+    pub status: StoryStatus,
+    pub review_note: Option<String>,
+    pub approved_on: Option<String>,
+    pub published: bool,
+    pub submitted_at: String,
 }
 
 crate::closed_set! {

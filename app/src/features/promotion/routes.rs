@@ -15,7 +15,26 @@ use axum::Router;
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/r/{code}", get(personal_link)).route("/qr/{code}", get(link_qr))
+    let upload_limit = axum::extract::DefaultBodyLimit::max(crate::features::campaigns::media::MAX_BYTES + 64 * 1024);
+    Router::new()
+        .route("/r/{code}", get(personal_link))
+        .route("/qr/{code}", get(link_qr))
+        .route("/stories/{id}/photos", axum::routing::post(story_photo).layer(upload_limit))
+}
+
+/// `POST /stories/{id}/photos` (multipart `file`): a photo on the promoter's own story, while
+/// it waits for review; back to the stories page.
+async fn story_photo(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    form: axum::extract::Multipart,
+) -> Result<Response, AppError> {
+    use crate::plumbing::access::Access;
+    let (author, key) =
+        crate::features::campaigns::routes::upload_image(&state, &headers, form, Access::Promoters).await?;
+    super::store::stories::add_photo(&state.db, author, id, &key).await?;
+    Ok(crate::plumbing::http::see_other("/stories", &[]))
 }
 
 #[derive(Deserialize)]

@@ -86,6 +86,7 @@ crate::messages! {
         EventDeal => "每笔成交", "Each deal";
         EventRecruit => "每发展一名推广员", "Each promoter recruited";
         EventSignUp => "每一人注册", "Each sign-up";
+        MetricStories => "客户故事（审核通过）", "Customer stories (approved)";
         MetricRecruits => "发展推广员数", "Promoters recruited";
         UplineLabel => "上一级奖励比例（%，二级，留空为不设）", "Rate one level above the referrer (%, second level; empty for none)";
         UplineHint => "奖励最多两级：直接推荐人和把他发展进来的人。二级须管理员在设置中开启（《禁止传销条例》第七条）。", "Rewards go two levels at most: the direct referrer and whoever brought them in. The second level needs admin to switch it on in the settings (Regulations on Prohibiting Pyramid Selling, art. 7).";

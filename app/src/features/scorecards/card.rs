@@ -61,6 +61,7 @@ fn History(history: Vec<(String, String)>) -> impl IntoView {
             view! {
                 <g data-testid="history-bar">
                     <rect class=if s < 60.0 { "bar low" } else { "bar" } x=x y=110.0 - h width=w * 0.7 height=h><title>{format!("{period}: {score}")}</title></rect>
+                    <text class="tick" x=x + w * 0.35 y=107.0 - h text-anchor="middle">{score.trim_end_matches(".00").to_string()}</text>
                     <text class="tick" x=x + w * 0.35 y="124" text-anchor="middle">{label}</text>
                 </g>
             }

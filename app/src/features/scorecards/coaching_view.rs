@@ -58,7 +58,7 @@ pub fn Coaching(plan: CoachingView, manager: bool) -> impl IntoView {
                             <ActionForm action=track attr:class="form inline-form">
                                 <input type="hidden" name="item_id" value=it.id.to_string() />
                                 <input type="text" name="progress" maxlength="500" placeholder=move || i18n.t(K::CoachingProgress)() />
-                                <label><input type="checkbox" name="done" value="true" />" "{i18n.t(K::CoachingDone)}</label>
+                                <label class="consent"><input type="checkbox" name="done" value="true" />" "{i18n.t(K::CoachingDone)}</label>
                                 <button type="submit" class="button">{i18n.t(K::CoachingTrack)}</button>
                             </ActionForm>
                         })}

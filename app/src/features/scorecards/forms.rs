@@ -111,3 +111,41 @@ pub fn Calibrate(calibrate: ServerAction<CalibrateScorecard>, card: ScorecardVie
         </details>
     }
 }
+
+/// Collaboration scored by peers from other departments (seed 003: 部门互评).
+#[component]
+pub fn Peers(period: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let peer = ServerAction::<super::team::PeerScore>::new();
+    let members = crate::plumbing::ui::resource(|| (), |_| super::team::peer_candidates());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let period = period.clone();
+                Suspend::new(async move {
+                    let members = members.await.unwrap_or_default();
+                    (!members.is_empty()).then(|| view! {
+                        <details class="card" data-testid="peer-scores">
+                            <summary>{i18n.t(K::PeerScore)}</summary>
+                            <ActionForm action=peer attr:class="form">
+                                <input type="hidden" name="period" value=period />
+                                <label>{i18n.t(K::MemberLabel)}
+                                    <select name="member_id" data-testid="peer-member">
+                                        {members.into_iter().map(|m| view! { <option value=m.id.to_string()>{m.name}</option> }).collect_view()}
+                                    </select>
+                                </label>
+                                <label>{i18n.t(K::PeerScoreLabel)}<input type="number" name="score" min="0" max="100" inputmode="numeric" /></label>
+                                <label>{i18n.t(K::ExampleLabel)}<textarea name="example" rows="2" maxlength="500"></textarea></label>
+                                {move || peer.value().get().map(|r| match r {
+                                    Ok(()) => view! { <p class="ok">{i18n.t(C::Saved)}</p> }.into_any(),
+                                    Err(error) => view! { <ErrorNote error /> }.into_any(),
+                                })}
+                                <button type="submit" class="button">{i18n.t(K::PeerScore)}</button>
+                            </ActionForm>
+                        </details>
+                    })
+                })
+            }}
+        </Suspense>
+    }
+}

@@ -2,6 +2,10 @@
 crate::messages! {
     pub enum K {
         Title => "考核", "Scorecards";
+        YearTitle => "年度评审", "Year-end review";
+        YearLabel => "年度", "Year";
+        YearTop => "年度 TOP3 团队（团队旅游基金 + 战略项目主导权）", "Top 3 teams (team travel fund and lead on a strategic project)";
+        YearBottom => "年度后 20%（岗位适配性评估）", "Bottom 20% (review of the role's fit)";
         MyTitle => "我的考核", "My scorecard";
         TeamTitle => "团队考核", "Team scorecards";
         PeriodLabel => "考核期", "Period";

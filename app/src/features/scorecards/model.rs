@@ -156,6 +156,15 @@ pub struct ScorecardView {
     pub can_calibrate: bool,
 }
 
+/// Year end (seed 003): the top 3 teams and the bottom 20% of members, by the mean of their
+/// monthly scores that count; (name, score to the hundredth).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct YearReview {
+    pub year: i32,
+    pub top_teams: Vec<(String, String)>,
+    pub bottom: Vec<(String, String)>,
+}
+
 /// A row of the manager's team view.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TeamRow {

@@ -1,7 +1,7 @@
 //! The scorecard's arithmetic (PRODUCT.md §7, seed 003), pure: each indicator's weight, the
 //! scoring curve (linear to the target, capped at a setting), the weighting into a score out of
 //! 100, the grade bands and the bonus factor, the two-months-below-60 coaching trigger, the
-//! year-end lists, and all-staff participation (seed 000).
+//! year-end lists. (All-staff participation is the dashboard's.)
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use serde::{Deserialize, Serialize};
@@ -216,38 +216,6 @@ pub fn year_review<T: Clone, M: Clone>(teams: &[(T, Decimal)], members: &[(M, De
     m.sort_by_key(|x| x.1);
     let bottom = m.len().div_ceil(5);
     (t.into_iter().take(3).map(|(x, _)| x).collect(), m.into_iter().take(bottom).map(|(x, _)| x).collect())
-}
-
-/// An employee's month for the participation score: their own shares, valid leads and deals,
-/// and their department's targets per employee (`None`: the department set none).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Participation {
-    pub shares: i64,
-    pub valid_leads: i64,
-    pub deals: i64,
-    pub shares_target: Option<i64>,
-    pub leads_target: Option<i64>,
-    pub deals_target: Option<i64>,
-}
-
-/// 0–100 to the hundredth: shares 40, valid leads 30, deals 30, each reached up to its target
-/// (no credit above); a figure without a target gives its weight to the others. No target at
-/// all: 0.
-pub fn participation_score(p: &Participation) -> Decimal {
-    let parts = [
-        (p.shares, p.shares_target, dec!(40)),
-        (p.valid_leads, p.leads_target, dec!(30)),
-        (p.deals, p.deals_target, dec!(30)),
-    ];
-    let weighed: Decimal = parts.iter().filter(|(_, t, _)| t.is_some_and(|t| t > 0)).map(|(_, _, w)| *w).sum();
-    if weighed.is_zero() {
-        return Decimal::ZERO;
-    }
-    total(parts.iter().filter_map(|(actual, target, w)| {
-        let target = (*target).filter(|t| *t > 0)?;
-        let reached = (Decimal::from((*actual).max(0)) / Decimal::from(target)).min(Decimal::ONE);
-        Some(dec!(100) * *w / weighed * reached)
-    }))
 }
 
 #[cfg(test)]

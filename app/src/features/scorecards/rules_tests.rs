@@ -146,21 +146,3 @@ fn year_end_lists_the_top_three_teams_and_the_bottom_fifth() {
     assert_eq!(bottom, [1, 2, 3], "20% of 11, rounded up");
     assert_eq!(year_review::<&str, i64>(&[], &[(7, dec!(99))]).1, [7]);
 }
-
-#[test]
-fn participation_from_own_figures_against_the_departments_targets() {
-    let p = Participation {
-        shares: 12,
-        valid_leads: 2,
-        deals: 0,
-        shares_target: Some(10),
-        leads_target: Some(4),
-        deals_target: Some(1),
-    };
-    // 40 × 1 (no credit above) + 30 × 0.5 + 30 × 0.
-    assert_eq!(participation_score(&p), dec!(55.00));
-    // No deals target: shares and leads share the 100: 100 × 40/70 + 100 × 30/70 × 0.5 = 78.57.
-    assert_eq!(participation_score(&Participation { deals_target: None, ..p }), dec!(78.57));
-    let none = Participation { shares_target: None, leads_target: Some(0), deals_target: None, ..p };
-    assert_eq!(participation_score(&none), dec!(0));
-}

@@ -72,6 +72,24 @@ pub async fn peer_score(member_id: i64, period: String, score: String, example: 
     super::store::scoring::peer_score(&cx.state, cx.user.id, member_id, &period, &score, &example).await
 }
 
+/// Year end, for the committee and admin.
+#[server(endpoint = "load_year_review")]
+pub async fn load_year_review(year: i32) -> Result<super::model::YearReview, AppError> {
+    use crate::plumbing::serve::*;
+    let cx = authorize(Access::Staff).await?;
+    let viewer =
+        super::store::cards::Viewer::of(&cx.state.db.pool, cx.user.id, cx.user.has_any(&[Role::Admin])).await?;
+    super::store::team::year_review(&cx.state, &viewer, year).await
+}
+
+/// The members a viewer may score for collaboration: those of other departments.
+#[server(endpoint = "peer_candidates")]
+pub async fn peer_candidates() -> Result<Vec<Choice>, AppError> {
+    use crate::plumbing::serve::*;
+    let cx = authorize(Access::Staff).await?;
+    super::store::people::peers_of(&cx.state.db.pool, cx.user.id).await
+}
+
 /// Admin: who is scored, by whom, in which team, on which campaigns.
 #[server(endpoint = "put_scorecard_member")]
 pub async fn put_scorecard_member(
@@ -138,6 +156,8 @@ pub fn TeamPage() -> impl IntoView {
                             <a class="button" href=format!("/scorecards/export.csv?period={key}") rel="external" data-testid="team-export">{i18n.t(K::Export)}</a>
                         </div>
                         <super::team_rows::Rows team=t.clone() open />
+                        <super::forms::Peers period=key.clone() />
+                        {(t.admin || t.committee).then(|| view! { <super::team_rows::Year year=key.get(..4).and_then(|y| y.parse().ok()).unwrap_or(2026) /> })}
                         {t.admin.then(|| view! { <super::setup::Setup setup /> })}
                     }
                 })

@@ -42,3 +42,34 @@ pub fn Rows(team: Team, open: RwSignal<i64>) -> impl IntoView {
     }
     .into_any()
 }
+
+/// Year end (seed 003): the top 3 teams for the review, and the bottom 20% of members.
+#[component]
+pub fn Year(year: i32) -> impl IntoView {
+    let i18n = use_i18n();
+    let chosen = RwSignal::new(year);
+    let review = crate::plumbing::ui::resource(move || chosen.get(), super::team::load_year_review);
+    let list = |rows: Vec<(String, String)>| {
+        view! { <ol>{rows.into_iter().map(|(who, score)| view! { <li>{who}" · "{score}</li> }).collect_view()}</ol> }
+    };
+    view! {
+        <details class="card" data-testid="year-review">
+            <summary>{i18n.t(K::YearTitle)}</summary>
+            <label>{i18n.t(K::YearLabel)}" "
+                <select prop:value=move || chosen.get().to_string() on:change=move |ev| if let Ok(y) = event_target_value(&ev).parse() { chosen.set(y) }>
+                    {[year, year - 1].into_iter().map(|y| view! { <option value=y.to_string()>{y}</option> }).collect_view()}
+                </select>
+            </label>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    crate::plumbing::ui::show_result(review.await, move |r: super::model::YearReview| view! {
+                        <h3>{i18n.t(K::YearTop)}</h3>
+                        {list(r.top_teams)}
+                        <h3>{i18n.t(K::YearBottom)}</h3>
+                        {list(r.bottom)}
+                    })
+                })}
+            </Suspense>
+        </details>
+    }
+}

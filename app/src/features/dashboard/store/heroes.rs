@@ -1,6 +1,6 @@
 //! The hero board (英雄榜): the monthly and quarterly Top 10 by deal amount.
 use super::figures::Slice;
-use crate::features::dashboard::model::{HeroBoard, HeroRow, HERO_BOARD_SETTING, HERO_BOARD_SIZE};
+use crate::features::dashboard::model::{HeroBoard, HeroRow, Star, HERO_BOARD_SETTING, HERO_BOARD_SIZE};
 use crate::features::dashboard::rules::{rank_heroes, HeroFigures};
 use crate::plumbing::errors::AppError;
 use crate::plumbing::settings::{self, OrgSettings};
@@ -75,7 +75,14 @@ pub async fn hero_board(pool: &AnyPool, org: &OrgSettings) -> Result<HeroBoard, 
     let now = Utc::now();
     let (month, quarter) = (Period::month_of(now, org.tz), Period::quarter_of(now, org.tz));
     let size = settings::number(pool, HERO_BOARD_SETTING, HERO_BOARD_SIZE).await?;
+    let rows = super::participation::month(pool, org, month).await?;
+    let star = crate::features::dashboard::participation::star(&rows).map(|r| Star {
+        name: r.name.clone(),
+        department: r.department.clone(),
+        score: r.score.to_string(),
+    });
     Ok(HeroBoard {
+        star,
         size,
         month: month.key(),
         quarter: quarter.key(),

@@ -5,5 +5,6 @@ pub mod counters;
 pub mod figures;
 pub mod heroes;
 pub mod my_numbers;
+pub mod participation;
 pub mod recount;
 pub mod targets;

@@ -66,7 +66,8 @@ pub struct RuleDraft {
 pub const SPLIT_ROLES: [SplitRole; 3] = [SplitRole::Referrer, SplitRole::Sales, SplitRole::Service];
 /// Recruiting is listed so that choosing it says why it is never paid (禁止传销条例 art. 7).
 pub const EVENTS: [FlatEvent; 4] = [FlatEvent::ValidLead, FlatEvent::Deal, FlatEvent::Recruit, FlatEvent::SignUp];
-pub const METRICS: [Metric; 4] = [Metric::ValidLeads, Metric::Shares, Metric::UniqueVisitors, Metric::Recruits];
+pub const METRICS: [Metric; 5] =
+    [Metric::ValidLeads, Metric::Shares, Metric::UniqueVisitors, Metric::CustomerStories, Metric::Recruits];
 pub const PERIODS: [PeriodKind; 2] = [PeriodKind::Month, PeriodKind::Quarter];
 
 /// A rate as typed: `2` for 2%.
@@ -484,6 +485,7 @@ pub fn metric_label(m: Metric) -> K {
         Metric::ValidLeads => K::MetricValidLeads,
         Metric::Shares => K::MetricShares,
         Metric::UniqueVisitors => K::MetricUniqueVisitors,
+        Metric::CustomerStories => K::MetricStories,
         Metric::Recruits => K::MetricRecruits,
     }
 }

@@ -57,6 +57,7 @@ pub fn preview(rule: &Rule, examples: &[Example], reached: i64) -> Vec<RewardLin
         shares: reached,
         unique_visitors: reached,
         valid_leads: reached,
+        stories: reached,
     }];
     let facts = Facts {
         promoters: vec![promoter(PROMOTER), promoter(SALES), promoter(SERVICE)],

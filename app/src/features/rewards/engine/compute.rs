@@ -471,6 +471,7 @@ fn target_lines(ctx: &Ctx, facts: &Facts, out: &mut Vec<RewardLine>) {
                     Metric::Shares => a.shares,
                     Metric::UniqueVisitors => a.unique_visitors,
                     Metric::ValidLeads => a.valid_leads,
+                    Metric::CustomerStories => a.stories,
                     // Never counted: no target pays for recruiting (the rule is refused).
                     Metric::Recruits => 0,
                 })

@@ -136,6 +136,7 @@ impl Rule {
                     Metric::Shares => ("分享", "shares"),
                     Metric::UniqueVisitors => ("独立访客", "unique visitors"),
                     Metric::ValidLeads => ("有效线索", "valid leads"),
+                    Metric::CustomerStories => ("客户故事", "customer stories"),
                     Metric::Recruits => ("发展推广员", "promoters recruited"),
                 };
                 if zh {

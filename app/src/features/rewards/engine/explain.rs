@@ -97,6 +97,7 @@ impl RewardLine {
                         "visitors (by day and address, not yourself or bots)",
                     ),
                     Metric::ValidLeads => ("有效线索", "valid leads"),
+                    Metric::CustomerStories => ("审核通过的客户故事", "customer stories approved"),
                     Metric::Recruits => ("发展推广员", "promoters recruited"),
                 };
                 if zh {

@@ -117,6 +117,7 @@ fn a_rule_without_an_upline_and_a_recruiting_rule_pay_no_one_above() {
         shares: 9,
         unique_visitors: 9,
         valid_leads: 9,
+        stories: 0,
     }];
     assert!(compute(&[recruit, target], &f, on()).is_empty());
 }

@@ -21,7 +21,16 @@ fn target(id: i64, campaign_id: Option<i64>, threshold: i64, amount_fen: i64) ->
 }
 
 fn shares(campaign_id: Option<i64>, shares: i64) -> Activity {
-    Activity { promoter_id: 1, year: 2026, month: 11, campaign_id, shares, unique_visitors: 0, valid_leads: 0 }
+    Activity {
+        promoter_id: 1,
+        year: 2026,
+        month: 11,
+        campaign_id,
+        shares,
+        unique_visitors: 0,
+        valid_leads: 0,
+        stories: 0,
+    }
 }
 
 fn earned(activity: Vec<Activity>) -> Vec<(i64, i64)> {
@@ -85,6 +94,7 @@ fn flat_per_event_and_activity_targets() {
                 shares: 5,
                 unique_visitors: 0,
                 valid_leads: 1,
+                stories: 0,
             },
             Activity {
                 promoter_id: 1,
@@ -94,6 +104,7 @@ fn flat_per_event_and_activity_targets() {
                 shares: 6,
                 unique_visitors: 0,
                 valid_leads: 0,
+                stories: 0,
             },
         ],
         ..Facts::default()
@@ -104,4 +115,26 @@ fn flat_per_event_and_activity_targets() {
         got,
         vec![("target", 50_000), ("target", 20_000), ("lead", 5_000), ("deal", 30_000), ("target", 50_000)]
     );
+}
+
+/// Seed 000: ten approved customer stories in a month → ¥800; nine earn nothing.
+#[test]
+fn ten_customer_stories_a_month_earn_the_story_target() {
+    let mut rule = target(1, None, 10, 80_000);
+    rule.spec = RuleSpec::ActivityTarget { metric: Metric::CustomerStories, threshold: 10, amount_fen: 80_000 };
+    let promoters = vec![Promoter { id: 1, kind: PromoterKind::Employee, department_id: None, recruiter_id: None }];
+    let month = |stories| Activity { stories, ..shares(None, 0) };
+    let paid = |stories| {
+        activity_lines(
+            &[rule.clone()],
+            &Facts { promoters: promoters.clone(), activity: vec![month(stories)], ..Facts::default() },
+        )
+    };
+    let lines = paid(10);
+    assert_eq!(lines.iter().map(|l| l.amount_fen).collect::<Vec<_>>(), [80_000]);
+    assert_eq!(
+        lines[0].explain(crate::plumbing::i18n::Locale::ZhCn),
+        "2026-11 审核通过的客户故事 10（目标 10）达标奖励"
+    );
+    assert!(paid(9).is_empty());
 }

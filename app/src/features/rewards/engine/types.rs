@@ -45,6 +45,8 @@ pub enum Metric {
     Shares,
     UniqueVisitors,
     ValidLeads,
+    /// Customer stories marketing approved (seed 000: 10 stories → ¥800).
+    CustomerStories,
     /// Promoters brought in: never a target (禁止传销条例 art. 7), refused with the reason.
     Recruits,
 }
@@ -268,6 +270,9 @@ pub struct Activity {
     pub shares: i64,
     pub unique_visitors: i64,
     pub valid_leads: i64,
+    /// Customer stories approved that month.
+    #[serde(default)]
+    pub stories: i64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -300,6 +300,7 @@ async fn activity(
             shares: 0,
             unique_visitors: 0,
             valid_leads: 0,
+            stories: 0,
         });
         key
     };
@@ -323,6 +324,18 @@ async fn activity(
     {
         let at = date(&r.try_get::<String, _>("day")?)?;
         keys.push((slot(r.try_get("promoter_id")?, at, r.try_get("campaign_id")?), 1));
+    }
+    // Customer stories count in the month marketing approved them.
+    for r in sqlx::query(&format!(
+        "SELECT author_id, campaign_id, approved_on FROM customer_stories WHERE status = 'approved' AND author_id IN ({ids}){}",
+        days.replace("day", "approved_on")
+    ))
+    .persistent(false)
+    .fetch_all(pool)
+    .await?
+    {
+        let at = date(&r.try_get::<String, _>("approved_on")?)?;
+        keys.push((slot(r.try_get("author_id")?, at, r.try_get("campaign_id")?), 3));
     }
     let mut leads = Vec::new();
     for r in sqlx::query(
@@ -348,7 +361,8 @@ async fn activity(
             match what {
                 0 => a.shares += 1,
                 1 => a.unique_visitors += 1,
-                _ => a.valid_leads += 1,
+                2 => a.valid_leads += 1,
+                _ => a.stories += 1,
             }
         }
     }

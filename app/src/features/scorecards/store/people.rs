@@ -231,3 +231,19 @@ pub async fn seed_demo(db: &crate::plumbing::db::Db) -> Result<(), AppError> {
     tx.commit().await?;
     Ok(())
 }
+
+/// Scored members outside the viewer's department (a viewer without one scores nobody).
+pub async fn peers_of(pool: &AnyPool, viewer: i64) -> Result<Vec<crate::shared::Choice>, AppError> {
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT m.member_id, u.display_name, m.team FROM scorecard_members m JOIN users u ON u.id = m.member_id \
+         JOIN users v ON v.id = $1 WHERE v.department_id IS NOT NULL AND u.department_id IS NOT NULL \
+         AND u.department_id <> v.department_id AND m.member_id <> $1 ORDER BY m.team, u.display_name",
+    )
+    .bind(viewer)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, team)| crate::shared::Choice { id, name: format!("{name} · {team}") })
+        .collect())
+}

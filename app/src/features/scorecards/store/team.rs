@@ -81,3 +81,48 @@ pub async fn csv(state: &AppState, user: i64, admin: bool, key: &str) -> Result<
     }
     Ok(rows)
 }
+
+/// Year end, for the committee and admin: members' means of their monthly scores that count in
+/// `year`, teams' means of their members'.
+pub async fn year_review(
+    state: &AppState,
+    viewer: &Viewer,
+    year: i32,
+) -> Result<crate::features::scorecards::YearReview, AppError> {
+    use crate::features::scorecards::rules::{total, year_review};
+    use rust_decimal::Decimal;
+    use std::collections::BTreeMap;
+    if !(viewer.admin || viewer.committee) {
+        return Err(AppError::Forbidden);
+    }
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT u.display_name, m.team, COALESCE(c.calibrated_score, c.score) FROM scorecards c \
+         JOIN scorecard_members m ON m.member_id = c.member_id JOIN users u ON u.id = c.member_id \
+         WHERE c.score IS NOT NULL AND c.period >= $1 AND c.period <= $2 AND c.period NOT LIKE '%Q%' ORDER BY u.display_name",
+    )
+    .bind(format!("{year}-01"))
+    .bind(format!("{year}-12"))
+    .fetch_all(&state.db.pool)
+    .await?;
+    let mut members: BTreeMap<(String, String), Vec<Decimal>> = BTreeMap::new();
+    for (name, team, score) in rows {
+        members.entry((name, team)).or_default().push(score.parse().map_err(crate::plumbing::state::internal)?);
+    }
+    let mean = |v: &[Decimal]| total([v.iter().copied().sum::<Decimal>() / Decimal::from(v.len().max(1))]);
+    let member_means: Vec<((String, String), Decimal)> = members.iter().map(|(k, v)| (k.clone(), mean(v))).collect();
+    let mut teams: BTreeMap<String, Vec<Decimal>> = BTreeMap::new();
+    for ((_, team), m) in &member_means {
+        teams.entry(team.clone()).or_default().push(*m);
+    }
+    let team_means: Vec<(String, Decimal)> = teams.iter().map(|(t, v)| (t.clone(), mean(v))).collect();
+    let named: Vec<(String, Decimal)> = member_means.iter().map(|((n, t), m)| (format!("{n} · {t}"), *m)).collect();
+    let (top, bottom) = year_review(&team_means, &named);
+    let score_of = |list: &[(String, Decimal)], k: &String| {
+        list.iter().find(|(n, _)| n == k).map(|(_, s)| s.to_string()).unwrap_or_default()
+    };
+    Ok(crate::features::scorecards::YearReview {
+        year,
+        top_teams: top.iter().map(|t| (t.clone(), score_of(&team_means, t))).collect(),
+        bottom: bottom.iter().map(|m| (m.clone(), score_of(&named, m))).collect(),
+    })
+}
