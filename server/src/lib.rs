@@ -136,7 +136,11 @@ pub async fn build_with(
         app::features::admin::store::demo_activity::seed(&state).await.map_err(|e| format!("demo activity: {e}"))?;
     }
     jobs::spawn(&state, b.scheduled_drafts);
-    let routes = generate_route_list(app::App);
+    // Once per process: generating the list suppresses resource loads process-wide while it
+    // runs (leptos-rs/leptos#4773), so a second server starting in the same process (the
+    // integration tests start many) could leave a page another is rendering pending forever.
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    let routes = ROUTES.get_or_init(|| generate_route_list(app::App)).clone();
     let router = Router::new()
         .merge(routes::routes())
         .merge(campaigns::routes::routes())

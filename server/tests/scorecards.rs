@@ -257,6 +257,12 @@ async fn a_month_of_activity_is_scored_calibrated_acknowledged_and_two_months_be
     let team: Team = s.call_json(&manager_client, "load_scorecard_team", &[("period", "2025-10")]).await;
     assert_eq!(team.rows.len(), 1);
     assert!(team.rows[0].acknowledged && team.rows[0].coaching);
+    let card = &team.teams[0];
+    assert_eq!(
+        (card.team.as_str(), card.members, card.score.as_deref()),
+        ("华东组", 1, Some("85.00")),
+        "the team's card"
+    );
     let csv =
         manager_client.get(s.url("/scorecards/export.csv?period=2025-10")).send().await.unwrap().text().await.unwrap();
     assert!(csv.contains("华东组,2025-10,true,49.50,33.50,83.00,85.00"), "{csv}");

@@ -2,6 +2,7 @@
 crate::messages! {
     pub enum K {
         Title => "考核", "Scorecards";
+        Members => "人数", "Members";
         YearTitle => "年度评审", "Year-end review";
         YearLabel => "年度", "Year";
         YearTop => "年度 TOP3 团队（团队旅游基金 + 战略项目主导权）", "Top 3 teams (team travel fund and lead on a strategic project)";

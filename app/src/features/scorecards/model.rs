@@ -165,6 +165,16 @@ pub struct YearReview {
     pub bottom: Vec<(String, String)>,
 }
 
+/// A team's scorecard for the period: its members' means, graded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamCard {
+    pub team: String,
+    pub members: i64,
+    pub quantitative: String,
+    pub score: Option<String>,
+    pub grade: Option<Grade>,
+}
+
 /// A row of the manager's team view.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TeamRow {
@@ -184,6 +194,8 @@ pub struct Team {
     pub period: String,
     pub periods: Vec<String>,
     pub rows: Vec<TeamRow>,
+    /// Each team's card: the means of its members' (scored ones for the score).
+    pub teams: Vec<TeamCard>,
     /// Whether the viewer is on the calibration committee.
     pub committee: bool,
     /// Whether the viewer may set members up (admin).

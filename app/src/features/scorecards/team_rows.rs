@@ -11,7 +11,27 @@ pub fn Rows(team: Team, open: RwSignal<i64>) -> impl IntoView {
         return view! { <p class="muted" data-testid="team-empty">{i18n.t(K::NoMembers)}</p> }.into_any();
     }
     let dash = || "—".to_string();
+    let teams = team.teams.clone();
     view! {
+        <div class="table-wrap">
+            <table class="table cards" data-testid="team-cards">
+                <thead><tr>
+                    <th>{i18n.t(K::TeamLabel)}</th><th class="num">{i18n.t(K::Members)}</th><th class="num">{i18n.t(K::Quantitative)}</th>
+                    <th class="num">{i18n.t(K::Total)}</th><th>{i18n.t(K::Grade)}</th>
+                </tr></thead>
+                <tbody>
+                    {teams.into_iter().map(|t| view! {
+                        <tr data-testid="team-card">
+                            <td data-label=move || i18n.t(K::TeamLabel)()><b>{t.team}</b></td>
+                            <td class="num" data-label=move || i18n.t(K::Members)()>{t.members}</td>
+                            <td class="num" data-label=move || i18n.t(K::Quantitative)()>{t.quantitative}</td>
+                            <td class="num" data-label=move || i18n.t(K::Total)()>{t.score.unwrap_or_else(dash)}</td>
+                            <td data-label=move || i18n.t(K::Grade)()>{t.grade.map(|g| g.as_str().to_string()).unwrap_or_else(dash)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
         <div class="table-wrap">
             <table class="table cards" data-testid="team">
                 <thead><tr>

@@ -1,7 +1,7 @@
 //! The team view and the period's CSV: every member a viewer may see, with their card's sums.
 use super::cards::{self, period, Viewer};
 use super::people;
-use crate::features::scorecards::model::{ScorecardView, Team, TeamRow};
+use crate::features::scorecards::model::{ScorecardView, Team, TeamCard, TeamRow};
 use crate::plumbing::errors::AppError;
 use crate::plumbing::i18n::Locale;
 use crate::plumbing::state::AppState;
@@ -25,8 +25,9 @@ async fn cards_of(
 pub async fn load(state: &AppState, user: i64, admin: bool, key: &str, locale: Locale) -> Result<Team, AppError> {
     let viewer = Viewer::of(&state.db.pool, user, admin).await?;
     let key = if key.trim().is_empty() { cards::default_period(&state.org) } else { period(key)?.key() };
-    let rows = cards_of(state, &viewer, &key, locale)
-        .await?
+    let cards = cards_of(state, &viewer, &key, locale).await?;
+    let teams = team_cards(&cards, &super::cards::bands(&state.db.pool).await?);
+    let rows = cards
         .into_iter()
         .map(|c| TeamRow {
             member_id: c.member_id,
@@ -40,7 +41,34 @@ pub async fn load(state: &AppState, user: i64, admin: bool, key: &str, locale: L
             coaching: c.coaching.is_some_and(|p| !p.closed),
         })
         .collect();
-    Ok(Team { period: key, periods: cards::periods(&state.org), rows, committee: viewer.committee, admin })
+    Ok(Team { period: key, periods: cards::periods(&state.org), rows, teams, committee: viewer.committee, admin })
+}
+
+/// Each team's means: of every member's figures, and of the scores that count of those scored.
+fn team_cards(cards: &[ScorecardView], bands: &crate::features::scorecards::rules::Bands) -> Vec<TeamCard> {
+    use crate::features::scorecards::rules::total;
+    use rust_decimal::Decimal;
+    let mut by: std::collections::BTreeMap<&str, Vec<&ScorecardView>> = Default::default();
+    for c in cards {
+        by.entry(c.team.as_str()).or_default().push(c);
+    }
+    let mean =
+        |v: &[Decimal]| (!v.is_empty()).then(|| total([v.iter().copied().sum::<Decimal>() / Decimal::from(v.len())]));
+    by.into_iter()
+        .map(|(team, members)| {
+            let q: Vec<Decimal> = members.iter().filter_map(|c| c.quantitative.parse().ok()).collect();
+            let s: Vec<Decimal> =
+                members.iter().filter_map(|c| c.calibrated.as_ref().or(c.score.as_ref())?.parse().ok()).collect();
+            let score = mean(&s);
+            TeamCard {
+                team: team.to_string(),
+                members: members.len() as i64,
+                quantitative: mean(&q).unwrap_or_default().to_string(),
+                score: score.map(|s| s.to_string()),
+                grade: score.map(|s| bands.grade(s).0),
+            }
+        })
+        .collect()
 }
 
 /// One row per member and line: the period's scorecards as a sheet for HR.
