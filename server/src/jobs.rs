@@ -42,7 +42,8 @@ pub fn spawn_api_hits(state: AppState) -> tokio::task::JoinHandle<()> {
 }
 
 /// Hourly: forgets idempotency keys older than a day and webhook deliveries finished more than
-/// 30 days ago; reminds members of scorecards they have not acknowledged in time.
+/// 30 days ago; reminds members of scorecards they have not acknowledged in time, and coaching
+/// items' owners once a week while no progress is recorded.
 pub fn spawn_housekeeping(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
@@ -55,8 +56,10 @@ pub fn spawn_housekeeping(state: AppState) -> tokio::task::JoinHandle<()> {
                 tx.commit().await?;
                 drop(_turn);
                 let reminded = app::features::scorecards::store::scoring::remind(&state).await?;
-                if reminded > 0 {
-                    tracing::info!(reminded, "reminded members to acknowledge their scorecards");
+                let today = app::features::scorecards::store::cards::today(&state.org);
+                let coaching = app::features::scorecards::store::coaching::remind_weekly(&state, today).await?;
+                if reminded + coaching > 0 {
+                    tracing::info!(reminded, coaching, "reminded members of scorecards and coaching items");
                 }
                 Ok::<_, app::plumbing::errors::AppError>((keys, deliveries))
             };

@@ -90,6 +90,10 @@ async fn october(s: &TestServer) -> i64 {
     campaign
 }
 
+async fn me_client(s: &TestServer) -> Client {
+    s.signed_in(MARKETING).await
+}
+
 async fn ok(s: &TestServer, c: &Client, name: &str, form: &[(&str, &str)]) {
     let (status, body) = s.call(c, name, form).await;
     assert_eq!(status, StatusCode::OK, "{name}: {body}");
@@ -210,6 +214,26 @@ async fn a_month_of_activity_is_scored_calibrated_acknowledged_and_two_months_be
     score(&s, &manager_client, member, "2025-09", ["50", "50", "50"], EXAMPLES).await;
     let plan = card(&s, &manager_client, member, "2025-09").await.coaching.expect("a coaching plan");
     assert_eq!((plan.opened_for.as_str(), plan.closed), ("2025-09", false));
+    // The manager's improvement item, tracked weekly: its owner is reminded once a week while no
+    // progress is recorded.
+    let form = [
+        ("plan_id", plan.id.to_string()),
+        ("item", "三个月内掌握私域运营工具".into()),
+        ("owner_id", m.clone()),
+        ("due_on", "2026-03-31".into()),
+    ];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    ok(&s, &manager_client, "add_coaching_item", &form).await;
+    let remind = |on: chrono::NaiveDate| app::features::scorecards::store::coaching::remind_weekly(&s.state, on);
+    let day = |n: i64| today() + chrono::Duration::days(n);
+    let item = card(&s, &manager_client, member, "2025-09").await.coaching.unwrap().items[0].id.to_string();
+    ok(&s, &me_client(&s).await, "track_coaching_item", &[("item_id", &item), ("progress", "完成企业微信社群搭建")])
+        .await;
+    assert_eq!(remind(day(3)).await.unwrap(), 0, "progress recorded this week");
+    assert_eq!(remind(day(8)).await.unwrap(), 1, "none for a week");
+    assert_eq!(remind(day(10)).await.unwrap(), 0, "once a week");
+    assert_eq!(remind(day(15)).await.unwrap(), 1, "the next week");
+    assert_eq!(s.count("SELECT COUNT(*) FROM outbox WHERE kind = 'coaching_reminder'").await, 2);
 
     // A peer from another department scores her collaboration; someone without one cannot.
     let peer = [("member_id", m.as_str()), ("period", "2025-10"), ("score", "90"), ("example", "门店活动物料当天到位")];

@@ -19,6 +19,8 @@ crate::closed_set! {
         ScorecardFeedback = "scorecard_feedback",
         /// To a member who did not acknowledge their scorecard in time.
         ScorecardReminder = "scorecard_reminder",
+        /// To a coaching item's owner: no progress recorded this week.
+        CoachingReminder = "coaching_reminder",
     }
 }
 

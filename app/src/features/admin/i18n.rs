@@ -69,6 +69,7 @@ crate::messages! {
         AuditWebhookRedelivered => "重新推送 Webhook", "Delivered a webhook again";
         MsgWebhookDisabled => "Webhook 停用通知", "Webhook disabled";
         MsgScorecardFeedback => "考核结果反馈", "Scorecard result";
+        MsgCoachingReminder => "辅导事项每周提醒", "Coaching item reminder";
         MsgScorecardReminder => "考核确认提醒", "Scorecard reminder";
         SmsWebhookDisabled => "Webhook 地址 {url} 连续 3 天推送失败，已停用。修复后请在设置页重新启用。", "The webhook endpoint {url} failed for 3 days and was disabled. Enable it again on the settings page once fixed.";
         WebhooksTitle => "Webhook 推送", "Webhooks";

@@ -120,6 +120,7 @@ pub fn message_kind_label(kind: MessageKind) -> K {
         MessageKind::WebhookDisabled => K::MsgWebhookDisabled,
         MessageKind::ScorecardFeedback => K::MsgScorecardFeedback,
         MessageKind::ScorecardReminder => K::MsgScorecardReminder,
+        MessageKind::CoachingReminder => K::MsgCoachingReminder,
     }
 }
 

@@ -67,6 +67,7 @@ crate::messages! {
         Acknowledged => "已确认", "Acknowledged";
         NotScored => "上级尚未评分", "Not scored yet";
         History => "近 12 个月得分", "The last 12 months";
+        CoachingSms => "【全员营销】绩效辅导事项“{item}”（{day} 前完成）本周尚未记录进展，请登录更新。", "Coaching item “{item}” (due {day}) has no progress recorded this week: please update it.";
         CoachingTitle => "绩效辅导计划", "Coaching plan";
         CoachingOpened => "连续两个月低于 60 分（至 {month}），已启动辅导计划", "Two months in a row below 60 (to {month}): a coaching plan is open";
         CoachingItem => "改进事项", "Improvement item";

@@ -180,3 +180,37 @@ pub async fn close(state: &AppState, manager: i64, plan: i64) -> Result<(), AppE
     tx.commit().await?;
     Ok(())
 }
+
+/// Weekly tracking: reminds each open item's owner whose progress was not recorded in the last
+/// 7 days, at most once a week (an hourly job). Returns how many were reminded.
+pub async fn remind_weekly(state: &AppState, today: NaiveDate) -> Result<usize, AppError> {
+    use crate::features::scorecards::i18n::K;
+    use crate::plumbing::i18n::{fill, Locale};
+    let week_ago = (today - chrono::Duration::days(7)).to_string();
+    let (_turn, mut tx) = state.db.begin_write().await?;
+    let due: Vec<(i64, i64, String, String)> = sqlx::query_as(
+        "SELECT i.id, i.owner_id, i.item, i.due_on FROM coaching_items i JOIN coaching_plans p ON p.id = i.plan_id \
+         WHERE p.closed_at IS NULL AND i.done_at IS NULL AND (i.checked_on IS NULL OR i.checked_on <= $1) \
+         AND (i.reminded_on IS NULL OR i.reminded_on <= $1)",
+    )
+    .bind(&week_ago)
+    .fetch_all(&mut *tx)
+    .await?;
+    for (id, owner, item, due_on) in &due {
+        let body = fill(K::CoachingSms.text(Locale::ZhCn), &[("item", item), ("day", due_on)]);
+        crate::plumbing::outbox::enqueue(
+            &mut tx,
+            crate::plumbing::message::MessageKind::CoachingReminder,
+            &format!("user:{owner}"),
+            &body,
+        )
+        .await?;
+        sqlx::query("UPDATE coaching_items SET reminded_on = $1 WHERE id = $2")
+            .bind(today.to_string())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(due.len())
+}
