@@ -178,6 +178,23 @@ struct Earned {
     amount_fen: i64,
 }
 
+impl Earned {
+    /// What a refund of `refund_fen` (negative) takes back: the same share of what was earned
+    /// as of what was collected, never more than was earned.
+    fn taken_back(&self, refund_fen: i64) -> i64 {
+        if self.collected_fen <= 0 {
+            return 0;
+        }
+        round_fen(Decimal::from(self.amount_fen) * Decimal::from(refund_fen) / Decimal::from(self.collected_fen))
+            .max(-self.amount_fen)
+    }
+
+    fn add(&mut self, collected_fen: i64, amount_fen: i64) {
+        self.collected_fen += collected_fen;
+        self.amount_fen += amount_fen;
+    }
+}
+
 /// Percent of deal, percent band and split: one line per payment (and per split share).
 fn payment_lines(ctx: &Ctx, payments: &[&Payment], out: &mut Vec<RewardLine>) {
     let mut earned: BTreeMap<(i64, i64, i64, SplitRole), Earned> = BTreeMap::new();
@@ -221,26 +238,16 @@ fn payment_lines(ctx: &Ctx, payments: &[&Payment], out: &mut Vec<RewardLine>) {
                 .iter()
                 .zip(&payees)
                 .map(|((role, _), payee)| {
-                    let e = payee.and_then(|p| earned.get(&(d.id, rule.id, p, *role)));
-                    match e {
-                        Some(e) if e.collected_fen > 0 => {
-                            let back = round_fen(
-                                Decimal::from(e.amount_fen) * Decimal::from(pay.amount_fen)
-                                    / Decimal::from(e.collected_fen),
-                            );
-                            back.max(-e.amount_fen)
-                        }
-                        _ => 0,
-                    }
+                    payee
+                        .and_then(|p| earned.get(&(d.id, rule.id, p, *role)))
+                        .map_or(0, |e| e.taken_back(pay.amount_fen))
                 })
                 .collect()
         };
         let pool_fen: i64 = amounts.iter().sum();
         for (((role, weight), payee), amount) in shares.iter().zip(&payees).zip(amounts) {
             let Some(payee) = *payee else { continue };
-            let e = earned.entry((d.id, rule.id, payee, *role)).or_default();
-            e.collected_fen += pay.amount_fen;
-            e.amount_fen += amount;
+            earned.entry((d.id, rule.id, payee, *role)).or_default().add(pay.amount_fen, amount);
             let subject = if pay.amount_fen < 0 {
                 Subject::Refund { order_no: d.order_no.clone(), paid_on: pay.paid_on }
             } else if is_split {

@@ -24,14 +24,10 @@ pub(super) fn upline_lines(ctx: &Ctx, payments: &[&Payment], out: &mut Vec<Rewar
         let e = earned.entry((d.id, rule.id)).or_default();
         let amount = if pay.amount_fen >= 0 {
             round_fen(Decimal::from(pay.amount_fen) * rate * factor * multiplier)
-        } else if e.collected_fen > 0 {
-            round_fen(Decimal::from(e.amount_fen) * Decimal::from(pay.amount_fen) / Decimal::from(e.collected_fen))
-                .max(-e.amount_fen)
         } else {
-            0
+            e.taken_back(pay.amount_fen)
         };
-        e.collected_fen += pay.amount_fen;
-        e.amount_fen += amount;
+        e.add(pay.amount_fen, amount);
         out.push(RewardLine {
             key: format!("up:{}:{}:{}:{}", rule.id, rule.version, pay.id, recruiter),
             promoter_id: recruiter,

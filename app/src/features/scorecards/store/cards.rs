@@ -53,8 +53,8 @@ pub async fn targets(pool: &AnyPool, member: i64, period: &str) -> Result<BTreeM
     Ok(out)
 }
 
-/// The card's row, if it exists.
-struct Row_ {
+/// A card's stored row.
+struct CardRow {
     id: i64,
     figures: Option<Figures>,
     frozen_at: Option<i64>,
@@ -66,7 +66,7 @@ struct Row_ {
     acknowledged: bool,
 }
 
-async fn row(pool: &AnyPool, member: i64, period: &str) -> Result<Option<Row_>, AppError> {
+async fn row(pool: &AnyPool, member: i64, period: &str) -> Result<Option<CardRow>, AppError> {
     let r = sqlx::query(
         "SELECT id, figures, frozen_at, self_results, self_shortfalls, self_plan, score, calibrated_score, \
          calibration_reason, acknowledge_by, acknowledged_at FROM scorecards WHERE member_id = $1 AND period = $2",
@@ -81,7 +81,7 @@ async fn row(pool: &AnyPool, member: i64, period: &str) -> Result<Option<Row_>, 
     };
     let figures: Option<String> = r.try_get("figures")?;
     let results: Option<String> = r.try_get("self_results")?;
-    Ok(Some(Row_ {
+    Ok(Some(CardRow {
         id: r.try_get("id")?,
         figures: figures.map(|f| serde_json::from_str(&f).map_err(internal)).transpose()?,
         frozen_at: r.try_get("frozen_at")?,
@@ -123,7 +123,7 @@ pub(super) async fn ensure(tx: &mut Tx, member: i64, period: &str) -> Result<i64
 /// The period's figures: as frozen, else frozen now when the 5th has come, else live.
 pub async fn figures_of(state: &AppState, m: &Member, p: &Period) -> Result<(Figures, bool), AppError> {
     let key = p.key();
-    if let Some(Row_ { figures: Some(f), frozen_at: Some(_), .. }) = row(&state.db.pool, m.id, &key).await? {
+    if let Some(CardRow { figures: Some(f), frozen_at: Some(_), .. }) = row(&state.db.pool, m.id, &key).await? {
         return Ok((f, true));
     }
     let (first, last) = p.dates();
@@ -141,10 +141,8 @@ pub async fn figures_of(state: &AppState, m: &Member, p: &Period) -> Result<(Fig
         .await?;
     tx.commit().await?;
     // Another instance may have frozen it first: what is stored is what counts.
-    match row(&state.db.pool, m.id, &key).await? {
-        Some(Row_ { figures: Some(f), .. }) => Ok((f, true)),
-        _ => Ok((f, true)),
-    }
+    let stored = row(&state.db.pool, m.id, &key).await?.and_then(|r| r.figures);
+    Ok((stored.unwrap_or(f), true))
 }
 
 /// The manager's items and the peers' collaboration scores.
