@@ -22,6 +22,29 @@ async fn campaign_artwork_is_checked_stored_and_shown() {
     assert_eq!(res.bytes().await.unwrap().as_ref(), PNG);
     let page = s.client().get(s.url("/c/winter-home")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains(&format!("/media/{key}")), "the landing page shows the artwork");
+    // Pasted into a chat, the link shows a card: the campaign's name, copy and artwork, with
+    // absolute addresses (Open Graph, and the schema.org tags WeChat reads).
+    let name: String =
+        sqlx::query_scalar("SELECT name FROM campaigns WHERE id = 1").fetch_one(&s.state.db.pool).await.unwrap();
+    let head = &page[..page.find("</head>").expect("a head")];
+    for tag in [
+        format!(r#"<meta property="og:title" content="{name}""#),
+        format!(r#"<meta property="og:image" content="{}""#, s.url(&format!("/media/{key}"))),
+        format!(r#"<meta itemprop="image" content="{}""#, s.url(&format!("/media/{key}"))),
+        format!(r#"<meta property="og:url" content="{}""#, s.url("/c/winter-home")),
+        format!(r#"<meta itemprop="name" content="{name}""#),
+        r#"<meta property="og:description" content=""#.to_string(),
+        r#"<meta name="description" content=""#.to_string(),
+        format!("<title>{name}</title>"),
+    ] {
+        assert!(head.contains(&tag), "{tag} missing from the landing page's head");
+    }
+    // Every public page says what it is to search engines and link previews.
+    for path in ["/", "/login", "/redeem", "/c/winter-home/thanks"] {
+        let page = s.client().get(s.url(path)).send().await.unwrap().text().await.unwrap();
+        let head = &page[..page.find("</head>").expect("a head")];
+        assert!(head.contains(r#"<meta name="description" content=""#), "{path}: no description");
+    }
     // The same picture again is stored once.
     upload(&s, &marketing, "/campaigns/1/artwork", PNG).await;
     assert_eq!(s.count("SELECT COUNT(*) FROM media").await, 1);

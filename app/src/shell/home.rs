@@ -22,6 +22,7 @@ pub fn Home() -> impl IntoView {
     let i18n = use_i18n();
     let accounts = resource(|| (), |_| demo_accounts());
     view! {
+        <leptos_meta::Meta name="description" content=i18n.t(K::HomeWelcome) />
         <section class="hero">
             <h1>{i18n.t(K::AppName)}</h1>
             <p>{i18n.t(K::HomeWelcome)}</p>

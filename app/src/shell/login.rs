@@ -67,6 +67,7 @@ pub fn Login() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
     let pending = action.pending();
     view! {
+        <leptos_meta::Meta name="description" content=i18n.t(K::HomeWelcome) />
         <section class="card narrow">
             <h1>{i18n.t(K::SignInTitle)}</h1>
             <ActionForm action=action attr:class="form">

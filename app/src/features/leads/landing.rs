@@ -36,7 +36,14 @@ pub async fn load_landing(slug: String, ref_code: Option<String>) -> Result<Land
     if draft.is_some() {
         set_cookie(&clear_draft_cookie(&slug));
     }
+    let base = crate::plumbing::http::base_url(&cx.parts.headers);
+    let share_image = campaign.public.artwork_url.as_ref().map(|src| match src.starts_with('/') {
+        true => format!("{base}{src}"),
+        false => src.clone(),
+    });
     Ok(LandingData {
+        page_url: format!("{base}/c/{}", campaign.public.slug),
+        share_image,
         campaign: campaign.public,
         phase,
         referrer_name: link.as_ref().map(|l| l.promoter_name.clone()),
@@ -118,6 +125,12 @@ fn LandingView(data: LandingData) -> impl IntoView {
         }
     };
     view! {
+        <ShareCard
+            title=c.name.clone()
+            description=if c.landing_copy.trim().is_empty() { c.product.clone() } else { c.landing_copy.clone() }
+            url=data.page_url
+            image=data.share_image
+        />
         <section class="landing">
             {c.artwork_url.clone().map(|src| view! { <img class="artwork" src=src alt="" /> })}
             <h1>{c.name.clone()}</h1>
@@ -168,10 +181,32 @@ fn LandingView(data: LandingData) -> impl IntoView {
     }
 }
 
+/// What a chat shows for a pasted link, and what search engines show: the campaign's name,
+/// its copy and its artwork (Open Graph, and the schema.org tags WeChat's card reads).
+#[component]
+fn ShareCard(title: String, description: String, url: String, image: Option<String>) -> impl IntoView {
+    use leptos_meta::{Meta, Title};
+    view! {
+        <Title text=title.clone() />
+        <Meta name="description" content=description.clone() />
+        <Meta property="og:type" content="website" />
+        <Meta property="og:title" content=title.clone() />
+        <Meta property="og:description" content=description.clone() />
+        <Meta property="og:url" content=url />
+        <Meta itemprop="name" content=title />
+        <Meta itemprop="description" content=description />
+        {image.map(|src| view! {
+            <Meta property="og:image" content=src.clone() />
+            <Meta itemprop="image" content=src />
+        })}
+    }
+}
+
 #[component]
 pub fn Thanks() -> impl IntoView {
     let i18n = use_i18n();
     view! {
+        <leptos_meta::Meta name="description" content=i18n.t(K::ThanksBody) />
         <section class="card center" data-testid="thanks">
             <h1>{i18n.t(K::ThanksTitle)}</h1>
             <p>{i18n.t(K::ThanksBody)}</p>

@@ -194,6 +194,10 @@ pub struct LandingData {
     pub referrer_name: Option<String>,
     pub ref_code: Option<String>,
     pub draft: Option<LeadDraft>,
+    /// The page's own absolute address and its artwork's, for the card a chat app shows
+    /// when the link is pasted (Open Graph; WeChat reads the same tags).
+    pub page_url: String,
+    pub share_image: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -44,6 +44,7 @@ pub fn Redeem() -> impl IntoView {
     let (name, phone, otp) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
     let check = move || start.value().get().and_then(|r| r.ok());
     view! {
+        <leptos_meta::Meta name="description" content=i18n.t(K::RedeemHint) />
         <h1>{i18n.t(K::RedeemTitle)}</h1>
         <section class="card">
             <p class="muted">{i18n.t(K::RedeemHint)}</p>

@@ -21,15 +21,15 @@ pub struct Thanks {
 /// Queues what may be sent of `thanks` (one batch of leads) on the org-local `day`.
 pub async fn queue(tx: &mut Tx, day: &str, thanks: &[&Thanks]) -> Result<(), sqlx::Error> {
     let mut messages: Vec<(&str, &str)> = Vec::new();
+    // The phones not yet thanked today, claimed in one statement for the batch (a statement a
+    // lead cost each PostgreSQL submission a round trip). A phone twice in the batch is claimed
+    // once and thanked once.
+    let mut first_today = claim_phones(tx, day, thanks).await?;
+    // Campaigns found over their budget in this batch: a day's count only grows, so the rest
+    // of the batch is over it too, and marketing has been told.
+    let mut over: Vec<i64> = Vec::new();
     for t in thanks {
-        let first_today = sqlx::query("INSERT INTO thanked_phones (phone, day) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .bind(&t.phone)
-            .bind(day)
-            .execute(&mut **tx)
-            .await?
-            .rows_affected()
-            == 1;
-        if !first_today {
+        if !first_today.remove(t.phone.as_str()) || over.contains(&t.campaign_id) {
             continue;
         }
         // One more message for the campaign today, if the budget allows (no row: it does not).
@@ -47,6 +47,7 @@ pub async fn queue(tx: &mut Tx, day: &str, thanks: &[&Thanks]) -> Result<(), sql
             messages.push((&t.phone, &t.body));
             continue;
         }
+        over.push(t.campaign_id);
         let first_over = sqlx::query(
             "INSERT INTO message_budgets (campaign_id, day, sent, alerted) VALUES ($1, $2, 0, 1) \
              ON CONFLICT (campaign_id, day) DO UPDATE SET alerted = 1 WHERE message_budgets.alerted = 0",
@@ -69,4 +70,26 @@ pub async fn queue(tx: &mut Tx, day: &str, thanks: &[&Thanks]) -> Result<(), sql
     // Yesterday's phones are forgotten: the table holds about one day of numbers.
     sqlx::query("DELETE FROM thanked_phones WHERE day < $1").bind(day).execute(&mut **tx).await?;
     Ok(())
+}
+
+/// Inserts the batch's phones for `day`; returns those that were not there yet.
+async fn claim_phones(
+    tx: &mut Tx,
+    day: &str,
+    thanks: &[&Thanks],
+) -> Result<std::collections::HashSet<String>, sqlx::Error> {
+    use sqlx::Row;
+    if thanks.is_empty() {
+        return Ok(Default::default());
+    }
+    let backend = crate::plumbing::db::backend_of(tx);
+    let sql = format!(
+        "INSERT INTO thanked_phones (phone, day) VALUES {} ON CONFLICT DO NOTHING RETURNING phone",
+        crate::plumbing::db::placeholders(backend, thanks.len(), 2)
+    );
+    let mut query = sqlx::query(&sql);
+    for t in thanks {
+        query = query.bind(&t.phone).bind(day);
+    }
+    query.fetch_all(&mut **tx).await?.iter().map(|r| r.try_get("phone")).collect()
 }

@@ -74,46 +74,16 @@ pub async fn replay(state: &AppState, draft: &Rule, first: NaiveDate, last: Naiv
         })
     };
 
-    let sql = format!(
-        "SELECT {}, p.id AS payment_id, p.deal_id, p.paid_on, p.amount_fen AS paid_fen FROM deals d \
-         LEFT JOIN payments p ON p.deal_id = d.id WHERE d.customer_phone IN \
-         (SELECT d2.customer_phone FROM payments p2 JOIN deals d2 ON d2.id = p2.deal_id \
-          WHERE p2.paid_on >= $1 AND p2.paid_on <= $2) ORDER BY d.customer_phone, d.id",
-        DEAL_COLUMNS.split(", ").map(|c| format!("d.{c}")).collect::<Vec<_>>().join(", ")
-    );
-    let mut rows = sqlx::query(&sql).bind(from.to_string()).bind(last.to_string()).fetch(pool);
-    let (mut deals, mut payments): (Vec<Deal>, Vec<Payment>) = (Vec::new(), Vec::new());
-    while let Some(r) = rows.try_next().await? {
-        let id: i64 = r.try_get("id")?;
-        if deals.last().is_none_or(|d| d.id != id) {
-            let deal = deal_of(&r)?;
-            // A batch ends between customers.
-            if deals.len() >= BATCH_DEALS && deals.last().is_some_and(|d| d.customer != deal.customer) {
-                let facts = batch(&promoters, &boosts, std::mem::take(&mut deals), std::mem::take(&mut payments));
-                batches.send(facts).await.map_err(internal)?;
-            }
-            deals.push(deal);
-        }
-        if let Some(payment_id) = r.try_get::<Option<i64>, _>("payment_id")? {
-            payments.push(Payment {
-                id: payment_id,
-                deal_id: id,
-                paid_on: date(&r.try_get::<String, _>("paid_on")?)?,
-                amount_fen: r.try_get("paid_fen")?,
-            });
-        }
-    }
-    drop(rows);
-    if !deals.is_empty() {
-        batches.send(batch(&promoters, &boosts, deals, payments)).await.map_err(internal)?;
-    }
-    drop(batches);
+    // The ledger's side (what the rules in force paid) is read while the facts stream in.
+    let (read, ledger_side) =
+        tokio::join!(read_customers(state, from, last, &promoters, &boosts, batches), ledger_side(state, first, last));
+    read?;
+    let (ledger, profit_fen) = ledger_side?;
     let mut after = worker.await.map_err(internal)?;
 
     // What the rules in force pay is what the ledger holds (the engine's own lines, accrued as
     // facts arrived), but for activity targets, which a period's draft writes: those are the
     // engine's, as for the draft.
-    ledger::accrue_all(state).await?;
     let mut before = Tally::new(first, last);
     // Valid leads and activity, when a rule in either set pays for them.
     let pays_activity = rules.iter().chain(&draft_rules).any(|r| {
@@ -134,10 +104,71 @@ pub async fn replay(state: &AppState, draft: &Rule, first: NaiveDate, last: Naiv
         }
     }
     let mut before = before.finish(&rules);
-    for (promoter, fen) in ledger_cost(pool, first, last).await? {
+    for (promoter, fen) in ledger {
         *before.entry(promoter).or_default() += fen;
     }
     before.retain(|_, fen| *fen != 0);
+    Ok(Replayed { before, after: after.finish(&draft_rules), rules, draft_rules, promoters, profit_fen })
+}
+
+/// Streams every deal and payment of the customers with money collected in `from..=last`,
+/// whole customers at a time, to the engine's thread.
+async fn read_customers(
+    state: &AppState,
+    from: NaiveDate,
+    last: NaiveDate,
+    promoters: &BTreeMap<i64, Promoter>,
+    boosts: &[(i64, Vec<crate::features::campaigns::rules::Boost>)],
+    batches: tokio::sync::mpsc::Sender<Facts>,
+) -> Result<(), AppError> {
+    let sql = format!(
+        "SELECT {}, p.id AS payment_id, p.paid_on, p.amount_fen AS paid_fen FROM deals d \
+         LEFT JOIN payments p ON p.deal_id = d.id WHERE d.customer_phone IN \
+         (SELECT d2.customer_phone FROM payments p2 JOIN deals d2 ON d2.id = p2.deal_id \
+          WHERE p2.paid_on >= $1 AND p2.paid_on <= $2) ORDER BY d.customer_phone, d.id",
+        DEAL_COLUMNS.split(", ").map(|c| format!("d.{c}")).collect::<Vec<_>>().join(", ")
+    );
+    let mut read = state.db.begin_streaming_read().await?;
+    let mut rows = sqlx::query(&sql).bind(from.to_string()).bind(last.to_string()).fetch(&mut *read);
+    let (mut deals, mut payments): (Vec<Deal>, Vec<Payment>) = (Vec::new(), Vec::new());
+    while let Some(r) = rows.try_next().await? {
+        let id: i64 = r.try_get("id")?;
+        if deals.last().is_none_or(|d| d.id != id) {
+            let deal = deal_of(&r)?;
+            // A batch ends between customers.
+            if deals.len() >= BATCH_DEALS && deals.last().is_some_and(|d| d.customer != deal.customer) {
+                let facts = batch(promoters, boosts, std::mem::take(&mut deals), std::mem::take(&mut payments));
+                batches.send(facts).await.map_err(internal)?;
+            }
+            deals.push(deal);
+        }
+        if let Some(payment_id) = r.try_get::<Option<i64>, _>("payment_id")? {
+            payments.push(Payment {
+                id: payment_id,
+                deal_id: id,
+                paid_on: date(&r.try_get::<String, _>("paid_on")?)?,
+                amount_fen: r.try_get("paid_fen")?,
+            });
+        }
+    }
+    drop(rows);
+    read.rollback().await?;
+    if !deals.is_empty() {
+        batches.send(batch(promoters, boosts, deals, payments)).await.map_err(internal)?;
+    }
+    Ok(())
+}
+
+/// What the ledger holds vesting in `first..=last` by promoter (brought up to date first), and
+/// the profit of the deals signed in the period.
+async fn ledger_side(
+    state: &AppState,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Result<(BTreeMap<i64, i64>, i64), AppError> {
+    ledger::accrue_all(state).await?;
+    let pool = &state.db.pool;
+    let cost = ledger_cost(pool, first, last).await?;
     let profit_fen: Option<i64> = sqlx::query_scalar(
         "SELECT CAST(SUM(amount_fen - COALESCE(cost_fen, 0)) AS BIGINT) FROM deals WHERE signed_on >= $1 AND signed_on <= $2",
     )
@@ -145,14 +176,7 @@ pub async fn replay(state: &AppState, draft: &Rule, first: NaiveDate, last: Naiv
     .bind(last.to_string())
     .fetch_one(pool)
     .await?;
-    Ok(Replayed {
-        before,
-        after: after.finish(&draft_rules),
-        rules,
-        draft_rules,
-        promoters,
-        profit_fen: profit_fen.unwrap_or(0),
-    })
+    Ok((cost, profit_fen.unwrap_or(0)))
 }
 
 /// The ledger's cash vesting in `first..=last` by promoter, activity targets aside.

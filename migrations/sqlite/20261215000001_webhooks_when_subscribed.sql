@@ -1,0 +1,5 @@
+-- A fact whose event nobody subscribes to costs its trigger one look at the few endpoints,
+-- not a JSON document and an INSERT … SELECT: PostgreSQL's trigger conditions cannot read
+-- another table, so each function asks first (SQLite's triggers ask in their WHEN).
+-- engine-specific: below this line each engine's own syntax.
+-- Nothing: SQLite's webhook triggers have asked in their WHEN since they were made.
