@@ -50,6 +50,12 @@ async fn a_replay_under_the_rules_in_force_equals_what_the_run_paid() {
     pay(&s, &sales, a, "2026-11-03", "12345.67").await;
     pay(&s, &sales, b, "2026-11-20", "50000").await;
     pay(&s, &sales, c, "2026-11-15", "10000").await;
+    // A returning customer: their first order (August, nobody's referral) makes November's a
+    // repurchase, which the replay sees only by reading the customer's history before the period.
+    let earlier = deal(&s, &sales, ["W-0", "13911170004", "8000", "2026-08-01", "2026-08-31", ""]).await;
+    pay(&s, &sales, earlier, "2026-08-05", "8000").await;
+    let again = deal(&s, &sales, ["W-4", "13911170004", "20000", "2026-11-05", "2026-11-30", &code]).await;
+    pay(&s, &sales, again, "2026-11-10", "20000").await;
 
     let finance = s.signed_in(FINANCE).await;
     let run: i64 = s.call_json(&finance, "draft_run", &[("scope", "employee"), ("period", "2026-11")]).await;
