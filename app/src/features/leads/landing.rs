@@ -37,10 +37,8 @@ pub async fn load_landing(slug: String, ref_code: Option<String>) -> Result<Land
         set_cookie(&clear_draft_cookie(&slug));
     }
     let base = crate::plumbing::http::base_url(&cx.parts.headers);
-    let share_image = campaign.public.artwork_url.as_ref().map(|src| match src.starts_with('/') {
-        true => format!("{base}{src}"),
-        false => src.clone(),
-    });
+    // Artwork is served from this site (`/media/…`): a chat app needs the whole address.
+    let share_image = campaign.public.artwork_url.as_ref().map(|src| format!("{base}{src}"));
     Ok(LandingData {
         page_url: format!("{base}/c/{}", campaign.public.slug),
         share_image,

@@ -75,10 +75,10 @@ pub async fn replay(state: &AppState, draft: &Rule, first: NaiveDate, last: Naiv
     };
 
     // The ledger's side (what the rules in force paid) is read while the facts stream in.
-    let (read, ledger_side) =
+    let (read, paid) =
         tokio::join!(read_customers(state, from, last, &promoters, &boosts, batches), ledger_side(state, first, last));
     read?;
-    let (ledger, profit_fen) = ledger_side?;
+    let (ledger, profit_fen) = paid?;
     let mut after = worker.await.map_err(internal)?;
 
     // What the rules in force pay is what the ledger holds (the engine's own lines, accrued as
