@@ -10,7 +10,7 @@ release_binary() {
   if [ -n "${BENCH_BIN:-}" ]; then
     echo "$BENCH_BIN"
   else
-    cargo leptos build --release >&2
+    cargo leptos build --release --split --precompress >&2
     echo "$CARGO_TARGET_DIR/server-release/server"
   fi
 }
@@ -60,4 +60,14 @@ on_both_engines() {
   else
     echo "postgres_skipped: unreachable"
   fi
+}
+
+# node_bench SCRIPT [ENV=VALUE…]: the demo server ($BIN) on a fresh SQLite file, and a
+# benchmark that drives Chromium against it (end2end/bench/SCRIPT).
+node_bench() {
+  local script="$1"; shift
+  NODE_BENCH_DIR=$(mktemp -d)
+  start_server "sqlite://$NODE_BENCH_DIR/bench.db"
+  trap 'kill -TERM $SERVER_PID 2>/dev/null; rm -rf "$NODE_BENCH_DIR"' EXIT
+  (cd end2end && env ALLHANDS_E2E_URL="$SERVER_BASE" "$@" node "bench/$script")
 }

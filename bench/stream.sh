@@ -5,7 +5,7 @@
 # Targets (SQLite): p95 under 250 ms, server memory under 200 MB.
 set -euo pipefail
 ulimit -n "$(ulimit -Hn)"
-cargo leptos build --release >&2
+cargo leptos build --release --split --precompress >&2
 RUSTFLAGS="--cfg erase_components" cargo build --profile server-release -p server --bin bench-stream >&2
 BIN="$CARGO_TARGET_DIR/server-release/server"
 CLIENT="$CARGO_TARGET_DIR/server-release/bench-stream"

@@ -4,6 +4,7 @@ import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
 import { before, after } from 'node:test';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 export const BASE = process.env.ALLHANDS_E2E_URL ?? 'http://127.0.0.1:3000';
 export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
@@ -125,4 +126,21 @@ export async function call(page, name, fields) {
     if (!res.ok) throw new Error(`${name}: ${res.status} ${await res.text()}`);
     return res.json();
   }, [name, fields]);
+}
+
+/** The finished share poster's size and what its QR code reads (jsQR, on the image's pixels). */
+export async function readPoster(page) {
+  await page.addScriptTag({ path: createRequire(import.meta.url).resolve('jsqr') });
+  return page.evaluate(async () => {
+    const img = document.querySelector('[data-testid="poster-img"]');
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
+    const ctx = canvas.getContext('2d');
+    ctx.drawImage(img, 0, 0);
+    const pixels = ctx.getImageData(0, 0, canvas.width, canvas.height);
+    const qr = window.jsQR(pixels.data, canvas.width, canvas.height);
+    return { width: canvas.width, height: canvas.height, text: qr ? qr.data : null };
+  });
 }

@@ -3,11 +3,9 @@
 // is counted once on the employee's page and in the dashboard's poster channel.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { useBrowser, phoneContext, open, signIn, assertNoErrors, SHOTS } from './helpers.mjs';
+import { useBrowser, phoneContext, open, signIn, assertNoErrors, readPoster, SHOTS } from './helpers.mjs';
 
 const browser = useBrowser();
-const jsQrPath = createRequire(import.meta.url).resolve('jsqr');
 
 async function clicks(page) {
   await open(page, '/me');
@@ -25,19 +23,7 @@ test('poster QR → the employee link with ch=poster → the form; the click cou
   await card.getByTestId('make-poster').click();
   await card.getByTestId('poster-img').waitFor();
   await page.screenshot({ path: `${SHOTS}/poster.png`, fullPage: true });
-  await page.addScriptTag({ path: jsQrPath });
-  const decoded = await page.evaluate(async () => {
-    const img = document.querySelector('[data-testid="poster-img"]');
-    await img.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = img.naturalWidth;
-    canvas.height = img.naturalHeight;
-    const ctx = canvas.getContext('2d');
-    ctx.drawImage(img, 0, 0);
-    const pixels = ctx.getImageData(0, 0, canvas.width, canvas.height);
-    const qr = window.jsQR(pixels.data, canvas.width, canvas.height);
-    return { width: canvas.width, height: canvas.height, text: qr ? qr.data : null };
-  });
+  const decoded = await readPoster(page);
   assert.deepEqual([decoded.width, decoded.height], [750, 1334]);
   assert.equal(decoded.text, `${link}?ch=poster`);
   assertNoErrors(employee);

@@ -11,7 +11,7 @@
 //!   stream, which is meant to stay open.
 //!
 //! One middleware rather than several: each `from_fn` layer costs every redirect allocations.
-use app::plumbing::edge::{harden, Client};
+use app::plumbing::edge::{cache_policy, harden, Client};
 use app::plumbing::errors::AppError;
 use app::plumbing::http::{carried, is_api, message_page, with_problem_status};
 use app::plumbing::i18n::Locale;
@@ -53,6 +53,8 @@ pub async fn edge(State(edge): State<Edge>, mut req: Request, next: Next) -> Res
     let client =
         Client::of(peer.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)), req.headers(), &state.config.trusted_proxies);
     req.extensions_mut().insert(client);
+    // Only a built asset's name is kept for the cache policy (a page's type says it is one).
+    let asset = req.uri().path().strip_prefix("/pkg/").map(str::to_owned);
     let mut res = if long_lived(req.uri().path()) {
         answer(state.clone(), req, next).await
     } else {
@@ -77,6 +79,7 @@ pub async fn edge(State(edge): State<Edge>, mut req: Request, next: Next) -> Res
         }
     };
     harden(&mut res, client.https);
+    cache_policy(asset.as_deref(), &mut res);
     if state.config.secure_cookies || client.https {
         secure_cookies(&mut res);
     }

@@ -1,6 +1,7 @@
 //! Wiring: configuration, each feature's part of the state and its routes merged into one
 //! router, the background jobs, and serving with graceful shutdown. The product's rules live
 //! in `app`; this crate only connects them to HTTP.
+pub mod assets;
 pub mod config;
 pub mod edge;
 pub mod jobs;
@@ -141,7 +142,9 @@ pub async fn build_with(
     // integration tests start many) could leave a page another is rendering pending forever.
     static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
     let routes = ROUTES.get_or_init(|| generate_route_list(app::App)).clone();
+    assets::repair_split_manifest(&b.options);
     let router = Router::new()
+        .merge(assets::routes(&b.options))
         .merge(routes::routes())
         .merge(campaigns::routes::routes())
         .merge(promotion::routes::routes())

@@ -125,6 +125,41 @@ pub fn harden<B>(res: &mut Response<B>, https: bool) {
     }
 }
 
+/// A built asset's name carries its content's hash (cargo-leptos `hash-files`: a 22-character
+/// base64url digest before the extension, `allhands.<hash>.wasm`). The unhashed loader's
+/// placeholder (`__wasm_split.____…_.js`) is not a hash.
+fn content_hashed(file: &str) -> bool {
+    let parts: Vec<&str> = file.split('.').collect();
+    parts.len() >= 3 && {
+        let hash = parts[parts.len() - 2];
+        hash.len() == 22
+            && hash.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            && hash.bytes().any(|b| b != b'_')
+    }
+}
+
+/// How long a response may be kept: a content-hashed asset for good (a new build has new
+/// names), any other built asset only after asking again, a page never without asking (it
+/// shows the person's own, live data). Responses that set their own policy keep it. `asset`:
+/// the path under `/pkg/`, for a built asset.
+pub fn cache_policy<B>(asset: Option<&str>, res: &mut Response<B>) {
+    if res.headers().contains_key(header::CACHE_CONTROL) || !res.status().is_success() {
+        return;
+    }
+    let value = if let Some(file) = asset {
+        if content_hashed(file.rsplit('/').next().unwrap_or(file)) {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        }
+    } else if res.headers().get(header::CONTENT_TYPE).is_some_and(|t| t.as_bytes().starts_with(b"text/html")) {
+        "private, no-cache"
+    } else {
+        return;
+    };
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,6 +194,38 @@ mod tests {
         let garbage = headers(&[("x-forwarded-for", "203.0.113.8, nonsense")]);
         assert_eq!(Client::of(lb, &garbage, &trusted).ip, lb);
         assert!(parse_trusted("10.0.0.0/33").is_err());
+    }
+
+    #[test]
+    fn hashed_assets_are_kept_for_good_and_pages_never_without_asking() {
+        let policy = |path: &str, content_type: &str| {
+            let mut res = Response::new(());
+            res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_str(content_type).unwrap());
+            cache_policy(path.strip_prefix("/pkg/"), &mut res);
+            res.headers().get(header::CACHE_CONTROL).map(|v| v.to_str().unwrap().to_string())
+        };
+        let forever = Some("public, max-age=31536000, immutable".to_string());
+        assert_eq!(policy("/pkg/allhands.S2b6qLgqbqj0sUTvc6_VnA.wasm", "application/wasm"), forever);
+        assert_eq!(policy("/pkg/chunk_12.S2b6qLgqbqj0sUTvc6-VnA.wasm", "application/wasm"), forever);
+        assert_eq!(policy("/pkg/__wasm_split.S2b6qLgqbqj0sUTvc6_VnA.js", "text/javascript"), forever);
+        // Unhashed (a development build) or the loader's placeholder: ask again.
+        assert_eq!(policy("/pkg/allhands.wasm", "application/wasm").as_deref(), Some("no-cache"));
+        assert_eq!(
+            policy("/pkg/__wasm_split.______________________.js", "text/javascript").as_deref(),
+            Some("no-cache")
+        );
+        assert_eq!(policy("/pkg/snippets/x/inline0.js", "text/javascript").as_deref(), Some("no-cache"));
+        assert_eq!(policy("/c/winter-home", "text/html; charset=utf-8").as_deref(), Some("private, no-cache"));
+        assert_eq!(policy("/api/leads", "application/json"), None);
+        // A response's own policy stands; an error is not kept.
+        let mut own = Response::new(());
+        own.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
+        cache_policy(Some("a.S2b6qLgqbqj0sUTvc6_VnA.js"), &mut own);
+        assert_eq!(own.headers()[header::CACHE_CONTROL], "public, max-age=86400");
+        let mut missing = Response::new(());
+        *missing.status_mut() = axum::http::StatusCode::NOT_FOUND;
+        cache_policy(Some("a.S2b6qLgqbqj0sUTvc6_VnA.js"), &mut missing);
+        assert!(missing.headers().get(header::CACHE_CONTROL).is_none());
     }
 
     #[test]

@@ -6,17 +6,17 @@ pub mod home;
 pub mod i18n;
 pub mod login;
 pub mod me;
+pub mod pages;
 
-use crate::features::admin;
-use crate::features::{campaigns, dashboard, deals, leads, promotion, rewards, scorecards, settlement};
+use crate::features::{leads, rewards};
 use crate::plumbing::access::Access;
 use crate::plumbing::i18n::{I18n, Locale};
 use crate::shell::i18n::K;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, SsrMode,
+    path, Lazy, SsrMode,
 };
 
 /// A link of the header and who sees it: the same table the server functions behind each
@@ -89,6 +89,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
                 <meta name="theme-color" content="#c2410c" />
                 <link rel="icon" href="data:," />
+                // Built assets carry their content's hash in their names (kept for good).
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -100,58 +102,63 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Marks the page interactive: tests and people alike must not click before. After the routes
+/// in the document, so that it hydrates only once a lazily loaded page has loaded and hydrated.
+#[component]
+fn Hydrated() -> impl IntoView {
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let i18n = I18n(RwSignal::new(initial_locale()));
     provide_context(i18n);
 
-    // Tests and people alike must not click before the page is interactive.
-    Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
-
     view! {
-        <Stylesheet id="leptos" href="/pkg/allhands.css" />
         <Title text=move || K::AppName.text(i18n.locale()) />
         <Router>
             <header::Header />
             <main class="page">
                 <Routes fallback=crate::plumbing::ui::NotFound>
+                    // The public pages are in the first download; the staff's load when opened.
                     <Route path=path!("/") view=home::Home />
                     <Route path=path!("/login") view=login::Login />
-                    <Route path=path!("/me") view=me::MyPromotion />
                     // The prospect's pages must work without JavaScript: render them whole
                     // (out-of-order streaming would leave parts in <template>s for a script).
                     <Route path=path!("/c/:slug") view=leads::landing::Landing ssr=SsrMode::Async />
                     <Route path=path!("/c/:slug/thanks") view=leads::landing::Thanks ssr=SsrMode::Async />
-                    <Route path=path!("/campaigns") view=campaigns::manage::Campaigns />
-                    <Route path=path!("/content") view=campaigns::content::Content />
-                    <Route path=path!("/leads") view=leads::list::Leads />
-                    <Route path=path!("/leads/settings") view=leads::lead_settings::LeadSettings />
-                    <Route path=path!("/review") view=leads::review::Review />
-                    <Route path=path!("/follow-up") view=leads::follow_up::FollowUp />
-                    <Route path=path!("/admin") view=admin::people::Admin />
-                    <Route path=path!("/admin/audit") view=admin::audit::AuditLog />
-                    <Route path=path!("/admin/settings") view=admin::settings_page::SettingsPage />
-                    <Route path=path!("/account") view=admin::account::Account />
-                    <Route path=path!("/setup") view=admin::setup::Setup />
-                    <Route path=path!("/reset") view=admin::reset::Reset />
-                    <Route path=path!("/deals") view=deals::records::Deals />
-                    <Route path=path!("/settlement") view=settlement::runs::Settlement />
-                    <Route path=path!("/me/rewards") view=settlement::my_rewards::MyRewardsPage />
-                    <Route path=path!("/me/payout") view=settlement::payout_account::PayoutAccountPage />
                     <Route path=path!("/redeem") view=rewards::redeem::Redeem />
-                    <Route path=path!("/rewards/rules") view=rewards::rules::Rules />
-                    <Route path=path!("/dashboard") view=dashboard::board::DashboardPage />
-                    <Route path=path!("/heroes") view=dashboard::heroes::HeroBoardPage />
-                    <Route path=path!("/stories") view=promotion::stories::StoriesPage />
-                    <Route path=path!("/me/scorecard") view=scorecards::card::MyScorecardPage />
-                    <Route path=path!("/scorecards") view=scorecards::team::TeamPage />
+                    <Route path=path!("/me") view={Lazy::<pages::MyPromotion>::new()} />
+                    <Route path=path!("/campaigns") view={Lazy::<pages::Campaigns>::new()} />
+                    <Route path=path!("/content") view={Lazy::<pages::Content>::new()} />
+                    <Route path=path!("/leads") view={Lazy::<pages::Leads>::new()} />
+                    <Route path=path!("/leads/settings") view={Lazy::<pages::LeadSettings>::new()} />
+                    <Route path=path!("/review") view={Lazy::<pages::Review>::new()} />
+                    <Route path=path!("/follow-up") view={Lazy::<pages::FollowUp>::new()} />
+                    <Route path=path!("/admin") view={Lazy::<pages::Admin>::new()} />
+                    <Route path=path!("/admin/audit") view={Lazy::<pages::AuditLog>::new()} />
+                    <Route path=path!("/admin/settings") view={Lazy::<pages::Settings>::new()} />
+                    <Route path=path!("/account") view={Lazy::<pages::Account>::new()} />
+                    <Route path=path!("/setup") view={Lazy::<pages::Setup>::new()} />
+                    <Route path=path!("/reset") view={Lazy::<pages::Reset>::new()} />
+                    <Route path=path!("/deals") view={Lazy::<pages::Deals>::new()} />
+                    <Route path=path!("/settlement") view={Lazy::<pages::Settlement>::new()} />
+                    <Route path=path!("/me/rewards") view={Lazy::<pages::MyRewards>::new()} />
+                    <Route path=path!("/me/payout") view={Lazy::<pages::PayoutAccount>::new()} />
+                    <Route path=path!("/rewards/rules") view={Lazy::<pages::Rules>::new()} />
+                    <Route path=path!("/dashboard") view={Lazy::<pages::Dashboard>::new()} />
+                    <Route path=path!("/heroes") view={Lazy::<pages::Heroes>::new()} />
+                    <Route path=path!("/stories") view={Lazy::<pages::Stories>::new()} />
+                    <Route path=path!("/me/scorecard") view={Lazy::<pages::MyScorecard>::new()} />
+                    <Route path=path!("/scorecards") view={Lazy::<pages::Scorecards>::new()} />
                 </Routes>
             </main>
+            <Hydrated />
         </Router>
     }
 }

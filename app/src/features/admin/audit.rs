@@ -89,7 +89,7 @@ pub fn AuditLog() -> impl IntoView {
             <Suspense fallback=move || view! { <p>{i18n.t(C::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     show_result(rows.await, |rows| view! {
-                        <div class="table-wrap">
+                        <div class="table-wrap" tabindex="0">
                             <table class="table cards" data-testid="audit-table">
                                 <thead><tr>
                                     <th>{i18n.t(K::ColWhen)}</th>

@@ -140,7 +140,7 @@ pub fn Admin() -> impl IntoView {
             <Suspense fallback=move || view! { <p>{i18n.t(C::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     show_result(users.await, |rows| view! {
-                        <div class="table-wrap">
+                        <div class="table-wrap" tabindex="0">
                             <table class="table cards" data-testid="users-table">
                                 <thead><tr>
                                     <th>{i18n.t(K::DisplayNameLabel)}</th>

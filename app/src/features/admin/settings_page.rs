@@ -40,27 +40,29 @@ fn SettingRow(s: SettingView, action: ServerAction<SaveSetting>) -> impl IntoVie
         _ => s.value.clone(),
     });
     let from = RwSignal::new(String::new());
+    // The setting's name labels its field.
+    let label = format!("setting-{}", key.as_str());
     let input = match key.kind() {
         SettingKind::Switch => view! {
-            <select on:change=move |ev| value.set(event_target_value(&ev)) prop:value=move || value.get() data-testid="setting-input">
+            <select on:change=move |ev| value.set(event_target_value(&ev)) prop:value=move || value.get() aria-labelledby=label.clone() data-testid="setting-input">
                 <option value="1">{i18n.t(K::On)}</option>
                 <option value="0">{i18n.t(K::Off)}</option>
             </select>
         }
         .into_any(),
         SettingKind::Treatment => view! {
-            <select on:change=move |ev| value.set(event_target_value(&ev)) prop:value=move || value.get() data-testid="setting-input">
+            <select on:change=move |ev| value.set(event_target_value(&ev)) prop:value=move || value.get() aria-labelledby=label.clone() data-testid="setting-input">
                 {TaxTreatment::ALL.iter().map(|t| view! { <option value=t.as_str()>{i18n.t(treatment_label(*t))}</option> }).collect_view()}
             </select>
         }
         .into_any(),
-        SettingKind::LateSteps | SettingKind::Grades => view! { <input type="text" maxlength="60" bind:value=value data-testid="setting-input" /> }.into_any(),
-        _ => view! { <input type="text" inputmode="decimal" maxlength="12" bind:value=value data-testid="setting-input" /> }.into_any(),
+        SettingKind::LateSteps | SettingKind::Grades => view! { <input type="text" maxlength="60" bind:value=value aria-labelledby=label.clone() data-testid="setting-input" /> }.into_any(),
+        _ => view! { <input type="text" inputmode="decimal" maxlength="12" bind:value=value aria-labelledby=label.clone() data-testid="setting-input" /> }.into_any(),
     };
     let mine = move || action.input().get().map(|i| i.key == Sent::Known(key)).unwrap_or(false);
     view! {
         <li class="setting" data-testid="setting" data-key=key.as_str()>
-            <p><b>{i18n.t(key.label())}</b>" "<span class="muted">"PRODUCT.md "{key.section()}</span></p>
+            <p><b id=label>{i18n.t(key.label())}</b>" "<span class="muted">"PRODUCT.md "{key.section()}</span></p>
             <p class="muted">{i18n.t(K::InForce)}": "<span data-testid="setting-shown">{move || s.shown.text(i18n.locale()).to_string()}</span>
                 {s.scheduled.iter().map(|(day, v)| { let v = v.clone(); view! { " · "{i18n.t(K::Scheduled)}" "{day.clone()}": "{move || v.text(i18n.locale()).to_string()} } }).collect_view()}
             </p>

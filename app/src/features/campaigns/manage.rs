@@ -222,7 +222,7 @@ fn WordLists() -> impl IntoView {
                 ev.prevent_default();
                 add.dispatch(AddWord { word: word.get_untracked(), kind: kind.get_untracked().into() });
             }>
-                <select on:change=move |ev| kind.set(WordKind::parse(&event_target_value(&ev)).unwrap_or(WordKind::Extreme))>
+                <select aria-label=i18n.t(K::WordKindLabel) on:change=move |ev| kind.set(WordKind::parse(&event_target_value(&ev)).unwrap_or(WordKind::Extreme))>
                     {WordKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{i18n.t(word_kind_label(*k))}</option> }).collect_view()}
                 </select>
                 <input type="text" maxlength="20" bind:value=word placeholder=i18n.t(K::WordLabel) data-testid="word-input" />

@@ -189,7 +189,7 @@ fn CutTable(cut: Cut, query: DashboardQuery) -> impl IntoView {
     view! {
         <section class="card" data-testid=format!("cut-{}", cut.dimension)>
             <h2>{i18n.t(title)}" "<a href=export_href(&query, cut.dimension) rel="external" download class="small" data-testid=format!("export-{}", cut.dimension)>{i18n.t(K::ExportCsv)}</a></h2>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0">
                 <table class="table">
                     <thead><tr>
                         <th></th><th>{i18n.t(K::Clicks)}</th><th>{i18n.t(K::Shares)}</th><th>{i18n.t(K::StatLeads)}</th><th>{i18n.t(C::StatusValid)}</th><th>{i18n.t(K::StatDeals)}</th><th>{i18n.t(K::DealAmount)}</th><th>{i18n.t(K::RewardCost)}</th><th>{i18n.t(K::Roi)}</th><th>{i18n.t(K::CostRatio)}</th>

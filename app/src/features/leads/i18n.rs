@@ -46,6 +46,7 @@ crate::messages! {
         MyLeadsTitle => "我推荐的线索", "Leads I referred";
         MyLeadsEmpty => "还没有线索，分享你的链接试试吧。", "No leads yet. Share your link!";
         BlacklistTitle => "线索黑名单", "Lead blacklist";
+        BlacklistKindLabel => "类型", "Kind";
         BlacklistKindPhone => "手机号", "Phone";
         BlacklistKindDevice => "设备", "Device";
         BlacklistKindIp => "IP 地址", "IP address";

@@ -73,7 +73,7 @@ pub fn Leads() -> impl IntoView {
                         return view! { <p class="muted">{i18n.t(K::LeadsEmpty)}</p> }.into_any();
                     }
                     view! {
-                        <div class="table-wrap">
+                        <div class="table-wrap" tabindex="0">
                             <table class="table cards" data-testid="leads-table">
                                 <thead>
                                     <tr>

@@ -67,7 +67,7 @@ fn Blacklist() -> impl IntoView {
         <section class="card">
             <h2>{i18n.t(K::BlacklistTitle)}</h2>
             <ActionForm action=add attr:class="form">
-                <select name="kind">
+                <select name="kind" aria-label=i18n.t(K::BlacklistKindLabel)>
                     {BlacklistKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{i18n.t(k.label())}</option> }).collect_view()}
                 </select>
                 <input type="text" name="value" maxlength="64" required placeholder=i18n.t(K::BlacklistValue) />

@@ -104,7 +104,7 @@ fn WhatIfResult(w: WhatIf) -> impl IntoView {
         <div data-testid="what-if-result">
             <p>{i18n.t(C::PeriodLabel)}" "{w.period.clone()}" · "{i18n.t(K::WhatIfChanged)}": "<strong data-testid="what-if-changed">{w.promoters_changed}</strong></p>
             // Wider than a phone: it scrolls sideways inside its box, not the page.
-            <div class="table-wrap"><table class="table">
+            <div class="table-wrap" tabindex="0"><table class="table">
                 <thead><tr><th></th><th class="num">{i18n.t(K::WhatIfBefore)}</th><th class="num">{i18n.t(K::WhatIfAfter)}</th><th class="num">{i18n.t(K::WhatIfDelta)}</th></tr></thead>
                 <tbody>
                     <tr data-testid="what-if-cost">

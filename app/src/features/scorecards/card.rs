@@ -105,7 +105,7 @@ pub fn Card(card: ScorecardView) -> impl IntoView {
             </dl>
             {counts.is_none().then(|| view! { <p class="muted">{i18n.t(K::NotScored)}</p> })}
             {calibrated.map(|text| view! { <p class="explained" data-testid="scorecard-calibrated">{text}</p> })}
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0">
                 <table class="table cards">
                     <thead><tr><th>{i18n.t(K::IndicatorLabel)}</th><th class="num">{i18n.t(K::Weight)}</th><th class="num">{i18n.t(K::Actual)}</th><th class="num">{i18n.t(K::TargetLabel)}</th><th class="num">{i18n.t(K::Points)}</th><th>{i18n.t(K::Source)}</th></tr></thead>
                     <tbody>

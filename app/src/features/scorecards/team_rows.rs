@@ -13,7 +13,7 @@ pub fn Rows(team: Team, open: RwSignal<i64>) -> impl IntoView {
     let dash = || "—".to_string();
     let teams = team.teams.clone();
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0">
             <table class="table cards" data-testid="team-cards">
                 <thead><tr>
                     <th>{i18n.t(K::TeamLabel)}</th><th class="num">{i18n.t(K::Members)}</th><th class="num">{i18n.t(K::Quantitative)}</th>
@@ -32,7 +32,7 @@ pub fn Rows(team: Team, open: RwSignal<i64>) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0">
             <table class="table cards" data-testid="team">
                 <thead><tr>
                     <th>{i18n.t(K::MemberLabel)}</th><th>{i18n.t(K::TeamLabel)}</th><th class="num">{i18n.t(K::Quantitative)}</th>

@@ -99,7 +99,7 @@ pub fn Settlement() -> impl IntoView {
         <section class="card">
             <h2>{i18n.t(K::DraftRun)}</h2>
             <ActionForm action=draft attr:class="form inline-form">
-                <select name="scope" data-testid="run-scope">
+                <select name="scope" aria-label=i18n.t(K::ScopeLabel) data-testid="run-scope">
                     {Scope::ALL.iter().map(|s| view! { <option value=s.as_str()>{i18n.t(s.label())}</option> }).collect_view()}
                 </select>
                 <input type="text" name="period" placeholder="2026-11 / 2026-Q4" required data-testid="run-period" />
