@@ -57,18 +57,7 @@ fn repaired(manifest: &str, files: &[String]) -> Result<Option<String>, serde_js
 /// Repairs the split manifest named in the hash file beside the binary, if any. A site
 /// directory that cannot be written keeps the broken preloads (the pages still work).
 pub fn repair_split_manifest(options: &LeptosOptions) {
-    if !options.hash_files {
-        return;
-    }
-    let Some(hashes) = std::env::current_exe()
-        .ok()
-        .and_then(|exe| std::fs::read_to_string(exe.parent()?.join(options.hash_file.as_ref())).ok())
-    else {
-        return;
-    };
-    let Some(hash) = hashes.lines().find_map(|l| l.trim().strip_prefix("manifest:")).map(str::trim) else {
-        return;
-    };
+    let Some(hash) = app::plumbing::built::hash(options, "manifest") else { return };
     let pkg = Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
     let path = pkg.join(format!("__wasm_split_manifest.{hash}.json"));
     let Ok(manifest) = std::fs::read_to_string(&path) else { return };

@@ -130,10 +130,7 @@ pub fn leptos_options() -> leptos::config::LeptosOptions {
     // cargo-leptos names the built assets by their hashes and writes the names beside the
     // binary; it says so only to a server it starts itself.
     if std::env::var_os("LEPTOS_HASH_FILES").is_none() {
-        options.hash_files = std::env::current_exe()
-            .ok()
-            .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
-            .is_some_and(|f| f.exists());
+        options.hash_files = app::plumbing::built::hash_file(&options).is_some_and(|f| f.exists());
     }
     if let Ok(addr) = std::env::var("ALLHANDS_ADDR") {
         if let Ok(addr) = addr.parse::<SocketAddr>() {

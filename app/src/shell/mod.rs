@@ -3,6 +3,7 @@
 //! feature.
 pub mod header;
 pub mod home;
+pub mod hydration;
 pub mod i18n;
 pub mod login;
 pub mod me;
@@ -92,7 +93,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // Built assets carry their content's hash in their names (kept for good).
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <hydration::Hydration options />
                 <MetaTags />
             </head>
             <body>
@@ -102,10 +103,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Marks the page interactive: tests and people alike must not click before. After the routes
-/// in the document, so that it hydrates only once a lazily loaded page has loaded and hydrated.
+/// Marks the page interactive: tests and people alike must not click before. The last part of
+/// every page's view, so that on a lazily loaded page it runs only once the page's chunk has
+/// loaded and the page has hydrated.
 #[component]
-fn Hydrated() -> impl IntoView {
+pub fn Hydrated() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(body) = document().body() {
             let _ = body.set_attribute("data-hydrated", "true");
@@ -124,15 +126,15 @@ pub fn App() -> impl IntoView {
         <Router>
             <header::Header />
             <main class="page">
-                <Routes fallback=crate::plumbing::ui::NotFound>
+                <Routes fallback=|| view! { <crate::plumbing::ui::NotFound /> <Hydrated /> }>
                     // The public pages are in the first download; the staff's load when opened.
-                    <Route path=path!("/") view=home::Home />
-                    <Route path=path!("/login") view=login::Login />
+                    <Route path=path!("/") view=|| view! { <home::Home /> <Hydrated /> } />
+                    <Route path=path!("/login") view=|| view! { <login::Login /> <Hydrated /> } />
                     // The prospect's pages must work without JavaScript: render them whole
                     // (out-of-order streaming would leave parts in <template>s for a script).
-                    <Route path=path!("/c/:slug") view=leads::landing::Landing ssr=SsrMode::Async />
-                    <Route path=path!("/c/:slug/thanks") view=leads::landing::Thanks ssr=SsrMode::Async />
-                    <Route path=path!("/redeem") view=rewards::redeem::Redeem />
+                    <Route path=path!("/c/:slug") view=|| view! { <leads::landing::Landing /> <Hydrated /> } ssr=SsrMode::Async />
+                    <Route path=path!("/c/:slug/thanks") view=|| view! { <leads::landing::Thanks /> <Hydrated /> } ssr=SsrMode::Async />
+                    <Route path=path!("/redeem") view=|| view! { <rewards::redeem::Redeem /> <Hydrated /> } />
                     <Route path=path!("/me") view={Lazy::<pages::MyPromotion>::new()} />
                     <Route path=path!("/campaigns") view={Lazy::<pages::Campaigns>::new()} />
                     <Route path=path!("/content") view={Lazy::<pages::Content>::new()} />
@@ -158,7 +160,6 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/scorecards") view={Lazy::<pages::Scorecards>::new()} />
                 </Routes>
             </main>
-            <Hydrated />
         </Router>
     }
 }

@@ -20,7 +20,7 @@ macro_rules! lazy_pages {
 
             fn view(_this: Self) -> AnyView {
                 use $page as Page;
-                view! { <Page /> }.into_any()
+                view! { <Page /> <super::Hydrated /> }.into_any()
             }
         }
     )*};
