@@ -165,6 +165,36 @@ async fn the_sixth_submission_of_the_day_from_one_device_is_held_not_lost() {
     s.stop().await;
 }
 
+/// Submissions that arrive together are screened together (one batch, a few statements), each
+/// as if the batch's earlier ones had been stored before it: of twenty new phones sent at once
+/// from one address, exactly the daily cap's five are pending and the rest held, whatever the
+/// order (a phone sent many times at once: the next test).
+#[tokio::test]
+async fn simultaneous_submissions_count_toward_the_daily_cap_one_by_one() {
+    let s = TestServer::start().await;
+    let mut requests = tokio::task::JoinSet::new();
+    for i in 0..20 {
+        let c = s.client();
+        let url = s.url("/c/winter-home/lead");
+        let headers = same_origin(&s);
+        let phone = format!("139555{i:05}");
+        requests.spawn(async move {
+            c.post(url).headers(headers).form(&[("name", "同时"), ("phone", &phone), ("consent", "1")]).send().await
+        });
+    }
+    while let Some(res) = requests.join_next().await {
+        assert_eq!(res.unwrap().unwrap().status(), StatusCode::SEE_OTHER);
+    }
+    let rows: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT status, flag FROM leads").fetch_all(&s.state.db.pool).await.unwrap();
+    assert_eq!(rows.len(), 20, "every acknowledged submission is stored");
+    let count =
+        |status: &str, flag: Option<&str>| rows.iter().filter(|r| r.0 == status && r.1.as_deref() == flag).count();
+    assert_eq!((count("pending", None), count("held", Some("device_cap"))), (5, 15), "{rows:?}");
+    assert_eq!(s.count("SELECT COUNT(*) FROM lead_protections").await, 20, "a held lead protects its phone too");
+    s.stop().await;
+}
+
 #[tokio::test]
 async fn fifty_simultaneous_submissions_of_one_new_phone_make_one_protecting_lead() {
     let s = TestServer::start().await;

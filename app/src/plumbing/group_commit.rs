@@ -15,31 +15,17 @@ const MAX_BATCH: usize = 256;
 
 pub type JobFuture<'a, O> = Pin<Box<dyn Future<Output = Result<O, sqlx::Error>> + Send + 'a>>;
 
-/// One write. `run` may be called again in a fresh transaction if another job of its batch
-/// failed, so it must only touch the database through `tx`.
+/// One write. A batch of jobs runs in one transaction, through `run_batch`; a job may be run
+/// again on its own in a fresh transaction if another job of its batch failed, so it must only
+/// touch the database through `tx`.
 pub trait Job: Send + Sync + 'static {
     type Output: Send + Sync + 'static;
-    /// What the batch's jobs share, made once by `start_batch`.
-    type Batch: Default + Send;
 
-    /// Runs once before the batch's jobs, in the same transaction (e.g. one counter update
-    /// for all of them instead of one each).
-    fn start_batch<'a>(_state: &'a AppState, _tx: &'a mut db::Tx, _jobs: &'a [&'a Self]) -> JobFuture<'a, Self::Batch> {
-        Box::pin(async { Ok(Self::Batch::default()) })
-    }
-
-    fn run<'a>(
-        &'a self,
-        state: &'a AppState,
-        tx: &'a mut db::Tx,
-        batch: &'a mut Self::Batch,
-    ) -> JobFuture<'a, Self::Output>;
-
-    /// Runs once after the batch's jobs, in the same transaction: writes the jobs share are
-    /// cheaper as one statement (a multi-row insert) than one per job.
-    fn finish_batch<'a>(_state: &'a AppState, _tx: &'a mut db::Tx, _outputs: &'a [Self::Output]) -> JobFuture<'a, ()> {
-        Box::pin(async { Ok(()) })
-    }
+    /// Runs `jobs` (what queued together, in arrival order) in `tx`, one output per job in the
+    /// same order. Statements the jobs share are cheaper once for the batch (a multi-row
+    /// insert) than once per job: on PostgreSQL each statement is a round trip.
+    fn run_batch<'a>(state: &'a AppState, tx: &'a mut db::Tx, jobs: &'a [&'a Self])
+        -> JobFuture<'a, Vec<Self::Output>>;
 }
 
 type Reply<O> = oneshot::Sender<Result<O, sqlx::Error>>;
@@ -107,15 +93,11 @@ pub async fn run<J: Job>(state: AppState, mut queue: Queue<J>) {
     }
 }
 
-/// The jobs in one transaction, with the batch-level steps around them.
+/// The jobs in one transaction.
 async fn run_together<J: Job>(state: &AppState, jobs: &[&J]) -> Result<Vec<J::Output>, sqlx::Error> {
     let (_turn, mut tx) = state.db.begin_write().await?;
-    let mut shared = J::start_batch(state, &mut tx, jobs).await?;
-    let mut outputs = Vec::with_capacity(jobs.len());
-    for job in jobs {
-        outputs.push(job.run(state, &mut tx, &mut shared).await?);
-    }
-    J::finish_batch(state, &mut tx, &outputs).await?;
+    let outputs = J::run_batch(state, &mut tx, jobs).await?;
+    debug_assert_eq!(outputs.len(), jobs.len());
     tx.commit().await?;
     Ok(outputs)
 }

@@ -131,21 +131,25 @@ pub struct Push {
 
 impl Job for Push {
     type Output = Vec<(i64, Recorded)>;
-    type Batch = ();
 
-    fn run<'a>(
-        &'a self,
+    fn run_batch<'a>(
         state: &'a AppState,
         tx: &'a mut crate::plumbing::db::Tx,
-        _: &'a mut (),
-    ) -> JobFuture<'a, Self::Output> {
+        jobs: &'a [&'a Self],
+    ) -> JobFuture<'a, Vec<Self::Output>> {
         Box::pin(async move {
-            let recorder = Recorder::trusted(&self.actor);
-            record_rows(tx, &state.org, &recorder, &self.rows, DealSource::Api, self.percent).await.map_err(|e| match e
-            {
-                AppError::Unavailable { .. } => sqlx::Error::PoolTimedOut,
-                other => sqlx::Error::Protocol(format!("deal push: {other}")),
-            })
+            let mut outputs = Vec::with_capacity(jobs.len());
+            for job in jobs {
+                let recorder = Recorder::trusted(&job.actor);
+                let recorded = record_rows(tx, &state.org, &recorder, &job.rows, DealSource::Api, job.percent)
+                    .await
+                    .map_err(|e| match e {
+                        AppError::Unavailable { .. } => sqlx::Error::PoolTimedOut,
+                        other => sqlx::Error::Protocol(format!("deal push: {other}")),
+                    })?;
+                outputs.push(recorded);
+            }
+            Ok(outputs)
         })
     }
 }

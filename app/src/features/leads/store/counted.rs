@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use crate::shared::period::OUTSIDE_DAY as OUTSIDE;
 
 /// A lead as its insert counts it, with what screening read in the same transaction: its
-/// org-local day and the promoter's department and kind (`FACTS_SQL` in `intake`).
+/// org-local day and the promoter's department and kind (`FACTS_SELECT` in `writer`).
 pub struct NewLead {
     pub day: Option<String>,
     pub campaign_id: i64,

@@ -8,3 +8,4 @@ pub mod list;
 pub mod policy;
 pub mod review;
 pub mod thanks;
+mod writer;

@@ -131,8 +131,9 @@ async fn read_customers(
     let mut read = state.db.begin_streaming_read().await?;
     let mut rows = sqlx::query(&sql).bind(from.to_string()).bind(last.to_string()).fetch(&mut *read);
     let (mut deals, mut payments): (Vec<Deal>, Vec<Payment>) = (Vec::new(), Vec::new());
+    // Columns by place: the deal's (`deal_of`), then the payment's three.
     while let Some(r) = rows.try_next().await? {
-        let id: i64 = r.try_get("id")?;
+        let id: i64 = r.try_get(0)?;
         if deals.last().is_none_or(|d| d.id != id) {
             let deal = deal_of(&r)?;
             // A batch ends between customers.
@@ -142,12 +143,12 @@ async fn read_customers(
             }
             deals.push(deal);
         }
-        if let Some(payment_id) = r.try_get::<Option<i64>, _>("payment_id")? {
+        if let Some(payment_id) = r.try_get::<Option<i64>, _>(13)? {
             payments.push(Payment {
                 id: payment_id,
                 deal_id: id,
-                paid_on: date(&r.try_get::<String, _>("paid_on")?)?,
-                amount_fen: r.try_get("paid_fen")?,
+                paid_on: date(r.try_get(14)?)?,
+                amount_fen: r.try_get(15)?,
             });
         }
     }
