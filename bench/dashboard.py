@@ -13,6 +13,7 @@ P = int(os.environ.get("PROMOTERS", "5000"))
 CLICKS = int(os.environ.get("CLICKS", "1000000"))
 LEADS = int(os.environ.get("LEADS", "50000"))
 DEALS = int(os.environ.get("DEALS", "5000"))
+WINDOW_MS = 24 * 3600 * 1000
 CHANNELS = ["moments", "group", "qr", "sms", "poster", "other"]
 
 
@@ -40,6 +41,7 @@ def series(engine, n, select):
 
 def gen(engine, back):
     start, end, first_day = month_bounds(back)
+    now_ms = int(datetime.now(TZ).timestamp() * 1000)
     span = max(end - start - 1, 1)
     tag = f"m{back}"
     out = []
@@ -54,11 +56,14 @@ def gen(engine, back):
     at = f"{start} + (n * {span // max(LEADS, 1)})"
     out.append(series(engine, LEADS,
         "INSERT INTO leads (campaign_id, link_id, promoter_id, name, phone, demand_tags, note, status, visitor, ip_hash, "
-        "submitted_at, assigned_at, first_contact_at, channel) "
+        "submitted_at, assigned_at, first_contact_at, channel, overdue_at) "
         f"SELECT (SELECT campaign_id FROM promo_links WHERE id = {link}), {link}, {promoter}, 'bench', "
         f"'+86139' || (10000000 + n) || '{tag}', '[]', '', {status}, 'v' || (n % 200000), 'ip', {at}, "
         f"CASE WHEN n % 10 >= 4 THEN {at} + 60000 END, CASE WHEN n % 10 >= 5 THEN {at} + 3600000 END, "
-        f"CASE WHEN n % 5 = 0 THEN NULL ELSE {ch} END {{FROM}}"))
+        f"CASE WHEN n % 5 = 0 THEN NULL ELSE {ch} END, "
+        # A lead never contacted was flagged overdue by the minute's check once its first-contact
+        # window (the demo's 24 hours) had passed; the check flags only what is newly overdue.
+        f"CASE WHEN n % 10 = 4 AND {at} + 60000 + {WINDOW_MS} < {now_ms} THEN {at} + 60000 + {WINDOW_MS} END {{FROM}}"))
     days = max((datetime.fromtimestamp(end / 1000, TZ).date() - first_day).days, 1)
     signed = ("to_char(DATE '{d}' + CAST(n % {days} AS INTEGER), 'YYYY-MM-DD')" if engine == "postgres"
               else "date('{d}', '+' || (n % {days}) || ' days')").format(d=first_day.isoformat(), days=days)
