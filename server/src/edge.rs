@@ -8,7 +8,8 @@
 //!   server runs on loopback for development;
 //! - at most `max_in_flight` requests are served at once (a request waits up to a second for a
 //!   place, then gets 503), and none may take longer than `timeout` (503) — except the live
-//!   stream, which is meant to stay open.
+//!   stream, which is meant to stay open;
+//! - every answer is counted for `/metrics` by method, route and status, with its latency.
 //!
 //! One middleware rather than several: each `from_fn` layer costs every redirect allocations.
 use app::plumbing::edge::{cache_policy, harden, Client};
@@ -17,13 +18,13 @@ use app::plumbing::http::{carried, is_api, message_page, with_problem_status};
 use app::plumbing::i18n::Locale;
 use app::plumbing::state::AppState;
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 
 /// The edge's own state: the app's, and the limits on requests in flight.
@@ -53,6 +54,8 @@ pub async fn edge(State(edge): State<Edge>, mut req: Request, next: Next) -> Res
     let client =
         Client::of(peer.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)), req.headers(), &state.config.trusted_proxies);
     req.extensions_mut().insert(client);
+    let (method, route, started) =
+        (req.method().clone(), req.extensions().get::<MatchedPath>().cloned(), Instant::now());
     // Only a built asset's name is kept for the cache policy (a page's type says it is one).
     let asset = req.uri().path().strip_prefix("/pkg/").map(str::to_owned);
     let mut res = if long_lived(req.uri().path()) {
@@ -83,6 +86,7 @@ pub async fn edge(State(edge): State<Edge>, mut req: Request, next: Next) -> Res
     if state.config.secure_cookies || client.https {
         secure_cookies(&mut res);
     }
+    app::plumbing::metrics::record(&method, route.as_ref(), res.status().as_u16(), started.elapsed());
     res
 }
 

@@ -165,7 +165,6 @@ pub async fn build_with(
             move || app::shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
-        .layer(axum::middleware::from_fn(app::plumbing::metrics::track))
         // A panic in one request answers 500; the server, its streams and its queues go on.
         .layer(CatchPanicLayer::custom(routes::panicked))
         // Who the client is, cross-origin writes refused, errors answered one way, security
