@@ -180,7 +180,9 @@ async fn ledger_side(
     Ok((cost, profit_fen.unwrap_or(0)))
 }
 
-/// The ledger's cash vesting in `first..=last` by promoter, activity targets aside.
+/// The ledger's cash vesting in `first..=last` by promoter, activity targets aside. Its
+/// conditions are those of the partial index `reward_ledger_cash_vesting` (both engines use a
+/// partial index only for a query that states its conditions): the sum reads the period's lines.
 async fn ledger_cost(pool: &AnyPool, first: NaiveDate, last: NaiveDate) -> Result<BTreeMap<i64, i64>, AppError> {
     let rows = sqlx::query(
         "SELECT promoter_id, CAST(SUM(amount_fen) AS BIGINT) AS fen FROM reward_ledger \
