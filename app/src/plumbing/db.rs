@@ -156,6 +156,21 @@ impl SetColumn for sqlx::any::AnyRow {
     }
 }
 
+/// `n` rows cut into chunks of `max` (a power of two), then halves of it down to 1: their
+/// (start, length). A writer's batches then use few distinct statement texts, so each stays
+/// prepared on its connection (on SQLite, preparing an insert also compiles the triggers that
+/// keep the counters).
+pub fn statement_chunks(n: usize, max: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < n {
+        let len = max.min(1 << (n - start).ilog2());
+        out.push((start, len));
+        start += len;
+    }
+    out
+}
+
 async fn connect(url: &str) -> Result<AnyPool, sqlx::Error> {
     sqlx::any::install_default_drivers();
     let backend = Backend::of_url(url);
@@ -282,6 +297,16 @@ mod tests {
         assert_eq!(stored::<Status>("leads", "pending").unwrap(), Status::Pending);
         let e = stored::<Status>("leads", "bogus").unwrap_err().to_string();
         assert!(e.contains("leads: unknown lead status \"bogus\""), "{e}");
+    }
+
+    #[test]
+    fn statement_chunks_are_powers_of_two_up_to_the_most() {
+        assert_eq!(statement_chunks(0, 64), vec![]);
+        assert_eq!(statement_chunks(1, 64), vec![(0, 1)]);
+        assert_eq!(statement_chunks(50, 64), vec![(0, 32), (32, 16), (48, 2)]);
+        assert_eq!(statement_chunks(130, 64), vec![(0, 64), (64, 64), (128, 2)]);
+        assert_eq!(statement_chunks(256, 64).len(), 4);
+        assert_eq!(statement_chunks(1100, 512), vec![(0, 512), (512, 512), (1024, 64), (1088, 8), (1096, 4)]);
     }
 
     #[test]

@@ -82,7 +82,7 @@ async fn personal_link(
         cookies.push(set_cookie(clicks::VISITOR_COOKIE, &visitor, "/", 365 * 24 * 3600, true, false));
     }
     let mut res = StatusCode::FOUND.into_response();
-    set_location(&mut res, &format!("/c/{slug}?ref={code}"), &cookies);
+    set_location(&mut res, format!("/c/{slug}?ref={code}"), cookies);
     Ok(res)
 }
 

@@ -27,21 +27,8 @@ impl Job for Submission {
     }
 }
 
-/// Rows a multi-row statement takes at most, in chunks of powers of two: few distinct texts,
-/// so each stays prepared on its connection.
+/// Rows a multi-row statement takes at most (see `db::statement_chunks`).
 const CHUNK: usize = 64;
-
-/// `n` rows cut into chunks of 64, 32, …, 1: their (start, length).
-fn chunks(n: usize) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    while start < n {
-        let len = CHUNK.min(1 << (n - start).ilog2());
-        out.push((start, len));
-        start += len;
-    }
-    out
-}
 
 async fn store_batch(state: &AppState, tx: &mut Tx, jobs: &[&Submission]) -> Result<Vec<Stored>, sqlx::Error> {
     let mut burst = burst_counts(tx, jobs).await?;
@@ -158,7 +145,7 @@ async fn read_facts(
 ) -> Result<Vec<Read>, sqlx::Error> {
     let backend = db::backend_of(tx);
     let mut out: Vec<Option<Read>> = candidates.iter().map(|_| None).collect();
-    for (start, len) in chunks(candidates.len()) {
+    for (start, len) in db::statement_chunks(candidates.len(), CHUNK) {
         let now_param = match backend {
             db::Backend::Sqlite => "?".to_string(),
             db::Backend::Postgres => format!("${}", len * 8 + 1),
@@ -423,7 +410,7 @@ impl Rows<'_> {
     /// row), whatever order RETURNING gives them in.
     async fn insert(&self, tx: &mut Tx, places: &[usize], ids: &mut [i64]) -> Result<(), sqlx::Error> {
         let backend = db::backend_of(tx);
-        for (start, len) in chunks(places.len()) {
+        for (start, len) in db::statement_chunks(places.len(), CHUNK) {
             let sql = format!(
                 "INSERT INTO leads ({LEAD_COLUMNS}) VALUES {} RETURNING id",
                 db::placeholders(backend, len, 18)
@@ -490,7 +477,7 @@ async fn claim(
     let backend = db::backend_of(tx);
     let window_ms = protection_days * 86_400_000;
     let mut claimed = std::collections::HashSet::new();
-    for (start, len) in chunks(claimers.len()) {
+    for (start, len) in db::statement_chunks(claimers.len(), CHUNK) {
         // The claim's end is now + window, so "submitted at or before now - window" reads
         // from it: the statement's text changes only with the window.
         let sql = format!(
@@ -510,18 +497,4 @@ async fn claim(
         }
     }
     Ok(claimed)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn chunks_are_powers_of_two_up_to_64() {
-        assert_eq!(chunks(0), vec![]);
-        assert_eq!(chunks(1), vec![(0, 1)]);
-        assert_eq!(chunks(50), vec![(0, 32), (32, 16), (48, 2)]);
-        assert_eq!(chunks(130), vec![(0, 64), (64, 64), (128, 2)]);
-        assert_eq!(chunks(256).len(), 4);
-    }
 }

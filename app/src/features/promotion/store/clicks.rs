@@ -71,9 +71,11 @@ pub struct ClickWriter {
 
 pub struct ClickQueue(mpsc::Receiver<Message>);
 
-/// Clicks written per statement (7 parameters each, far below both engines' limits).
-const CHUNK: usize = 200;
+/// Clicks one transaction takes at most.
 const MAX_BATCH: usize = 2000;
+/// Rows a statement takes at most, in powers of two (see `db::statement_chunks`): a busy
+/// moment's batch of hundreds of clicks is a few statements, each already prepared.
+const CHUNK: usize = 512;
 
 impl ClickWriter {
     pub fn new() -> (ClickWriter, ClickQueue) {
@@ -151,7 +153,8 @@ async fn write(state: &AppState, clicks: &[NewClick]) -> Result<(), sqlx::Error>
     keys.dedup();
     let (_turn, mut tx) = state.db.begin_write().await?;
     let mut first_visits: HashSet<(i64, String, String)> = HashSet::new();
-    for chunk in keys.chunks(CHUNK) {
+    for (start, len) in db::statement_chunks(keys.len(), CHUNK) {
+        let chunk = &keys[start..start + len];
         let sql = format!(
             "INSERT INTO link_visitors (link_id, day, visitor) VALUES {} ON CONFLICT DO NOTHING RETURNING link_id, day, visitor",
             db::placeholders(state.db.backend, chunk.len(), 3)
@@ -181,7 +184,8 @@ async fn write(state: &AppState, clicks: &[NewClick]) -> Result<(), sqlx::Error>
         .collect();
     counted.sort_unstable();
     counted.dedup();
-    for chunk in counted.chunks(CHUNK) {
+    for (start, len) in db::statement_chunks(counted.len(), CHUNK) {
+        let chunk = &counted[start..start + len];
         let sql = format!(
             "INSERT INTO counted_visitors (link_id, day, ip_hash) VALUES {} ON CONFLICT DO NOTHING",
             db::placeholders(state.db.backend, chunk.len(), 3)
@@ -192,7 +196,8 @@ async fn write(state: &AppState, clicks: &[NewClick]) -> Result<(), sqlx::Error>
         }
         q.execute(&mut *tx).await?;
     }
-    for chunk in rows.chunks(CHUNK) {
+    for (start, len) in db::statement_chunks(rows.len(), CHUNK) {
+        let chunk = &rows[start..start + len];
         let sql = format!(
             "INSERT INTO clicks (link_id, channel, visitor, ip_hash, ua_class, at, unique_visit, own) VALUES {}",
             db::placeholders(state.db.backend, chunk.len(), 8)
