@@ -171,6 +171,23 @@ pub fn statement_chunks(n: usize, max: usize) -> Vec<(usize, usize)> {
     out
 }
 
+/// A JSON column; text that is not the expected JSON is an error naming the table and column,
+/// never an empty default (a campaign's boosts read as none would pay the wrong rewards).
+pub fn stored_json<T: serde::de::DeserializeOwned>(table: &str, column: &str, text: &str) -> Result<T, sqlx::Error> {
+    serde_json::from_str(text).map_err(|e| sqlx::Error::Decode(format!("{table}.{column}: {e}").into()))
+}
+
+/// JSON columns of a row.
+pub trait JsonColumn {
+    fn json<T: serde::de::DeserializeOwned>(&self, table: &str, column: &str) -> Result<T, sqlx::Error>;
+}
+
+impl JsonColumn for sqlx::any::AnyRow {
+    fn json<T: serde::de::DeserializeOwned>(&self, table: &str, column: &str) -> Result<T, sqlx::Error> {
+        stored_json(table, column, &self.try_get::<String, _>(column)?)
+    }
+}
+
 async fn connect(url: &str) -> Result<AnyPool, sqlx::Error> {
     sqlx::any::install_default_drivers();
     let backend = Backend::of_url(url);
@@ -297,6 +314,15 @@ mod tests {
         assert_eq!(stored::<Status>("leads", "pending").unwrap(), Status::Pending);
         let e = stored::<Status>("leads", "bogus").unwrap_err().to_string();
         assert!(e.contains("leads: unknown lead status \"bogus\""), "{e}");
+    }
+
+    #[test]
+    fn stored_json_that_does_not_parse_is_an_error_not_a_default() {
+        let ids: Vec<i64> = stored_json("campaigns", "department_ids", "[1,2]").unwrap();
+        assert_eq!(ids, [1, 2]);
+        let e = stored_json::<Vec<i64>>("campaigns", "department_ids", "[1,").unwrap_err().to_string();
+        assert!(e.contains("campaigns.department_ids"), "{e}");
+        assert!(stored_json::<Vec<String>>("campaigns", "boosts", "").is_err());
     }
 
     #[test]

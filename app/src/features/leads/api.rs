@@ -4,7 +4,7 @@ use super::model::{Field, LeadStatus, Stage};
 use crate::features::promotion::Channel;
 use crate::plumbing::api::{answer, ApiQuery, ApiResult};
 use crate::plumbing::api_keys::{require_key, ApiScope};
-use crate::plumbing::db::SetColumn;
+use crate::plumbing::db::{JsonColumn, SetColumn};
 use crate::plumbing::errors::{AppError, Problem};
 use crate::plumbing::state::AppState;
 use crate::shared::phone::Phone;
@@ -155,7 +155,7 @@ async fn pull_leads(
             status: r.set("leads", "status")?,
             stage: r.set_opt("leads", "stage")?,
             channel: r.set_opt("leads", "channel")?,
-            demand_tags: serde_json::from_str(&r.try_get::<String, _>("demand_tags")?).unwrap_or_default(),
+            demand_tags: r.json("leads", "demand_tags")?,
             promoter_id: r.try_get("promoter_id")?,
             assigned_to: r.try_get("assigned_to")?,
             submitted_at: instant(r.try_get("submitted_at")?),

@@ -3,7 +3,7 @@
 use crate::features::campaigns::model::{CampaignEdit, CampaignListRow, CampaignPublic, Field, Phase};
 use crate::features::campaigns::rules::{phase, Boost};
 use crate::plumbing::access::{Role, UserView};
-use crate::plumbing::db::{commit_unless_taken, set_by_id, Db};
+use crate::plumbing::db::{commit_unless_taken, set_by_id, Db, JsonColumn};
 use crate::plumbing::errors::{AppError, FieldError, Problem};
 use crate::plumbing::settings::OrgSettings;
 use crate::plumbing::state::now_ms;
@@ -11,10 +11,6 @@ use crate::shared::closed_set::Sent;
 use crate::shared::period::local_date;
 use crate::shared::Choice;
 use sqlx::{any::AnyRow, AnyPool, Row};
-
-fn json_list(s: &str) -> Vec<String> {
-    serde_json::from_str(s).unwrap_or_default()
-}
 
 #[derive(Debug, Clone)]
 pub struct Campaign {
@@ -55,15 +51,15 @@ const CAMPAIGN_COLUMNS: &str =
      published_at, promoter_roles, department_ids, boosts, accepts_repurchase, artwork, sms_budget";
 
 fn campaign_from_row(r: &AnyRow) -> Result<Campaign, sqlx::Error> {
-    let roles: Vec<String> = json_list(&r.try_get::<String, _>("promoter_roles")?);
+    let roles: Vec<String> = r.json("campaigns", "promoter_roles")?;
     Ok(Campaign {
         id: r.try_get("id")?,
         starts_on: r.try_get("starts_on")?,
         ends_on: r.try_get("ends_on")?,
         published: r.try_get::<Option<i64>, _>("published_at")?.is_some(),
         promoter_roles: roles.iter().map(|k| crate::plumbing::db::stored("campaigns", k)).collect::<Result<_, _>>()?,
-        department_ids: serde_json::from_str(&r.try_get::<String, _>("department_ids")?).unwrap_or_default(),
-        boosts: serde_json::from_str(&r.try_get::<String, _>("boosts")?).unwrap_or_default(),
+        department_ids: r.json("campaigns", "department_ids")?,
+        boosts: r.json("campaigns", "boosts")?,
         accepts_repurchase: r.try_get::<i64, _>("accepts_repurchase")? != 0,
         sms_budget: r.try_get("sms_budget")?,
         public: CampaignPublic {
@@ -71,9 +67,9 @@ fn campaign_from_row(r: &AnyRow) -> Result<Campaign, sqlx::Error> {
             slug: r.try_get("slug")?,
             name: r.try_get("name")?,
             product: r.try_get("product")?,
-            selling_points: json_list(&r.try_get::<String, _>("selling_points")?),
+            selling_points: r.json("campaigns", "selling_points")?,
             landing_copy: r.try_get("landing_copy")?,
-            demand_tags: json_list(&r.try_get::<String, _>("demand_tags")?),
+            demand_tags: r.json("campaigns", "demand_tags")?,
         },
     })
 }

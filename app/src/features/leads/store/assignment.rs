@@ -6,7 +6,7 @@ use crate::features::leads::model::{
 };
 use crate::features::leads::rules::assignment::{self, Choice, TagRule};
 use crate::plumbing::access::UserView;
-use crate::plumbing::db::{commit_unless_taken, delete_by_id, SetColumn, Tx};
+use crate::plumbing::db::{commit_unless_taken, delete_by_id, JsonColumn, SetColumn, Tx};
 use crate::plumbing::errors::{AppError, FieldError, Problem};
 use crate::plumbing::i18n::C;
 use crate::plumbing::outbox::{self, MessageKind};
@@ -140,7 +140,7 @@ pub async fn overview(pool: &AnyPool) -> Result<AssignmentOverview, AppError> {
         out.push(CampaignAssignment {
             id,
             name: c.try_get("name")?,
-            demand_tags: serde_json::from_str(&c.try_get::<String, _>("demand_tags")?).unwrap_or_default(),
+            demand_tags: c.json("campaigns", "demand_tags")?,
             team,
             rules: campaign_rules,
         });
@@ -154,7 +154,7 @@ async fn campaign_tags(pool: &AnyPool, campaign_id: i64) -> Result<Vec<String>, 
         .fetch_optional(pool)
         .await?
         .ok_or(AppError::invalid(Field::Campaign, Problem::UnknownChoice))?;
-    Ok(serde_json::from_str(&tags).unwrap_or_default())
+    Ok(crate::plumbing::db::stored_json("campaigns", "demand_tags", &tags)?)
 }
 
 /// Replaces a campaign's sales team; an empty team means every active rep.

@@ -3,7 +3,7 @@
 use super::review::event;
 use crate::features::leads::model::{Field, FollowUpRow, Stage};
 use crate::plumbing::access::UserView;
-use crate::plumbing::db::SetColumn;
+use crate::plumbing::db::{JsonColumn, SetColumn};
 use crate::plumbing::errors::{AppError, Problem};
 use crate::plumbing::events;
 use crate::plumbing::live::LiveKind;
@@ -34,7 +34,7 @@ pub async fn for_rep(state: &AppState, rep_id: i64) -> Result<Vec<FollowUpRow>, 
                 campaign_name: r.try_get("campaign_name")?,
                 name: r.try_get("name")?,
                 phone: crate::shared::phone::Phone::from_e164(r.try_get::<String, _>("phone")?).national().to_string(),
-                demand_tags: serde_json::from_str(&r.try_get::<String, _>("demand_tags")?).unwrap_or_default(),
+                demand_tags: r.json("leads", "demand_tags")?,
                 assigned_at: local_time(assigned_at, org.tz),
                 stage: r.set_opt("leads", "stage")?,
                 first_contact_left_ms: contacted.is_none().then_some(assigned_at + window_ms - now),

@@ -1,6 +1,6 @@
 //! Leads as marketing and promoters list them.
 use crate::features::leads::model::{LeadRow, MyLeadRow};
-use crate::plumbing::db::SetColumn;
+use crate::plumbing::db::{JsonColumn, SetColumn};
 use crate::plumbing::errors::AppError;
 use crate::plumbing::settings::OrgSettings;
 use crate::shared::period::local_time;
@@ -21,7 +21,7 @@ pub fn lead_row(org: &OrgSettings, r: &sqlx::any::AnyRow) -> Result<LeadRow, sql
         campaign_name: r.try_get("campaign_name")?,
         name: r.try_get("name")?,
         phone: phone::Phone::from_e164(r.try_get::<String, _>("phone")?).national().to_string(),
-        demand_tags: serde_json::from_str(&r.try_get::<String, _>("demand_tags")?).unwrap_or_default(),
+        demand_tags: r.json("leads", "demand_tags")?,
         promoter_name: r.try_get("promoter_name")?,
         status: r.set("leads", "status")?,
         assigned_to: r.try_get("assigned_to")?,

@@ -4,7 +4,7 @@ use super::list::{lead_row, LEAD_ROW_COLUMNS, LEAD_ROW_FROM};
 use crate::features::leads::model::{AssignedBy, Decision, Field, LeadStatus, ReviewRow, Stage};
 use crate::features::leads::rules::assignment::Choice;
 use crate::plumbing::access::UserView;
-use crate::plumbing::db::{SetColumn, Tx};
+use crate::plumbing::db::{JsonColumn, SetColumn, Tx};
 use crate::plumbing::errors::{AppError, Problem};
 use crate::plumbing::events;
 use crate::plumbing::live::LiveKind;
@@ -164,8 +164,7 @@ pub async fn decide(
         let now = now_ms();
         match decision {
             Decision::Valid => {
-                let tags: Vec<String> =
-                    serde_json::from_str(&row.try_get::<String, _>("demand_tags")?).unwrap_or_default();
+                let tags: Vec<String> = row.json("leads", "demand_tags")?;
                 let choice = super::assignment::choose(&mut tx, campaign_id, &tags).await?;
                 sqlx::query(
                     "UPDATE leads SET status = 'valid', flag = NULL, reviewed_at = $1, reviewed_by = $2 WHERE id = $3",

@@ -5,7 +5,7 @@ use crate::features::rewards::engine::{
 };
 use crate::features::rewards::model::SECOND_LEVEL_SETTING;
 use crate::plumbing::access::Role;
-use crate::plumbing::db::{stored, SetColumn};
+use crate::plumbing::db::{stored, JsonColumn, SetColumn};
 use crate::plumbing::errors::AppError;
 use crate::plumbing::settings::{self, OrgSettings};
 use crate::shared::period::local_day;
@@ -250,8 +250,7 @@ pub async fn facts(
 pub async fn boosts(pool: &AnyPool) -> Result<Vec<(i64, Vec<crate::features::campaigns::rules::Boost>)>, AppError> {
     let mut boosts = Vec::new();
     for r in sqlx::query("SELECT id, boosts FROM campaigns").fetch_all(pool).await? {
-        let list: Vec<crate::features::campaigns::rules::Boost> =
-            serde_json::from_str(&r.try_get::<String, _>("boosts")?).unwrap_or_default();
+        let list: Vec<crate::features::campaigns::rules::Boost> = r.json("campaigns", "boosts")?;
         if !list.is_empty() {
             boosts.push((r.try_get("id")?, list));
         }
