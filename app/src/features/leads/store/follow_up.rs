@@ -84,6 +84,8 @@ pub async fn flag_overdue(state: &AppState) -> Result<i64, AppError> {
     let now = now_ms();
     let window_ms = crate::features::leads::policy(state).await.first_contact_ms();
     let (_turn, mut tx) = state.db.begin_write().await?;
+    // The conditions are those of the partial index `leads_awaiting_contact`: the check reads
+    // the leads waiting, not all of history.
     let rows = sqlx::query(
         "SELECT id, assigned_to, name FROM leads WHERE status = 'valid' AND first_contact_at IS NULL \
          AND overdue_at IS NULL AND assigned_at < $1 ORDER BY id LIMIT 200",
