@@ -97,7 +97,9 @@ async fn run() -> Outcome {
     forget_run(pool, run).await?;
     let (mut aggregate_s, aggregate_rows) = aggregate().await?;
     let sending = Arc::new(AtomicBool::new(true));
-    let forms: Vec<_> = (0..4).map(|n| tokio::spawn(send_forms(base.clone(), n, sending.clone()))).collect();
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
+    let forms: Vec<_> =
+        (0..4).map(|n| tokio::spawn(send_forms(client.clone(), base.clone(), n, sending.clone()))).collect();
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     let process_peak_mb = peak_rss_mb();
     reset_peak();
@@ -252,8 +254,12 @@ async fn settle(state: &app::plumbing::state::AppState) -> Result<f64, sqlx::Err
 
 /// A prospect's referral forms, one after another with a pause, until told to stop: each
 /// one's start and time to the answer (ms), and how many were acknowledged (303).
-async fn send_forms(base: String, n: i64, sending: Arc<AtomicBool>) -> (Vec<(Instant, f64)>, i64) {
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+async fn send_forms(
+    client: reqwest::Client,
+    base: String,
+    n: i64,
+    sending: Arc<AtomicBool>,
+) -> (Vec<(Instant, f64)>, i64) {
     let (mut ms, mut ok, mut i) = (Vec::new(), 0, 0);
     while sending.load(Ordering::Relaxed) {
         i += 1;
