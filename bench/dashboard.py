@@ -2,7 +2,8 @@
 """bench/run dashboard's two halves (standard library only):
 - `gen ENGINE MONTHS_BACK` prints SQL that adds one month of activity (PROMOTERS, CLICKS,
   LEADS, DEALS) MONTHS_BACK months before this one (0 = this month, up to now), through the
-  database's own inserts, so that the triggers keep the counters as they do in production;
+  database's own inserts, so that the triggers keep the counters as they do in production
+  (clicks, which the click writer counts a batch at a time, are counted as it counts them);
 - `load` signs in as marketing at SERVER_BASE and times LOADS dashboard loads of each kind,
   printing p95 figures in ms."""
 import http.client, json, os, sys, time, urllib.parse
@@ -51,6 +52,7 @@ def gen(engine, back):
         "INSERT INTO clicks (link_id, channel, visitor, ip_hash, ua_class, at, unique_visit, own) "
         f"SELECT {link}, {ch}, 'v' || (n % 200000), 'ip', CASE WHEN n % 25 = 0 THEN 'bot' ELSE 'wechat' END, "
         f"{start} + (n * {span // max(CLICKS, 1)}), CASE WHEN n % 3 = 0 THEN 1 ELSE 0 END, 0 {{FROM}}"))
+    out.append(counted_clicks(start, end))
     status = "CASE n % 10 WHEN 0 THEN 'pending' WHEN 1 THEN 'held' WHEN 2 THEN 'duplicate' WHEN 3 THEN 'invalid' ELSE 'valid' END"
     promoter = f"(SELECT promoter_id FROM promo_links WHERE id = {link})"
     at = f"{start} + (n * {span // max(LEADS, 1)})"
@@ -72,6 +74,37 @@ def gen(engine, back):
         f"SELECT 'B{tag}-' || n, '+86138' || (10000000 + n), {promoter}, (SELECT campaign_id FROM promo_links WHERE id = {link}), "
         f"100000 + (n % 97) * 1000, 40000, {signed}, 'manual', 0 {{FROM}}"))
     return ";\n".join(out) + ";\n"
+
+
+ACTIVE_COLUMNS = [("", "shares_days")] + [(c, f"{c}_days") for c in CHANNELS] + [("direct", "direct_days")]
+
+
+def counted_clicks(start, end):
+    """The month's generated clicks counted as the click writer counts a batch
+    (dashboard::store::counted_clicks): by the organization's day, campaign, channel,
+    department and promoter kind, and as each promoter's active days of the month."""
+    day = ("COALESCE((SELECT d.day FROM org_days d WHERE d.start_ms <= c.at ORDER BY d.start_ms DESC LIMIT 1), "
+           "'0000-00-01')")
+    facts = ("FROM clicks c JOIN promo_links pl ON pl.id = c.link_id JOIN promoter_facets f ON f.id = pl.promoter_id "
+             f"WHERE c.at >= {start} AND c.at < {end} AND c.ua_class <> 'bot' AND pl.code LIKE 'BENCH%'")
+    key = "day, campaign_id, channel, department_id, promoter_kind"
+    figures = (f"INSERT INTO figure_counts ({key}, clicks, unique_visitors) "
+               f"SELECT {day}, pl.campaign_id, c.channel, f.department_id, f.promoter_kind, COUNT(*), SUM(c.unique_visit) "
+               f"{facts} GROUP BY 1, 2, 3, 4, 5 ON CONFLICT ({key}) DO UPDATE SET "
+               "clicks = figure_counts.clicks + excluded.clicks, "
+               "unique_visitors = figure_counts.unique_visitors + excluded.unique_visitors")
+    bits = ", ".join(f"SUM(CASE a.channel WHEN '{ch}' THEN CAST(1 AS BIGINT) << (CAST(substr(a.day, 9, 2) AS INTEGER) - 1) "
+                     "ELSE 0 END)" for ch, _ in ACTIVE_COLUMNS)
+    columns = ", ".join(col for _, col in ACTIVE_COLUMNS)
+    ored = ", ".join(f"{col} = promoter_months.{col} | excluded.{col}" for _, col in ACTIVE_COLUMNS)
+    months = ("INSERT INTO promoter_months (month, promoter_id, campaign_id, department_id, promoter_kind, "
+              f"{columns}) SELECT substr(a.day, 1, 7), a.promoter_id, a.campaign_id, a.department_id, a.promoter_kind, "
+              f"{bits} FROM (SELECT DISTINCT {day} AS day, pl.promoter_id AS promoter_id, pl.campaign_id AS campaign_id, "
+              "c.channel AS channel, f.department_id AS department_id, f.promoter_kind AS promoter_kind "
+              f"{facts}) a WHERE true GROUP BY substr(a.day, 1, 7), a.promoter_id, a.campaign_id, a.department_id, "
+              "a.promoter_kind ON CONFLICT (month, promoter_id, campaign_id, department_id, promoter_kind) "
+              f"DO UPDATE SET {ored}")
+    return figures + ";\n" + months
 
 
 def people(engine):

@@ -107,7 +107,7 @@ pub async fn build_with(
     let (click_writer, click_queue) = promotion::store::clicks::ClickWriter::new();
     let mut shared = Shared::new(b.options.clone(), db, config, org);
     shared.insert(campaigns::Part::default());
-    shared.insert(promotion::Part::new(click_writer));
+    shared.insert(promotion::Part::new(click_writer).counted_by(dashboard::store::counted_clicks::hook()));
     shared.insert(leads::Part {
         writer: lead_writer,
         policy: Arc::new(leads::store::policy::PolicyCache::new(policy)),

@@ -53,15 +53,7 @@ async fn facts(s: &TestServer) -> Facts {
 }
 
 async fn click(s: &TestServer, link: i64, channel: &str, visitor: &str, ua: &str, at: i64, unique: bool) {
-    exec(
-        s,
-        &format!(
-            "INSERT INTO clicks (link_id, channel, visitor, ip_hash, ua_class, at, unique_visit) \
-             VALUES ({link}, '{channel}', '{visitor}', 'ip', '{ua}', {at}, {})",
-            i64::from(unique)
-        ),
-    )
-    .await;
+    s.store_clicks(&[(link, channel, visitor, ua, at, unique)]).await;
 }
 
 async fn share(s: &TestServer, link: i64, at: i64) {

@@ -1,8 +1,8 @@
-//! The dashboard reads counters that the database keeps as facts arrive. After a random stream
-//! of clicks (bots among them), shares, submissions through the real form, reviews, direct
-//! inserts and status changes, deals with and without a lead or promoter, every figure of every
-//! cut and the trend equal a count of the raw facts, for any period and filter, and a recount
-//! changes nothing; on both engines.
+//! The dashboard reads counters kept as facts arrive. After a random stream of clicks (stored
+//! and counted in batches as the click writer does, bots among them), shares, submissions
+//! through the real form, reviews, direct inserts and status changes, deals with and without a
+//! lead or promoter, every figure of every cut and the trend equal a count of the raw facts,
+//! for any period and filter, and a recount changes nothing; on both engines.
 mod common;
 use app::features::dashboard::store::figures::Slice;
 use app::features::dashboard::store::{counters, figures, recount};
@@ -63,17 +63,19 @@ async fn the_counters_equal_the_facts_after_a_random_stream() {
     for step in 0..600 {
         match rng.gen_range(0..10) {
             0..=2 => {
-                let (link, _, _) = pick(&mut rng, &links);
-                let (ch, ua) = (pick(&mut rng, &channels), pick(&mut rng, &["wechat", "mobile", "desktop", "bot"]));
-                let (visitor, when, unique) = (rng.gen_range(0..8), at(&mut rng), rng.gen_range(0..2));
-                exec(
-                    &s,
-                    &format!(
-                        "INSERT INTO clicks (link_id, channel, visitor, ip_hash, ua_class, at, unique_visit) \
-                         VALUES ({link}, '{ch}', 'v{visitor}', 'ip', '{ua}', {when}, {unique})"
-                    ),
-                )
-                .await;
+                // A batch of clicks, as the click writer stores them: some on the same link,
+                // day and channel (one count row), bots among them.
+                let batch: Vec<(i64, &str, String, &str, i64, bool)> = (0..rng.gen_range(1..6))
+                    .map(|_| {
+                        let (link, _, _) = if rng.gen_bool(0.5) { links[0] } else { pick(&mut rng, &links) };
+                        let ch = if rng.gen_bool(0.5) { "qr" } else { pick(&mut rng, &channels) };
+                        let ua = pick(&mut rng, &["wechat", "mobile", "desktop", "bot"]);
+                        let when = if rng.gen_bool(0.5) { OCT_START + 5 * DAY } else { at(&mut rng) };
+                        (link, ch, format!("v{}", rng.gen_range(0..8)), ua, when, rng.gen_bool(0.5))
+                    })
+                    .collect();
+                let batch: Vec<_> = batch.iter().map(|(l, c, v, u, w, n)| (*l, *c, v.as_str(), *u, *w, *n)).collect();
+                s.store_clicks(&batch).await;
             }
             3 => {
                 let (link, _, _) = pick(&mut rng, &links);
@@ -278,7 +280,8 @@ async fn a_persons_kind_follows_their_roles() {
     assert_eq!(kind(&s).await, "partner");
     // A click through their link is filed under their kind now.
     exec(&s, &format!("INSERT INTO promo_links (code, campaign_id, promoter_id, created_at) SELECT 'KIND1', MIN(id), {person}, 0 FROM campaigns")).await;
-    exec(&s, "INSERT INTO clicks (link_id, channel, visitor, ip_hash, ua_class, at, unique_visit) SELECT id, 'qr', 'v', 'ip', 'mobile', 1764547200000, 1 FROM promo_links WHERE code = 'KIND1'").await;
+    let link = ids(&s, "SELECT id FROM promo_links WHERE code = 'KIND1'").await[0];
+    s.store_clicks(&[(link, "qr", "v", "mobile", 1_764_547_200_000, true)]).await;
     assert_eq!(
         ids(&s, "SELECT clicks FROM figure_counts WHERE promoter_kind = 'partner' AND channel = 'qr'").await,
         vec![1]

@@ -29,19 +29,13 @@ async fn october(s: &TestServer) -> i64 {
     let employee = id_of(s, EMPLOYEE).await;
     exec(s, &format!("INSERT INTO promo_links (code, campaign_id, promoter_id, created_at) VALUES ('SCLINK1', {campaign}, {employee}, 0)")).await;
     let link = s.count("SELECT id FROM promo_links WHERE code = 'SCLINK1'").await;
-    for i in 0..9 {
-        let at = OCT_START + (i % 6 + 1) * DAY + 3_600_000;
-        exec(
-            s,
-            &format!(
-                "INSERT INTO clicks (link_id, channel, visitor, ip_hash, ua_class, at, unique_visit) \
-                 VALUES ({link}, 'wechat', 'v{}', 'ip', 'mobile', {at}, {})",
-                i % 6,
-                i64::from(i < 6)
-            ),
-        )
-        .await;
-    }
+    let visitors: Vec<String> = (0..9).map(|i| format!("v{}", i % 6)).collect();
+    let clicks: Vec<(i64, &str, &str, &str, i64, bool)> = (0..9)
+        .map(|i| {
+            (link, "moments", visitors[i].as_str(), "mobile", OCT_START + (i as i64 % 6 + 1) * DAY + 3_600_000, i < 6)
+        })
+        .collect();
+    s.store_clicks(&clicks).await;
     for i in 0..12 {
         let status = if i < 10 { "valid" } else { "invalid" };
         exec(

@@ -217,6 +217,33 @@ impl TestServer {
         server::flush(&self.state).await;
     }
 
+    /// Stores clicks made up by a test (link, channel, visitor, user-agent class, time in ms,
+    /// whether it is its visitor's first of the day) in one transaction, as the click writer
+    /// stores and counts a batch.
+    pub async fn store_clicks(&self, clicks: &[(i64, &str, &str, &str, i64, bool)]) {
+        use app::features::promotion::store::clicks::{insert, org_day, NewClick};
+        use app::features::promotion::{Channel, UaClass};
+        let made: Vec<(NewClick, String, bool)> = clicks
+            .iter()
+            .map(|&(link_id, channel, visitor, ua, at_ms, unique)| {
+                let click = NewClick {
+                    link_id,
+                    channel: Channel::parse(channel).expect("channel"),
+                    visitor: visitor.to_string(),
+                    ip_hash: "ip".to_string(),
+                    ua_class: UaClass::parse(ua).expect("user-agent class"),
+                    at_ms,
+                    own: false,
+                };
+                (click, org_day(self.state.org.tz, at_ms), unique)
+            })
+            .collect();
+        let rows: Vec<(&NewClick, &str, bool)> = made.iter().map(|(c, d, u)| (c, d.as_str(), *u)).collect();
+        let (_turn, mut tx) = self.state.db.begin_write().await.expect("begin");
+        insert(&self.state, &mut tx, &rows).await.expect("store clicks");
+        tx.commit().await.expect("commit");
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql).fetch_one(&self.state.db.pool).await.expect("count")
     }

@@ -18,7 +18,7 @@ pub use server::*;
 
 #[cfg(feature = "ssr")]
 mod server {
-    use super::store::clicks::ClickWriter;
+    use super::store::clicks::{ClickWriter, CountHook};
     use super::store::links::{self, LinkTarget};
     use crate::plumbing::cache::TtlCache;
     use crate::plumbing::errors::AppError;
@@ -32,11 +32,19 @@ mod server {
         links: Arc<TtlCache<String, Option<Arc<LinkTarget>>>>,
         /// Clicks, stored in batches behind the redirect.
         pub clicks: ClickWriter,
+        /// Called with each batch's counts in the clicks' own transaction: later features
+        /// (the dashboard's counters) count clicks here without promotion knowing them.
+        pub(crate) on_stored: Vec<CountHook>,
     }
 
     impl Part {
         pub fn new(clicks: ClickWriter) -> Self {
-            Part { links: Arc::new(TtlCache::new(Duration::from_secs(30), 100_000)), clicks }
+            Part { links: Arc::new(TtlCache::new(Duration::from_secs(30), 100_000)), clicks, on_stored: Vec::new() }
+        }
+
+        pub fn counted_by(mut self, hook: CountHook) -> Self {
+            self.on_stored.push(hook);
+            self
         }
     }
 

@@ -1,7 +1,7 @@
-//! The dashboard read from counters that the database keeps as the facts arrive (the triggers
-//! of migration `20261203000003_dashboard_counters`): a load reads a handful of grouped
-//! queries whose size follows the period, not the history, and adds them up here for the
-//! totals, the four cuts and the trend. `figures.rs` computes the same from the raw facts: the
+//! The dashboard read from counters kept as the facts arrive (the triggers of migration
+//! `20261203000003_dashboard_counters`, and `counted_clicks` for each batch of clicks): a load
+//! reads a handful of grouped queries whose size follows the period, not the history, and adds
+//! them up here for the totals, the four cuts and the trend. `figures.rs` computes the same from the raw facts: the
 //! recount and the tests compare the two. Counts are filed under the promoter's department and
 //! kind when the fact arrived; `recount` files everything anew (after a time-zone change, a
 //! person moving department, or as a repair).

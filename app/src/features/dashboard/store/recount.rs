@@ -10,14 +10,14 @@ use std::collections::BTreeMap;
 
 use crate::shared::period::OUTSIDE_DAY as OUTSIDE;
 
-const KEY: &str = "day, campaign_id, channel, department_id, promoter_kind";
+pub(super) const KEY: &str = "day, campaign_id, channel, department_id, promoter_kind";
 
 /// The day of the fact whose time (ms) is `at`.
-fn day(at: &str) -> String {
+pub(super) fn day(at: &str) -> String {
     format!("COALESCE((SELECT d.day FROM org_days d WHERE d.start_ms <= {at} ORDER BY d.start_ms DESC LIMIT 1), '{OUTSIDE}')")
 }
 
-fn add(columns: &[&str]) -> String {
+pub(super) fn add(columns: &[&str]) -> String {
     columns.iter().map(|c| format!("{c} = figure_counts.{c} + excluded.{c}")).collect::<Vec<_>>().join(", ")
 }
 
@@ -25,6 +25,30 @@ fn add(columns: &[&str]) -> String {
 const LATE_HOURS: i64 = crate::features::leads::store::policy::Policy::FIRST_CONTACT_HOURS.1 + 1;
 
 const STATUSES: [&str; 6] = ["pending", "held", "valid", "duplicate", "invalid", "rejected"];
+
+/// Files the active days of `active` (rows of day, promoter_id, campaign_id, channel,
+/// department_id, promoter_kind, each once) into `promoter_months`: a promoter's days of a month
+/// as bits per channel (distinct days, summed, are or-ed), or-ed into what is there.
+pub(super) fn promoter_months(active: &str) -> String {
+    let columns = COLUMNS.iter().map(|(_, col)| *col).collect::<Vec<_>>().join(", ");
+    let bits = COLUMNS
+        .iter()
+        .map(|(channel, _)| {
+            let spelling = channel.map_or("", |c| c.as_str());
+            format!("SUM(CASE a.channel WHEN '{spelling}' THEN CAST(1 AS BIGINT) << (CAST(substr(a.day, 9, 2) AS INTEGER) - 1) ELSE 0 END)")
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let or =
+        COLUMNS.iter().map(|(_, c)| format!("{c} = promoter_months.{c} | excluded.{c}")).collect::<Vec<_>>().join(", ");
+    format!(
+        "INSERT INTO promoter_months (month, promoter_id, campaign_id, department_id, promoter_kind, {columns}) \
+         SELECT substr(a.day, 1, 7), a.promoter_id, a.campaign_id, a.department_id, a.promoter_kind, {bits} \
+         FROM ({active}) a \
+         WHERE true GROUP BY substr(a.day, 1, 7), a.promoter_id, a.campaign_id, a.department_id, a.promoter_kind \
+         ON CONFLICT (month, promoter_id, campaign_id, department_id, promoter_kind) DO UPDATE SET {or}"
+    )
+}
 
 /// Rebuilds every counter from the facts within `tx`.
 pub async fn recount_in(tx: &mut Tx) -> Result<(), sqlx::Error> {
@@ -96,23 +120,7 @@ pub async fn recount_in(tx: &mut Tx) -> Result<(), sqlx::Error> {
         shares = day("sh.at"),
         leads = day("l.submitted_at"),
     );
-    let columns = COLUMNS.iter().map(|(_, col)| *col).collect::<Vec<_>>().join(", ");
-    let bits = COLUMNS
-        .iter()
-        .map(|(channel, _)| {
-            let spelling = channel.map_or("", |c| c.as_str());
-            format!("SUM(CASE a.channel WHEN '{spelling}' THEN CAST(1 AS BIGINT) << (CAST(substr(a.day, 9, 2) AS INTEGER) - 1) ELSE 0 END)")
-        })
-        .collect::<Vec<_>>()
-        .join(", ");
-    sqlx::query(&format!(
-        "INSERT INTO promoter_months (month, promoter_id, campaign_id, department_id, promoter_kind, {columns}) \
-         SELECT substr(a.day, 1, 7), a.promoter_id, a.campaign_id, a.department_id, a.promoter_kind, {bits} \
-         FROM ({active}) a \
-         WHERE true GROUP BY substr(a.day, 1, 7), a.promoter_id, a.campaign_id, a.department_id, a.promoter_kind"
-    ))
-    .execute(&mut **tx)
-    .await?;
+    sqlx::query(&promoter_months(&active)).execute(&mut **tx).await?;
     // Assigned leads by day, facet and whole hours to first contact (as the migration's triggers).
     sqlx::query(&format!(
         "INSERT INTO response_counts (day, campaign_id, channel, department_id, promoter_kind, hours, leads) \

@@ -1,11 +1,13 @@
 //! Clicks on personal links: classification, and the batched writer that stores them.
 use crate::features::promotion::model::{Channel, UaClass};
-use crate::plumbing::db;
+use crate::plumbing::db::{self, Backend, Tx};
 use crate::plumbing::events;
 use crate::plumbing::live::LiveKind;
 use crate::plumbing::state::AppState;
+use futures_util::future::BoxFuture;
 use sqlx::Row;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 
 pub const VISITOR_COOKIE: &str = "ah_vid";
@@ -52,6 +54,27 @@ pub struct NewClick {
     pub at_ms: i64,
     /// The promoter opening their own link (signed in): not a visitor that can pay a reward.
     pub own: bool,
+}
+
+/// Stored clicks of people (bots left out) on one day, link and channel: what a batch gives
+/// the features that count clicks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClickCount {
+    /// The time of the first of them: they all fall on the same day of the organization.
+    pub at_ms: i64,
+    pub link_id: i64,
+    pub channel: Channel,
+    pub clicks: i64,
+    pub unique_visitors: i64,
+}
+
+/// Counts a batch's clicks in the batch's transaction (see `Part::counted_by`).
+pub type CountHook =
+    Arc<dyn for<'a> Fn(Backend, &'a mut Tx, &'a [ClickCount]) -> BoxFuture<'a, Result<(), sqlx::Error>> + Send + Sync>;
+
+/// The organization's day of a time, as `link_visitors` and the counters' `org_days` name it.
+pub fn org_day(tz: chrono_tz::Tz, at_ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(at_ms).unwrap_or_default().with_timezone(&tz).date_naive().to_string()
 }
 
 enum Message {
@@ -139,11 +162,7 @@ pub async fn run(state: AppState, mut queue: ClickQueue) {
 /// One transaction: the day's first visits (`link_visitors`), then the clicks, each marked
 /// whether it was its visitor's first of the day on that link. Bots never count as visitors.
 async fn write(state: &AppState, clicks: &[NewClick]) -> Result<(), sqlx::Error> {
-    let tz = state.org.tz;
-    let day = |at: i64| {
-        chrono::DateTime::from_timestamp_millis(at).unwrap_or_default().with_timezone(&tz).date_naive().to_string()
-    };
-    let days: Vec<String> = clicks.iter().map(|c| day(c.at_ms)).collect();
+    let days: Vec<String> = clicks.iter().map(|c| org_day(state.org.tz, c.at_ms)).collect();
     let mut keys: Vec<(i64, &str, &str)> = clicks
         .iter()
         .zip(&days)
@@ -168,20 +187,20 @@ async fn write(state: &AppState, clicks: &[NewClick]) -> Result<(), sqlx::Error>
             first_visits.insert((r.try_get("link_id")?, r.try_get("day")?, r.try_get("visitor")?));
         }
     }
-    let rows: Vec<(&NewClick, bool)> = clicks
+    let rows: Vec<(&NewClick, &str, bool)> = clicks
         .iter()
         .zip(&days)
         // The first click of a new visitor carries the unique visit, later ones do not.
         .map(|(c, d)| {
-            (c, c.ua_class != UaClass::Bot && first_visits.remove(&(c.link_id, d.clone(), c.visitor.clone())))
+            let first = c.ua_class != UaClass::Bot && first_visits.remove(&(c.link_id, d.clone(), c.visitor.clone()));
+            (c, d.as_str(), first)
         })
         .collect();
     // What activity rewards count: a visitor once per link, day and address, people only.
-    let mut counted: Vec<(i64, &str, &str)> = clicks
+    let mut counted: Vec<(i64, &str, &str)> = rows
         .iter()
-        .zip(&days)
-        .filter(|(c, _)| c.ua_class != UaClass::Bot && !c.own)
-        .map(|(c, d)| (c.link_id, d.as_str(), c.ip_hash.as_str()))
+        .filter(|(c, _, _)| c.ua_class != UaClass::Bot && !c.own)
+        .map(|(c, d, _)| (c.link_id, *d, c.ip_hash.as_str()))
         .collect();
     counted.sort_unstable();
     counted.dedup();
@@ -197,6 +216,14 @@ async fn write(state: &AppState, clicks: &[NewClick]) -> Result<(), sqlx::Error>
         }
         q.execute(&mut *tx).await?;
     }
+    insert(state, &mut tx, &rows).await?;
+    tx.commit().await
+}
+
+/// Stores clicks within `tx`, each with its organization day ([`org_day`]) and whether it is
+/// its visitor's first of the day on its link, and has them counted (`Part::counted_by`): the
+/// writer's last step, and how tests store clicks of their own making.
+pub async fn insert(state: &AppState, tx: &mut Tx, rows: &[(&NewClick, &str, bool)]) -> Result<(), sqlx::Error> {
     for (start, len) in db::statement_chunks(rows.len(), CHUNK) {
         let chunk = &rows[start..start + len];
         let sql = format!(
@@ -204,7 +231,7 @@ async fn write(state: &AppState, clicks: &[NewClick]) -> Result<(), sqlx::Error>
             db::placeholders(state.db.backend, chunk.len(), 8)
         );
         let mut q = sqlx::query(&sql);
-        for (c, unique) in chunk {
+        for (c, _, unique) in chunk {
             q = q
                 .bind(c.link_id)
                 .bind(c.channel.as_str())
@@ -215,9 +242,34 @@ async fn write(state: &AppState, clicks: &[NewClick]) -> Result<(), sqlx::Error>
                 .bind(*unique as i64)
                 .bind(c.own as i64);
         }
-        q.execute(&mut *tx).await?;
+        q.execute(&mut **tx).await?;
     }
-    tx.commit().await
+    let hooks = super::super::part(state).map(|p| p.on_stored.as_slice()).unwrap_or_default();
+    if !hooks.is_empty() {
+        let counts = counts(rows);
+        for hook in hooks {
+            hook(state.db.backend, &mut *tx, &counts).await?;
+        }
+    }
+    Ok(())
+}
+
+/// A batch's clicks of people by day, link and channel: a handful of rows for hundreds of
+/// clicks, counted in one statement instead of a trigger's work per click.
+fn counts(rows: &[(&NewClick, &str, bool)]) -> Vec<ClickCount> {
+    let mut by: BTreeMap<(&str, i64, Channel), ClickCount> = BTreeMap::new();
+    for (c, day, unique) in rows.iter().filter(|(c, _, _)| c.ua_class != UaClass::Bot) {
+        let n = by.entry((*day, c.link_id, c.channel)).or_insert(ClickCount {
+            at_ms: c.at_ms,
+            link_id: c.link_id,
+            channel: c.channel,
+            clicks: 0,
+            unique_visitors: 0,
+        });
+        n.clicks += 1;
+        n.unique_visitors += i64::from(*unique);
+    }
+    by.into_values().collect()
 }
 
 #[cfg(test)]
@@ -234,5 +286,45 @@ mod tests {
         assert_eq!(Channel::of_link(Some("poster")), Channel::Poster);
         assert_eq!(Channel::of_link(Some("weibo")), Channel::Other);
         assert_eq!(Channel::of_link(None), Channel::Direct);
+    }
+
+    fn click(link_id: i64, channel: Channel, ua_class: UaClass, at_ms: i64) -> NewClick {
+        NewClick { link_id, channel, visitor: "v".into(), ip_hash: "ip".into(), ua_class, at_ms, own: false }
+    }
+
+    #[test]
+    fn a_batch_is_counted_by_day_link_and_channel_without_bots() {
+        let a = click(1, Channel::Qr, UaClass::Wechat, 10);
+        let b = click(1, Channel::Qr, UaClass::Mobile, 20);
+        let other_day = click(1, Channel::Qr, UaClass::Mobile, 30);
+        let bot = click(1, Channel::Qr, UaClass::Bot, 40);
+        let other_link = click(2, Channel::Qr, UaClass::Desktop, 50);
+        let other_channel = click(1, Channel::Moments, UaClass::Mobile, 60);
+        let rows = [
+            (&a, "2026-12-01", true),
+            (&b, "2026-12-01", false),
+            (&other_day, "2026-12-02", true),
+            (&bot, "2026-12-01", false),
+            (&other_link, "2026-12-01", true),
+            (&other_channel, "2026-12-01", false),
+        ];
+        let count = |at_ms, link_id, channel, clicks, unique_visitors| ClickCount {
+            at_ms,
+            link_id,
+            channel,
+            clicks,
+            unique_visitors,
+        };
+        let mut got = counts(&rows);
+        got.sort_by_key(|c| c.at_ms);
+        assert_eq!(
+            got,
+            vec![
+                count(10, 1, Channel::Qr, 2, 1),
+                count(30, 1, Channel::Qr, 1, 1),
+                count(50, 2, Channel::Qr, 1, 1),
+                count(60, 1, Channel::Moments, 1, 0),
+            ]
+        );
     }
 }
