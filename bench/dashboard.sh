@@ -1,7 +1,8 @@
 # Live dashboards at a real organization's volume (bench/dashboard.py), on SQLite and
 # PostgreSQL: PROMOTERS (5,000) people with links, then this month's CLICKS (1,000,000), LEADS
 # (50,000) and DEALS (5,000) written through the database's own inserts (the triggers keep the
-# counters as in production), then HISTORY_MONTHS (6) earlier months of the same volume.
+# counters as in production; clicks are counted as the click writer counts a batch), then
+# HISTORY_MONTHS (6) earlier months of the same volume.
 # Prints each engine's load_p95_ms (this month, all cuts, LOADS = 50 loads),
 # filtered_load_p95_ms (a channel and a department), custom_year_load_p95_ms (366 days),
 # history_ratio (this month's load with the history ÷ without it) and recount_diff (what a
