@@ -221,7 +221,7 @@ impl TestServer {
     /// whether it is its visitor's first of the day) in one transaction, as the click writer
     /// stores and counts a batch.
     pub async fn store_clicks(&self, clicks: &[(i64, &str, &str, &str, i64, bool)]) {
-        use app::features::promotion::store::clicks::{insert, org_day, NewClick};
+        use app::features::promotion::store::clicks::{insert, NewClick};
         use app::features::promotion::{Channel, UaClass};
         let made: Vec<(NewClick, String, bool)> = clicks
             .iter()
@@ -235,7 +235,7 @@ impl TestServer {
                     at_ms,
                     own: false,
                 };
-                (click, org_day(self.state.org.tz, at_ms), unique)
+                (click, app::shared::period::local_day(at_ms, self.state.org.tz).to_string(), unique)
             })
             .collect();
         let rows: Vec<(&NewClick, &str, bool)> = made.iter().map(|(c, d, u)| (c, d.as_str(), *u)).collect();

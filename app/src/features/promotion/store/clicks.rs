@@ -4,6 +4,7 @@ use crate::plumbing::db::{self, Backend, Tx};
 use crate::plumbing::events;
 use crate::plumbing::live::LiveKind;
 use crate::plumbing::state::AppState;
+use crate::shared::period::local_day;
 use futures_util::future::BoxFuture;
 use sqlx::Row;
 use std::collections::{BTreeMap, HashSet};
@@ -71,11 +72,6 @@ pub struct ClickCount {
 /// Counts a batch's clicks in the batch's transaction (see `Part::counted_by`).
 pub type CountHook =
     Arc<dyn for<'a> Fn(Backend, &'a mut Tx, &'a [ClickCount]) -> BoxFuture<'a, Result<(), sqlx::Error>> + Send + Sync>;
-
-/// The organization's day of a time, as `link_visitors` and the counters' `org_days` name it.
-pub fn org_day(tz: chrono_tz::Tz, at_ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(at_ms).unwrap_or_default().with_timezone(&tz).date_naive().to_string()
-}
 
 enum Message {
     Click(NewClick),
@@ -162,7 +158,7 @@ pub async fn run(state: AppState, mut queue: ClickQueue) {
 /// One transaction: the day's first visits (`link_visitors`), then the clicks, each marked
 /// whether it was its visitor's first of the day on that link. Bots never count as visitors.
 async fn write(state: &AppState, clicks: &[NewClick]) -> Result<(), sqlx::Error> {
-    let days: Vec<String> = clicks.iter().map(|c| org_day(state.org.tz, c.at_ms)).collect();
+    let days: Vec<String> = clicks.iter().map(|c| local_day(c.at_ms, state.org.tz).to_string()).collect();
     let mut keys: Vec<(i64, &str, &str)> = clicks
         .iter()
         .zip(&days)
@@ -220,7 +216,7 @@ async fn write(state: &AppState, clicks: &[NewClick]) -> Result<(), sqlx::Error>
     tx.commit().await
 }
 
-/// Stores clicks within `tx`, each with its organization day ([`org_day`]) and whether it is
+/// Stores clicks within `tx`, each with its organization day (`period::local_day`) and whether it is
 /// its visitor's first of the day on its link, and has them counted (`Part::counted_by`): the
 /// writer's last step, and how tests store clicks of their own making.
 pub async fn insert(state: &AppState, tx: &mut Tx, rows: &[(&NewClick, &str, bool)]) -> Result<(), sqlx::Error> {
