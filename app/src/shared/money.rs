@@ -25,7 +25,8 @@ pub fn split_largest_remainder(pool_fen: i64, weights: &[Decimal]) -> Vec<i64> {
     if weights.is_empty() {
         return Vec::new();
     }
-    if total <= Decimal::ZERO {
+    // One share (or none with weight) takes the whole pool: no division to make.
+    if total <= Decimal::ZERO || weights.len() == 1 {
         let mut parts = vec![0; weights.len()];
         parts[0] = pool_fen;
         return parts;
@@ -192,6 +193,9 @@ mod tests {
         assert_eq!(split_largest_remainder(10_001, &[dec!(70), dec!(30)]), vec![7_001, 3_000]);
         // 10/10/80 of ¥0.01 → the one fen goes to the largest remainder
         assert_eq!(split_largest_remainder(1, &[dec!(10), dec!(10), dec!(80)]), vec![0, 0, 1]);
+        // One share, whatever its weight, takes the whole pool, a refund's too.
+        assert_eq!(split_largest_remainder(10_001, &[dec!(0.3)]), vec![10_001]);
+        assert_eq!(split_largest_remainder(-10_001, &[dec!(1)]), vec![-10_001]);
     }
 
     #[test]

@@ -24,8 +24,9 @@ struct Ctx<'a> {
     promoters: BTreeMap<i64, &'a Promoter>,
     boosts: BTreeMap<i64, &'a [Boost]>,
     deals: BTreeMap<i64, &'a Deal>,
-    /// The first order of each customer.
-    first_order: BTreeMap<&'a str, &'a Deal>,
+    /// Each deal's customer's first order, by deal id (looked up by number: a what-if asks
+    /// millions of times).
+    first_order: BTreeMap<i64, &'a Deal>,
     /// Each deal's referrer and commission rule, found once instead of once per payment.
     commission: BTreeMap<i64, (&'a Promoter, &'a Rule)>,
 }
@@ -36,11 +37,11 @@ impl<'a> Ctx<'a> {
     }
 
     fn is_first_order(&self, d: &Deal) -> bool {
-        self.first_order.get(d.customer.as_str()).is_some_and(|f| f.id == d.id)
+        self.first_order.get(&d.id).is_some_and(|f| f.id == d.id)
     }
 
     fn attributed(&self, rule: &Rule, d: &Deal) -> bool {
-        let Some(first) = self.first_order.get(d.customer.as_str()) else { return false };
+        let Some(first) = self.first_order.get(&d.id) else { return false };
         match rule.attribution {
             Attribution::FirstOrder => first.id == d.id,
             Attribution::Months(n) => {
@@ -51,7 +52,7 @@ impl<'a> Ctx<'a> {
 
     /// The referrer credited with a deal: its own, else its customer's first order's.
     fn referrer(&self, d: &Deal) -> Option<&'a Promoter> {
-        let id = d.promoter_id.or_else(|| self.first_order.get(d.customer.as_str()).and_then(|f| f.promoter_id))?;
+        let id = d.promoter_id.or_else(|| self.first_order.get(&d.id).and_then(|f| f.promoter_id))?;
         self.promoters.get(&id).copied()
     }
 
@@ -99,10 +100,11 @@ impl<'a> Ctx<'a> {
     fn new(rules: &'a [Rule], facts: &'a Facts, terms: DatedTerms) -> (Ctx<'a>, Vec<&'a Deal>, Vec<&'a Payment>) {
         let mut deals: Vec<&Deal> = facts.deals.iter().collect();
         deals.sort_by_key(|d| (d.signed_on, d.id));
-        let mut first_order: BTreeMap<&str, &Deal> = BTreeMap::new();
+        let mut firsts: BTreeMap<&str, &Deal> = BTreeMap::new();
         for d in &deals {
-            first_order.entry(d.customer.as_str()).or_insert(d);
+            firsts.entry(d.customer.as_str()).or_insert(d);
         }
+        let first_order = deals.iter().filter_map(|d| Some((d.id, *firsts.get(d.customer.as_str())?))).collect();
         let mut ctx = Ctx {
             rules,
             terms,
@@ -195,6 +197,9 @@ impl Earned {
     }
 }
 
+/// The whole of a commission to the referrer.
+const REFERRER_ALONE: &[(SplitRole, Decimal)] = &[(SplitRole::Referrer, Decimal::ONE)];
+
 /// Percent of deal, percent band and split: one line per payment (and per split share).
 fn payment_lines(ctx: &Ctx, payments: &[&Payment], out: &mut Vec<RewardLine>) {
     let mut earned: BTreeMap<(i64, i64, i64, SplitRole), Earned> = BTreeMap::new();
@@ -202,19 +207,17 @@ fn payment_lines(ctx: &Ctx, payments: &[&Payment], out: &mut Vec<RewardLine>) {
         let d = ctx.deals[&pay.deal_id];
         let Some(&(referrer, rule)) = ctx.commission.get(&d.id) else { continue };
         let first = ctx.is_first_order(d);
-        let (rate, shares): (Decimal, Vec<(SplitRole, Decimal)>) = match &rule.spec {
-            RuleSpec::PercentOfDeal { rate } => (*rate, vec![(SplitRole::Referrer, Decimal::ONE)]),
+        let (rate, shares): (Decimal, &[(SplitRole, Decimal)]) = match &rule.spec {
+            RuleSpec::PercentOfDeal { rate } => (*rate, REFERRER_ALONE),
             RuleSpec::PercentBand { bands, later_rate } => {
                 let rate = if first {
                     bands.iter().filter(|b| d.amount_fen >= b.min_fen).map(|b| b.rate).max().unwrap_or_default()
                 } else {
                     *later_rate
                 };
-                (rate, vec![(SplitRole::Referrer, Decimal::ONE)])
+                (rate, REFERRER_ALONE)
             }
-            RuleSpec::Split { rate, first_order, repeat } => {
-                (*rate, if first { first_order.clone() } else { repeat.clone() })
-            }
+            RuleSpec::Split { rate, first_order, repeat } => (*rate, if first { first_order } else { repeat }),
             _ => continue,
         };
         let multiplier = ctx.multiplier(d);
@@ -286,6 +289,9 @@ fn payment_lines(ctx: &Ctx, payments: &[&Payment], out: &mut Vec<RewardLine>) {
 /// pool (and its line) exist.
 fn tier_parts(ctx: &Ctx, payments: &[&Payment]) -> Vec<TierPart> {
     let mut parts = Vec::new();
+    if !ctx.rules.iter().any(|r| matches!(r.spec, RuleSpec::MarginalTiers { .. })) {
+        return parts;
+    }
     for pay in payments {
         let d = ctx.deals[&pay.deal_id];
         let Some(&(referrer, rule)) = ctx.commission.get(&d.id) else { continue };
@@ -389,12 +395,18 @@ fn paid_totals(payments: &[&Payment]) -> (BTreeMap<i64, NaiveDate>, BTreeMap<i64
 
 /// Flat per deal: vests with the deal's first payment; nothing once it is fully refunded.
 fn flat_deal_lines(ctx: &Ctx, deals: &[&Deal], payments: &[&Payment], out: &mut Vec<RewardLine>) {
+    let per_deal = |r: &Rule| matches!(r.spec, RuleSpec::FlatPerEvent { event: FlatEvent::Deal, .. });
+    if !ctx.rules.iter().any(per_deal) {
+        return;
+    }
     let (first_paid, net) = paid_totals(payments);
     for d in deals {
         let Some(paid_on) = first_paid.get(&d.id).copied() else { continue };
         let Some(referrer) = ctx.referrer(d) else { continue };
-        for rule in
-            ctx.rules.iter().filter(|r| r.applies_to(referrer, d.campaign_id, d.signed_on) && ctx.attributed(r, d))
+        for rule in ctx
+            .rules
+            .iter()
+            .filter(|r| per_deal(r) && r.applies_to(referrer, d.campaign_id, d.signed_on) && ctx.attributed(r, d))
         {
             let RuleSpec::FlatPerEvent { event: FlatEvent::Deal, amount_fen } = rule.spec else { continue };
             let multiplier = ctx.multiplier(d);

@@ -11,6 +11,9 @@ use std::collections::BTreeMap;
 /// brought the referrer in, after the same cost, lateness and boost; a refund takes back its
 /// share. Nobody earns twice on one deal as referrer and as their recruiter.
 pub(super) fn upline_lines(ctx: &Ctx, payments: &[&Payment], out: &mut Vec<RewardLine>) {
+    if ctx.rules.iter().all(|r| r.upline.is_empty()) {
+        return;
+    }
     let mut earned: BTreeMap<(i64, i64), Earned> = BTreeMap::new();
     for pay in payments {
         let d = ctx.deals[&pay.deal_id];
