@@ -105,3 +105,49 @@ async fn a_replay_under_the_rules_in_force_equals_what_the_run_paid() {
     assert!(periods[0].contains("-Q") && periods[4].len() == 7, "{periods:?}");
     s.stop().await;
 }
+
+/// The replay reads payments by customer (`customer_payments`), which the database keeps in the
+/// payment's own transaction: the copy always equals payments joined with their deals, follows
+/// a deal to another customer, and payments themselves are appended only (a refund is a
+/// negative payment).
+#[tokio::test]
+async fn payments_are_kept_by_customer_and_never_changed() {
+    let s = TestServer::start().await;
+    let sales = s.signed_in(SALES).await;
+    let a = deal(&s, &sales, ["K-1", "13911180001", "1000", "2026-10-01", "2026-10-31", ""]).await;
+    let b = deal(&s, &sales, ["K-2", "13911180002", "2000", "2026-10-02", "2026-10-31", ""]).await;
+    pay(&s, &sales, a, "2026-10-03", "1000").await;
+    pay(&s, &sales, b, "2026-10-04", "2000").await;
+    let form = [
+        ("deal_id", b.to_string()),
+        ("paid_on", "2026-10-05".into()),
+        ("amount", "500".into()),
+        ("refund", "true".into()),
+    ];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, body) = s.call(&sales, "record_payment", &form).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let differing = "SELECT COUNT(*) FROM payments p JOIN deals d ON d.id = p.deal_id \
+        LEFT JOIN customer_payments c ON c.payment_id = p.id AND c.customer = d.customer_phone \
+        AND c.deal_id = p.deal_id AND c.paid_on = p.paid_on AND c.amount_fen = p.amount_fen WHERE c.payment_id IS NULL";
+    let copies = "SELECT COUNT(*) FROM customer_payments";
+    assert_eq!(s.count(copies).await, s.count("SELECT COUNT(*) FROM payments").await);
+    assert_eq!(s.count(differing).await, 0);
+    let refunds = format!("SELECT COUNT(*) FROM customer_payments WHERE deal_id = {b} AND amount_fen = -50000");
+    assert_eq!(s.count(&refunds).await, 1);
+
+    let pool = &s.state.db.pool;
+    sqlx::query(&format!("UPDATE deals SET customer_phone = '+8613911180001' WHERE id = {b}"))
+        .execute(pool)
+        .await
+        .unwrap();
+    assert_eq!(s.count(differing).await, 0, "the copy follows the deal to its new customer");
+    assert_eq!(s.count("SELECT COUNT(*) FROM customer_payments WHERE customer = '+8613911180001'").await, 3);
+
+    let paid = s.count("SELECT CAST(SUM(amount_fen) AS BIGINT) FROM payments").await;
+    assert!(sqlx::query("UPDATE payments SET amount_fen = 1").execute(pool).await.is_err());
+    assert!(sqlx::query("DELETE FROM payments").execute(pool).await.is_err());
+    assert_eq!(s.count("SELECT CAST(SUM(amount_fen) AS BIGINT) FROM payments").await, paid);
+    assert_eq!(s.count(copies).await, s.count("SELECT COUNT(*) FROM payments").await);
+    s.stop().await;
+}

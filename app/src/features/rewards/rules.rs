@@ -91,12 +91,12 @@ pub fn Rules() -> impl IntoView {
                                     view! {
                                         <tr>
                                             <td data-label="#">{r.rule_id}" v"{r.version}</td>
-                                            <td data-label=i18n.t(K::RuleLabel)><span>{r.name}" · "{i18n.t(r.kind.label())}" · "{i18n.t(super::model::promoter_kind_label(r.promoter_kind))}
+                                            <td class="text" data-label=i18n.t(K::RuleLabel)><span>{r.name}" · "{i18n.t(r.kind.label())}" · "{i18n.t(super::model::promoter_kind_label(r.promoter_kind))}
                                                 {r.department_id.map(|d| view! { " · "{i18n.t(K::ScopeDepartment)}" #"{d} })}
                                                 {r.campaign_id.map(|c| view! { " · "{i18n.t(K::ScopeCampaign)}" #"{c} })}
                                                 <br /><span class="muted">{sentence}</span></span></td>
                                             <td data-label=i18n.t(C::PeriodLabel)>{r.effective_from}" – "{r.effective_to.clone().unwrap_or_default()}</td>
-                                            <td data-label=i18n.t(K::PublishedBy)><span>
+                                            <td class="text" data-label=i18n.t(K::PublishedBy)><span>
                                                 {r.published_by.map_or_else(|| i18n.t(K::DefaultRule).into_any(), |who| who.into_any())}
                                                 {r.proposed_by.map(|who| view! { " ("{i18n.t(K::ProposedBy)}" "{who}")" })}" · "{r.published_at}
                                                 {r.note.map(|n| view! { <br /><span class="muted" data-testid="rule-note-shown">{n}</span> })}

@@ -112,7 +112,8 @@ pub async fn replay(state: &AppState, draft: &Rule, first: NaiveDate, last: Naiv
 }
 
 /// Streams every deal and payment of the customers with money collected in `from..=last`,
-/// whole customers at a time, to the engine's thread.
+/// whole customers at a time, to the engine's thread. Payments are read by customer
+/// (`customer_payments`), in the deals' order, so that the database merges instead of probing.
 async fn read_customers(
     state: &AppState,
     from: NaiveDate,
@@ -122,10 +123,10 @@ async fn read_customers(
     batches: tokio::sync::mpsc::Sender<Facts>,
 ) -> Result<(), AppError> {
     let sql = format!(
-        "SELECT {}, p.id AS payment_id, p.paid_on, p.amount_fen AS paid_fen FROM deals d \
-         LEFT JOIN payments p ON p.deal_id = d.id WHERE d.customer_phone IN \
-         (SELECT d2.customer_phone FROM payments p2 JOIN deals d2 ON d2.id = p2.deal_id \
-          WHERE p2.paid_on >= $1 AND p2.paid_on <= $2) ORDER BY d.customer_phone, d.id",
+        "SELECT {}, p.payment_id, p.paid_on, p.amount_fen AS paid_fen FROM deals d \
+         LEFT JOIN customer_payments p ON p.customer = d.customer_phone AND p.deal_id = d.id \
+         WHERE d.customer_phone IN (SELECT c.customer FROM customer_payments c WHERE c.paid_on >= $1 AND c.paid_on <= $2) \
+         ORDER BY d.customer_phone, d.id",
         DEAL_COLUMNS.split(", ").map(|c| format!("d.{c}")).collect::<Vec<_>>().join(", ")
     );
     let mut read = state.db.begin_streaming_read().await?;
