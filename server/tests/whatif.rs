@@ -20,8 +20,13 @@ async fn deal(s: &TestServer, sales: &Client, [order, phone, amount, signed, due
 }
 
 async fn pay(s: &TestServer, c: &Client, deal: i64, on: &str, amount: &str) {
+    money(s, c, deal, on, amount, "false").await
+}
+
+/// A payment, or a refund (`refund` "true") of `amount`.
+async fn money(s: &TestServer, c: &Client, deal: i64, on: &str, amount: &str, refund: &str) {
     let id = deal.to_string();
-    let form = [("deal_id", id.as_str()), ("paid_on", on), ("amount", amount), ("refund", "false")];
+    let form = [("deal_id", id.as_str()), ("paid_on", on), ("amount", amount), ("refund", refund)];
     let (status, body) = s.call(c, "record_payment", &form).await;
     assert_eq!(status, StatusCode::OK, "{body}");
 }
@@ -118,15 +123,7 @@ async fn payments_are_kept_by_customer_and_never_changed() {
     let b = deal(&s, &sales, ["K-2", "13911180002", "2000", "2026-10-02", "2026-10-31", ""]).await;
     pay(&s, &sales, a, "2026-10-03", "1000").await;
     pay(&s, &sales, b, "2026-10-04", "2000").await;
-    let form = [
-        ("deal_id", b.to_string()),
-        ("paid_on", "2026-10-05".into()),
-        ("amount", "500".into()),
-        ("refund", "true".into()),
-    ];
-    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (status, body) = s.call(&sales, "record_payment", &form).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    money(&s, &sales, b, "2026-10-05", "500", "true").await;
     let differing = "SELECT COUNT(*) FROM payments p JOIN deals d ON d.id = p.deal_id \
         LEFT JOIN customer_payments c ON c.payment_id = p.id AND c.customer = d.customer_phone \
         AND c.deal_id = p.deal_id AND c.paid_on = p.paid_on AND c.amount_fen = p.amount_fen WHERE c.payment_id IS NULL";
