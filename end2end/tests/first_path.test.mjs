@@ -38,17 +38,34 @@ test('link → form → lead attributed to the employee (JavaScript on)', async 
   const link = await employeeLink();
   const prospect = await phoneContext(browser());
   const page = await prospect.newPage();
+  const wasm = [];
+  page.on('request', (r) => r.url().endsWith('.wasm') && wasm.push(new URL(r.url()).pathname));
   await page.goto(link);
-  await page.waitForSelector('body[data-hydrated="true"]');
+  await page.waitForLoadState('networkidle');
+  // The page works as served: no wasm until the prospect starts filling the form.
+  assert.equal(await page.locator('body').getAttribute('data-hydrate'), 'on-input');
+  assert.deepEqual(wasm, [], 'wasm fetched before any input');
   await page.getByTestId('referrer').getByText('员工 张伟').waitFor();
   const name = `测试客户${Date.now() % 100000}`;
   await page.getByTestId('lead-name').fill(name);
+  await page.waitForSelector('body[data-hydrated="true"]');
+  assert.ok(wasm.length > 0, 'typing started the wasm');
+  // What was typed while the page hydrated is still there.
+  assert.equal(await page.getByTestId('lead-name').inputValue(), name);
+  // Hydrated, the page checks the phone as the prospect leaves the field, by the server's rule.
+  await page.getByTestId('lead-phone').fill('12345');
+  await page.getByTestId('lead-phone').blur();
+  assert.match(await page.getByTestId('error-phone').innerText(), /^手机号/);
   await page.getByTestId('lead-phone').fill(freshPhone());
+  await page.getByTestId('lead-phone').blur();
+  await page.getByTestId('error-phone').waitFor({ state: 'detached' });
   await page.getByText('改善型装修').click();
   await page.getByTestId('lead-consent').check();
   await page.screenshot({ path: `${SHOTS}/landing.png`, fullPage: true });
   await page.getByTestId('lead-submit').click();
   await page.getByTestId('thanks').waitFor();
+  // The thank-you page has nothing to run.
+  assert.equal(await page.locator('body').getAttribute('data-hydrate'), 'never');
   assertNoErrors(prospect);
   await prospect.close();
   await marketingSees(name, '员工 张伟');

@@ -52,13 +52,15 @@ function watch(page, errors) {
   page.on('pageerror', (err) => errors.push(`${page.url()}: ${err.message}`));
 }
 
-/** Navigates and, when JavaScript runs, waits until the page is hydrated. */
+/** Navigates and, when JavaScript runs, waits until the page is hydrated; a prospect's page
+ * that works without its wasm (`body[data-hydrate]`: on the first input, or never) is ready
+ * as served. */
 export async function open(page, path, { js = true } = {}) {
   const res = await page.goto(`${BASE}${path}`);
   // Every page is served with its policy: scripts only by this response's nonce.
   const csp = res?.headers()['content-security-policy'] ?? '';
   assert.match(csp, /script-src 'nonce-[^']+'/, `${path}: content security policy`);
-  if (js) await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+  if (js) await page.waitForSelector('body[data-hydrated="true"], body[data-hydrate]', { timeout: 30_000 });
 }
 
 export async function signIn(page, login, password = 'demo1234') {
@@ -106,8 +108,9 @@ export async function submitThroughLink(browser, link, name, phone) {
   const prospect = await phoneContext(browser);
   const page = await prospect.newPage();
   await page.goto(link);
-  await page.waitForSelector('body[data-hydrated="true"]');
+  // Typing starts the page's wasm; the rest is filled once it has hydrated, as a person would.
   await page.getByTestId('lead-name').fill(name);
+  await page.waitForSelector('body[data-hydrated="true"]');
   await page.getByTestId('lead-phone').fill(phone);
   await page.getByTestId('lead-consent').check();
   await page.getByTestId('lead-submit').click();

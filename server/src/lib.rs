@@ -142,7 +142,6 @@ pub async fn build_with(
     // integration tests start many) could leave a page another is rendering pending forever.
     static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
     let routes = ROUTES.get_or_init(|| generate_route_list(app::App)).clone();
-    assets::repair_split_manifest(&b.options);
     let router = Router::new()
         .merge(assets::routes(&b.options))
         .merge(routes::routes())

@@ -74,6 +74,7 @@ pub fn initial_locale() -> Locale {
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = initial_locale().code();
+    let hydrate = hydration::this_page().body_marker();
     // The page's content security policy names this response's nonce, which the hydration
     // scripts carry: no other script runs.
     #[cfg(feature = "ssr")]
@@ -96,7 +97,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <hydration::Hydration options />
                 <MetaTags />
             </head>
-            <body>
+            <body data-hydrate=hydrate>
                 <App />
             </body>
         </html>

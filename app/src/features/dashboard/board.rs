@@ -87,13 +87,6 @@ pub fn DashboardPage() -> impl IntoView {
     // The figures the live stream pushed last, shown at once instead of loaded.
     let pushed = RwSignal::new(None::<(String, Dashboard)>);
     let save = ServerAction::<SaveTarget>::new();
-    let connected = live_figures(
-        move || format!("/live/figures?{}", filters(&query_from_url())),
-        move |url: &str, d| {
-            pushed.set(Some((url.to_string(), d)));
-            tick.update(|t| *t += 1);
-        },
-    );
     let data = resource(
         move || (query_from_url(), tick.get(), save.version().get()),
         move |(q, _, _)| async move {
@@ -101,6 +94,18 @@ pub fn DashboardPage() -> impl IntoView {
                 Some((url, d)) if url == format!("/live/figures?{}", filters(&q)) => Ok(d),
                 _ => load_dashboard(q).await,
             }
+        },
+    );
+    let connected = live_figures(
+        move || format!("/live/figures?{}", filters(&query_from_url())),
+        move |url: &str, d| {
+            // The stream starts with the figures the page was served with: drawing them again
+            // would only block a phone's main thread.
+            if data.with_untracked(|shown| matches!(shown, Some(Ok(shown)) if *shown == d)) {
+                return;
+            }
+            pushed.set(Some((url.to_string(), d)));
+            tick.update(|t| *t += 1);
         },
     );
     let q = query_from_url;
