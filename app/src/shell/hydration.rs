@@ -22,10 +22,9 @@ pub enum Start {
 
 impl Start {
     pub fn of(path: &str) -> Start {
-        let path = path.trim_end_matches('/');
-        match path.strip_prefix("/c/").map(|rest| rest.split('/').collect::<Vec<_>>()).as_deref() {
-            Some([slug]) if !slug.is_empty() => Start::FirstInput,
-            Some([_, "thanks"]) => Start::Never,
+        match path.trim_end_matches('/').strip_prefix("/c/").map(|rest| rest.split_once('/')) {
+            Some(None) => Start::FirstInput,
+            Some(Some((_, "thanks"))) => Start::Never,
             _ => Start::AfterLoad,
         }
     }
